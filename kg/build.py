@@ -486,6 +486,9 @@ def build_ontology(model: Model, world: ow.World | None = None) -> ow.Ontology:
         _annotate_term(b, cls, term, props)
         classes[key] = cls
 
+    top = [c for k, c in classes.items() if vocab.CLASSES[k].parents == ("oih:Entity",)]
+    ow.AllDisjoint(top)
+
     # relations
     rels: dict[str, ow.ObjectPropertyClass] = {}
     all_terms = {**vocab.RELATIONS, **vocab.REASONING, **{t.curie: t for t in vocab.ACTIONS.values()}}
@@ -569,13 +572,13 @@ def _reasoning_axioms(model, b, classes, rels, inds) -> None:
 
     pro = defined(
         "oih:PronociceptivePathway", "pronociceptive pathway",
-        "A pathway with a part that promotes (through an all-positive causal chain) the hyperalgesic component H.",
-        classes["Pathway"] & ow.Inverse(part_of).some(promotes.value(comp_h)),
+        "A pathway with a mechanistic part (not a model quantity such as the dose, which feeds every pathway) that promotes, through an all-positive causal chain, the hyperalgesic component H.",
+        classes["Pathway"] & ow.Inverse(part_of).some(ow.Not(classes["ModelQuantity"]) & promotes.value(comp_h)),
     )
     defined(
         "oih:AnalgesicPathway", "analgesic pathway",
-        "A pathway with a part that promotes (through an all-positive causal chain) the analgesic effect A.",
-        classes["Pathway"] & ow.Inverse(part_of).some(promotes.value(comp_a)),
+        "A pathway with a mechanistic part (not a model quantity such as the dose, which feeds every pathway) that promotes, through an all-positive causal chain, the analgesic effect A.",
+        classes["Pathway"] & ow.Inverse(part_of).some(ow.Not(classes["ModelQuantity"]) & promotes.value(comp_a)),
     )
     targeting = defined(
         "oih:PronociceptivePathwayTargetingIntervention", "intervention targeting a pronociceptive pathway",

@@ -1,0 +1,137 @@
+"""The ``oihkg`` command: a thin layer over :mod:`kg` (build, reason, summary).
+
+Each command parses its options, calls one ``kg`` function and prints the
+answer with rich; errors print their message and exit non-zero.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from kg.config import Paths, default_paths, default_seed
+
+__all__ = ["app"]
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="OIH knowledge graph and mechanism query engine.")
+console = Console()
+err = Console(stderr=True)
+
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
+OutDir = Annotated[Optional[Path], typer.Option("--out", help="Folder of the ontology artifacts (default: ontology/).")]
+SrcDir = Annotated[Optional[Path], typer.Option("--src", help="Folder of the curated TSV sources (default: ontology/src/).")]
+
+
+def _paths(src: Path | None, out: Path | None) -> Paths:
+    base = default_paths()
+    out = out or base.out
+    return Paths(src=src or (base.src if out == base.out else out / "src"), out=out)
+
+
+@contextmanager
+def _status(message: str, quiet: bool):
+    if quiet:
+        yield lambda _m: None
+        return
+    with console.status(message) as st:
+        yield lambda m: st.update(f"{message}: {m}")
+
+
+@app.command()
+def build(
+    seed: Annotated[Optional[Path], typer.Option(help="The source text, for the quote checks (default: ../shared/seed/*.txt if present).")] = None,
+    no_seed: Annotated[bool, typer.Option("--no-seed", help="Skip the quote checks.")] = False,
+    src: SrcDir = None,
+    out: OutDir = None,
+    quiet: Quiet = False,
+) -> None:
+    """Validate ontology/src/*.tsv and write oih.owl and oih.ttl."""
+    from kg.build import BuildError
+    from kg.build import build as run_build
+
+    seed_path = None if no_seed else (seed or default_seed())
+    if seed is not None and not seed.is_file():
+        err.print(f"[red]error:[/red] seed file not found: {seed}")
+        raise typer.Exit(2)
+    try:
+        with _status("building the ontology", quiet):
+            result = run_build(_paths(src, out), seed_path)
+    except BuildError as exc:
+        err.print(f"[red]build failed[/red]: {len(exc.problems)} problem(s) in the sources; nothing was written")
+        for p in exc.problems:
+            err.print(f"  {p}", markup=False, highlight=False)
+        raise typer.Exit(1) from None
+    if not quiet:
+        if seed_path is None:
+            console.print("[yellow]quote checks skipped[/yellow]: no source text found (use --seed)")
+        console.print(
+            f"built {result.entities} entities, {result.edges} edges, {result.interventions} intervention rows, "
+            f"{result.citations} citations -> {result.triples} triples"
+        )
+        for f in result.files:
+            console.print(f"  wrote {f}")
+
+
+@app.command()
+def reason(
+    out: OutDir = None,
+    no_verify: Annotated[bool, typer.Option("--no-verify", help="Skip re-deriving each inference from its explanation.")] = False,
+    quiet: Quiet = False,
+) -> None:
+    """Run HermiT over oih.owl and write oih-inferred.ttl with an explanation per inferred triple."""
+    from kg.reason import InconsistentOntologyError
+    from kg.reason import reason as run_reason
+
+    paths = _paths(None, out)
+    if not paths.owl.is_file():
+        err.print(f"[red]error:[/red] {paths.owl} not found; run `oihkg build` first")
+        raise typer.Exit(2)
+    try:
+        with _status("reasoning", quiet) as say:
+            result = run_reason(paths, verify=not no_verify, progress=say)
+    except InconsistentOntologyError as exc:
+        err.print("[red]reasoning failed[/red]; nothing was written", highlight=False)
+        err.print(str(exc), markup=False, highlight=False)
+        raise typer.Exit(1) from None
+    if not quiet:
+        console.print(
+            f"HermiT: consistent; {len(result.inferences)} inferred triples "
+            f"({result.verified} explanations re-derived) in {result.seconds_reasoning:.2f} s"
+        )
+        console.print(f"  wrote {result.path}")
+
+
+@app.command()
+def summary(out: OutDir = None) -> None:
+    """Print what the graph holds and which interventions the reasoner says target which pathways."""
+    from kg.summary import intervention_pathways, counts
+
+    paths = _paths(None, out)
+    missing = [p for p in (paths.ttl, paths.inferred) if not p.is_file()]
+    if missing:
+        err.print(f"[red]error:[/red] missing {', '.join(map(str, missing))}; run `oihkg build` and `oihkg reason`")
+        raise typer.Exit(2)
+    c = counts(paths)
+    console.print(
+        f"[bold]oihkg[/bold]: {c['entities']} entities, {c['edges']} evidence-backed edges, "
+        f"{c['citations']} citations, {c['asserted_triples']} asserted + {c['inferred_triples']} inferred triples"
+    )
+    table = Table(title="Interventions and the pathways they target (inferred by HermiT)")
+    for col in ("intervention", "pathways", "classified as"):
+        table.add_column(col)
+    grouped: dict[str, dict] = {}
+    for row in intervention_pathways(paths):
+        g = grouped.setdefault(row["intervention"], {"pathways": [], "classes": row["classes"]})
+        g["pathways"].append(row["pathway"] + ("" if row["inferred"] else " (asserted)"))
+    for name, g in grouped.items():
+        table.add_row(name, "\n".join(g["pathways"]), g["classes"].replace("; ", "\n"))
+    console.print(table)
+
+
+def main() -> None:  # pragma: no cover - console script entry
+    app()

@@ -1,0 +1,59 @@
+"""A quick look at the built and reasoned graph, for ``oihkg summary`` and ``make run``.
+
+Reads the release artifacts into an rdflib dataset with the asserted and the
+inferred triples in their own named graphs, and runs the named query
+``queries/intervention-pathway-matrix.rq`` over it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import rdflib
+from rdflib import OWL, RDF
+
+from kg import vocab
+from kg.config import REPO_ROOT, Paths
+
+__all__ = ["load_dataset", "counts", "intervention_pathways"]
+
+
+def load_dataset(paths: Paths) -> rdflib.Dataset:
+    """Load ``oih.ttl`` and ``oih-inferred.ttl`` into their named graphs (default graph = union)."""
+    ds = rdflib.Dataset(default_union=True)
+    ds.graph(vocab.GRAPH_ASSERTED).parse(paths.ttl, format="turtle")
+    if paths.inferred.is_file():
+        ds.graph(vocab.GRAPH_INFERRED).parse(paths.inferred, format="turtle")
+    return ds
+
+
+def counts(paths: Paths) -> dict[str, int]:
+    """Entities, evidence-backed edges, citations and triples of the artifacts."""
+    ds = load_dataset(paths)
+    asserted = ds.graph(vocab.GRAPH_ASSERTED)
+    inferred = ds.graph(vocab.GRAPH_INFERRED)
+    individuals = set(asserted.subjects(RDF.type, OWL.NamedIndividual))
+    entities = {s for s in individuals if (s, vocab.OBOINOWL.id, None) in asserted}
+    return {
+        "entities": len(entities),
+        "edges": len(set(asserted.subjects(RDF.type, OWL.Axiom))),
+        "citations": len(set(asserted.subjects(RDF.type, vocab.OIH.Citation))),
+        "asserted_triples": len(asserted),
+        "inferred_triples": len(set(inferred.subjects(RDF.type, vocab.OIH.Inference))),
+    }
+
+
+def intervention_pathways(paths: Paths, queries_dir: Path | None = None) -> list[dict[str, object]]:
+    """Rows of the ``intervention-pathway-matrix`` query, as dicts of plain values."""
+    text = ((queries_dir or REPO_ROOT / "queries") / "intervention-pathway-matrix.rq").read_text(encoding="utf-8")
+    rows = []
+    for r in load_dataset(paths).query(text):
+        rows.append(
+            {
+                "intervention": str(r.interventionLabel),
+                "pathway": str(r.pathwayLabel),
+                "inferred": bool(r.inferred.toPython()) if r.inferred is not None else False,
+                "classes": str(r.classes or ""),
+            }
+        )
+    return rows
