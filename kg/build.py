@@ -556,10 +556,13 @@ def _reasoning_axioms(model, b, classes, rels, inds) -> None:
     targets, part_of, tp = rels["oih:targets"], rels["oih:part_of_pathway"], rels["oih:targets_pathway"]
     promotes = rels["oih:promotes"]
     pathways = [inds[c] for c, e in model.entities.items() if e.type == "Pathway"]
+    needed = (vocab.PATHWAY_MOR, vocab.COMPONENT_A, vocab.COMPONENT_H, vocab.PATHWAY_GLIAL, vocab.NMDA_RECEPTOR)
+    absent = [c for c in needed if c not in inds]
+    if absent:
+        raise BuildError([Problem("entities.tsv", 0, f"the reasoning axioms need entity {c}, which is missing") for c in absent])
     mor, comp_a, comp_h = inds[vocab.PATHWAY_MOR], inds[vocab.COMPONENT_A], inds[vocab.COMPONENT_H]
     if len(pathways) > 1:
         ow.AllDifferent(pathways)
-
     definition_prop = b.cache[vocab.ANNOTATIONS["definition"]]
 
     def defined(curie, label, definition, expr):
@@ -588,12 +591,12 @@ def _reasoning_axioms(model, b, classes, rels, inds) -> None:
     defined(
         "oih:GlialTargetingIntervention", "glial-targeting intervention",
         "An agent or intervention that targets the glial neuroinflammatory pathway.",
-        tp.value(inds["oih:glial_neuroinflammatory_pathway"]),
+        tp.value(inds[vocab.PATHWAY_GLIAL]),
     )
     defined(
         "oih:NMDATargetingIntervention", "NMDA-targeting intervention",
         "An agent or intervention that acts on the NMDA receptor.",
-        targets.value(inds["GO:0017146"]),
+        targets.value(inds[vocab.NMDA_RECEPTOR]),
     )
     defined(
         "oih:AnalgesiaSparingAntiHyperalgesicIntervention", "analgesia-sparing anti-hyperalgesic intervention",

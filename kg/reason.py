@@ -383,15 +383,20 @@ class _Explainer:
                 ex = Explanation("defined class", []).merge(w)
                 ex.add(Step("axiom", text=f"EquivalentClasses({vocab.compress(cls.iri)} {_render(eq)})"))
                 return ex
-        # a named sub-class the individual belongs to
-        for sub in cls.descendants(include_self=False):
-            if isinstance(sub, ow.ThingClass) and sub in ind.INDIRECT_is_a:
+        # a named sub-class the individual belongs to: the shortest such explanation
+        best = None
+        subs = sorted((c for c in cls.descendants(include_self=False) if isinstance(c, ow.ThingClass)), key=lambda c: c.iri)
+        for sub in subs:
+            if sub in ind.INDIRECT_is_a:
                 w = self.explain_type(ind, sub)
-                if w is not None:
-                    ex = Explanation("sub-class", []).merge(w)
-                    ex.add(Step("axiom", text=f"SubClassOf({vocab.compress(sub.iri)} {vocab.compress(cls.iri)})"))
-                    return ex
-        return None
+                if w is not None and (best is None or len(w.steps) < len(best[1].steps)):
+                    best = (sub, w)
+        if best is None:
+            return None
+        sub, w = best
+        ex = Explanation("sub-class", []).merge(w)
+        ex.add(Step("axiom", text=f"SubClassOf({vocab.compress(sub.iri)} {vocab.compress(cls.iri)})"))
+        return ex
 
     def witness(self, ind, expr) -> Explanation | None:
         """Premises showing that individual ``ind`` is an instance of ``expr``."""

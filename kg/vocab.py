@@ -31,6 +31,8 @@ __all__ = [
     "ACTIONS",
     "ANNOTATIONS",
     "PATHWAY_MOR",
+    "PATHWAY_GLIAL",
+    "NMDA_RECEPTOR",
     "COMPONENT_A",
     "COMPONENT_H",
 ]
@@ -219,5 +221,7 @@ ANNOTATIONS = {
 }
 
 PATHWAY_MOR = "oih:mor_analgesic_pathway"
+PATHWAY_GLIAL = "oih:glial_neuroinflammatory_pathway"
+NMDA_RECEPTOR = "GO:0017146"
 COMPONENT_A = "oih:analgesia"
 COMPONENT_H = "oih:hyperalgesic_component"
