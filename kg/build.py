@@ -25,7 +25,6 @@ from typing import Annotated, ClassVar
 import owlready2 as ow
 import rdflib
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from rdflib.compare import to_canonical_graph
 
 from kg import vocab
 from kg.config import Paths, default_paths
@@ -631,14 +630,17 @@ def _reasoning_axioms(model, b, classes, rels, inds) -> None:
 def serialize(onto: ow.Ontology) -> tuple[bytes, bytes]:
     """Return the ontology as ``(RDF/XML, Turtle)`` bytes, stable across runs.
 
-    owlready2 writes N-Triples; rdflib relabels blank nodes canonically
-    (RGDA1) and re-serializes from triples inserted in sorted order.
+    owlready2 writes N-Triples (blank nodes numbered in creation order, which
+    the build keeps fixed); rdflib re-serializes them in sorted order.
     """
     buf = io.BytesIO()
     onto.save(file=buf, format="ntriples")
-    g = rdflib.Graph()
-    g.parse(data=buf.getvalue().decode("utf-8"), format="nt")
-    canon = to_canonical_graph(g)
+    # owlready2 numbers blank nodes in creation order, and the build creates
+    # everything in a fixed order, so the labels are already stable.
+    nt = buf.getvalue().decode("utf-8")
+    labels = {m: rdflib.BNode(f"b{m}") for m in set(re.findall(r"_:(\w+)", nt))}
+    canon = rdflib.Graph()
+    canon.parse(data=nt, format="nt", bnode_context=labels)
     out = rdflib.Graph()
     for prefix, ns in (("oih", vocab.OIH), ("obo", vocab.OBO), ("oboInOwl", vocab.OBOINOWL), ("skos", vocab.SKOS),
                        ("owl", rdflib.OWL), ("rdfs", rdflib.RDFS), ("xsd", rdflib.XSD),

@@ -526,10 +526,9 @@ def infer(owl_path: Path, progress: Callable[[str], None] | None = None) -> tupl
             else:
                 continue
         elif p == str(RDFS.subClassOf):
-            sub, sup = world[s], world[o]
-            e = Explanation("classification", [Step("axiom", text=f"EquivalentClasses({vocab.compress(c.iri)} {_render(eq)})") for c in (sub, sup) if isinstance(c, ow.ThingClass) for eq in c.equivalent_to])
-            if not e.steps:
-                continue
+            # class subsumptions that owlready2 reparents can hinge on ABox facts
+            # (nominals); they are not exported, the individuals' types are.
+            continue
         else:
             e = ex.explain_triple(s, p, o)
         if e is None:

@@ -1,0 +1,162 @@
+"""Benchmark: build + reason + write, ours against owlready2's plain ``sync_reasoner()``.
+
+For the OIH ontology and for synthetic models of 500 and 5,000 individuals
+(generated as curated rows, so they go through the same validation), time:
+
+- ``build``: validate rows, create the ontology, write oih.owl / oih.ttl;
+- ``reason``: HermiT with property values, explain every inferred triple;
+- ``verify``: re-derive every explanation (one more HermiT run);
+- ``write``: oih-inferred.ttl;
+- ``baseline``: owlready2 ``sync_reasoner()`` (HermiT, classification only) on the same oih.owl.
+
+The "cold" column runs ``oihkg build && oihkg reason`` in a fresh process, JVM start included.
+Each phase runs ``--repeat`` times (default 3) and the median is shown. Usage::
+
+    .venv/bin/python bench/bench_reason.py [--sizes 500 5000] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import owlready2 as ow
+
+from kg.build import build
+from kg.config import Paths, default_paths, default_seed
+from kg.reason import infer, inferred_graph, verify_explanations
+
+REPO = Path(__file__).resolve().parent.parent
+
+HEAD = {
+    "entities.tsv": "id\tlabel\ttype\tsynonyms\tdefinition\txrefs\tpathways",
+    "edges.tsv": "subject\tpredicate\tobject\tsign\tcitations\tevidence_type\tquote\tnote",
+    "interventions.tsv": "intervention\taction\ttarget\tsign\tcitations\tevidence_type\tquote\tnote",
+    "evidence.tsv": "citation\tsection\ttopic",
+}
+
+
+def synthetic_sources(n: int, folder: Path, seed: int = 7) -> Path:
+    """Write curated rows of a synthetic model with about ``n`` individuals.
+
+    Entities come in causal blocks of 10 (chains with a few skips, so the
+    transitive closures stay local), one pathway per 50 entities, one agent
+    per 20 entities acting on one or two targets. The five entities the
+    reasoning axioms name are always present.
+    """
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    pathways = [f"oih:pathway_{i}" for i in range(max(2, n // 50))] + [
+        "oih:mor_analgesic_pathway", "oih:glial_neuroinflammatory_pathway"]
+    ents = [f"oih:e{i}" for i in range(n)]
+    ent_rows = [f"{p}\tpathway {p}\tPathway\t\tA synthetic pathway.\t\t" for p in pathways]
+    for i, e in enumerate(ents):
+        pw = pathways[(i // 50) % len(pathways)]
+        ent_rows.append(f"{e}\tentity {i}\tBiologicalProcess\tsyn {i}\tA synthetic process.\t\t{pw}")
+    ent_rows += [
+        "GO:0017146\tNMDA receptor\tReceptor\t\tThe receptor.\t\toih:pathway_0",
+        "oih:analgesia\tA\tModelQuantity\t\tAnalgesia.\t\toih:mor_analgesic_pathway",
+        "oih:hyperalgesic_component\tH\tModelQuantity\t\tHyperalgesia.\t\t",
+    ]
+    edge_rows = []
+    for b in range(0, n, 10):
+        block = ents[b:b + 10]
+        for i in range(len(block) - 1):
+            up = rng.random() < 0.8
+            edge_rows.append(f"{block[i]}\t{'RO:0002304' if up else 'RO:0002305'}\t{block[i + 1]}\t{'+1' if up else '-1'}\t1\tECO:0000304\tsynthetic\t")
+        edge_rows.append(f"{block[-1]}\tRO:0002304\toih:hyperalgesic_component\t+1\t1\tECO:0000304\tsynthetic\t")
+    edge_rows.append(f"{ents[0]}\tRO:0002304\toih:analgesia\t+1\t1\tECO:0000304\tsynthetic\t")
+    agents, int_rows = [], []
+    for a in range(max(1, n // 20)):
+        agent = f"oih:agent_{a}"
+        agents.append(f"{agent}\tagent {a}\tDrug\t\tA synthetic drug.\t\t")
+        for t in rng.sample(ents, 2 if rng.random() < 0.3 else 1):
+            int_rows.append(f"{agent}\tinhibitor_of\t{t}\t-1\t1\tECO:0000304\tsynthetic\t")
+    files = {
+        "entities.tsv": ent_rows + agents,
+        "edges.tsv": edge_rows,
+        "interventions.tsv": int_rows,
+        "evidence.tsv": ["1\tsynthetic\tsynthetic"],
+    }
+    for name, rows in files.items():
+        (folder / name).write_text(HEAD[name] + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return folder
+
+
+def _time(fn):
+    t0 = time.perf_counter()
+    value = fn()
+    return time.perf_counter() - t0, value
+
+
+def _baseline(owl: Path) -> float:
+    world = ow.World()
+    world.get_ontology(owl.resolve().as_uri()).load()
+    t0 = time.perf_counter()
+    ow.sync_reasoner(world, debug=0)
+    dt = time.perf_counter() - t0
+    world.close()
+    return dt
+
+
+def measure(paths: Paths, seed: Path | None, verify_max: int) -> dict[str, float]:
+    """One run of every phase on ``paths``; seconds per phase and the inferred count."""
+    t_build, _ = _time(lambda: build(paths, seed))
+    t_reason, (infs, _, asserted) = _time(lambda: infer(paths.owl))
+    t_verify = float("nan")
+    if len(infs) <= verify_max:
+        t_verify, _ = _time(lambda: verify_explanations(infs, asserted))
+    t_write, _ = _time(lambda: paths.inferred.write_bytes(inferred_graph(infs).serialize(format="turtle").encode()))
+    return {"build": t_build, "reason": t_reason, "verify": t_verify, "write": t_write,
+            "baseline": _baseline(paths.owl), "inferred": len(infs)}
+
+
+def cold(paths: Paths, seed: Path | None) -> float:
+    """``oihkg build && oihkg reason --no-verify`` as fresh processes (imports and JVM start included)."""
+    exe = Path(sys.executable).parent / "oihkg"
+    seed_args = ["--seed", str(seed)] if seed else ["--no-seed"]
+    t0 = time.perf_counter()
+    subprocess.run([str(exe), "build", "-q", "--src", str(paths.src), "--out", str(paths.out), *seed_args], check=True)
+    subprocess.run([str(exe), "reason", "-q", "--no-verify", "--out", str(paths.out)], check=True)
+    return time.perf_counter() - t0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", type=int, nargs="*", default=[500, 5000])
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--verify-max", type=int, default=1000,
+                    help="skip the explanation check above this many inferences (HermiT's property realization is quadratic)")
+    args = ap.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        cases = [("OIH ontology", default_paths().src, default_seed())]
+        for n in args.sizes:
+            cases.append((f"synthetic {n}", synthetic_sources(n, Path(tmp) / f"s{n}" / "src"), None))
+        for name, src, seed in cases:
+            out = Path(tmp) / name.replace(" ", "_")
+            paths = Paths(src=src, out=out)
+            repeat = args.repeat if "5000" not in name else 1  # one run of the big case takes minutes
+            runs = [measure(paths, seed, args.verify_max) for _ in range(repeat)]
+            med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+            med["cold"] = statistics.median(cold(paths, seed) for _ in range(repeat))
+            rows.append((name, med))
+            print(f"done: {name}", file=sys.stderr)
+    cols = ["build", "reason", "verify", "write", "cold", "baseline"]
+    print(f"\nmedian of {args.repeat} runs (1 for synthetic 5000), seconds (2-core machine); ours = build+reason+write (verify reported apart; nan = skipped)")
+    print(f"{'ontology':<16}{'inferred':>9}" + "".join(f"{c:>9}" for c in cols) + f"{'ours':>9}{'ours/base':>10}")
+    for name, m in rows:
+        ours = m["build"] + m["reason"] + m["write"]
+        print(f"{name:<16}{int(m['inferred']):>9}" + "".join(f"{m[c]:>9.2f}" for c in cols) + f"{ours:>9.2f}{ours / m['baseline']:>10.1f}")
+    print("\nbaseline: owlready2 sync_reasoner() (HermiT, classification only, no property values, no explanations)")
+    print("cold: `oihkg build && oihkg reason --no-verify` as fresh processes, goal <= 3 s for the OIH ontology")
+
+
+if __name__ == "__main__":
+    main()
