@@ -1,0 +1,207 @@
+"""oihkg: a knowledge graph and mechanism query engine for opioid-induced hyperalgesia.
+
+:class:`OIHKG` is the one entry point that notebooks, the CLI and the HTTP
+API call. It opens a store (embedded by default, any SPARQL 1.1 endpoint by
+URL), resolves entity names, and answers the named queries.
+
+Examples
+--------
+>>> from kg import OIHKG
+>>> kg = OIHKG.open()
+>>> [hit["id"] for hit in kg.search("TLR4")][:1]
+['HGNC:11850']
+>>> sorted(r["interventionLabel"] for r in kg.query("analgesia-sparing-interventions"))[:3]
+['TLR4 antagonist', 'ibudilast', 'ketamine']
+>>> [r["pathwayLabel"] for r in kg.query("pathways-for-intervention", intervention="ketamine")]
+['NMDA receptor / central sensitization pathway']
+>>> kg.sparql("ASK { ?x <http://www.w3.org/2000/01/rdf-schema#label> 'ketamine' }")
+True
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from kg import vocab
+from kg.config import Paths, default_paths, default_seed
+
+__all__ = ["OIHKG", "__version__"]
+__version__ = "0.1.0"
+
+
+def _py(term) -> Any:
+    """A JSON-ready Python value for an RDF term (IRIs become CURIEs where possible)."""
+    from pyoxigraph import Literal, NamedNode
+
+    if isinstance(term, NamedNode):
+        return vocab.compress(term.value)
+    if isinstance(term, Literal):
+        dt = term.datatype.value.rsplit("#", 1)[-1]
+        if dt == "boolean":
+            return term.value == "true"
+        if dt in {"integer", "int", "long"}:
+            return int(term.value)
+        if dt in {"decimal", "double", "float"}:
+            return float(term.value)
+        return term.value
+    return str(term)
+
+
+class OIHKG:
+    """The OIH knowledge graph over one store. Build with :meth:`open`."""
+
+    def __init__(self, store, paths: Paths | None = None):
+        from kg.queries import Resolver, load_queries
+
+        self.store = store
+        self.paths = paths or default_paths()
+        self.queries = load_queries()
+        self.resolver = Resolver(store, self.queries)
+
+    @classmethod
+    def open(cls, endpoint: str | None = None, store_path: Path | None = None,
+             paths: Paths | None = None, graph_store: str | None = None) -> OIHKG:
+        """Open the embedded store (built from the artifacts, building them first if missing) or an endpoint.
+
+        Parameters
+        ----------
+        endpoint : str, optional
+            A SPARQL 1.1 query URL. Without it the embedded store is used.
+        store_path : Path, optional
+            Keep the embedded store on disk here; reopened without reloading while current.
+        graph_store : str, optional
+            A Graph Store Protocol URL to upload the artifacts to before querying ``endpoint``.
+        """
+        from kg.store import open_store
+
+        paths = paths or default_paths()
+        if endpoint is None and not (paths.ttl.is_file() and paths.inferred.is_file()):
+            from kg.build import build
+            from kg.reason import reason
+
+            build(paths, default_seed())
+            reason(paths)
+        return cls(open_store(endpoint, store_path, paths, graph_store), paths)
+
+    # -- lookups
+    def resolve(self, name: str) -> str:
+        """The IRI for a CURIE, IRI, label or synonym (case-insensitive).
+
+        Raises ``kg.queries.UnknownEntity`` or ``kg.queries.AmbiguousEntity``.
+        """
+        return self.resolver.resolve(name)
+
+    def search(self, text: str, limit: int = 20) -> list[dict]:
+        """Entities whose label, synonym or CURIE contains ``text`` (case-insensitive), best first.
+
+        Each hit is ``{"id", "label", "types", "matched"}``; exact matches come
+        before prefix matches, which come before substring matches.
+        """
+        needle = text.strip().casefold()
+        if not needle:
+            return []
+        scored: dict[str, tuple[int, str, str]] = {}
+        for name, bucket in self.resolver.by_name.items():
+            if needle not in name:
+                continue
+            score = 0 if name == needle else 1 if name.startswith(needle) else 2
+            for iri, (curie, label, kind) in bucket.items():
+                key = (score, kind)
+                if iri not in scored or key < scored[iri][:2]:
+                    scored[iri] = (score, kind, name)
+        hits = sorted(scored.items(), key=lambda kv: (kv[1][0], kv[1][1], self._label(kv[0]).casefold()))
+        out = []
+        for iri, (_, _, name) in hits[:limit]:
+            card = self._card(iri)
+            out.append({"id": self.resolver.curies[iri], "label": card.get("label"), "types": card.get("types", []), "matched": name})
+        return out
+
+    def _label(self, iri: str) -> str:
+        for bucket in self.resolver.by_name.values():
+            if iri in bucket:
+                return bucket[iri][1]
+        return iri
+
+    def _card(self, iri: str) -> dict:
+        from kg.queries import run
+        from kg.store import NamedNode
+
+        rows = self.store.select(self.queries["entity-card"].text, {"entity": NamedNode(iri)})
+        if not rows:
+            return {}
+        r = {k: _py(v) for k, v in rows[0].items()}
+        split = lambda s: [x for x in str(s or "").split("|") if x]  # noqa: E731
+        return {
+            "id": r["curie"], "iri": iri, "label": r["label"], "definition": r.get("definition"),
+            "synonyms": sorted(split(r.get("synonyms"))), "xrefs": sorted(split(r.get("xrefs"))),
+            "types": sorted(vocab.compress(t) for t in split(r.get("types"))),
+        }
+
+    def entity(self, name: str) -> dict:
+        """One entity: id, label, definition, synonyms, xrefs, types, and its edges in and out with evidence."""
+        iri = self.resolve(name)
+        card = self._card(iri)
+        card["edges_out"] = self.edges(subject=iri)
+        card["edges_in"] = self.edges(object=iri)
+        return card
+
+    def edges(self, subject: str | None = None, predicate: str | None = None, object: str | None = None,
+              inferred: bool | None = None) -> list[dict]:
+        """Evidence-backed edges (and, unless ``inferred=False``, inferred causal reach), filtered.
+
+        ``subject``/``object`` accept any entity name; ``predicate`` a CURIE or IRI.
+        """
+        s = self.resolve(subject) if subject else None
+        o = self.resolve(object) if object else None
+        p = vocab.expand(predicate) if predicate and not predicate.startswith("http") else predicate
+        out = []
+        for r in self.store.select(self.queries["all-edges"].text):
+            if s and r["subject"].value != s or o and r["object"].value != o or p and r["predicate"].value != p:
+                continue
+            row = {k: _py(v) for k, v in r.items()}
+            if inferred is not None and row["inferred"] != inferred:
+                continue
+            row["citations"] = [c for c in str(row.get("citations") or "").split() if c]
+            out.append(row)
+        return out
+
+    def interventions(self) -> list[dict]:
+        """Every intervention with its targets (action, sign) and the pathways it targets (inferred or not)."""
+        out: dict[str, dict] = {}
+        for r in self.query("intervention-targets"):
+            item = out.setdefault(r["intervention"], {"id": r["intervention"], "label": r["interventionLabel"], "targets": [], "pathways": [], "classes": []})
+            item["targets"].append({"id": r["target"], "label": r["targetLabel"], "action": r["actionLabel"], "sign": r["sign"]})
+        for r in self.query("intervention-pathway-matrix"):
+            item = out.setdefault(r["intervention"], {"id": r["intervention"], "label": r["interventionLabel"], "targets": [], "pathways": [], "classes": []})
+            item["pathways"].append({"id": r["pathway"], "label": r["pathwayLabel"], "inferred": r["inferred"]})
+            item["classes"] = sorted(c for c in str(r.get("classes") or "").split("; ") if c)
+        return sorted(out.values(), key=lambda d: d["label"].casefold())
+
+    # -- queries
+    def query(self, name: str, **params: str) -> list[dict]:
+        """Run a named query (``queries/NAME.rq``) with parameters given by entity name; rows as plain values."""
+        from kg.queries import run
+
+        if name not in self.queries:
+            raise KeyError(f"no named query {name!r}; known: {', '.join(sorted(self.queries))}")
+        rows = run(self.store, self.queries[name], params, self.resolver)
+        return [{k: _py(v) for k, v in r.items()} for r in rows]
+
+    def sparql(self, text: str) -> Any:
+        """Run SPARQL: SELECT → rows of plain values, ASK → bool, CONSTRUCT/DESCRIBE → list of triples (CURIEs)."""
+        from kg.queries import check_syntax
+
+        check_syntax(text)
+        try:
+            return [{k: _py(v) for k, v in r.items()} for r in self.store.select(text)]
+        except ValueError:
+            pass
+        try:
+            return self.store.ask(text)
+        except ValueError:
+            return [tuple(_py(x) for x in (t.subject, t.predicate, t.object)) for t in self.store.construct(text)]
+
+    def close(self) -> None:
+        """Release the store."""
+        self.store.close()

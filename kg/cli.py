@@ -6,7 +6,11 @@ answer with rich; errors print their message and exit non-zero.
 
 from __future__ import annotations
 
+import csv
+import json
+import sys
 from contextlib import contextmanager
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -131,6 +135,87 @@ def summary(out: OutDir = None) -> None:
     for name, g in grouped.items():
         table.add_row(name, "\n".join(g["pathways"]), g["classes"].replace("; ", "\n"))
     console.print(table)
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+@app.command()
+def query(
+    name: Annotated[str, typer.Argument(help="A named query (see `oihkg queries`) or a .rq file.")],
+    param: Annotated[Optional[list[str]], typer.Option("--param", "-p", help="k=v; entities by CURIE, IRI, label or synonym.")] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+    endpoint: Annotated[Optional[str], typer.Option(help="A SPARQL 1.1 endpoint URL instead of the embedded store.")] = None,
+    store: Annotated[Optional[Path], typer.Option(help="Keep the embedded store on disk here.")] = None,
+) -> None:
+    """Run a named competency query, or a SPARQL file, and print its rows."""
+    from kg import OIHKG
+    from kg.queries import AmbiguousEntity, QueryFileError, SparqlSyntaxError, UnknownEntity, check_syntax, parse_query_file
+
+    params = {}
+    for item in param or []:
+        key, sep, value = item.partition("=")
+        if not sep:
+            err.print(f"[red]error:[/red] --param takes k=v, got {item!r}")
+            raise typer.Exit(2)
+        params[key.strip()] = value
+    path = Path(name)
+    try:
+        kg = OIHKG.open(endpoint=endpoint, store_path=store)
+        if path.suffix == ".rq" and path.is_file():
+            text = path.read_text(encoding="utf-8")
+            if text.lstrip().startswith("# name:"):
+                q = parse_query_file(path)
+                kg.queries[q.name] = q
+                rows = kg.query(q.name, **params)
+            else:
+                check_syntax(text, path.name)
+                rows = kg.sparql(text)
+        else:
+            rows = kg.query(name, **params)
+    except (SparqlSyntaxError, QueryFileError) as exc:
+        err.print(str(exc), markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    except (UnknownEntity, AmbiguousEntity, KeyError, ValueError) as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    _print_rows(rows, fmt)
+
+
+@app.command()
+def queries() -> None:
+    """List the named queries with their parameters."""
+    from kg.queries import load_queries
+
+    table = Table(title="Named queries (queries/*.rq)")
+    for col in ("name", "params", "description"):
+        table.add_column(col)
+    for q in load_queries().values():
+        table.add_row(q.name, ", ".join(f"{p.name} ({p.kind})" for p in q.params), q.description)
+    console.print(table)
+
+
+def _print_rows(rows, fmt: Format) -> None:
+    if isinstance(rows, bool):
+        console.print("true" if rows else "false")
+        return
+    rows = [r if isinstance(r, dict) else {"subject": r[0], "predicate": r[1], "object": r[2]} for r in rows]
+    cols = list(dict.fromkeys(k for r in rows for k in r))
+    if fmt is Format.json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif fmt is Format.csv:
+        w = csv.DictWriter(sys.stdout, fieldnames=cols)
+        w.writeheader()
+        w.writerows(rows)
+    else:
+        table = Table(*cols)
+        for r in rows:
+            table.add_row(*("" if r.get(c) is None else str(r[c]) for c in cols))
+        console.print(table)
+        console.print(f"{len(rows)} row(s)")
 
 
 def main() -> None:  # pragma: no cover - console script entry
