@@ -48,6 +48,18 @@ def _py(term) -> Any:
     return str(term)
 
 
+#: Columns the named queries build with GROUP_CONCAT, whose order SPARQL leaves open: sorted here.
+_CONCAT = {"problemIds": " ", "citations": " ", "synonyms": "|", "xrefs": "|", "types": "|", "classes": "; "}
+
+
+def _row(row: dict) -> dict:
+    out = {k: _py(v) for k, v in row.items()}
+    for k, sep in _CONCAT.items():
+        if isinstance(out.get(k), str):
+            out[k] = sep.join(sorted(x for x in out[k].split(sep) if x))
+    return out
+
+
 class OIHKG:
     """The OIH knowledge graph over one store. Build with :meth:`open`."""
 
@@ -130,7 +142,7 @@ class OIHKG:
         rows = self.store.select(self.queries["entity-card"].text, {"entity": NamedNode(iri)})
         if not rows:
             return {}
-        r = {k: _py(v) for k, v in rows[0].items()}
+        r = _row(rows[0])
         split = lambda s: [x for x in str(s or "").split("|") if x]  # noqa: E731
         return {
             "id": r["curie"], "iri": iri, "label": r["label"], "definition": r.get("definition"),
@@ -159,7 +171,7 @@ class OIHKG:
         for r in self.store.select(self.queries["all-edges"].text):
             if s and r["subject"].value != s or o and r["object"].value != o or p and r["predicate"].value != p:
                 continue
-            row = {k: _py(v) for k, v in r.items()}
+            row = _row(r)
             if inferred is not None and row["inferred"] != inferred:
                 continue
             row["citations"] = [c for c in str(row.get("citations") or "").split() if c]
@@ -186,7 +198,7 @@ class OIHKG:
         if name not in self.queries:
             raise KeyError(f"no named query {name!r}; known: {', '.join(sorted(self.queries))}")
         rows = run(self.store, self.queries[name], params, self.resolver)
-        return [{k: _py(v) for k, v in r.items()} for r in rows]
+        return [_row(r) for r in rows]
 
     def sparql(self, text: str) -> Any:
         """Run SPARQL: SELECT → rows of plain values, ASK → bool, CONSTRUCT/DESCRIBE → list of triples (CURIEs)."""

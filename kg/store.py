@@ -186,7 +186,7 @@ class EmbeddedStore(Store):
     def _query(self, query: str, bindings: dict[str, Term] | None):
         subs = {Variable(k): v for k, v in (bindings or {}).items()}
         return self._store.query(
-            query, use_default_graph_as_union=True, substitutions=subs or None,
+            query, default_graph=[ASSERTED, INFERRED], substitutions=subs or None,
             named_graphs=[ASSERTED, INFERRED],
         )
 
@@ -211,12 +211,8 @@ class EmbeddedStore(Store):
 
     def raw(self, query, media_type, default_graphs=None, named_graphs=None):
         kwargs: dict = {}
-        if default_graphs:
-            kwargs["default_graph"] = [NamedNode(g) for g in default_graphs]
-        else:
-            kwargs["use_default_graph_as_union"] = True
-        if named_graphs:
-            kwargs["named_graphs"] = [NamedNode(g) for g in named_graphs]
+        kwargs["default_graph"] = [NamedNode(g) for g in (default_graphs or [ASSERTED.value, INFERRED.value])]
+        kwargs["named_graphs"] = [NamedNode(g) for g in (named_graphs or [ASSERTED.value, INFERRED.value])]
         result = self._store.query(query, **kwargs)
         if isinstance(result, ox.QueryTriples):
             return "graph", result.serialize(format=_GRAPH_FORMATS.get(media_type, RdfFormat.N_TRIPLES))

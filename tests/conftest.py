@@ -40,3 +40,47 @@ def tiny(tmp_path: Path) -> Paths:
 def tiny_seed() -> Path:
     """The tiny fixture's own source text."""
     return TINY / "seed.txt"
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory, repo_paths):
+    """A real Oxigraph SPARQL server (PyPI ``oxigraph``) on 127.0.0.1, loaded with the artifacts."""
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    exe = Path(sys.executable).parent / "oxigraph"
+    if not exe.exists():
+        pytest.skip("the oxigraph server (PyPI package 'oxigraph') is not installed")
+    port = _free_port()
+    proc = subprocess.Popen(
+        [str(exe), "serve", "--location", str(tmp_path_factory.mktemp("oxigraph")), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/query", params={"query": "ASK {}"}, timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    else:
+        proc.kill()
+        pytest.fail("oxigraph server did not start within 30 s")
+    yield {"query": f"{base}/query", "store": f"{base}/store"}
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()

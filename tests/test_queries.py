@@ -1,0 +1,198 @@
+"""kg.queries and the façade: every named query's expected answer, on the embedded store and on Oxigraph."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kg import OIHKG
+from kg.cli import app
+from kg.queries import AmbiguousEntity, QueryFileError, UnknownEntity, load_queries, parse_query_file
+
+PARAMS = {
+    "interventions-for-pathway": {"pathway": "glial pathway"},
+    "pathways-for-intervention": {"intervention": "methadone"},
+    "downstream-effects": {"entity": "TLR4"},
+    "releases-mediator": {"mediator": "TNF-α"},
+    "edge-evidence": {"subject": "ketamine", "object": "NMDA receptor"},
+    "by-citation": {"citation": "problem_id:4834506"},
+    "entity-card": {"entity": "fibromyalgia"},
+    "pathway-members": {"pathway": "dynorphin pathway"},
+}
+
+
+@pytest.fixture(scope="module")
+def embedded():
+    return OIHKG.open()
+
+
+@pytest.fixture(scope="module")
+def remote(oxigraph_server):
+    return OIHKG.open(endpoint=oxigraph_server["query"], graph_store=oxigraph_server["store"])
+
+
+def _labels(rows, key):
+    return sorted(r[key] for r in rows)
+
+
+def test_there_are_at_least_fifteen_named_queries():
+    assert len(load_queries()) >= 15
+
+
+@pytest.mark.parametrize("name", sorted(load_queries()))
+def test_named_query_rows_are_equal_on_embedded_and_oxigraph(name, embedded, remote):
+    key = lambda r: sorted((k, str(v)) for k, v in r.items())  # noqa: E731
+    a = sorted(embedded.query(name, **PARAMS.get(name, {})), key=key)
+    b = sorted(remote.query(name, **PARAMS.get(name, {})), key=key)
+    assert a == b
+    assert a, f"{name} returned no rows"
+
+
+def test_interventions_for_glial_pathway(embedded):
+    rows = embedded.query("interventions-for-pathway", pathway="oih:glial_neuroinflammatory_pathway")
+    assert _labels(rows, "interventionLabel") == [
+        "TLR4 antagonist", "ibudilast", "microglial activation inhibitor", "minocycline", "opioid dose escalation",
+        "opioid dose reduction (taper)", "opioid rotation", "test taper",
+    ]
+    assert all(r["inferred"] for r in rows)
+
+
+def test_pathways_for_methadone_are_inferred_with_explanations(embedded):
+    rows = embedded.query("pathways-for-intervention", intervention="methadone")
+    assert _labels(rows, "pathwayLabel") == ["NMDA receptor / central sensitization pathway", "mu-opioid receptor analgesic pathway"]
+    assert all(r["inferred"] and r["rule"] == "property chain" and "part_of_pathway" in r["explanation"] for r in rows)
+
+
+def test_downstream_effects_of_tlr4_carry_signs(embedded):
+    rows = embedded.query("downstream-effects", entity="TLR4")
+    direct = {(r["targetLabel"], r["sign"]) for r in rows if not r["inferred"]}
+    assert direct == {("microglial cell activation", 1), ("astrocyte activation", 1)}
+    reached = {r["targetLabel"] for r in rows if r["inferred"] and r["relation"] == "oih:promotes"}
+    assert {"tumor necrosis factor alpha", "NMDA receptor", "central sensitization", "hyperalgesia", "hyperalgesic component (H)"} <= reached
+
+
+def test_microglia_release_the_three_mediators(embedded):
+    for mediator in ("TNF-α", "IL-1β", "BDNF"):
+        cells = _labels(embedded.query("releases-mediator", mediator=mediator), "cellLabel")
+        assert "microglial cell" in cells
+    assert _labels(embedded.query("releases-mediator", mediator="BDNF"), "cellLabel") == ["microglial cell"]
+
+
+def test_opioids_activate_glia_through_tlr4_not_the_mu_receptor(embedded):
+    rows = embedded.query("glia-activating-receptor")
+    assert {r["receptorLabel"] for r in rows} == {"toll-like receptor 4"}
+
+
+def test_on_cells_facilitate_and_off_cells_inhibit(embedded):
+    roles = {(r["cellLabel"], r["role"], r.get("changedByLabel"), r.get("change")) for r in embedded.query("descending-modulation")}
+    assert roles == {
+        ("ON-cell", "facilitates", "opioid dose and exposure (D)", "increased"),
+        ("OFF-cell", "inhibits", "opioid receptor desensitization", "decreased"),
+    }
+
+
+def test_analgesia_sparing_interventions_exclude_methadone_and_taper(embedded):
+    names = set(_labels(embedded.query("analgesia-sparing-interventions"), "interventionLabel"))
+    assert names == {"TLR4 antagonist", "ibudilast", "ketamine", "microglial activation inhibitor", "minocycline"}
+
+
+def test_edge_evidence_gives_citation_and_quote(embedded):
+    rows = embedded.query("edge-evidence", subject="ketamine", object="NMDA receptor")
+    assert [(r["relation"], r["sign"], r["problemId"], r["evidenceType"]) for r in rows] == [
+        ("oih:antagonist_of", -1, "4659330", "ECO:0000304")]
+    assert rows[0]["quote"] == "We can use an NMDA antagonist like ketamine to turn down the amplifier knob"
+
+
+def test_phenotypes_of_oih(embedded):
+    assert _labels(embedded.query("oih-phenotypes"), "phenotypeLabel") == [
+        "allodynia", "diffuse widespread pain", "hyperalgesia", "positive dose-pain slope (dP/dD > 0)"]
+
+
+def test_fibromyalgia_is_a_vulnerability_factor_weakening_descending_inhibition(embedded):
+    rows = embedded.query("vulnerability-factors")
+    assert [(r["factorLabel"], r["conditionLabel"], r["actsLabel"], r["sign"]) for r in rows] == [
+        ("fibromyalgia", "opioid-induced hyperalgesia", "descending inhibition", -1)]
+
+
+def test_everything_with_a_citation(embedded):
+    rows = embedded.query("by-citation", citation="problem_id:4834506")
+    pairs = {(r["subjectLabel"], r["objectLabel"]) for r in rows}
+    assert ("fibromyalgia", "opioid-induced hyperalgesia") in pairs and ("OFF-cell", "descending inhibition") in pairs
+    assert len(rows) == 9
+
+
+def test_tolerance_versus_oih(embedded):
+    rows = embedded.query("tolerance-versus-oih")
+    assert {(r["conditionLabel"], r["otherLabel"]) for r in rows} == {
+        ("opioid tolerance", "negative dose-pain slope (dP/dD < 0)"), ("opioid tolerance", "test taper"),
+        ("opioid-induced hyperalgesia", "positive dose-pain slope (dP/dD > 0)"), ("opioid-induced hyperalgesia", "test taper"),
+    }
+
+
+def test_only_mu_pathway_is_analgesic_and_all_are_pronociceptive(embedded):
+    rows = {r["pathwayLabel"]: (r["pronociceptive"], r["analgesic"]) for r in embedded.query("pathway-classes")}
+    assert rows["mu-opioid receptor analgesic pathway"] == (True, True)
+    assert [v for k, v in rows.items() if k != "mu-opioid receptor analgesic pathway"] == [(True, False)] * 4
+
+
+def test_search_finds_by_synonym_and_resolves_names(embedded):
+    assert embedded.search("μOR")[0]["id"] == "HGNC:8156"
+    assert embedded.search("gas pedal")[0]["label"] in {"ON-cell", "descending facilitation"}
+    assert embedded.resolve("mu opioid receptor") == embedded.resolve("OPRM1") == embedded.resolve("HGNC:8156")
+    with pytest.raises(UnknownEntity):
+        embedded.resolve("no such thing")
+
+
+def test_ambiguous_name_lists_candidates(embedded):
+    with pytest.raises(AmbiguousEntity) as info:
+        embedded.resolve("gas pedal")
+    assert {c for c, _ in info.value.candidates} == {"oih:on_cell", "oih:descending_facilitation"}
+
+
+def test_entity_has_edges_with_evidence(embedded):
+    e = embedded.entity("TLR4")
+    assert e["id"] == "HGNC:11850" and "UniProtKB:O00206" in e["xrefs"]
+    incoming = {(x["subject"], x["predicate"]) for x in e["edges_in"] if not x["inferred"]}
+    assert ("oih:tlr4_antagonist", "oih:antagonist_of") in incoming
+    assert all(x["citations"] and x["quote"] for x in e["edges_in"] if not x["inferred"])
+
+
+def test_interventions_list_targets_and_pathways(embedded):
+    items = {i["label"]: i for i in embedded.interventions()}
+    assert {t["label"] for t in items["methadone"]["targets"]} == {"mu-opioid receptor", "NMDA receptor"}
+    assert "analgesia-sparing anti-hyperalgesic intervention" in items["TLR4 antagonist"]["classes"]
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    p = tmp_path / f"{name}.rq"
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_bad_header_is_named(tmp_path):
+    p = _write(tmp_path, "broken", "# name: broken\n# returns: x\nSELECT ?x WHERE { ?x ?p ?o }\n")
+    with pytest.raises(QueryFileError, match=r"broken.rq: header needs exactly one '# description:'"):
+        parse_query_file(p)
+
+
+def test_bad_sparql_is_named_with_line_and_column(tmp_path):
+    p = _write(tmp_path, "bad", "# name: bad\n# description: d\n# returns: x\nSELECT ?x WHERE {\n  ?x ?p\n}\n")
+    with pytest.raises(QueryFileError, match=r"bad.rq: SPARQL syntax error at line \d+, column \d+"):
+        parse_query_file(p)
+    with pytest.raises(QueryFileError, match="bad.rq"):
+        load_queries(tmp_path)
+
+
+def test_cli_query_prints_table_json_csv_and_exit_2_on_syntax_error(tmp_path):
+    runner = CliRunner()
+    res = runner.invoke(app, ["query", "releases-mediator", "--param", "mediator=BDNF", "--format", "csv"])
+    assert res.exit_code == 0 and res.output.splitlines()[0] == "mediator,cell,cellLabel,quote"
+    res = runner.invoke(app, ["query", "oih-phenotypes", "--format", "json"])
+    assert res.exit_code == 0 and '"allodynia"' in res.output
+    res = runner.invoke(app, ["query", "oih-phenotypes"])
+    assert res.exit_code == 0 and "4 row(s)" in res.output
+    bad = _write(tmp_path, "plain", "SELECT ?x WHERE {\n  ?x ?p\n}\n")
+    res = runner.invoke(app, ["query", str(bad)])
+    assert res.exit_code == 2 and "line 2, column" in res.output
