@@ -1,6 +1,7 @@
 # oihkg: the two commands of the README are `make run` and `make test`.
 PY := .venv/bin/python
 SEED ?= ../shared/seed/000_9be3ae7a7bc2caaf.txt
+PORT ?= 8000
 
 .PHONY: setup run build reason test bench clean
 
@@ -8,19 +9,21 @@ setup:
 	bash scripts/setup.sh
 
 build: setup
-	.venv/bin/oihkg build --seed $(SEED)
+	if [ -f $(SEED) ]; then .venv/bin/oihkg build --seed $(SEED); else .venv/bin/oihkg build --no-seed; fi
 
 reason: build
 	.venv/bin/oihkg reason
 
 run: reason
 	.venv/bin/oihkg summary
+	.venv/bin/oihkg serve --host 127.0.0.1 --port $(PORT)
 
 test: setup
 	$(PY) -m pytest -q
 
 bench: setup
 	$(PY) bench/bench_reason.py
+	$(PY) bench/bench_store.py
 
 clean:
 	rm -rf .venv .pytest_cache build *.egg-info

@@ -166,7 +166,14 @@ class OIHKG:
         """
         s = self.resolve(subject) if subject else None
         o = self.resolve(object) if object else None
-        p = vocab.expand(predicate) if predicate and not predicate.startswith("http") else predicate
+        p = predicate
+        if predicate and not predicate.startswith(("http://", "https://")):
+            from kg.queries import UnknownEntity
+
+            try:
+                p = vocab.expand(predicate)
+            except ValueError:
+                raise UnknownEntity(f"no relation has the CURIE {predicate!r}") from None
         out = []
         for r in self.store.select(self.queries["all-edges"].text):
             if s and r["subject"].value != s or o and r["object"].value != o or p and r["predicate"].value != p:

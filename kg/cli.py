@@ -198,6 +198,32 @@ def queries() -> None:
     console.print(table)
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    endpoint: Annotated[Optional[str], typer.Option(help="Serve a SPARQL 1.1 endpoint instead of the embedded store.")] = None,
+    store: Annotated[Optional[Path], typer.Option(help="Keep the embedded store on disk here.")] = None,
+    workers: Annotated[int, typer.Option(help="uvicorn worker processes.")] = 1,
+    query_timeout: Annotated[float, typer.Option(help="Seconds before a SPARQL query is stopped (503).")] = 30.0,
+    result_limit: Annotated[int, typer.Option(help="Most rows a SPARQL SELECT may return.")] = 10_000,
+    cors: Annotated[Optional[list[str]], typer.Option(help="An origin allowed by CORS (repeatable).")] = None,
+) -> None:
+    """Serve the HTTP API (REST, SPARQL 1.1 Protocol, exports) with uvicorn."""
+    import os
+
+    import uvicorn
+
+    os.environ.update({
+        "OIHKG_QUERY_TIMEOUT": str(query_timeout), "OIHKG_RESULT_LIMIT": str(result_limit),
+        "OIHKG_ENDPOINT": endpoint or "", "OIHKG_STORE": str(store or ""), "OIHKG_CORS_ORIGINS": ",".join(cors or []),
+    })
+    base = f"http://{host}:{port}"
+    console.print(f"oihkg API on {base}\n  docs:   {base}/docs\n  sparql: {base}/sparql\n  health: {base}/health")
+    # an import string, so kg never imports api
+    uvicorn.run("api.main:create_app", factory=True, host=host, port=port, workers=workers, log_level="warning")
+
+
 def _print_rows(rows, fmt: Format) -> None:
     if isinstance(rows, bool):
         console.print("true" if rows else "false")

@@ -84,3 +84,42 @@ def oxigraph_server(tmp_path_factory, repo_paths):
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+@pytest.fixture(scope="session")
+def api_server(tmp_path_factory):
+    """A real ``oihkg serve`` (uvicorn) on 127.0.0.1 with a 2 s SPARQL timeout; yields its base URL."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    port = _free_port()
+    log = tmp_path_factory.mktemp("serve") / "serve.log"
+    env = dict(os.environ)
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "oihkg"), "serve", "--host", "127.0.0.1", "--port", str(port),
+         "--query-timeout", "2", "--result-limit", "1000"],
+        stdout=log.open("w"), stderr=subprocess.STDOUT, env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"oihkg serve exited: {log.read_text()}")
+        try:
+            if httpx.get(f"{base}/health", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    else:
+        proc.kill()
+        pytest.fail("oihkg serve did not answer within 60 s")
+    yield base
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()

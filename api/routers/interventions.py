@@ -1,0 +1,41 @@
+"""GET /interventions, /interventions/{id}/pathways, /pathways, /pathways/{id}/interventions."""
+
+from __future__ import annotations
+
+import json
+
+from fastapi import APIRouter
+
+from api.deps import KG
+from api.routers.entities import ERRORS
+from api.schemas import Intervention, InterventionLink, Pathway, PathwayLink
+
+router = APIRouter(tags=["interventions"])
+
+
+@router.get("/interventions", response_model=list[Intervention])
+def interventions(kg: KG) -> list[dict]:
+    """Every intervention or agent with what it acts on and the pathways it targets (reasoned)."""
+    return kg.interventions()
+
+
+@router.get("/interventions/{id:path}/pathways", response_model=list[PathwayLink], responses=ERRORS)
+def intervention_pathways(kg: KG, id: str) -> list[dict]:
+    """Pathways an intervention targets, each with whether it was inferred and the reasoner's explanation."""
+    rows = kg.query("pathways-for-intervention", intervention=id)
+    return [{"pathway": r["pathway"], "label": r["pathwayLabel"], "inferred": r["inferred"], "rule": r.get("rule"),
+             "explanation": json.loads(r["explanation"]) if r.get("explanation") else None} for r in rows]
+
+
+@router.get("/pathways", response_model=list[Pathway])
+def pathways(kg: KG) -> list[dict]:
+    """Every pathway, with whether the reasoner classifies it pronociceptive and/or analgesic."""
+    return [{"id": r["pathway"], "label": r["pathwayLabel"], "pronociceptive": r["pronociceptive"],
+             "analgesic": r["analgesic"]} for r in kg.query("pathway-classes")]
+
+
+@router.get("/pathways/{id:path}/interventions", response_model=list[InterventionLink], responses=ERRORS)
+def pathway_interventions(kg: KG, id: str) -> list[dict]:
+    """Interventions that target a pathway (asserted or inferred)."""
+    rows = kg.query("interventions-for-pathway", pathway=id)
+    return [{"intervention": r["intervention"], "label": r["interventionLabel"], "inferred": r["inferred"]} for r in rows]

@@ -1,0 +1,117 @@
+"""Response models of the HTTP API (so /openapi.json documents every answer)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+__all__ = ["Health", "SearchHit", "Edge", "Entity", "Target", "PathwayRef", "Intervention", "PathwayLink",
+           "InterventionLink", "Pathway", "QueryInfo", "QueryParam", "QueryResult", "Problem"]
+
+
+class Problem(BaseModel):
+    """An error: what went wrong, and for ambiguous names the candidates."""
+
+    detail: Any
+
+
+class Health(BaseModel):
+    status: str
+    store: str = Field(description="embedded or the endpoint URL")
+    triples: dict[str, int]
+    versions: dict[str, str]
+
+
+class SearchHit(BaseModel):
+    id: str
+    label: str | None
+    types: list[str]
+    matched: str
+
+
+class Edge(BaseModel):
+    subject: str
+    subjectLabel: str
+    predicate: str
+    predicateLabel: str
+    object: str
+    objectLabel: str
+    sign: int | None = Field(None, description="+1 or -1; null when an inferred chain mixes signs")
+    inferred: bool
+    citations: list[str] = Field(description="problem_id numbers of the source text")
+    quote: str | None = None
+    evidenceType: str | None = Field(None, description="ECO code")
+
+
+class Entity(BaseModel):
+    id: str
+    iri: str
+    label: str
+    definition: str | None
+    synonyms: list[str]
+    xrefs: list[str]
+    types: list[str]
+    edges_out: list[Edge]
+    edges_in: list[Edge]
+
+
+class Target(BaseModel):
+    id: str
+    label: str
+    action: str
+    sign: int
+
+
+class PathwayRef(BaseModel):
+    id: str
+    label: str
+    inferred: bool
+
+
+class Intervention(BaseModel):
+    id: str
+    label: str
+    targets: list[Target]
+    pathways: list[PathwayRef]
+    classes: list[str]
+
+
+class PathwayLink(BaseModel):
+    pathway: str
+    label: str
+    inferred: bool
+    rule: str | None = None
+    explanation: list[dict] | None = Field(None, description="premises and axioms that entail the link")
+
+
+class InterventionLink(BaseModel):
+    intervention: str
+    label: str
+    inferred: bool
+
+
+class Pathway(BaseModel):
+    id: str
+    label: str
+    pronociceptive: bool
+    analgesic: bool
+
+
+class QueryParam(BaseModel):
+    name: str
+    kind: str
+    description: str
+
+
+class QueryInfo(BaseModel):
+    name: str
+    description: str
+    params: list[QueryParam]
+    returns: list[str]
+
+
+class QueryResult(BaseModel):
+    name: str
+    params: dict[str, str]
+    rows: list[dict[str, Any]]

@@ -1,0 +1,246 @@
+"""The HTTP API against a real uvicorn server on 127.0.0.1: every route, the SPARQL protocol, errors."""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import csv
+import io
+import json
+import time
+import zipfile
+
+import httpx
+import networkx as nx
+import pytest
+import rdflib
+
+KETAMINE_LABEL_Q = ("SELECT ?l WHERE { <http://purl.obolibrary.org/obo/CHEBI_6121> "
+                    "<http://www.w3.org/2000/01/rdf-schema#label> ?l }")
+SLOW_Q = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+@pytest.fixture(scope="module")
+def http(api_server):
+    with httpx.Client(base_url=api_server, timeout=30) as client:
+        yield client
+
+
+def test_health_reports_counts_and_versions(http):
+    body = http.get("/health").json()
+    assert body["status"] == "ok" and body["store"] == "embedded"
+    assert body["triples"]["asserted"] > 1500 and body["triples"]["inferred"] > 1000
+    assert {"oihkg", "pyoxigraph", "owlready2", "rdflib"} <= set(body["versions"])
+
+
+def test_search_by_synonym(http):
+    hits = http.get("/search", params={"q": "μOR"}).json()
+    assert hits[0]["id"] == "HGNC:8156" and "oih:Receptor" in hits[0]["types"]
+
+
+@pytest.mark.parametrize("name", ["HGNC:11850", "https://identifiers.org/hgnc:11850", "tlr4", "Toll-like receptor 4"])
+def test_entity_by_curie_iri_label_or_synonym(http, name):
+    body = http.get(f"/entities/{name}").json()
+    assert body["id"] == "HGNC:11850" and body["label"] == "toll-like receptor 4"
+    assert any(e["subject"] == "oih:tlr4_antagonist" and e["citations"] == ["4539328"] for e in body["edges_in"])
+
+
+def test_unknown_entity_is_404_naming_it(http):
+    r = http.get("/entities/unobtainium")
+    assert r.status_code == 404 and "unobtainium" in r.json()["detail"]
+
+
+def test_ambiguous_label_is_409_with_candidates(http):
+    r = http.get("/entities/gas pedal")
+    assert r.status_code == 409
+    assert {c["id"] for c in r.json()["detail"]["candidates"]} == {"oih:on_cell", "oih:descending_facilitation"}
+
+
+def test_edges_filter_by_subject_and_inferred(http):
+    rows = http.get("/edges", params={"subject": "ketamine", "inferred": "false"}).json()
+    assert {(r["predicate"], r["object"], r["sign"]) for r in rows} == {
+        ("oih:antagonist_of", "GO:0017146", -1), ("RO:0002305", "oih:oih", -1)}
+    inferred = http.get("/edges", params={"subject": "ketamine", "inferred": "true"}).json()
+    assert ("oih:targets_pathway", "oih:nmda_central_sensitization_pathway") in {(r["predicate"], r["object"]) for r in inferred}
+
+
+def test_interventions_and_pathways_both_ways(http):
+    items = {i["label"]: i for i in http.get("/interventions").json()}
+    assert "analgesia-sparing anti-hyperalgesic intervention" in items["minocycline"]["classes"]
+    links = http.get("/interventions/methadone/pathways").json()
+    assert {l["pathway"] for l in links} == {"oih:nmda_central_sensitization_pathway", "oih:mor_analgesic_pathway"}
+    assert all(l["inferred"] and l["explanation"] for l in links)
+    pathways = {p["id"]: p for p in http.get("/pathways").json()}
+    assert pathways["oih:glial_neuroinflammatory_pathway"]["pronociceptive"] is True
+    back = http.get("/pathways/oih:glial_neuroinflammatory_pathway/interventions").json()
+    assert {"oih:tlr4_antagonist", "oih:microglial_inhibitor"} <= {b["intervention"] for b in back}
+
+
+def test_named_queries_list_and_run(http):
+    names = {q["name"] for q in http.get("/queries").json()}
+    assert {"interventions-for-pathway", "releases-mediator"} <= names
+    body = http.get("/queries/releases-mediator", params={"mediator": "IL-1β"}).json()
+    assert {r["cellLabel"] for r in body["rows"]} == {"microglial cell", "astrocyte"}
+    assert http.get("/queries/no-such-query").status_code == 404
+    assert http.get("/queries/releases-mediator").status_code == 422
+    assert http.get("/queries/releases-mediator", params={"mediator": "nothing-like-it"}).status_code == 404
+
+
+# ---------------------------------------------------------------- SPARQL protocol
+
+
+def test_sparql_get_post_form_and_direct(http):
+    a = http.get("/sparql", params={"query": KETAMINE_LABEL_Q}).json()
+    b = http.post("/sparql", data={"query": KETAMINE_LABEL_Q}).json()
+    c = http.post("/sparql", content=KETAMINE_LABEL_Q, headers={"Content-Type": "application/sparql-query"}).json()
+    assert a == b == c
+    assert [x["l"]["value"] for x in a["results"]["bindings"]] == ["ketamine"]
+
+
+@pytest.mark.parametrize("accept,media", [
+    ("application/sparql-results+json", "application/sparql-results+json"),
+    ("application/sparql-results+xml", "application/sparql-results+xml"),
+    ("text/csv", "text/csv"),
+    ("text/tab-separated-values", "text/tab-separated-values"),
+])
+def test_select_content_negotiation(http, accept, media):
+    r = http.get("/sparql", params={"query": KETAMINE_LABEL_Q}, headers={"Accept": accept})
+    assert r.status_code == 200 and r.headers["content-type"].startswith(media) and "ketamine" in r.text
+
+
+@pytest.mark.parametrize("accept,fmt", [("text/turtle", "turtle"), ("application/n-triples", "nt"),
+                                        ("application/rdf+xml", "xml"), ("application/ld+json", "json-ld")])
+def test_construct_content_negotiation_parses(http, accept, fmt):
+    q = "CONSTRUCT { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l } WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l }"
+    r = http.get("/sparql", params={"query": q}, headers={"Accept": accept})
+    assert r.status_code == 200 and r.headers["content-type"].startswith(accept)
+    g = rdflib.Graph().parse(data=r.text, format=fmt)
+    assert (rdflib.URIRef("http://purl.obolibrary.org/obo/CHEBI_6121"), rdflib.RDFS.label, rdflib.Literal("ketamine")) in g
+
+
+def test_ask_and_named_graphs(http):
+    q = "ASK { GRAPH <https://w3id.org/oihkg/graph/inferred> { ?s <https://w3id.org/oihkg/targets_pathway> ?p } }"
+    assert http.get("/sparql", params={"query": q}).json()["boolean"] is True
+    only_asserted = http.get("/sparql", params={
+        "query": "ASK { ?s <https://w3id.org/oihkg/targets_pathway> ?p }",
+        "default-graph-uri": "https://w3id.org/oihkg/graph/asserted"}).json()
+    assert only_asserted["boolean"] is False
+
+
+def test_unacceptable_format_is_406(http):
+    r = http.get("/sparql", params={"query": KETAMINE_LABEL_Q}, headers={"Accept": "image/png"})
+    assert r.status_code == 406
+
+
+def test_bad_syntax_is_400_with_parser_message(http):
+    r = http.get("/sparql", params={"query": "SELECT ?x WHERE { ?x ?p }"})
+    assert r.status_code == 400 and "error at 1:" in r.json()["detail"]
+
+
+def test_updates_are_refused(http):
+    assert http.post("/sparql", content="INSERT DATA { <a:b> <a:c> <a:d> }",
+                     headers={"Content-Type": "application/sparql-update"}).status_code == 403
+    assert http.post("/sparql", data={"update": "DROP ALL"}).status_code == 403
+    assert http.get("/sparql", params={"update": "DROP ALL"}).status_code == 403
+    assert http.get("/sparql", params={"query": "DROP ALL"}).status_code == 400
+    assert http.get("/health").json()["triples"]["total"] > 5000
+
+
+def test_service_description_without_query(http):
+    r = http.get("/sparql")
+    g = rdflib.Graph().parse(data=r.text, format="turtle")
+    sd = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+    assert (None, sd.supportedLanguage, sd.SPARQL11Query) in g
+
+
+def test_result_limit_is_413(http):
+    r = http.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
+    assert r.status_code == 413 and "1000" in r.json()["detail"]
+
+
+def test_timeout_is_503_while_a_parallel_request_succeeds(http, api_server):
+    with cf.ThreadPoolExecutor(2) as ex:
+        slow = ex.submit(http.get, "/sparql", params={"query": SLOW_Q})
+        time.sleep(0.3)
+        t0 = time.monotonic()
+        fast = http.get("/sparql", params={"query": KETAMINE_LABEL_Q})
+        fast_seconds = time.monotonic() - t0
+        slow_r = slow.result(timeout=30)
+    assert fast.status_code == 200 and fast_seconds < 2
+    assert slow_r.status_code == 503 and "stopped" in slow_r.json()["detail"]
+    assert http.get("/sparql", params={"query": KETAMINE_LABEL_Q}).status_code == 200, "the server keeps serving"
+
+
+def test_sparqlwrapper_as_a_client(api_server):
+    from SPARQLWrapper import JSON, SPARQLWrapper
+
+    sw = SPARQLWrapper(f"{api_server}/sparql")
+    sw.setQuery(KETAMINE_LABEL_Q)
+    sw.setReturnFormat(JSON)
+    result = sw.query().convert()
+    assert [b["l"]["value"] for b in result["results"]["bindings"]] == ["ketamine"]
+
+
+# ---------------------------------------------------------------- exports
+
+
+def test_export_owl_ttl_jsonld_round_trip_through_rdflib(http):
+    graphs = {}
+    for fmt, parser in (("owl", "xml"), ("ttl", "turtle"), ("jsonld", "json-ld")):
+        r = http.get(f"/export/{fmt}")
+        assert r.status_code == 200
+        graphs[fmt] = rdflib.Graph().parse(data=r.content, format=parser)
+    assert len(graphs["owl"]) == len(graphs["ttl"]) == len(graphs["jsonld"]) > 5000
+
+
+def test_export_graphml_and_cytoscape_round_trip_through_networkx(http):
+    g1 = nx.read_graphml(io.BytesIO(http.get("/export/graphml").content))
+    g2 = nx.cytoscape_graph(json.loads(http.get("/export/cytoscape").content))
+    assert g1.number_of_edges() == g2.number_of_edges() > 200
+    assert g1.nodes["CHEBI:6121"]["label"] == "ketamine" and g1.nodes["CHEBI:6121"]["category"] == "biolink:Drug"
+    signs = {d["sign"] for _, v, d in g1.out_edges("CHEBI:6121", data=True) if v == "GO:0017146"}
+    assert signs == {-1}
+
+
+def test_export_kgx_has_biolink_nodes_and_edges(http):
+    z = zipfile.ZipFile(io.BytesIO(http.get("/export/kgx").content))
+    nodes = list(csv.DictReader(io.StringIO(z.read("nodes.tsv").decode()), delimiter="\t"))
+    edges = list(csv.DictReader(io.StringIO(z.read("edges.tsv").decode()), delimiter="\t"))
+    ids = {n["id"] for n in nodes}
+    assert all(e["subject"] in ids and e["object"] in ids for e in edges)
+    ket = [e for e in edges if e["subject"] == "CHEBI:6121" and e["relation"] == "oih:antagonist_of"][0]
+    assert (ket["predicate"], ket["object_direction_qualifier"], ket["knowledge_level"], ket["agent_type"], ket["publications"]) == (
+        "biolink:affects", "decreased", "knowledge_assertion", "manual_agent", "problem_id:4659330")
+    # the kgx library fetches the Biolink model from the network when imported, so the
+    # round trip here reads the TSVs with csv and checks KGX's required columns instead
+    assert {"id", "category", "name"} <= set(nodes[0]) and {"id", "subject", "predicate", "object", "knowledge_level", "agent_type"} <= set(edges[0])
+
+
+def test_unknown_export_format_is_422(http):
+    assert http.get("/export/pdf").status_code == 422
+
+
+def test_docs_are_served_without_a_cdn(http):
+    html = http.get("/docs").text
+    assert "swagger" in html.lower() and "cdn.jsdelivr" not in html and "unpkg" not in html
+    spec = http.get("/openapi.json").json()
+    assert {"/health", "/sparql", "/entities/{id}", "/export/{format}"} <= set(spec["paths"])
+
+
+def test_schemathesis_finds_no_server_error(api_server, tmp_path):
+    """Property-based requests over the whole OpenAPI (bounded examples) never get a 5xx.
+
+    The SPARQL routes are left out: a random query may legitimately run into the
+    2 s timeout, whose answer is a deliberate 503; their protocol cases are tested above.
+    """
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    st = Path(sys.executable).parent / "st"
+    res = subprocess.run(
+        [str(st), "run", f"{api_server}/openapi.json", "--checks", "not_a_server_error", "--max-examples", "15",
+         "--seed", "7", "--exclude-path-regex", "^/sparql", "--request-timeout", "30", "--workers", "1",
+         "--phases", "examples,coverage,fuzzing"],
+        capture_output=True, text=True, timeout=600, cwd=tmp_path,
+    )
+    assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-2000:]
