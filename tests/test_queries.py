@@ -88,7 +88,7 @@ def test_opioids_activate_glia_through_tlr4_not_the_mu_receptor(embedded):
 def test_on_cells_facilitate_and_off_cells_inhibit(embedded):
     roles = {(r["cellLabel"], r["role"], r.get("changedByLabel"), r.get("change")) for r in embedded.query("descending-modulation")}
     assert roles == {
-        ("ON-cell", "facilitates", "opioid dose and exposure (D)", "increased"),
+        ("ON-cell", "facilitates", "duration of opioid exposure (t)", "increased"),
         ("OFF-cell", "inhibits", "opioid receptor desensitization", "decreased"),
     }
 
