@@ -35,6 +35,8 @@ __all__ = [
     "NMDA_RECEPTOR",
     "COMPONENT_A",
     "COMPONENT_H",
+    "NET_PAIN",
+    "OPIOID_DOSE",
 ]
 
 OIH = Namespace("https://w3id.org/oihkg/")
@@ -225,3 +227,5 @@ PATHWAY_GLIAL = "oih:glial_neuroinflammatory_pathway"
 NMDA_RECEPTOR = "GO:0017146"
 COMPONENT_A = "oih:analgesia"
 COMPONENT_H = "oih:hyperalgesic_component"
+NET_PAIN = "oih:net_pain"
+OPIOID_DOSE = "oih:opioid_dose"

@@ -1,0 +1,83 @@
+"""The mechanism graph: a networkx MultiDiGraph of the signed causal edges.
+
+Nodes are CURIEs with ``label``, ``type`` and ``pathways``; edges carry
+``sign`` (+1/−1), ``relation`` (a CURIE), ``inferred``, and ``evidence``
+(``citations``, ``quote``, ``evidence_type``). Asserted edges come from the
+named query ``causal-edges`` (relations below RO:0002411 and the actions
+below ``oih:targets``); inferred all-positive reach (``oih:promotes``) is
+added with ``inferred=True`` when asked for. Non-causal relations (has
+phenotype, part of, capable of, releases, …) are not in this graph: they
+carry no sign.
+
+Examples
+--------
+>>> from kg import OIHKG
+>>> g = causal_graph(OIHKG.open())
+>>> g.nodes["HGNC:11850"]["label"]
+'toll-like receptor 4'
+>>> sorted({d["sign"] for _, _, d in g.out_edges("CHEBI:6121", data=True)})
+[-1]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import networkx as nx
+
+__all__ = ["build_graph", "causal_graph", "find_node"]
+
+
+def build_graph(edges: Iterable[dict], nodes: Iterable[dict] = ()) -> nx.MultiDiGraph:
+    """A MultiDiGraph from row dicts.
+
+    Parameters
+    ----------
+    edges : iterable of dict
+        Keys ``subject``, ``predicate``, ``object``, ``sign``; optional
+        ``inferred``, ``citations`` (space-separated or list), ``quote``, ``evidenceType``.
+    nodes : iterable of dict
+        Keys ``curie``, ``label``; optional ``type`` and ``pathway`` (rows repeat
+        a node once per pathway; the pathways are gathered in ``pathways``).
+    """
+    g = nx.MultiDiGraph()
+    for n in nodes:
+        if n["curie"] in g:
+            g.nodes[n["curie"]]["pathways"] += (n["pathway"],) if n.get("pathway") else ()
+            continue
+        g.add_node(n["curie"], label=n["label"], type=n.get("type", ""), pathways=(n["pathway"],) if n.get("pathway") else ())
+    for e in edges:
+        cites = e.get("citations") or []
+        cites = tuple(cites.split() if isinstance(cites, str) else cites)
+        for end in (e["subject"], e["object"]):
+            if end not in g:
+                g.add_node(end, label=end, type="", pathways=())
+        g.add_edge(
+            e["subject"], e["object"], key=e["predicate"] + ("|inferred" if e.get("inferred") else ""),
+            sign=int(e["sign"]), relation=e["predicate"], inferred=bool(e.get("inferred")),
+            evidence={"citations": cites, "quote": e.get("quote") or "", "evidence_type": e.get("evidenceType") or ""},
+        )
+    return g
+
+
+def causal_graph(kg, include_inferred: bool = False) -> nx.MultiDiGraph:
+    """The causal graph of an :class:`kg.OIHKG` (embedded or remote store)."""
+    nodes = [{**r, "type": r["type"].split(":", 1)[-1]} for r in kg.query("graph-nodes")]
+    edges = list(kg.query("causal-edges"))
+    if include_inferred:
+        edges += [
+            {"subject": r["subject"], "predicate": r["predicate"], "object": r["object"], "sign": 1, "inferred": True}
+            for r in kg.edges(predicate="oih:promotes", inferred=True)
+        ]
+    return build_graph(edges, nodes)
+
+
+def find_node(g: nx.MultiDiGraph, name: str) -> str | None:
+    """The node whose CURIE or label is ``name`` (case-insensitive), or None."""
+    if name in g:
+        return name
+    low = name.casefold()
+    for node, data in g.nodes(data=True):
+        if str(data.get("label", "")).casefold() == low:
+            return node
+    return None

@@ -1,0 +1,343 @@
+"""The illustrative dose–response model of net pain: P(D, t) = P0 − A(D, t) + H(D, t).
+
+* A, the analgesic term, is an Emax curve whose ED50 moves right with the
+  duration of exposure t: ``ED50(t) = ED50 · (1 + tolerance_rate · t)`` —
+  tolerance.
+* H, the hyperalgesic term, is a sum over the pathways the reasoner classifies
+  as ``oih:PronociceptivePathway``, each with a gain:
+  ``H = Σ gain_p · (D / D_ref)^power · (1 − exp(−t / onset_tau))``.
+* An intervention acts through what the graph says it does. One that
+  ``reduces`` / ``increases`` the opioid dose moves the operating dose by
+  ``taper_fraction``; one that inhibits or antagonises a target lowers, by
+  ``block_fraction``, the gain of each pathway that both holds the target and
+  is among the pathways the reasoner derived it targets (``oih:targets_pathway``);
+  if such a pathway is also analgesic, Emax falls too. Agonism changes
+  nothing here (the opioid's own action is the curve itself), and
+  ``involves`` (rotation to methadone) brings in the agent's actions. There is
+  no intervention→pathway table in this module.
+
+Every number comes from ``kg/model_params.toml`` and is **illustrative, not
+clinical data**; each can be overridden per call.
+
+Examples
+--------
+>>> from kg import OIHKG
+>>> mech = Mechanism.from_kg(OIHKG.open())
+>>> r = simulate(mech, Scenario())
+>>> r.classification, r.at_dose["dP_dD"] > 0
+('OIH', True)
+>>> simulate(mech, Scenario(default_gain=0)).classification
+'tolerance'
+>>> blocked = simulate(mech, Scenario(interventions=["oih:tlr4_antagonist"]))
+>>> blocked.at_dose["H"] < r.at_dose["H"], blocked.at_dose["A"] == r.at_dose["A"]
+(True, True)
+"""
+
+from __future__ import annotations
+
+import io
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from kg import vocab
+
+__all__ = ["ILLUSTRATIVE", "ModelInputError", "ModelParams", "Scenario", "Mechanism", "SimulationResult", "simulate", "plot",
+           "default_params"]
+
+ILLUSTRATIVE = "Illustrative parameters, not clinical data (kg/model_params.toml)."
+
+
+class ModelInputError(ValueError):
+    """A scenario names something the graph cannot use there; ``field`` is the offending input."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+def default_params() -> dict[str, dict[str, float]]:
+    """The parameter file ``kg/model_params.toml`` as sections of values."""
+    return tomllib.loads(resources.files("kg").joinpath("model_params.toml").read_text(encoding="utf-8"))
+
+
+_D = default_params()
+
+
+class ModelParams(BaseModel):
+    """The model's parameters, defaults from ``kg/model_params.toml`` (illustrative, not clinical data)."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    P0: float = Field(_D["pain"]["P0"], ge=0, le=10, description="Baseline pain (0-10 scale).")
+    Emax: float = Field(_D["analgesia"]["Emax"], ge=0, le=100, description="Largest analgesia A.")
+    ED50: float = Field(_D["analgesia"]["ED50"], ge=1e-3, le=1e4, description="Dose of half-maximal analgesia before tolerance.")
+    hill: float = Field(_D["analgesia"]["hill"], ge=1, le=6, description="Hill coefficient of A.")
+    tolerance_rate: float = Field(_D["analgesia"]["tolerance_rate"], ge=0, le=100,
+                                  description="Rightward ED50 shift per unit of exposure: ED50(t) = ED50 (1 + rate t).")
+    D_ref: float = Field(_D["hyperalgesia"]["D_ref"], ge=1e-3, le=1e4, description="Dose at which a pathway contributes its gain to H.")
+    power: float = Field(_D["hyperalgesia"]["power"], ge=1, le=6, description="Exponent of dose in H.")
+    onset_tau: float = Field(_D["hyperalgesia"]["onset_tau"], ge=1e-3, le=1e4, description="Time constant of H's onset with exposure.")
+    default_gain: float = Field(_D["hyperalgesia"]["default_gain"], ge=0, le=100,
+                                description="Gain of each pronociceptive pathway not named in `gains`; 0 = tolerance only.")
+    gains: dict[str, float] = Field(default_factory=dict,
+                                    description="Gain per pronociceptive pathway (CURIE or label), overriding default_gain.")
+    block_fraction: float = Field(_D["interventions"]["block_fraction"], ge=0, le=1,
+                                  description="Fraction by which an antagonist or inhibitor lowers a targeted pathway's gain.")
+    taper_fraction: float = Field(_D["interventions"]["taper_fraction"], gt=0, lt=1,
+                                  description="Dose reduction of a (test) taper, and dose rise of an escalation.")
+    dose_max: float = Field(_D["simulation"]["dose_max"], gt=0, le=1e4, description="Largest dose of the curves.")
+    points: int = Field(int(_D["simulation"]["points"]), ge=2, le=10_000, description="Doses in the curves.")
+    exposure: float = Field(_D["simulation"]["exposure"], ge=0, le=1e4, description="Duration of opioid exposure t.")
+    dose: float = Field(_D["simulation"]["dose"], gt=0, le=1e4, description="The current (prescribed) dose D.")
+
+    @model_validator(mode="after")
+    def _dose_in_range(self) -> ModelParams:
+        if self.dose > self.dose_max:
+            raise ValueError(f"dose ({self.dose}) must not exceed dose_max ({self.dose_max})")
+        if any(not 0 <= g <= 100 for g in self.gains.values()):
+            raise ValueError("each gain must be between 0 and 100")
+        return self
+
+
+class Scenario(ModelParams):
+    """Parameters plus the interventions to apply (by CURIE, IRI, label or synonym)."""
+
+    interventions: list[str] = Field(default_factory=list, description="Interventions or agents to apply.")
+
+
+@dataclass(frozen=True)
+class InterventionFacts:
+    """What the graph says about one intervention."""
+
+    id: str
+    label: str
+    targets: tuple[tuple[str, str, int], ...]  # (target, action, sign)
+    pathways: frozenset[str]  # oih:targets_pathway, asserted or inferred
+    involves: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Mechanism:
+    """The graph facts the model needs, read once from an :class:`kg.OIHKG`."""
+
+    pronociceptive: dict[str, str]
+    analgesic: dict[str, str]
+    members: dict[str, frozenset[str]]  # entity -> pathways it is part of
+    interventions: dict[str, InterventionFacts]
+    labels: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_kg(cls, kg) -> Mechanism:
+        """Read pathway classes, pathway members and intervention facts from the store (embedded or remote)."""
+        pro, ana, labels = {}, {}, {}
+        for r in kg.query("pathway-classes"):
+            labels[r["pathway"]] = r["pathwayLabel"]
+            if r["pronociceptive"]:
+                pro[r["pathway"]] = r["pathwayLabel"]
+            if r["analgesic"]:
+                ana[r["pathway"]] = r["pathwayLabel"]
+        members: dict[str, set[str]] = {}
+        for r in kg.query("graph-nodes"):
+            labels.setdefault(r["curie"], r["label"])
+            members.setdefault(r["curie"], set())
+            if r.get("pathway"):
+                members[r["curie"]].add(r["pathway"])
+        facts: dict[str, dict[str, Any]] = {}
+
+        def item(curie: str, label: str) -> dict[str, Any]:
+            return facts.setdefault(curie, {"label": label, "targets": [], "pathways": set(), "involves": []})
+
+        for r in kg.query("intervention-targets"):
+            item(r["intervention"], r["interventionLabel"])["targets"].append((r["target"], r["action"], int(r["sign"])))
+        for r in kg.query("intervention-pathway-matrix"):
+            item(r["intervention"], r["interventionLabel"])["pathways"].add(r["pathway"])
+        for r in kg.edges(predicate="oih:involves", inferred=False):
+            item(r["subject"], r["subjectLabel"])["involves"].append(r["object"])
+        interventions = {
+            c: InterventionFacts(c, f["label"], tuple(f["targets"]), frozenset(f["pathways"]), tuple(f["involves"]))
+            for c, f in facts.items()
+        }
+        return cls(pro, ana, {k: frozenset(v) for k, v in members.items()}, interventions, labels)
+
+    def pathway(self, name: str) -> str:
+        """The pronociceptive pathway CURIE for a CURIE or label (case-insensitive); :class:`ModelInputError` if none."""
+        if name in self.pronociceptive:
+            return name
+        for curie, label in self.pronociceptive.items():
+            if label.casefold() == name.casefold():
+                return curie
+        raise ModelInputError("gains", f"{name!r} is not a pronociceptive pathway; known: {', '.join(sorted(self.pronociceptive))}")
+
+
+@dataclass
+class SimulationResult:
+    """Curves, the operating point, classification, test taper and what each intervention changed."""
+
+    params: dict[str, Any]
+    interventions: list[str]
+    applied: list[dict[str, Any]]
+    gains: dict[str, float]
+    emax: float
+    ed50: float
+    curves: dict[str, list[float]]
+    prescribed_dose: float
+    dose: float
+    at_dose: dict[str, float]
+    classification: str
+    oih_threshold_dose: float | None
+    test_taper: dict[str, Any]
+    baseline: dict[str, float] | None
+    note: str = ILLUSTRATIVE
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return dict(self.__dict__)
+
+
+def _effects(mech: Mechanism, curie: str, seen: set[str]) -> list[dict[str, Any]]:
+    """The model changes implied by one intervention, following ``involves``."""
+    if curie in seen:
+        return []
+    seen.add(curie)
+    facts = mech.interventions.get(curie)
+    if facts is None:
+        raise ModelInputError("interventions", f"{curie} is not an intervention or agent with targets in the graph")
+    out = []
+    for target, action, sign in facts.targets:
+        if target == vocab.OPIOID_DOSE:
+            out.append({"intervention": curie, "target": target, "action": action, "change": "dose", "sign": sign})
+        elif sign < 0:
+            for pw in sorted(mech.members.get(target, frozenset()) & facts.pathways):
+                if pw in mech.pronociceptive:
+                    out.append({"intervention": curie, "target": target, "action": action, "change": "gain", "pathway": pw})
+                if pw in mech.analgesic:
+                    out.append({"intervention": curie, "target": target, "action": action, "change": "Emax", "pathway": pw})
+    for agent in facts.involves:
+        for e in _effects(mech, agent, seen):
+            out.append({**e, "via": curie})
+    return out
+
+
+def _curves(p: ModelParams, gain_total: float, emax: float, d: np.ndarray) -> dict[str, np.ndarray]:
+    n = p.hill
+    ed50 = p.ED50 * (1 + p.tolerance_rate * p.exposure)
+    onset = 1 - np.exp(-p.exposure / p.onset_tau)
+    dn, en = d**n, ed50**n
+    a = emax * dn / (dn + en)
+    da = emax * n * d ** (n - 1) * en / (dn + en) ** 2
+    h = gain_total * (d / p.D_ref) ** p.power * onset
+    dh = gain_total * p.power * d ** (p.power - 1) / p.D_ref**p.power * onset
+    return {"A": a, "H": h, "P": p.P0 - a + h, "dA_dD": da, "dH_dD": dh, "dP_dD": dh - da}
+
+
+def _point(p: ModelParams, gain_total: float, emax: float, dose: float) -> dict[str, float]:
+    return {k: float(v[0]) for k, v in _curves(p, gain_total, emax, np.array([dose])).items()} | {"dose": dose}
+
+
+def _classify(slope: float) -> str:
+    return "OIH" if slope > 0 else "tolerance" if slope < 0 else "indeterminate"
+
+
+def simulate(mech: Mechanism, scenario: Scenario) -> SimulationResult:
+    """Run the model for one scenario.
+
+    Parameters
+    ----------
+    mech : Mechanism
+        Graph facts from :meth:`Mechanism.from_kg`.
+    scenario : Scenario
+        Parameters and interventions (given as CURIEs here; :meth:`kg.OIHKG.simulate` resolves names).
+
+    Returns
+    -------
+    SimulationResult
+        Curves of P, A, H, dP/dD (and dA/dD, dH/dD) over ``points`` doses up to ``dose_max``; the
+        values at the current dose; ``classification`` (``tolerance`` when dP/dD < 0 there, ``OIH``
+        when > 0); the lowest dose above which dP/dD > 0; and the test taper (pain after lowering the
+        dose by ``taper_fraction``).
+    """
+    p = scenario
+    gains = {pw: p.default_gain for pw in mech.pronociceptive}
+    for name, g in p.gains.items():
+        gains[mech.pathway(name)] = g
+    base_gain, emax, dose = sum(gains.values()), p.Emax, p.dose
+    applied = []
+    for curie in dict.fromkeys(p.interventions):
+        for e in _effects(mech, curie, set()):
+            if e["change"] == "dose":
+                factor = 1 - p.taper_fraction if e["sign"] < 0 else 1 + p.taper_fraction
+                dose *= factor
+                e["factor"] = factor
+            elif e["change"] == "gain":
+                gains[e["pathway"]] *= 1 - p.block_fraction
+                e["factor"] = 1 - p.block_fraction
+            else:
+                emax *= 1 - p.block_fraction
+                e["factor"] = 1 - p.block_fraction
+            applied.append(e)
+    dose = min(dose, p.dose_max)
+    total = sum(gains.values())
+    d = np.linspace(p.dose_max / p.points, p.dose_max, p.points)
+    c = _curves(p, total, emax, d)
+    rising = np.flatnonzero((c["dP_dD"][:-1] <= 0) & (c["dP_dD"][1:] > 0))
+    threshold = float(d[rising[0] + 1]) if rising.size else (float(d[0]) if c["dP_dD"][0] > 0 else None)
+    if not all(np.isfinite(v).all() for v in c.values()):
+        raise ModelInputError("params", "these parameters overflow the model's arithmetic; use smaller values")
+    at = _point(p, total, emax, dose)
+    tapered = _point(p, total, emax, dose * (1 - p.taper_fraction))
+    delta = tapered["P"] - at["P"]
+    return SimulationResult(
+        params=p.model_dump(exclude={"interventions"}), interventions=list(dict.fromkeys(p.interventions)),
+        applied=applied, gains=gains, emax=emax, ed50=p.ED50 * (1 + p.tolerance_rate * p.exposure),
+        curves={"dose": d.tolist(), **{k: v.tolist() for k, v in c.items()}},
+        prescribed_dose=p.dose, dose=dose, at_dose=at, classification=_classify(at["dP_dD"]),
+        oih_threshold_dose=threshold,
+        test_taper={"dose": tapered["dose"], "P": tapered["P"], "delta_P": delta,
+                    "outcome": "pain falls: points to OIH" if delta < 0 else "pain rises: points to tolerance"},
+        baseline=_point(p, base_gain, p.Emax, p.dose) if p.interventions else None,
+    )
+
+
+def plot(result: SimulationResult, fmt: Literal["png", "svg"] = "png") -> bytes:
+    """Draw P, A and H against dose (top) and dP/dD (bottom) with the current and tapered doses marked."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    c = result.curves
+    fig = Figure(figsize=(7, 6), layout="constrained")
+    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(3, 2))
+    top.plot(c["dose"], c["P"], color="black", lw=2, label="P, net pain")
+    top.plot(c["dose"], c["A"], color="tab:blue", label="A, analgesia")
+    top.plot(c["dose"], c["H"], color="tab:red", label="H, hyperalgesic component")
+    top.axhline(result.params["P0"], color="grey", ls=":", lw=1, label="P0, baseline pain")
+    for ax in (top, bottom):
+        ax.axvline(result.dose, color="tab:green", ls="--", lw=1)
+        ax.axvline(result.test_taper["dose"], color="tab:olive", ls=":", lw=1)
+    top.plot([result.dose], [result.at_dose["P"]], "o", color="tab:green", label=f"current dose {result.dose:g}")
+    top.plot([result.test_taper["dose"]], [result.test_taper["P"]], "v", color="tab:olive",
+             label=f"test taper ({result.test_taper['delta_P']:+.2f})")
+    top.set_ylabel("pain / effect (illustrative units)")
+    top.legend(fontsize="small", loc="upper left")
+    title = f"P = P0 - A + H at exposure t = {result.params['exposure']:g}: {result.classification} at the current dose"
+    if result.interventions:
+        title += "\nwith " + ", ".join(result.interventions)
+    top.set_title(title, fontsize="medium")
+    bottom.plot(c["dose"], c["dP_dD"], color="black")
+    bottom.axhline(0, color="grey", lw=1)
+    bottom.fill_between(c["dose"], c["dP_dD"], 0, where=np.array(c["dP_dD"]) > 0, color="tab:red", alpha=0.2, label="dP/dD > 0: OIH")
+    bottom.fill_between(c["dose"], c["dP_dD"], 0, where=np.array(c["dP_dD"]) < 0, color="tab:blue", alpha=0.2,
+                        label="dP/dD < 0: tolerance")
+    bottom.set_xlabel("opioid dose D (illustrative units)")
+    bottom.set_ylabel("dP/dD")
+    bottom.legend(fontsize="small", loc="upper left")
+    top.text(0.99, 0.02, ILLUSTRATIVE, transform=top.transAxes, ha="right", va="bottom", fontsize="x-small", color="grey")
+    buf = io.BytesIO()
+    fig.savefig(buf, format=fmt, dpi=100)
+    return buf.getvalue()
