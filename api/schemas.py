@@ -7,7 +7,8 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 __all__ = ["Health", "SearchHit", "Edge", "Entity", "Target", "PathwayRef", "Intervention", "PathwayLink",
-           "InterventionLink", "Pathway", "QueryInfo", "QueryParam", "QueryResult", "Problem"]
+           "InterventionLink", "Pathway", "QueryInfo", "QueryParam", "QueryResult", "Problem", "PathsAnswer",
+           "PerturbAnswer", "SimulationAnswer"]
 
 
 class Problem(BaseModel):
@@ -115,3 +116,66 @@ class QueryResult(BaseModel):
     name: str
     params: dict[str, str]
     rows: list[dict[str, Any]]
+
+
+class PathEdge(BaseModel):
+    subject: str
+    subjectLabel: str
+    relation: str
+    object: str
+    objectLabel: str
+    sign: int
+    inferred: bool
+    citations: list[str]
+    quote: str
+
+
+class SignedPathModel(BaseModel):
+    nodes: list[str]
+    sign: int = Field(description="product of the edge signs")
+    length: int
+    edges: list[PathEdge]
+
+
+class PathsAnswer(BaseModel):
+    status: str = Field(description="found or no_path")
+    source: str
+    target: str
+    message: str
+    paths: list[SignedPathModel]
+
+
+class NodeEffect(BaseModel):
+    node: str
+    label: str
+    direction: str = Field(description="up, down, ambiguous (paths disagree) or unchanged")
+    paths_up: int
+    paths_down: int
+    examples: dict[str, list[str]] = Field(description="a shortest path of each sign")
+
+
+class PerturbAnswer(BaseModel):
+    inhibit: list[str]
+    activate: list[str]
+    knockout: list[str]
+    unknown: list[str]
+    summary: dict[str, str] = Field(description="direction of A (analgesia), H (hyperalgesic component) and P (net pain)")
+    effects: list[NodeEffect]
+
+
+class SimulationAnswer(BaseModel):
+    note: str = Field(description="the parameters are illustrative, not clinical data")
+    params: dict[str, Any]
+    interventions: list[str]
+    applied: list[dict[str, Any]] = Field(description="what each intervention changed, and through which target and pathway")
+    gains: dict[str, float]
+    emax: float
+    ed50: float = Field(description="ED50 after the tolerance shift")
+    curves: dict[str, list[float]] = Field(description="dose, P, A, H, dA_dD, dH_dD, dP_dD")
+    prescribed_dose: float
+    dose: float = Field(description="the operating dose after dose-changing interventions")
+    at_dose: dict[str, float]
+    classification: str = Field(description="tolerance (dP/dD < 0), OIH (dP/dD > 0) or indeterminate")
+    oih_threshold_dose: float | None
+    test_taper: dict[str, Any]
+    baseline: dict[str, float] | None = Field(description="the operating point without interventions")

@@ -16,6 +16,12 @@ Examples
 ['NMDA receptor / central sensitization pathway']
 >>> kg.sparql("ASK { ?x <http://www.w3.org/2000/01/rdf-schema#label> 'ketamine' }")
 True
+>>> kg.paths("TLR4", "hyperalgesic component").paths[0].sign
+1
+>>> kg.perturb(activate=["ketamine"]).summary()  # giving ketamine
+{'A': 'unchanged', 'H': 'down', 'P': 'down'}
+>>> kg.simulate(interventions=["test taper"]).test_taper["outcome"]
+'pain falls: points to OIH'
 """
 
 from __future__ import annotations
@@ -67,7 +73,7 @@ class OIHKG:
         from kg.queries import Resolver, load_queries
 
         self.store = store
-        self.paths = paths or default_paths()
+        self.files = paths or default_paths()
         self.queries = load_queries()
         self.resolver = Resolver(store, self.queries)
 
@@ -220,6 +226,100 @@ class OIHKG:
             return self.store.ask(text)
         except ValueError:
             return [tuple(_py(x) for x in (t.subject, t.predicate, t.object)) for t in self.store.construct(text)]
+
+    # -- mechanism engine
+    def _curie(self, name: str) -> str:
+        return vocab.compress(self.resolve(name))
+
+    def causal_graph(self, include_inferred: bool = False):
+        """The signed causal graph (:func:`kg.graph.causal_graph`), built once per store and cached."""
+        from kg.graph import causal_graph
+
+        cache = self.__dict__.setdefault("_graphs", {})
+        if include_inferred not in cache:
+            cache[include_inferred] = causal_graph(self, include_inferred)
+        return cache[include_inferred]
+
+    def to_networkx(self, causal: bool = False, include_inferred: bool = False):
+        """The graph as a networkx ``MultiDiGraph``.
+
+        ``causal=True`` gives the signed causal graph the mechanism engine uses; otherwise every
+        evidence-backed and inferred edge (:func:`kg.export.to_networkx`). A copy: change it freely.
+        """
+        if causal:
+            return self.causal_graph(include_inferred).copy()
+        from kg.export import to_networkx
+
+        return to_networkx(self)
+
+    def paths(self, source: str, target: str, max_length: int = 8, sign: int | None = None, limit: int = 100,
+              include_inferred: bool = False):
+        """Signed causal paths between two entities named any way (:func:`kg.paths.signed_paths`).
+
+        An unknown name gives a result with status ``unknown_node``; an ambiguous one raises
+        ``kg.queries.AmbiguousEntity``.
+        """
+        from kg.paths import PathResult, PathStatus, signed_paths
+        from kg.queries import UnknownEntity
+
+        ends = []
+        for name in (source, target):
+            try:
+                ends.append(self._curie(name))
+            except UnknownEntity as exc:
+                return PathResult(PathStatus.unknown_node, source, target, message=str(exc))
+        return signed_paths(self.causal_graph(include_inferred), *ends, max_length=max_length, sign=sign, limit=limit)
+
+    def perturb(self, inhibit=(), activate=(), knockout=(), max_length: int = 8):
+        """Predicted direction of every node, and of A, H and P, after a perturbation (:func:`kg.perturb.perturb`).
+
+        Names are resolved first; an unknown one raises ``kg.queries.UnknownEntity``.
+        """
+        from kg.perturb import perturb
+
+        ids = {k: [self._curie(n) for n in v] for k, v in (("inhibit", inhibit), ("activate", activate), ("knockout", knockout))}
+        return perturb(self.causal_graph(), max_length=max_length, **ids)
+
+    def mechanism(self):
+        """The graph facts of the pain model (:class:`kg.model.Mechanism`), read once and cached."""
+        from kg.model import Mechanism
+
+        if "_mechanism" not in self.__dict__:
+            self._mechanism = Mechanism.from_kg(self)
+        return self._mechanism
+
+    def simulate(self, interventions=(), **params):
+        """Run the illustrative model P = P0 - A + H (:func:`kg.model.simulate`).
+
+        ``params`` override ``kg/model_params.toml``; invalid values raise ``pydantic.ValidationError``
+        naming the field. Interventions and pathway names in ``gains`` may be given any way.
+        """
+        from kg.model import Scenario, simulate
+
+        from kg.model import ModelInputError
+        from kg.queries import UnknownEntity
+
+        mech = self.mechanism()
+        gains = {}
+        for name, value in (params.pop("gains", None) or {}).items():
+            try:
+                gains[mech.pathway(name)] = value
+            except ModelInputError:
+                try:
+                    gains[mech.pathway(self._curie(name))] = value
+                except UnknownEntity as exc:
+                    raise ModelInputError("gains", str(exc)) from None
+        scenario = Scenario(interventions=[self._curie(n) for n in interventions], gains=gains, **params)
+        return simulate(mech, scenario)
+
+    def export(self, fmt: str, path: Path | str | None = None) -> bytes:
+        """The graph in one of :data:`kg.export.FORMATS` (owl, ttl, jsonld, kgx, graphml, cytoscape); written to ``path`` if given."""
+        from kg.export import export
+
+        data = export(self, fmt)
+        if path is not None:
+            Path(path).write_bytes(data)
+        return data
 
     def close(self) -> None:
         """Release the store."""

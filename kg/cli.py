@@ -1,4 +1,4 @@
-"""The ``oihkg`` command: a thin layer over :mod:`kg` (build, reason, summary).
+"""The ``oihkg`` command: a thin layer over :mod:`kg` (build, reason, query, paths, perturb, simulate, export, serve).
 
 Each command parses its options, calls one ``kg`` function and prints the
 answer with rich; errors print their message and exit non-zero.
@@ -222,6 +222,177 @@ def serve(
     console.print(f"oihkg API on {base}\n  docs:   {base}/docs\n  sparql: {base}/sparql\n  health: {base}/health")
     # an import string, so kg never imports api
     uvicorn.run("api.main:create_app", factory=True, host=host, port=port, workers=workers, log_level="warning")
+
+
+Endpoint = Annotated[Optional[str], typer.Option(help="A SPARQL 1.1 endpoint URL instead of the embedded store.")]
+
+
+def _open(endpoint: str | None):
+    from kg import OIHKG
+
+    return OIHKG.open(endpoint=endpoint)
+
+
+@app.command()
+def paths(
+    source: Annotated[str, typer.Argument(help="Start entity: CURIE, IRI, label or synonym.")],
+    target: Annotated[str, typer.Argument(help="End entity.")],
+    max_length: Annotated[int, typer.Option("--max-length", min=1, max=12, help="Longest path, in edges.")] = 8,
+    sign: Annotated[Optional[str], typer.Option(help="Keep paths of this net sign: + or -.")] = None,
+    limit: Annotated[int, typer.Option(min=1, help="Most paths shown.")] = 20,
+    fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+    endpoint: Endpoint = None,
+) -> None:
+    """Signed causal paths from SOURCE to TARGET, shortest first, with their evidence."""
+    from kg.queries import AmbiguousEntity
+
+    if sign not in (None, "+", "-"):
+        err.print(f"[red]error:[/red] --sign takes + or -, got {sign!r}")
+        raise typer.Exit(2)
+    try:
+        res = _open(endpoint).paths(source, target, max_length=max_length, sign=None if sign is None else int(f"{sign}1"),
+                                    limit=limit)
+    except AmbiguousEntity as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    if fmt is Format.json:
+        typer.echo(json.dumps(res.as_dict(), ensure_ascii=False, indent=2))
+    elif res.status.value != "found":
+        err.print(f"{res.status.value}: {res.message}", highlight=False)
+    elif fmt is Format.csv:
+        _print_rows([{"rank": i, "sign": "+" if p.sign > 0 else "-", "length": p.length, "path": " > ".join(p.nodes),
+                      "citations": " ".join(sorted({c for e in p.edges for c in e["citations"]}))}
+                     for i, p in enumerate(res.paths, 1)], fmt)
+    else:
+        table = Table("#", "sign", "path", "citations", title=f"{res.source} -> {res.target}: {res.message}")
+        for i, p in enumerate(res.paths, 1):
+            labels = [p.edges[0]["subjectLabel"]] + [e["objectLabel"] for e in p.edges]
+            arrows = "".join(f" {'->' if e['sign'] > 0 else '-|'} {lab}" for e, lab in zip(p.edges, labels[1:]))
+            table.add_row(str(i), "+" if p.sign > 0 else "-", labels[0] + arrows,
+                          " ".join(sorted({c for e in p.edges for c in e["citations"]})))
+        console.print(table, highlight=False)
+    if res.status.value == "unknown_node":
+        raise typer.Exit(2)
+    if res.status.value == "no_path":
+        raise typer.Exit(1)
+
+
+@app.command()
+def perturb(
+    inhibit: Annotated[Optional[list[str]], typer.Option(help="Entity to inhibit (repeatable).")] = None,
+    activate: Annotated[Optional[list[str]], typer.Option(help="Entity to activate or give (repeatable).")] = None,
+    knockout: Annotated[Optional[list[str]], typer.Option(help="Entity to knock out (repeatable).")] = None,
+    max_length: Annotated[int, typer.Option("--max-length", min=1, max=12, help="Longest path followed.")] = 8,
+    fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+    endpoint: Endpoint = None,
+) -> None:
+    """Predict the direction of every downstream node, and of A, H and P, after a perturbation."""
+    from kg.queries import AmbiguousEntity, UnknownEntity
+
+    if not (inhibit or activate or knockout):
+        err.print("[red]error:[/red] give at least one --inhibit, --activate or --knockout")
+        raise typer.Exit(2)
+    try:
+        res = _open(endpoint).perturb(inhibit or [], activate or [], knockout or [], max_length=max_length)
+    except (UnknownEntity, AmbiguousEntity) as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    if fmt is Format.json:
+        typer.echo(json.dumps(res.as_dict(), ensure_ascii=False, indent=2))
+        return
+    rows = [{"node": e.node, "label": e.label, "direction": e.direction, "paths up": e.paths_up, "paths down": e.paths_down}
+            for e in sorted(res.effects.values(), key=lambda e: e.label.casefold())]
+    if fmt is Format.csv:
+        _print_rows(rows, fmt)
+        return
+    s = res.summary()
+    console.print(f"analgesia A: [bold]{s['A']}[/bold]   hyperalgesic component H: [bold]{s['H']}[/bold]   "
+                  f"net pain P: [bold]{s['P']}[/bold]")
+    _print_rows(rows, fmt)
+
+
+@app.command()
+def simulate(
+    intervention: Annotated[Optional[list[str]], typer.Option("--intervention", "-i", help="Intervention or agent (repeatable).")] = None,
+    param: Annotated[Optional[list[str]], typer.Option("--param", "-p", help="k=v overriding kg/model_params.toml; gains as gain.PATHWAY=v.")] = None,
+    plot: Annotated[Optional[Path], typer.Option(help="Write the plot here (.png or .svg).")] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="table: summary; json: everything incl. curves; csv: curves.")] = Format.table,
+    endpoint: Endpoint = None,
+) -> None:
+    """Run the illustrative pain model P = P0 - A + H: classification, test taper, curves and plot."""
+    from pydantic import ValidationError
+
+    from kg.model import plot as draw
+    from kg.queries import AmbiguousEntity, UnknownEntity
+
+    params: dict = {"gains": {}}
+    for item in param or []:
+        key, sep, value = item.partition("=")
+        if not sep:
+            err.print(f"[red]error:[/red] --param takes k=v, got {item!r}")
+            raise typer.Exit(2)
+        if key.startswith("gain."):
+            params["gains"][key[5:]] = value
+        else:
+            params[key.strip()] = value
+    if plot is not None and plot.suffix not in (".png", ".svg"):
+        err.print(f"[red]error:[/red] --plot must end in .png or .svg, got {plot}")
+        raise typer.Exit(2)
+    try:
+        res = _open(endpoint).simulate(intervention or [], **params)
+    except ValidationError as exc:
+        for e in exc.errors():
+            err.print(f"[red]invalid[/red] {'.'.join(map(str, e['loc'])) or 'parameters'}: {e['msg']}", highlight=False)
+        raise typer.Exit(2) from None
+    except (UnknownEntity, AmbiguousEntity, ValueError) as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    if plot is not None:
+        plot.write_bytes(draw(res, plot.suffix[1:]))
+    if fmt is Format.json:
+        typer.echo(json.dumps(res.as_dict(), ensure_ascii=False, indent=2))
+    elif fmt is Format.csv:
+        c = res.curves
+        _print_rows([{k: c[k][i] for k in c} for i in range(len(c["dose"]))], fmt)
+    else:
+        a = res.at_dose
+        console.print(f"[dim]{res.note}[/dim]")
+        console.print(f"at dose {res.dose:g} (prescribed {res.prescribed_dose:g}), exposure t = {res.params['exposure']:g}: "
+                      f"P = {a['P']:.2f}, A = {a['A']:.2f}, H = {a['H']:.2f}, dP/dD = {a['dP_dD']:+.3f} -> "
+                      f"[bold]{res.classification}[/bold]")
+        if res.oih_threshold_dose is not None:
+            console.print(f"dP/dD > 0 above dose {res.oih_threshold_dose:g}")
+        t = res.test_taper
+        console.print(f"test taper to {t['dose']:g}: P = {t['P']:.2f} ({t['delta_P']:+.2f}), {t['outcome']}")
+        if res.baseline:
+            b = res.baseline
+            console.print(f"without interventions: P = {b['P']:.2f}, A = {b['A']:.2f}, H = {b['H']:.2f}")
+        for e in res.applied:
+            what = f"gain of {e['pathway']}" if e["change"] == "gain" else "Emax" if e["change"] == "Emax" else "dose"
+            via = f" (via {e['via']})" if e.get("via") else ""
+            console.print(f"  {e['intervention']}{via}: {e['action']} {e['target']} -> {what} x{e['factor']:g}", highlight=False)
+    if plot is not None and fmt is Format.table:
+        console.print(f"  wrote {plot}")
+
+
+@app.command(name="export")
+def export_cmd(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="owl, ttl, jsonld, kgx, graphml or cytoscape.")],
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
+    endpoint: Endpoint = None,
+) -> None:
+    """Export the graph (asserted and inferred) in one format."""
+    from kg.export import FORMATS
+
+    if fmt not in FORMATS:
+        err.print(f"[red]error:[/red] unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        raise typer.Exit(2)
+    data = _open(endpoint).export(fmt)
+    if output is None:
+        sys.stdout.buffer.write(data)
+    else:
+        output.write_bytes(data)
+        console.print(f"wrote {output} ({len(data)} bytes)")
 
 
 def _print_rows(rows, fmt: Format) -> None:

@@ -226,6 +226,54 @@ def test_docs_are_served_without_a_cdn(http):
     assert {"/health", "/sparql", "/entities/{id}", "/export/{format}"} <= set(spec["paths"])
 
 
+def test_paths_route_signed_paths_and_errors(http):
+    body = http.get("/paths", params={"source": "TLR4", "target": "hyperalgesic component"}).json()
+    assert body["status"] == "found" and body["paths"][0]["sign"] == 1
+    assert all(e["citations"] for e in body["paths"][0]["edges"])
+    neg = http.get("/paths", params={"source": "chronic opioid exposure", "target": "analgesic effect", "sign": "-"}).json()
+    assert neg["paths"] and {p["sign"] for p in neg["paths"]} == {-1}
+    assert http.get("/paths", params={"source": "hyperalgesia", "target": "TLR4"}).json()["status"] == "no_path"
+    r = http.get("/paths", params={"source": "nowhere", "target": "TLR4"})
+    assert r.status_code == 404 and "nowhere" in r.json()["detail"]
+    assert http.get("/paths", params={"source": "TLR4", "target": "H", "max_length": 99}).status_code == 422
+
+
+def test_perturb_route(http):
+    body = http.post("/perturb", json={"inhibit": ["TLR4"]}).json()
+    assert body["summary"] == {"A": "unchanged", "H": "down", "P": "down"}
+    assert {e["node"]: e["direction"] for e in body["effects"]}["GO:0001774"] == "down"
+    body = http.post("/perturb", json={"activate": ["opioid dose (D)"]}).json()
+    assert body["summary"]["A"] == "up" and body["summary"]["H"] == "up"
+    assert http.post("/perturb", json={"inhibit": ["no such receptor"]}).status_code == 404
+    assert http.post("/perturb", json={}).status_code == 422
+
+
+def test_simulate_route_and_validation(http):
+    base = http.post("/simulate", json={}).json()
+    assert base["classification"] == "OIH" and "not clinical data" in base["note"]
+    assert len(base["curves"]["P"]) == base["params"]["points"]
+    tol = http.post("/simulate", json={"default_gain": 0}).json()
+    assert tol["classification"] == "tolerance" and tol["test_taper"]["delta_P"] > 0
+    tlr4 = http.post("/simulate", json={"interventions": ["TLR4 antagonist"]}).json()
+    assert tlr4["at_dose"]["H"] < base["at_dose"]["H"] and tlr4["at_dose"]["A"] == base["at_dose"]["A"]
+    r = http.post("/simulate", json={"hill": -1})
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "hill"]
+    r = http.post("/simulate", json={"gains": {"TLR4": 1}})
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "gains"]
+    assert http.post("/simulate", json={"interventions": ["no such drug"]}).status_code == 404
+
+
+def test_simulate_plot_png_and_svg(http):
+    r = http.get("/simulate/plot.png", params=[("interventions", "ketamine"), ("exposure", "20")])
+    assert r.status_code == 200 and r.headers["content-type"] == "image/png" and r.content[:4] == b"\x89PNG"
+    r = http.get("/simulate/plot.svg", params={"gain": "glial neuroinflammatory pathway=1"})
+    assert r.status_code == 200 and b"<svg" in r.content[:2000]
+    r = http.get("/simulate/plot.png", params={"taper_fraction": "2"})
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["query", "taper_fraction"]
+    r = http.get("/simulate/plot.png", params={"gain": "nonsense"})
+    assert r.status_code == 422 and "gain" in r.json()["detail"][0]["loc"]
+
+
 def test_schemathesis_finds_no_server_error(api_server, tmp_path):
     """Property-based requests over the whole OpenAPI (bounded examples) never get a 5xx.
 

@@ -1,0 +1,109 @@
+"""GET /paths, POST /perturb, POST /simulate, GET /simulate/plot.png and /simulate/plot.svg."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, HTTPException, Query, Response
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, Field, ValidationError, create_model
+
+from api.deps import KG
+from api.routers.entities import ERRORS
+from api.schemas import PathsAnswer, PerturbAnswer, SimulationAnswer
+from kg.model import ModelInputError, Scenario
+from kg.model import plot as draw
+
+router = APIRouter(tags=["mechanism"])
+
+
+@router.get("/paths", response_model=PathsAnswer, responses=ERRORS)
+def paths(
+    kg: KG,
+    source: Annotated[str, Query(description="Start entity: CURIE, IRI, label or synonym.")],
+    target: Annotated[str, Query(description="End entity.")],
+    max_length: Annotated[int, Query(ge=1, le=12, description="Longest path, in edges.")] = 8,
+    sign: Annotated[Literal["1", "-1", "+", "-"] | None, Query(description="Keep paths of this net sign (write + as %2B or 1).")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000, description="Most paths returned.")] = 100,
+    inferred: Annotated[bool, Query(description="Also walk the reasoner's inferred promotes edges.")] = False,
+) -> dict:
+    """Signed causal paths from source to target, shortest first then best supported, each with its edges' evidence.
+
+    ``status`` is ``found`` or ``no_path`` (200); a name that is not in the graph gives 404.
+    """
+    res = kg.paths(source, target, max_length=max_length, sign=None if sign is None else (1 if sign in ("1", "+") else -1),
+                   limit=limit, include_inferred=inferred)
+    if res.status.value == "unknown_node":
+        raise HTTPException(404, res.message)
+    return res.as_dict()
+
+
+class PerturbRequest(BaseModel):
+    """Entities to inhibit, activate (or give) and knock out, by CURIE, IRI, label or synonym."""
+
+    inhibit: list[str] = Field(default_factory=list)
+    activate: list[str] = Field(default_factory=list)
+    knockout: list[str] = Field(default_factory=list)
+    max_length: int = Field(8, ge=1, le=12, description="Longest path followed, in edges.")
+
+
+@router.post("/perturb", response_model=PerturbAnswer, responses=ERRORS)
+def perturb(kg: KG, body: PerturbRequest) -> dict:
+    """Propagate a perturbation's sign downstream: direction of each reached node, and of A, H and P."""
+    if not (body.inhibit or body.activate or body.knockout):
+        raise HTTPException(422, [{"loc": ["body"], "msg": "give at least one of inhibit, activate, knockout",
+                                   "type": "value_error"}])
+    return kg.perturb(body.inhibit, body.activate, body.knockout, max_length=body.max_length).as_dict()
+
+
+def _run(kg, scenario: Scenario, where: str = "body"):
+    try:
+        return kg.simulate(**scenario.model_dump())
+    except ModelInputError as exc:
+        raise HTTPException(422, [{"loc": [where, exc.field], "msg": str(exc), "type": "value_error"}]) from None
+
+
+@router.post("/simulate", response_model=SimulationAnswer, responses=ERRORS)
+def simulate(kg: KG, body: Scenario) -> dict:
+    """Run the illustrative model P = P0 - A + H with these parameters (defaults: kg/model_params.toml) and interventions.
+
+    Answers curves of P, A, H and dP/dD, the classification at the current dose (tolerance when dP/dD < 0,
+    OIH when > 0) and the test taper. Invalid values give 422 naming the field.
+    """
+    return _run(kg, body).as_dict()
+
+
+#: The scalar parameters of :class:`Scenario` as query parameters, with ``gain=PATHWAY=value`` for the gains.
+PlotQuery = create_model(
+    "SimulatePlotQuery",
+    **{name: (f.annotation, f) for name, f in Scenario.model_fields.items() if name != "gains"},
+    gain=(list[str], Field(default_factory=list, description="PATHWAY=value, repeatable: a pathway's gain.")),
+)
+
+
+def _plot(kg, query: Any, fmt: str) -> Response:
+    data: dict[str, Any] = query.model_dump(exclude={"gain"})
+    gains = {}
+    for item in query.gain:
+        name, sep, value = item.rpartition("=")
+        if not sep:
+            raise RequestValidationError([{"loc": ["query", "gain"], "msg": f"expected PATHWAY=value, got {item!r}",
+                                           "type": "value_error"}])
+        gains[name] = value
+    try:
+        scenario = Scenario(**data, gains=gains)
+    except ValidationError as exc:
+        raise RequestValidationError([{**e, "loc": ("query", *e["loc"])} for e in exc.errors(include_url=False)]) from None
+    return Response(draw(_run(kg, scenario, "query"), fmt), media_type="image/png" if fmt == "png" else "image/svg+xml")
+
+
+@router.get("/simulate/plot.png", response_class=Response, responses={200: {"content": {"image/png": {}}}, **ERRORS})
+def simulate_plot_png(kg: KG, query: Annotated[PlotQuery, Query()]) -> Response:
+    """The simulation's plot (P, A, H and dP/dD against dose) as PNG; same parameters as POST /simulate."""
+    return _plot(kg, query, "png")
+
+
+@router.get("/simulate/plot.svg", response_class=Response, responses={200: {"content": {"image/svg+xml": {}}}, **ERRORS})
+def simulate_plot_svg(kg: KG, query: Annotated[PlotQuery, Query()]) -> Response:
+    """The simulation's plot as SVG."""
+    return _plot(kg, query, "svg")

@@ -1,0 +1,281 @@
+"""The mechanism engine: causal graph, signed paths, perturbations and the illustrative pain model."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+
+import pytest
+from pydantic import ValidationError
+from typer.testing import CliRunner
+
+from kg import OIHKG
+from kg.cli import app
+from kg.model import ModelInputError, default_params
+from kg.queries import UnknownEntity
+
+TLR4, MOR, NMDA, DYN = "HGNC:11850", "HGNC:8156", "GO:0017146", "HGNC:8820"
+MICROGLIA_ACT, TNF, IL1B, BDNF = "GO:0001774", "HGNC:11892", "HGNC:5992", "HGNC:1033"
+A, H, P = "oih:analgesia", "oih:hyperalgesic_component", "oih:net_pain"
+
+
+@pytest.fixture(scope="module")
+def kg():
+    return OIHKG.open()
+
+
+@pytest.fixture(scope="module")
+def remote(oxigraph_server):
+    return OIHKG.open(endpoint=oxigraph_server["query"], graph_store=oxigraph_server["store"])
+
+
+# -- graph
+def test_causal_graph_edges_are_signed_and_carry_evidence(kg):
+    g = kg.to_networkx(causal=True)
+    assert g.number_of_nodes() >= 50 and g.number_of_edges() >= 55
+    for u, v, d in g.edges(data=True):
+        assert d["sign"] in (1, -1), (u, v)
+        assert d["inferred"] is False
+        assert d["evidence"]["citations"] and d["evidence"]["quote"], (u, v)
+    assert g.nodes[TLR4]["label"] == "toll-like receptor 4"
+    assert g.nodes[TLR4]["pathways"] == ("oih:glial_neuroinflammatory_pathway",)
+    assert g[MOR][DYN]["RO:0002304"]["sign"] == 1
+    assert g["oih:mg_block"][NMDA]["RO:0002630"]["sign"] == -1
+
+
+def test_inferred_edges_are_flagged(kg):
+    g = kg.to_networkx(causal=True, include_inferred=True)
+    inferred = [(u, v) for u, v, d in g.edges(data=True) if d["inferred"]]
+    assert (TLR4, H) in inferred
+    assert len(inferred) > 0 and g.number_of_edges() > kg.to_networkx(causal=True).number_of_edges()
+
+
+def test_graph_from_a_remote_store_equals_the_embedded_one(kg, remote):
+    a, b = kg.to_networkx(causal=True), remote.to_networkx(causal=True)
+    assert dict(a.nodes(data=True)) == dict(b.nodes(data=True))
+    assert sorted(a.edges(keys=True, data="sign")) == sorted(b.edges(keys=True, data="sign"))
+
+
+# -- paths
+def _through(result, *nodes):
+    return [p for p in result.paths if all(n in p.nodes for n in nodes)]
+
+
+def test_opioid_to_hyperalgesia_paths_via_each_mechanism_are_positive(kg):
+    res = kg.paths("opioid agonist", "hyperalgesia", max_length=8)
+    assert res.status.value == "found"
+    assert {p.sign for p in res.paths} == {1}
+    assert _through(res, MOR, "oih:mg_block_removal", "oih:nmda_disinhibition", NMDA)
+    assert _through(res, MOR, DYN, "oih:neuronal_hyperexcitability")
+    for mediator in (TNF, IL1B, BDNF):
+        assert _through(res, TLR4, MICROGLIA_ACT, mediator, NMDA), mediator
+
+
+def test_chronic_exposure_reaches_hyperalgesia_via_desensitization_and_on_cells(kg):
+    res = kg.paths("chronic opioid exposure", "hyperalgesia")
+    on = _through(res, "oih:on_cell", "oih:descending_facilitation")
+    desens = _through(res, "oih:receptor_desensitization", "oih:nmda_disinhibition", NMDA)
+    assert on and desens
+    assert {p.sign for p in on + desens} == {1}
+
+
+def test_paths_rank_shortest_first_then_by_evidence(kg):
+    res = kg.paths("opioid agonist", "hyperalgesic component")
+    keys = [(p.length, -p.evidence_count) for p in res.paths]
+    assert keys == sorted(keys)
+    for p in res.paths:
+        assert p.nodes[0] == "oih:opioid" and p.nodes[-1] == H
+        assert all(e["citations"] and e["quote"] for e in p.edges)
+
+
+def test_sign_filter_finds_the_off_cell_brake_lost(kg):
+    res = kg.paths("chronic opioid exposure", "analgesic effect", sign=-1)
+    assert res.status.value == "found" and {p.sign for p in res.paths} == {-1}
+    assert _through(res, "oih:receptor_desensitization", "oih:off_cell")
+    assert kg.paths("chronic opioid exposure", "analgesic effect", sign=1).status.value == "no_path"
+
+
+def test_no_path_and_unknown_node_statuses(kg):
+    res = kg.paths("hyperalgesia", "TLR4")
+    assert res.status.value == "no_path" and res.paths == []
+    res = kg.paths("no such thing", "TLR4")
+    assert res.status.value == "unknown_node" and "no such thing" in res.message
+
+
+def test_cli_paths_prints_signed_paths_and_fails_on_unknown():
+    runner = CliRunner()
+    out = runner.invoke(app, ["paths", "TLR4", "hyperalgesic component", "--format", "json"])
+    assert out.exit_code == 0, out.output
+    body = json.loads(out.output)
+    assert body["status"] == "found" and body["paths"][0]["sign"] == 1
+    out = runner.invoke(app, ["paths", "chronic opioid exposure", "analgesic effect", "--sign", "-"])
+    assert out.exit_code == 0 and "-|" in out.output
+    out = runner.invoke(app, ["paths", "TLR4", "nowhere"])
+    assert out.exit_code == 2 and "nowhere" in out.output
+
+
+# -- perturbation
+@pytest.mark.parametrize("kind, node, expect", [
+    ("inhibit", TLR4, {"A": "unchanged", "H": "down"}),
+    ("inhibit", MICROGLIA_ACT, {"A": "unchanged", "H": "down"}),
+    ("inhibit", NMDA, {"A": "unchanged", "H": "down"}),
+    ("activate", "oih:opioid_dose", {"A": "up", "H": "up"}),
+    ("knockout", MOR, {"A": "down"}),
+])
+def test_perturbation_signs(kg, kind, node, expect):
+    summary = kg.perturb(**{kind: [node]}).summary()
+    assert {k: summary[k] for k in expect} == expect
+
+
+def test_giving_an_antagonist_lowers_h_and_p(kg):
+    for drug in ("ketamine", "TLR4 antagonist", "minocycline"):
+        assert kg.perturb(activate=[drug]).summary() == {"A": "unchanged", "H": "down", "P": "down"}, drug
+
+
+def test_ambiguous_effects_keep_a_path_of_each_sign(kg):
+    res = kg.perturb(activate=["opioid dose (D)"])
+    p = res.effects[P]
+    assert p.direction == "ambiguous" and p.paths_up and p.paths_down
+    assert A in p.examples["down"] and H in p.examples["up"]
+    assert res.effects[TNF].direction == "up"
+
+
+def test_knockout_stops_flow_into_the_node(kg):
+    res = kg.perturb(knockout=[TLR4], activate=["opioid agonist"])
+    assert res.effects[TLR4].direction == "down"
+    assert res.effects[MICROGLIA_ACT].direction == "down"
+
+
+def test_perturb_unknown_name_raises(kg):
+    with pytest.raises(UnknownEntity):
+        kg.perturb(inhibit=["no such receptor"])
+
+
+def test_cli_perturb():
+    out = CliRunner().invoke(app, ["perturb", "--inhibit", "TLR4", "--format", "json"])
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.output)["summary"] == {"A": "unchanged", "H": "down", "P": "down"}
+    assert CliRunner().invoke(app, ["perturb"]).exit_code == 2
+
+
+# -- the pain model
+def test_parameters_are_labelled_illustrative(kg):
+    text = (__import__("kg").__path__[0] + "/model_params.toml")
+    assert "ILLUSTRATIVE PARAMETERS" in open(text, encoding="utf-8").read()
+    assert "not clinical data" in kg.simulate().note
+    assert default_params()["pain"]["P0"] == kg.simulate().params["P0"]
+
+
+def test_tolerance_only_pain_falls_with_dose_and_a_taper_raises_it(kg):
+    r = kg.simulate(default_gain=0)
+    assert max(r.curves["dP_dD"]) < 0
+    assert r.classification == "tolerance" and r.oih_threshold_dose is None
+    assert r.test_taper["delta_P"] > 0
+
+
+def test_oih_pain_rises_above_a_dose_and_a_taper_lowers_it(kg):
+    r = kg.simulate()
+    assert r.classification == "OIH" and r.at_dose["dP_dD"] > 0
+    t = r.oih_threshold_dose
+    assert t is not None and 0 < t < r.dose
+    slopes = dict(zip(r.curves["dose"], r.curves["dP_dD"]))
+    assert all(s > 0 for d, s in slopes.items() if d >= t)
+    assert any(s < 0 for d, s in slopes.items() if d < t)
+    assert r.test_taper["delta_P"] < 0 and 0.8 <= r.test_taper["dose"] / r.dose <= 0.9
+
+
+def test_h_can_rise_faster_than_a(kg):
+    r = kg.simulate()
+    assert r.at_dose["dH_dD"] > r.at_dose["dA_dD"] > 0
+
+
+@pytest.mark.parametrize("blocker", ["TLR4 antagonist", "microglial activation inhibitor", "minocycline", "ibudilast"])
+def test_glial_blockers_lower_h_and_p_and_leave_a(kg, blocker):
+    base, r = kg.simulate(), kg.simulate(interventions=[blocker])
+    assert r.at_dose["H"] < base.at_dose["H"] and r.at_dose["P"] < base.at_dose["P"]
+    assert r.at_dose["A"] == base.at_dose["A"] and r.curves["A"] == base.curves["A"]
+    assert {e["pathway"] for e in r.applied} == {"oih:glial_neuroinflammatory_pathway"}
+
+
+def test_ketamine_lowers_h_through_the_nmda_pathway(kg):
+    base, r = kg.simulate(), kg.simulate(interventions=["ketamine"])
+    assert r.at_dose["H"] < base.at_dose["H"]
+    assert [e["pathway"] for e in r.applied] == ["oih:nmda_central_sensitization_pathway"]
+
+
+def test_methadone_has_less_h_than_morphine_at_the_same_analgesic_dose(kg):
+    morphine, methadone = kg.simulate(interventions=["morphine"]), kg.simulate(interventions=["methadone"])
+    assert methadone.at_dose["A"] == morphine.at_dose["A"]
+    assert methadone.at_dose["H"] < morphine.at_dose["H"]
+    rotation = kg.simulate(interventions=["opioid rotation"])
+    assert rotation.dose < rotation.prescribed_dose
+    assert any(e.get("via") == "oih:opioid_rotation" and e["target"] == NMDA for e in rotation.applied)
+
+
+def test_interventions_act_only_on_pathways_the_reasoner_derived(kg):
+    derived = {(r["intervention"], r["pathway"]) for r in kg.query("intervention-pathway-matrix")}
+    for item in kg.interventions():
+        r = kg.simulate(interventions=[item["id"]])
+        for e in r.applied:
+            if "pathway" in e:
+                assert (e["intervention"], e["pathway"]) in derived
+
+
+def test_dose_interventions_move_the_operating_dose(kg):
+    taper, esc = kg.simulate(interventions=["test taper"]), kg.simulate(interventions=["dose escalation"])
+    assert taper.dose == pytest.approx(taper.prescribed_dose * 0.85)
+    assert esc.dose > esc.prescribed_dose and esc.at_dose["P"] > kg.simulate().at_dose["P"]
+
+
+def test_gain_overrides_by_pathway_label(kg):
+    r = kg.simulate(default_gain=0, gains={"glial neuroinflammatory pathway": 1.0})
+    assert r.gains["oih:glial_neuroinflammatory_pathway"] == 1.0 and sum(r.gains.values()) == 1.0
+    with pytest.raises(ModelInputError) as exc:
+        kg.simulate(gains={"TLR4": 1.0})
+    assert exc.value.field == "gains"
+
+
+@pytest.mark.parametrize("params, field", [({"hill": 0}, "hill"), ({"taper_fraction": 1.5}, "taper_fraction"),
+                                           ({"points": 1}, "points"), ({"bogus": 1}, "bogus")])
+def test_invalid_parameters_name_the_field(kg, params, field):
+    with pytest.raises(ValidationError) as exc:
+        kg.simulate(**params)
+    assert field in str(exc.value)
+
+
+def test_a_dose_above_the_range_and_a_non_intervention_are_refused(kg):
+    with pytest.raises(ValidationError, match="dose_max"):
+        kg.simulate(dose=100, dose_max=50)
+    with pytest.raises(ModelInputError) as exc:
+        kg.simulate(interventions=["TLR4"])
+    assert exc.value.field == "interventions"
+
+
+def test_plot_png_and_svg(kg):
+    from kg.model import plot
+
+    r = kg.simulate()
+    assert plot(r, "png")[:8] == b"\x89PNG\r\n\x1a\n"
+    root = ET.fromstring(plot(r, "svg"))
+    assert root.tag.endswith("svg")
+
+
+def test_cli_simulate_writes_a_plot_and_rejects_bad_values(tmp_path):
+    runner = CliRunner()
+    out = runner.invoke(app, ["simulate", "-i", "ketamine", "--plot", str(tmp_path / "p.svg")])
+    assert out.exit_code == 0, out.output
+    assert "OIH" in out.output and (tmp_path / "p.svg").stat().st_size > 1000
+    out = runner.invoke(app, ["simulate", "-p", "default_gain=0", "--format", "json"])
+    assert json.loads(out.output)["classification"] == "tolerance"
+    out = runner.invoke(app, ["simulate", "-p", "hill=0"])
+    assert out.exit_code == 2 and "hill" in out.output
+
+
+def test_all_pairs_walk_agrees_with_per_pair_search(kg):
+    from kg.paths import all_signed_paths, signed_paths
+
+    g = kg.causal_graph()
+    every = all_signed_paths(g, max_length=6)
+    for s, t in [("oih:opioid", H), (TLR4, "oih:hyperalgesia"), ("oih:opioid_exposure", A), (MOR, DYN)]:
+        assert [p.nodes for p in every[(s, t)]] == [p.nodes for p in signed_paths(g, s, t, max_length=6).paths]
+    assert (H, TLR4) not in every
