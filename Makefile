@@ -24,6 +24,7 @@ test: setup
 bench: setup
 	$(PY) bench/bench_reason.py
 	$(PY) bench/bench_store.py
+	$(PY) bench/bench_mechanism.py
 
 clean:
 	rm -rf .venv .pytest_cache build *.egg-info
