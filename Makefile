@@ -18,7 +18,8 @@ run: reason
 	.venv/bin/oihkg summary
 	.venv/bin/oihkg serve --host 127.0.0.1 --port $(PORT)
 
-test: setup
+test:
+	bash scripts/setup.sh --browser
 	$(PY) -m pytest -q
 
 bench: setup

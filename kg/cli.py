@@ -1,4 +1,4 @@
-"""The ``oihkg`` command: a thin layer over :mod:`kg` (build, reason, query, paths, perturb, simulate, export, serve).
+"""The ``oihkg`` command: a thin layer over :mod:`kg` (build, reason, query, paths, perturb, simulate, map, export, serve).
 
 Each command parses its options, calls one ``kg`` function and prints the
 answer with rich; errors print their message and exit non-zero.
@@ -373,6 +373,19 @@ def simulate(
             console.print(f"  {e['intervention']}{via}: {e['action']} {e['target']} -> {what} x{e['factor']:g}", highlight=False)
     if plot is not None and fmt is Format.table:
         console.print(f"  wrote {plot}")
+
+
+@app.command(name="map")
+def map_cmd(
+    output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write.")] = Path("map.html"),
+    endpoint: Endpoint = None,
+) -> None:
+    """Write the interactive mechanism map as one self-contained HTML file (no external requests)."""
+    from kg.viz import render_map
+
+    html = render_map(_open(endpoint))
+    output.write_text(html, encoding="utf-8")
+    console.print(f"wrote {output} ({len(html) // 1024} KiB); open it in a browser, offline")
 
 
 @app.command(name="export")

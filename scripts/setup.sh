@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # Set up everything oihkg needs on a fresh Debian machine: a JRE for HermiT,
 # a virtual environment in .venv, and the package with its test extras.
+# With --browser (the tests), also Debian's chromium for the Playwright map tests:
+# Playwright drives /usr/bin/chromium and never downloads a browser of its own.
 # Idempotent: a second run with an unchanged pyproject.toml does nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
 command -v java >/dev/null 2>&1 || need_apt+=(default-jre-headless)
+if [ "${1:-}" = "--browser" ] && ! [ -x /usr/bin/chromium ]; then
+    need_apt+=(chromium)
+fi
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need_apt+=(python3-venv)
 if [ ${#need_apt[@]} -gt 0 ]; then
     echo "setup: installing Debian packages: ${need_apt[*]}"

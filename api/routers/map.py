@@ -1,0 +1,17 @@
+"""GET /map: the interactive mechanism map, rendered from the served graph."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import HTMLResponse
+
+from api.deps import KG
+from kg.viz import render_map
+
+router = APIRouter(tags=["map"])
+
+
+@router.get("/map", response_class=HTMLResponse)
+def mechanism_map(kg: KG) -> HTMLResponse:
+    """The interactive map of the graph this server serves (embedded or remote), every asset inlined."""
+    return HTMLResponse(render_map(kg))

@@ -1,0 +1,230 @@
+"""The mechanism map in Debian's chromium driven by Playwright: served by `oihkg serve` and as the `oihkg map` file.
+
+Every request to a host other than 127.0.0.1 (or to a scheme other than file/data/blob) is aborted
+and recorded, and each test asserts none was attempted. Screenshots go to tests/artifacts/.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+
+from kg import OIHKG
+
+CHROMIUM = Path(os.environ.get("OIHKG_CHROMIUM", "/usr/bin/chromium"))
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+ARTIFACTS = Path(__file__).parent / "artifacts"
+TLR4, MICROGLIA_ACT, GLIAL = "HGNC:11850", "GO:0001774", "oih:glial_neuroinflammatory_pathway"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} not found: run `bash scripts/setup.sh --browser` (installs Debian's chromium)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def map_file(tmp_path_factory):
+    """The file written by the real `oihkg map` command."""
+    import subprocess
+
+    out = tmp_path_factory.mktemp("map") / "map.html"
+    res = subprocess.run([str(Path(sys.executable).parent / "oihkg"), "map", "-o", str(out)],
+                         capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def graph_node_count():
+    return len({r["curie"] for r in OIHKG.open().query("graph-nodes")})
+
+
+class Page:
+    """A loaded map page with its recorded external requests and console errors."""
+
+    def __init__(self, page, external, errors):
+        self.page, self.external, self.errors = page, external, errors
+
+    def js(self, expr: str):
+        return self.page.evaluate(expr)
+
+    def clean(self):
+        assert self.external == [], f"external requests attempted: {self.external}"
+        assert self.errors == [], f"console errors: {self.errors}"
+
+
+def _open(browser, url: str) -> Page:
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    external: list[str] = []
+    errors: list[str] = []
+
+    def guard(route):
+        u = urlsplit(route.request.url)
+        if u.scheme in ("file", "data", "blob") or u.hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            external.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url)
+    page.wait_for_function("window.oihMap && window.oihMap.isStabilized()", timeout=90_000)
+    return Page(page, external, errors)
+
+
+@pytest.fixture(params=["served", "file"])
+def mapped(request, browser, api_server, map_file):
+    url = f"{api_server}/map" if request.param == "served" else map_file.as_uri()
+    p = _open(browser, url)
+    p.source = request.param
+    yield p
+    p.page.context.close()
+
+
+def _non_blank_pixels(p: Page) -> int:
+    return p.js("""(() => {
+        const c = document.querySelector('#network canvas');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let n = 0;
+        for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+        return n;
+    })()""")
+
+
+def test_renders_every_node_without_external_requests(mapped, graph_node_count):
+    assert mapped.js("oihMap.visibleNodeCount()") == graph_node_count
+    assert mapped.js("oihMap.nodes.length") == graph_node_count
+    assert _non_blank_pixels(mapped) > 5000
+    assert "of %d nodes" % graph_node_count in mapped.page.inner_text("#count")
+    legend = mapped.page.inner_text("#legend")
+    assert "receptor" in legend and "inferred by the reasoner" in legend
+    if mapped.source == "served":
+        ARTIFACTS.mkdir(exist_ok=True)
+        mapped.page.screenshot(path=str(ARTIFACTS / "map-default.png"))
+    mapped.clean()
+
+
+def test_search_focuses_ketamine(mapped):
+    mapped.page.fill("#search", "Ketalar")  # a synonym
+    mapped.page.press("#search", "Enter")
+    assert mapped.js("oihMap.selected()") == ["CHEBI:6121"]
+    panel = mapped.page.inner_text("#panel")
+    assert "ketamine" in panel and "CHEBI:6121" in panel
+    mapped.page.fill("#search", "no such node")
+    mapped.page.press("#search", "Enter")
+    assert "no node matches" in mapped.page.inner_text("#search-message")
+    mapped.clean()
+
+
+def test_tlr4_antagonist_highlights_the_glial_pathway(mapped):
+    mapped.page.select_option("#intervention", label="TLR4 antagonist")
+    lit = mapped.js("oihMap.highlighted()")
+    assert lit["pathways"] == [GLIAL]
+    assert {TLR4, MICROGLIA_ACT, GLIAL} <= set(lit["nodes"])
+    assert "CHEBI:6121" not in lit["nodes"]
+    panel = mapped.page.inner_text("#panel")
+    assert "glial neuroinflammatory pathway" in panel and "inferred by HermiT" in panel
+    assert "hyperalgesic component H: down" in panel and "analgesia A: unchanged" in panel
+    border = mapped.js(f"oihMap.nodes.get('{MICROGLIA_ACT}').color.border")
+    assert border == "#2166ac"  # predicted down
+    if mapped.source == "served":
+        mapped.page.screenshot(path=str(ARTIFACTS / "map-tlr4-antagonist.png"))
+    mapped.clean()
+
+
+def test_clicking_an_edge_shows_its_evidence(mapped):
+    # the canvas point halfway along the ketamine -| NMDA receptor edge, found from vis.js's own geometry
+    eid = mapped.js("""oihMap.edges.get({filter: e => e.from === 'CHEBI:6121' && e.to === 'GO:0017146'})[0].id""")
+    mapped.js("oihMap.network.fit({nodes: ['CHEBI:6121', 'GO:0017146'], animation: false})")
+    x, y = mapped.js(f"""(() => {{
+        const p = oihMap.network.body.edges['{eid}'].edgeType.getPoint(0.5);
+        const d = oihMap.network.canvasToDOM(p);
+        const r = document.getElementById('network').getBoundingClientRect();
+        return [r.left + d.x, r.top + d.y];
+    }})()""")
+    mapped.page.mouse.click(x, y)
+    panel = mapped.page.inner_text("#panel")
+    assert "ketamine → NMDA receptor" in panel
+    assert "problem_id:" in panel and "Quote" in panel
+    mapped.clean()
+
+
+def test_clicking_a_node_lists_edges_with_citations(mapped):
+    x, y = mapped.js("""(() => {
+        const d = oihMap.network.canvasToDOM(oihMap.network.getPositions(['HGNC:8820'])['HGNC:8820']);
+        const r = document.getElementById('network').getBoundingClientRect();
+        return [r.left + d.x, r.top + d.y];
+    })()""")
+    mapped.page.mouse.click(x, y)
+    panel = mapped.page.inner_text("#panel")
+    assert "dynorphin" in panel and "problem_id:4867970" in panel and "bioregistry" not in panel
+    assert mapped.page.get_attribute("#panel a", "href") == "https://bioregistry.io/HGNC:8820"
+    mapped.clean()
+
+
+def test_filters_change_the_visible_counts(mapped, graph_node_count):
+    page = mapped.page
+    page.uncheck("#type-filter input[value=process]")
+    fewer = mapped.js("oihMap.visibleNodeCount()")
+    assert 0 < fewer < graph_node_count
+    page.check("#type-filter input[value=process]")
+    assert mapped.js("oihMap.visibleNodeCount()") == graph_node_count
+    page.select_option("#pathway-filter", GLIAL)
+    glial = mapped.js("oihMap.visibleNodeCount()")
+    assert 5 <= glial < graph_node_count
+    page.select_option("#pathway-filter", "")
+    asserted = mapped.js("oihMap.visibleEdgeCount()")
+    page.check("#show-inferred")
+    assert mapped.js("oihMap.visibleEdgeCount()") > asserted
+    mapped.clean()
+
+
+def test_physics_freezes_after_settling_and_toggles(mapped):
+    assert mapped.js("oihMap.physicsOn()") is False
+    mapped.page.click("#physics-toggle")
+    assert mapped.js("oihMap.physicsOn()") is True
+    mapped.page.click("#physics-toggle")
+    assert mapped.js("oihMap.physicsOn()") is False
+    mapped.clean()
+
+
+def test_export_png_downloads_the_view(mapped, tmp_path):
+    with mapped.page.expect_download() as info:
+        mapped.page.click("#export-png")
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+    assert path.name == "oihkg-map.png" and path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    mapped.clean()
+
+
+def test_layout_is_the_same_on_every_load(browser, map_file):
+    positions = []
+    for _ in range(2):
+        p = _open(browser, map_file.as_uri())
+        positions.append(p.js("(() => { const q = oihMap.network.getPositions(); "
+                              "return Object.keys(q).sort().map(k => [k, Math.round(q[k].x), Math.round(q[k].y)]); })()"))
+        p.clean()
+        p.page.context.close()
+    assert positions[0] == positions[1]
+
+
+def test_served_map_reflects_the_served_graph(api_server):
+    html = httpx.get(f"{api_server}/map", timeout=60).text
+    assert html.startswith("<!DOCTYPE html>") and "cdn" not in html.lower().split("window.oih_data")[0][:2000]
+    assert '"HGNC:11850"' in html and "vis.Network" in html
