@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
 import time
+from pathlib import Path
 
 import networkx as nx
 
@@ -28,22 +30,10 @@ from kg.model import Scenario, plot, simulate
 from kg.paths import all_signed_paths, signed_paths
 from kg.perturb import perturb
 
-
-def _timed(fn, runs: int, budget: float) -> list[float]:
-    out: list[float] = []
-    stop = time.perf_counter() + budget
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - t0) * 1000)
-        if time.perf_counter() > stop:
-            break
-    return out
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from timing import percentile, timed  # noqa: E402
 
 
-def _p(xs: list[float], q: float) -> float:
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(round(q * (len(xs) - 1))))]
 
 
 def _python_simulation(s: Scenario, n_pathways: int) -> list[tuple[float, ...]]:
@@ -104,7 +94,7 @@ def main() -> None:
     rows = [
         (f"signed paths, all {len(pairs)} pairs, <= {args.max_length} edges", ours_paths,
          "nx.all_simple_paths (count only)", base_paths),
-        (f"all_signed_paths, one walk per source", ours_all_pairs, "nx.all_simple_paths (count only)", base_paths),
+        ("all_signed_paths, one walk per source", ours_all_pairs, "nx.all_simple_paths (count only)", base_paths),
         (f"perturb each of {len(nodes)} nodes", ours_perturb, "nx.descendants per node", base_perturb),
         ("simulate, 200 doses (numpy)", lambda: simulate(mech, scenario), "same formulas, plain Python loop",
          lambda: _python_simulation(scenario, len(mech.pronociceptive))),
@@ -117,16 +107,16 @@ def main() -> None:
     print("-" * len(head))
     for name, fn, bname, bfn in rows:
         fn()  # warm
-        ours = _timed(fn, args.runs, args.budget)
+        ours = timed(fn, args.runs, args.budget)
         if bfn is not None:
             bfn()
-            base = _timed(bfn, args.runs, args.budget)
-            b50, b95, ratio = f"{_p(base, .5):8.2f}", f"{_p(base, .95):8.2f}", f"{_p(ours, .5) / _p(base, .5):9.1f}"
+            base = timed(bfn, args.runs, args.budget)
+            b50, b95, ratio = f"{percentile(base, .5):8.2f}", f"{percentile(base, .95):8.2f}", f"{percentile(ours, .5) / percentile(base, .5):9.1f}"
         else:
             b50 = b95 = f"{'-':>8}"
             ratio = f"{'-':>9}"
-        ok = "yes" if _p(ours, .5) <= 100 else "NO"
-        print(f"{name:<48} {_p(ours, .5):9.2f} {_p(ours, .95):8.2f}   {bname:<34} {b50} {b95} {ratio} {ok:>8}")
+        ok = "yes" if percentile(ours, .5) <= 100 else "NO"
+        print(f"{name:<48} {percentile(ours, .5):9.2f} {percentile(ours, .95):8.2f}   {bname:<34} {b50} {b95} {ratio} {ok:>8}")
     print(f"\npaths found: per pair {counts['ours']}, one walk per source {counts['all']}, baseline {counts['base']}")
     print(f"runs per row <= {args.runs}, <= {args.budget:g} s per row")
 

@@ -25,6 +25,7 @@ import rdflib
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gen_synthetic import TWO_HOP, TWO_HOP_PATHWAY, synthetic_ntriples  # noqa: E402
+from timing import percentile, timed  # noqa: E402
 
 from kg import vocab  # noqa: E402
 from kg.config import default_paths  # noqa: E402
@@ -43,21 +44,6 @@ PARAMS = {
 }
 
 
-def _timed(fn, runs: int, budget: float) -> list[float]:
-    out: list[float] = []
-    stop = time.perf_counter() + budget
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - t0) * 1000)
-        if time.perf_counter() > stop:
-            break
-    return out
-
-
-def _p(xs: list[float], q: float) -> float:
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(round(q * (len(xs) - 1))))]
 
 
 def bench_named(runs: int) -> list[tuple]:
@@ -73,14 +59,14 @@ def bench_named(runs: int) -> list[tuple]:
         ox_bind = {k: ox.NamedNode(vocab.expand(v)) for k, v in params.items()}
         rdf_bind = {k: rdflib.URIRef(v.value) for k, v in ox_bind.items()}
         n_ox = len(store.select(q.text, ox_bind))
-        t_ox = _timed(lambda: store.select(q.text, ox_bind), runs, 5.0)
+        t_ox = timed(lambda: store.select(q.text, ox_bind), runs, 5.0)
         try:
             n_rdf = len(list(ds.query(q.text, initBindings=rdf_bind)))
-            t_rdf = _timed(lambda: list(ds.query(q.text, initBindings=rdf_bind)), runs, 10.0)
-            r50, r95 = _p(t_rdf, .5), _p(t_rdf, .95)
+            t_rdf = timed(lambda: list(ds.query(q.text, initBindings=rdf_bind)), runs, 10.0)
+            r50, r95 = percentile(t_rdf, .5), percentile(t_rdf, .95)
         except Exception as exc:  # noqa: BLE001 - rdflib fails some queries; shown in the table
             n_rdf, r50, r95 = type(exc).__name__, float("nan"), float("nan")
-        rows.append((name, n_ox, n_rdf, r50, r95, _p(t_ox, .5), _p(t_ox, .95)))
+        rows.append((name, n_ox, n_rdf, r50, r95, percentile(t_ox, .5), percentile(t_ox, .95)))
     return rows
 
 
@@ -98,8 +84,8 @@ def bench_synthetic(triples: int, runs: int) -> list[tuple]:
     for name, q in (("2-hop, all positive chains", TWO_HOP), ("2-hop, ending in one pathway", TWO_HOP_PATHWAY)):
         n_ox = int(next(iter(store.query(q)))["n"].value)
         n_rdf = int(next(iter(g.query(q)))[0])
-        t_ox = _timed(lambda: list(store.query(q)), runs, 10.0)
-        t_rdf = _timed(lambda: list(g.query(q)), max(3, runs // 10), 120.0)
+        t_ox = timed(lambda: list(store.query(q)), runs, 10.0)
+        t_rdf = timed(lambda: list(g.query(q)), max(3, runs // 10), 120.0)
         out.append((name, len(g), load_rdf, load_ox, n_rdf, n_ox, t_rdf, t_ox))
     return out
 
@@ -122,7 +108,7 @@ def main() -> None:
     for i, (name, n, lr, lo, nr, no, tr, to) in enumerate(bench_synthetic(args.triples, args.runs)):
         if i == 0:
             print(f"\nSynthetic graph: {n} triples; load rdflib {lr:.1f} s, oxigraph {lo:.1f} s (ms below)")
-        print(f"{name:<34}{no:>6}{_p(tr, .5):>12.1f}{_p(tr, .95):>9.1f}{_p(to, .5):>14.2f}{_p(to, .95):>9.2f}{_p(tr, .5) / _p(to, .5):>10.0f}x"
+        print(f"{name:<34}{no:>6}{percentile(tr, .5):>12.1f}{percentile(tr, .95):>9.1f}{percentile(to, .5):>14.2f}{percentile(to, .95):>9.2f}{percentile(tr, .5) / percentile(to, .5):>10.0f}x"
               + ("" if no == nr else f"  (rdflib rows {nr})"))
     print("\ngoals: named query p50 <= 2 ms embedded on the OIH graph; >= 100x rdflib on the 250k 2-hop query")
 

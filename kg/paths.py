@@ -19,7 +19,7 @@ import networkx as nx
 
 from kg.graph import find_node
 
-__all__ = ["PathStatus", "SignedPath", "PathResult", "signed_paths", "all_signed_paths"]
+__all__ = ["PathStatus", "SignedPath", "PathResult", "signed_paths", "all_signed_paths", "walk"]
 
 
 class PathStatus(str, Enum):
@@ -81,6 +81,26 @@ def _rank(p: SignedPath) -> tuple:
     return p.length, -p.evidence_count, p.nodes
 
 
+def walk(g: nx.MultiDiGraph, s: str, max_length: int, allowed: set[str] | None = None, stop: frozenset[str] = frozenset()):
+    """Yield ``(end, edge_path)`` for every simple path from ``s`` of 1..max_length edges.
+
+    Paths enter only nodes in ``allowed`` (all when None) and end at, rather than pass
+    through, nodes in ``stop``. One depth-first walk: its cost follows the number of paths.
+    """
+    stack = [(s, (), frozenset((s,)))]
+    while stack:
+        node, edge_path, seen = stack.pop()
+        if edge_path:
+            yield node, edge_path
+            if node in stop:
+                continue
+        if len(edge_path) == max_length:
+            continue
+        for _, v, k in g.out_edges(node, keys=True):
+            if v not in seen and (allowed is None or v in allowed):
+                stack.append((v, (*edge_path, (node, v, k)), seen | {v}))
+
+
 def all_signed_paths(g: nx.MultiDiGraph, max_length: int = 8) -> dict[tuple[str, str], list[SignedPath]]:
     """Every simple path of at most ``max_length`` edges between every ordered pair, ranked per pair.
 
@@ -89,16 +109,8 @@ def all_signed_paths(g: nx.MultiDiGraph, max_length: int = 8) -> dict[tuple[str,
     """
     out: dict[tuple[str, str], list[SignedPath]] = {}
     for s in g:
-        stack = [(s, [], {s})]
-        while stack:
-            node, edge_path, seen = stack.pop()
-            if edge_path:
-                out.setdefault((s, node), []).append(_path(g, s, edge_path))
-            if len(edge_path) == max_length:
-                continue
-            for _, v, k in g.out_edges(node, keys=True):
-                if v not in seen:
-                    stack.append((v, [*edge_path, (node, v, k)], seen | {v}))
+        for end, edge_path in walk(g, s, max_length):
+            out.setdefault((s, end), []).append(_path(g, s, edge_path))
     for paths in out.values():
         paths.sort(key=_rank)
     return out
@@ -128,13 +140,14 @@ def signed_paths(g: nx.MultiDiGraph, source: str, target: str, max_length: int =
         missing = ", ".join(repr(n) for n, f in ((source, s), (target, t)) if f is None)
         return PathResult(PathStatus.unknown_node, source, target, message=f"not in the causal graph: {missing}")
     found = []
-    if s != t and t in nx.descendants(g, s):
-        # only nodes between s and t can be on a path: search that subgraph
-        between = g.subgraph((nx.descendants(g, s) & nx.ancestors(g, t)) | {s, t})
-        for edge_path in nx.all_simple_edge_paths(between, s, t, cutoff=max_length):
-            p = _path(g, s, edge_path)
-            if sign is None or p.sign == sign:
-                found.append(p)
+    reach = nx.descendants(g, s) if s != t else set()
+    if t in reach:
+        # only nodes between s and t can be on a path: walk those alone
+        for end, edge_path in walk(g, s, max_length, (reach & nx.ancestors(g, t)) | {t}):
+            if end == t:
+                p = _path(g, s, edge_path)
+                if sign is None or p.sign == sign:
+                    found.append(p)
     found.sort(key=_rank)
     if not found:
         return PathResult(PathStatus.no_path, s, t, message=f"no path of at most {max_length} edges")

@@ -26,6 +26,7 @@ import networkx as nx
 
 from kg import vocab
 from kg.graph import find_node
+from kg.paths import walk
 
 __all__ = ["Effect", "PerturbResult", "perturb", "A", "H", "P"]
 
@@ -91,18 +92,14 @@ def perturb(g: nx.MultiDiGraph, inhibit: Iterable[str] = (), activate: Iterable[
                 continue
             starts[node] = s0
             resolved[kind].append(node)
-    work = g.copy()
-    # a knocked-out node keeps its out-edges (its loss propagates) but nothing flows into it
-    for node in resolved["knockout"]:
-        work.remove_edges_from(list(work.in_edges(node, keys=True)))
+    # nothing flows into a knocked-out node; its own loss still propagates from it
+    knocked = set(resolved["knockout"])
     signs: dict[str, dict[int, list[list[str]]]] = {}
     for start, s0 in starts.items():
-        for target in nx.descendants(work, start):
-            for path in nx.all_simple_edge_paths(work, start, target, cutoff=max_length):
-                if any(v in starts for _, v, _ in path[:-1]):
-                    continue  # another perturbed node sets that branch
-                sign = s0 * prod(work.edges[e]["sign"] for e in path)
-                signs.setdefault(target, {1: [], -1: []})[sign].append([start] + [v for _, v, _ in path])
+        # a path ends at another perturbed node: that node's own perturbation sets what follows
+        for target, path in walk(g, start, max_length, set(g) - knocked, frozenset(starts)):
+            sign = s0 * prod(g.edges[e]["sign"] for e in path)
+            signs.setdefault(target, {1: [], -1: []})[sign].append([start] + [v for _, v, _ in path])
     effects: dict[str, Effect] = {}
     for node, by_sign in signs.items():
         up, down = by_sign[1], by_sign[-1]

@@ -42,6 +42,25 @@ def tiny_seed() -> Path:
     return TINY / "seed.txt"
 
 
+def _wait_until_up(proc, url: str, seconds: float, what: str, log: Path | None = None, **params) -> None:
+    """Poll ``url`` until it answers 200; fail the test run if ``proc`` exits or the time runs out."""
+    import time
+
+    import httpx
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"{what} exited: {log.read_text() if log else proc.returncode}")
+        try:
+            if httpx.get(url, params=params, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    proc.kill()
+    pytest.fail(f"{what} did not answer within {seconds:g} s")
+
+
 def _free_port() -> int:
     import socket
 
@@ -55,9 +74,6 @@ def oxigraph_server(tmp_path_factory, repo_paths):
     """A real Oxigraph SPARQL server (PyPI ``oxigraph``) on 127.0.0.1, loaded with the artifacts."""
     import subprocess
     import sys
-    import time
-
-    import httpx
 
     exe = Path(sys.executable).parent / "oxigraph"
     if not exe.exists():
@@ -68,16 +84,7 @@ def oxigraph_server(tmp_path_factory, repo_paths):
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/query", params={"query": "ASK {}"}, timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    else:
-        proc.kill()
-        pytest.fail("oxigraph server did not start within 30 s")
+    _wait_until_up(proc, f"{base}/query", 30, "oxigraph server", query="ASK {}")
     yield {"query": f"{base}/query", "store": f"{base}/store"}
     proc.terminate()
     try:
@@ -92,9 +99,6 @@ def api_server(tmp_path_factory):
     import os
     import subprocess
     import sys
-    import time
-
-    import httpx
 
     port = _free_port()
     log = tmp_path_factory.mktemp("serve") / "serve.log"
@@ -105,18 +109,7 @@ def api_server(tmp_path_factory):
         stdout=log.open("w"), stderr=subprocess.STDOUT, env=env,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"oihkg serve exited: {log.read_text()}")
-        try:
-            if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        pytest.fail("oihkg serve did not answer within 60 s")
+    _wait_until_up(proc, f"{base}/health", 60, "oihkg serve", log)
     yield base
     proc.terminate()
     try:
