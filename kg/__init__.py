@@ -142,7 +142,6 @@ class OIHKG:
         return iri
 
     def _card(self, iri: str) -> dict:
-        from kg.queries import run
         from kg.store import NamedNode
 
         rows = self.store.select(self.queries["entity-card"].text, {"entity": NamedNode(iri)})

@@ -219,7 +219,8 @@ def serve(
         "OIHKG_ENDPOINT": endpoint or "", "OIHKG_STORE": str(store or ""), "OIHKG_CORS_ORIGINS": ",".join(cors or []),
     })
     base = f"http://{host}:{port}"
-    console.print(f"oihkg API on {base}\n  docs:   {base}/docs\n  sparql: {base}/sparql\n  health: {base}/health")
+    console.print(f"oihkg API on {base}\n  docs:   {base}/docs\n  sparql: {base}/sparql\n  map:    {base}/map\n"
+                  f"  health: {base}/health")
     # an import string, so kg never imports api
     uvicorn.run("api.main:create_app", factory=True, host=host, port=port, workers=workers, log_level="warning")
 

@@ -279,3 +279,16 @@ def test_all_pairs_walk_agrees_with_per_pair_search(kg):
     for s, t in [("oih:opioid", H), (TLR4, "oih:hyperalgesia"), ("oih:opioid_exposure", A), (MOR, DYN)]:
         assert [p.nodes for p in every[(s, t)]] == [p.nodes for p in signed_paths(g, s, t, max_length=6).paths]
     assert (H, TLR4) not in every
+
+
+def test_cli_export_writes_each_format(tmp_path):
+    import networkx as nx
+    import rdflib
+
+    out = CliRunner().invoke(app, ["export", "--format", "ttl", "-o", str(tmp_path / "g.ttl")])
+    assert out.exit_code == 0, out.output
+    assert len(rdflib.Graph().parse(tmp_path / "g.ttl")) > 1000
+    out = CliRunner().invoke(app, ["export", "--format", "graphml", "-o", str(tmp_path / "g.graphml")])
+    assert out.exit_code == 0 and nx.read_graphml(tmp_path / "g.graphml").number_of_nodes() >= 58
+    out = CliRunner().invoke(app, ["export", "--format", "nope"])
+    assert out.exit_code == 2 and "owl" in out.output

@@ -137,6 +137,19 @@ def test_only_mu_pathway_is_analgesic_and_all_are_pronociceptive(embedded):
     assert [v for k, v in rows.items() if k != "mu-opioid receptor analgesic pathway"] == [(True, False)] * 4
 
 
+def test_graph_nodes_give_each_entity_its_type_and_pathways(embedded):
+    rows = embedded.query("graph-nodes")
+    by = {}
+    for r in rows:
+        by.setdefault(r["curie"], set()).add((r["type"], r.get("pathway")))
+    assert by["HGNC:11850"] == {("oih:Receptor", "oih:glial_neuroinflammatory_pathway")}
+    assert {p for _, p in by["oih:opioid_dose"]} == {
+        "oih:mor_analgesic_pathway", "oih:nmda_central_sensitization_pathway", "oih:glial_neuroinflammatory_pathway",
+        "oih:descending_facilitation_pathway", "oih:dynorphin_pathway"}
+    assert by["oih:opioid_exposure"] == {("oih:ModelQuantity", None)}
+    assert len(by) == 58
+
+
 def test_search_finds_by_synonym_and_resolves_names(embedded):
     assert embedded.search("μOR")[0]["id"] == "HGNC:8156"
     assert embedded.search("gas pedal")[0]["label"] in {"ON-cell", "descending facilitation"}
