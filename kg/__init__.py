@@ -76,6 +76,8 @@ class OIHKG:
         self.files = paths or default_paths()
         self.queries = load_queries()
         self.resolver = Resolver(store, self.queries)
+        self._graphs: dict[bool, Any] = {}  # causal graphs, without and with inferred edges
+        self._mechanism = None
 
     @classmethod
     def open(cls, endpoint: str | None = None, store_path: Path | None = None,
@@ -234,10 +236,9 @@ class OIHKG:
         """The signed causal graph (:func:`kg.graph.causal_graph`), built once per store and cached."""
         from kg.graph import causal_graph
 
-        cache = self.__dict__.setdefault("_graphs", {})
-        if include_inferred not in cache:
-            cache[include_inferred] = causal_graph(self, include_inferred)
-        return cache[include_inferred]
+        if include_inferred not in self._graphs:
+            self._graphs[include_inferred] = causal_graph(self, include_inferred)
+        return self._graphs[include_inferred]
 
     def to_networkx(self, causal: bool = False, include_inferred: bool = False):
         """The graph as a networkx ``MultiDiGraph``.
@@ -283,7 +284,7 @@ class OIHKG:
         """The graph facts of the pain model (:class:`kg.model.Mechanism`), read once and cached."""
         from kg.model import Mechanism
 
-        if "_mechanism" not in self.__dict__:
+        if self._mechanism is None:
             self._mechanism = Mechanism.from_kg(self)
         return self._mechanism
 
@@ -293,9 +294,7 @@ class OIHKG:
         ``params`` override ``kg/model_params.toml``; invalid values raise ``pydantic.ValidationError``
         naming the field. Interventions and pathway names in ``gains`` may be given any way.
         """
-        from kg.model import Scenario, simulate
-
-        from kg.model import ModelInputError
+        from kg.model import ModelInputError, Scenario, simulate
         from kg.queries import UnknownEntity
 
         mech = self.mechanism()

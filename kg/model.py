@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import io
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Literal
 
@@ -129,24 +129,17 @@ class Mechanism:
     analgesic: dict[str, str]
     members: dict[str, frozenset[str]]  # entity -> pathways it is part of
     interventions: dict[str, InterventionFacts]
-    labels: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_kg(cls, kg) -> Mechanism:
-        """Read pathway classes, pathway members and intervention facts from the store (embedded or remote)."""
-        pro, ana, labels = {}, {}, {}
+        """Read pathway classes, pathway members (the causal graph's nodes) and intervention facts from the store."""
+        pro, ana = {}, {}
         for r in kg.query("pathway-classes"):
-            labels[r["pathway"]] = r["pathwayLabel"]
             if r["pronociceptive"]:
                 pro[r["pathway"]] = r["pathwayLabel"]
             if r["analgesic"]:
                 ana[r["pathway"]] = r["pathwayLabel"]
-        members: dict[str, set[str]] = {}
-        for r in kg.query("graph-nodes"):
-            labels.setdefault(r["curie"], r["label"])
-            members.setdefault(r["curie"], set())
-            if r.get("pathway"):
-                members[r["curie"]].add(r["pathway"])
+        members = {n: frozenset(pws) for n, pws in kg.causal_graph().nodes(data="pathways")}
         facts: dict[str, dict[str, Any]] = {}
 
         def item(curie: str, label: str) -> dict[str, Any]:
@@ -162,7 +155,7 @@ class Mechanism:
             c: InterventionFacts(c, f["label"], tuple(f["targets"]), frozenset(f["pathways"]), tuple(f["involves"]))
             for c, f in facts.items()
         }
-        return cls(pro, ana, {k: frozenset(v) for k, v in members.items()}, interventions, labels)
+        return cls(pro, ana, members, interventions)
 
     def pathway(self, name: str) -> str:
         """The pronociceptive pathway CURIE for a CURIE or label (case-insensitive); :class:`ModelInputError` if none."""

@@ -91,12 +91,8 @@ def map_data(kg) -> dict[str, Any]:
     from kg import _row
 
     split = lambda s, sep="|": [x for x in str(s or "").split(sep) if x]  # noqa: E731
-    nodes: dict[str, dict[str, Any]] = {}
-    for r in kg.query("graph-nodes"):
-        n = nodes.setdefault(r["curie"], {"id": r["curie"], "label": r["label"], "category": category(r["type"]),
-                                          "type": r["type"], "pathways": []})
-        if r.get("pathway"):
-            n["pathways"].append(r["pathway"])
+    nodes = {c: {"id": c, "label": d["label"], "category": category(d["type"]), "type": f"oih:{d['type']}",
+                 "pathways": list(d["pathways"])} for c, d in kg.causal_graph().nodes(data=True)}
     for raw in kg.store.select(kg.queries["entity-card"].text):
         r = _row(raw)
         if r["curie"] in nodes:
