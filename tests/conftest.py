@@ -94,6 +94,14 @@ def oxigraph_server(tmp_path_factory, repo_paths):
 
 
 @pytest.fixture(scope="session")
+def remote_kg(oxigraph_server):
+    """An :class:`kg.OIHKG` over the real Oxigraph server, with the artifacts uploaded to it."""
+    from kg import OIHKG
+
+    return OIHKG.open(endpoint=oxigraph_server["query"], graph_store=oxigraph_server["store"])
+
+
+@pytest.fixture(scope="session")
 def api_server(tmp_path_factory):
     """A real ``oihkg serve`` (uvicorn) on 127.0.0.1 with a 2 s SPARQL timeout; yields its base URL."""
     import os

@@ -24,11 +24,6 @@ def kg():
     return OIHKG.open()
 
 
-@pytest.fixture(scope="module")
-def remote(oxigraph_server):
-    return OIHKG.open(endpoint=oxigraph_server["query"], graph_store=oxigraph_server["store"])
-
-
 # -- graph
 def test_causal_graph_edges_are_signed_and_carry_evidence(kg):
     g = kg.to_networkx(causal=True)
@@ -50,8 +45,8 @@ def test_inferred_edges_are_flagged(kg):
     assert len(inferred) > 0 and g.number_of_edges() > kg.to_networkx(causal=True).number_of_edges()
 
 
-def test_graph_from_a_remote_store_equals_the_embedded_one(kg, remote):
-    a, b = kg.to_networkx(causal=True), remote.to_networkx(causal=True)
+def test_graph_from_a_remote_store_equals_the_embedded_one(kg, remote_kg):
+    a, b = kg.to_networkx(causal=True), remote_kg.to_networkx(causal=True)
     assert dict(a.nodes(data=True)) == dict(b.nodes(data=True))
     assert sorted(a.edges(keys=True, data="sign")) == sorted(b.edges(keys=True, data="sign"))
 

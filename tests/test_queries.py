@@ -28,11 +28,6 @@ def embedded():
     return OIHKG.open()
 
 
-@pytest.fixture(scope="module")
-def remote(oxigraph_server):
-    return OIHKG.open(endpoint=oxigraph_server["query"], graph_store=oxigraph_server["store"])
-
-
 def _labels(rows, key):
     return sorted(r[key] for r in rows)
 
@@ -42,10 +37,10 @@ def test_there_are_at_least_fifteen_named_queries():
 
 
 @pytest.mark.parametrize("name", sorted(load_queries()))
-def test_named_query_rows_are_equal_on_embedded_and_oxigraph(name, embedded, remote):
+def test_named_query_rows_are_equal_on_embedded_and_oxigraph(name, embedded, remote_kg):
     key = lambda r: sorted((k, str(v)) for k, v in r.items())  # noqa: E731
     a = sorted(embedded.query(name, **PARAMS.get(name, {})), key=key)
-    b = sorted(remote.query(name, **PARAMS.get(name, {})), key=key)
+    b = sorted(remote_kg.query(name, **PARAMS.get(name, {})), key=key)
     assert a == b
     assert a, f"{name} returned no rows"
 
