@@ -35,7 +35,10 @@ __all__ = [
     "Entity",
     "Edge",
     "Citation",
+    "Observation",
     "Model",
+    "SeedText",
+    "read_tsv",
     "BuildResult",
     "normalize_text",
     "load_model",
@@ -44,7 +47,7 @@ __all__ = [
     "build",
 ]
 
-SOURCE_FILES = ("entities.tsv", "edges.tsv", "interventions.tsv", "evidence.tsv")
+SOURCE_FILES = ("entities.tsv", "edges.tsv", "interventions.tsv", "evidence.tsv", "observations.tsv")
 MAX_QUOTE = 300
 _CURIE = r"^[A-Za-z][A-Za-z0-9_.]*:[A-Za-z0-9_.\-]+$"
 
@@ -124,7 +127,7 @@ class EntityRow(_Row):
 
 class _EvidenceRow(_Row):
     sign: str
-    citations: str = Field(min_length=1)
+    citations: str = ""
     evidence_type: Curie
     quote: str = Field(min_length=1, max_length=MAX_QUOTE)
     note: str = ""
@@ -144,15 +147,23 @@ class _EvidenceRow(_Row):
                 raise ValueError(f"citation {item!r} is not a problem_id number")
         return v
 
+    @field_validator("evidence_type")
+    @classmethod
+    def _eco(cls, v: str) -> str:
+        if v not in vocab.EVIDENCE_TYPES:
+            raise ValueError(f"{v} is not a supported ECO code; expected one of {', '.join(vocab.EVIDENCE_TYPES)}")
+        return v
+
 
 class EdgeRow(_EvidenceRow):
-    """A row of ``edges.tsv``."""
+    """A row of ``edges.tsv``: a signed statement, optionally true only in a ``context`` (a condition)."""
 
-    COLUMNS: ClassVar[tuple[str, ...]] = ("subject", "predicate", "object", "sign", "citations", "evidence_type", "quote", "note")
+    COLUMNS: ClassVar[tuple[str, ...]] = ("subject", "predicate", "object", "sign", "context", "citations", "evidence_type", "quote", "note")
 
     subject: Curie
     predicate: Curie
     object: Curie
+    context: Annotated[str, Field(pattern=r"^$|" + _CURIE)] = ""
 
 
 class InterventionRow(_EvidenceRow):
@@ -165,8 +176,38 @@ class InterventionRow(_EvidenceRow):
     target: Curie
 
 
+class ObservationRow(_EvidenceRow):
+    """A row of ``observations.tsv``: a statement of the text as an outcome the model must reproduce.
+
+    ``kind`` is ``path``, ``perturb``, ``fact``, ``class`` or ``simulate``; ``expected`` says what must hold
+    (see :mod:`kg.observations`). ``sign`` is the polarity of the statement: +1 for something that must
+    hold, -1 for a negative expectation (something the model must not say).
+    """
+
+    COLUMNS: ClassVar[tuple[str, ...]] = ("id", "kind", "subject", "relation", "object", "expected", "sign", "citations",
+                                          "evidence_type", "quote", "note")
+
+    id: str = Field(pattern=r"^O\d{2,3}$")
+    kind: str
+    subject: str = ""
+    relation: str = ""
+    object: str = ""
+    expected: str = Field(min_length=1)
+
+    @field_validator("kind")
+    @classmethod
+    def _kind(cls, v: str) -> str:
+        if v not in OBSERVATION_KINDS:
+            raise ValueError(f"unknown kind {v!r}; expected one of {', '.join(OBSERVATION_KINDS)}")
+        return v
+
+
+#: The kinds of observation :mod:`kg.observations` can check.
+OBSERVATION_KINDS = ("path", "perturb", "fact", "class", "simulate")
+
+
 class CitationRow(_Row):
-    """A row of ``evidence.tsv``."""
+    """A row of ``evidence.tsv``; ``section`` lists every section that cites it, separated by ``|``."""
 
     citation: str = Field(pattern=r"^\d+$")
     section: str = Field(min_length=1)
@@ -194,7 +235,9 @@ class Entity:
 class Edge:
     """A validated, evidence-carrying edge (from ``edges.tsv`` or ``interventions.tsv``).
 
-    ``predicate`` is a CURIE of :data:`kg.vocab.RELATIONS` or :data:`kg.vocab.ACTIONS`.
+    ``predicate`` is a CURIE of :data:`kg.vocab.RELATIONS` or :data:`kg.vocab.ACTIONS`, or
+    :data:`kg.vocab.MEMBER_OF` for a drug's membership of a drug class. ``context`` is the
+    condition (a CURIE) in which alone the statement holds, or empty.
     """
 
     subject: str
@@ -207,15 +250,34 @@ class Edge:
     note: str
     file: str
     line: int
+    context: str = ""
 
 
 @dataclass(frozen=True)
 class Citation:
-    """A citation of the source text, by its ``problem_id``."""
+    """A citation of the source text, by its ``problem_id``, with the sections that cite it."""
 
     id: str
-    section: str
+    sections: tuple[str, ...]
     topic: str
+
+
+@dataclass(frozen=True)
+class Observation:
+    """A statement of the text as an expected outcome (a row of ``observations.tsv``)."""
+
+    id: str
+    kind: str
+    subject: str
+    relation: str
+    object: str
+    expected: str
+    negative: bool
+    citations: tuple[str, ...]
+    evidence_type: str
+    quote: str
+    note: str
+    line: int
 
 
 @dataclass
@@ -226,11 +288,21 @@ class Model:
     edges: list[Edge] = field(default_factory=list)
     interventions: list[Edge] = field(default_factory=list)
     citations: dict[str, Citation] = field(default_factory=dict)
+    observations: list[Observation] = field(default_factory=list)
 
     @property
     def all_edges(self) -> list[Edge]:
         """Causal/structural edges followed by intervention edges."""
         return self.edges + self.interventions
+
+    @property
+    def members(self) -> dict[str, list[str]]:
+        """The drug classes each drug is asserted a member of (a drug class is a member of its own class)."""
+        out: dict[str, list[str]] = {c: [c] for c, e in self.entities.items() if e.type == "DrugClass"}
+        for e in self.edges:
+            if e.predicate == vocab.MEMBER_OF:
+                out.setdefault(e.subject, []).append(e.object)
+        return out
 
 
 def normalize_text(text: str) -> str:
@@ -252,15 +324,68 @@ def normalize_text(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _paragraphs(seed_text: str) -> list[tuple[str, set[str]]]:
-    out = []
-    for para in re.split(r"\n\s*\n", seed_text):
-        out.append((normalize_text(para), set(re.findall(r"\[@problem_id:(\d+)\]", para))))
-    return out
+_MARKER = re.compile(r"\[@problem_id:(\d+)\]")
 
 
-def _read_tsv(path: Path, model_cls: type[BaseModel], problems: list[Problem]):
-    """Yield ``(line, row)`` for each valid row; record a problem for each bad one."""
+class SeedText:
+    """The source text cut into paragraphs and sentences, with the citations each sentence carries.
+
+    A sentence's citations are the markers inside it; a sentence without one takes those of the next
+    sentence of its paragraph that has markers (the citation closing a run of sentences), or else those
+    of the previous one; a paragraph without markers is uncited. Headings (``#`` lines) name the section
+    of what follows.
+
+    Examples
+    --------
+    >>> t = SeedText("## S\\n\\nA is B. C is D [@problem_id:1]. E is F.\\n\\nG is H.")
+    >>> t.locate("A is B"), t.locate("E is F"), t.locate("G is H"), t.locate("nowhere")
+    ({'1'}, {'1'}, set(), None)
+    >>> t.sections["1"]
+    {'S'}
+    """
+
+    def __init__(self, text: str):
+        self.paragraphs: list[tuple[str, list[tuple[int, int, frozenset[str]]]]] = []
+        self.sections: dict[str, set[str]] = {}
+        section = ""
+        for raw in re.split(r"\n\s*\n", text):
+            lines = raw.strip().splitlines()
+            while lines and lines[0].startswith("#"):
+                section = normalize_text(lines.pop(0).lstrip("#"))
+            raw = "\n".join(lines)
+            if not raw:
+                continue
+            own = [frozenset(_MARKER.findall(s)) for s in re.split(r"(?<=[.!?])\s+(?=\S)", raw.strip())]
+            sentences = [normalize_text(s) for s in re.split(r"(?<=[.!?])\s+(?=\S)", raw.strip())]
+            cited = [i for i, c in enumerate(own) if c]
+            spans, pos = [], 0
+            for i, sentence in enumerate(sentences):
+                later = [j for j in cited if j >= i]
+                earlier = [j for j in cited if j < i]
+                cites = own[later[0]] if later else own[earlier[-1]] if earlier else frozenset()
+                spans.append((pos, pos + len(sentence), cites))
+                pos += len(sentence) + 1
+                for c in own[i]:
+                    self.sections.setdefault(c, set()).add(section)
+            self.paragraphs.append((" ".join(sentences), spans))
+
+    def locate(self, quote: str) -> set[str] | None:
+        """The citations of the sentences a quote spans, or None when the text does not contain it."""
+        q = normalize_text(quote)
+        for text, spans in self.paragraphs:
+            at = text.find(q)
+            if at >= 0:
+                end = at + len(q)
+                return set().union(*(c for lo, hi, c in spans if lo < end and hi > at))
+        return None
+
+
+def read_tsv(path: Path, model_cls: type[BaseModel], problems: list[Problem]):
+    """Yield ``(line, row)`` for each valid row of a curated TSV file; record a :class:`Problem` for each bad one.
+
+    ``model_cls`` is a pydantic model whose ``COLUMNS`` (or fields) name the header's columns in order.
+    Blank lines and lines starting with ``#`` are skipped.
+    """
     name = path.name
     if not path.is_file():
         problems.append(Problem(name, 0, f"missing source file {path}"))
@@ -283,7 +408,7 @@ def _read_tsv(path: Path, model_cls: type[BaseModel], problems: list[Problem]):
             except ValidationError as exc:
                 for err in exc.errors():
                     col = ".".join(str(x) for x in err["loc"]) or "row"
-                    problems.append(Problem(name, lineno, f"{col}: {err['msg']}"))
+                    problems.append(Problem(name, lineno, f"{col}: {err['msg'].removeprefix('Value error, ')}"))
 
 
 def load_model(src: Path, seed: Path | None = None) -> Model:
@@ -292,11 +417,14 @@ def load_model(src: Path, seed: Path | None = None) -> Model:
     Parameters
     ----------
     src : Path
-        Folder with the four TSV files.
+        Folder with the five TSV files (:data:`SOURCE_FILES`).
     seed : Path, optional
         The source text. When given, every quote must occur in it (after
-        :func:`normalize_text`) and every citation of a row must be cited in
-        the paragraph the quote comes from; without it these checks are skipped.
+        :func:`normalize_text`), a row must cite exactly the citations of the
+        sentences its quote spans (:class:`SeedText`), an uncited sentence must
+        be given as ECO:0000303 or ECO:0000305 without citations, and each
+        citation's sections must be those that cite it; without the text these
+        checks are skipped.
 
     Returns
     -------
@@ -310,13 +438,18 @@ def load_model(src: Path, seed: Path | None = None) -> Model:
     """
     problems: list[Problem] = []
     model = Model()
+    text = SeedText(seed.read_text(encoding="utf-8")) if seed else None
 
-    for line, row in _read_tsv(src / "evidence.tsv", CitationRow, problems):
+    for line, row in read_tsv(src / "evidence.tsv", CitationRow, problems):
         if row.citation in model.citations:
             problems.append(Problem("evidence.tsv", line, f"duplicate citation {row.citation}"))
-        model.citations[row.citation] = Citation(row.citation, row.section, row.topic)
+        sections = tuple(_split(row.section))
+        model.citations[row.citation] = Citation(row.citation, sections, row.topic)
+        if text is not None and set(sections) != text.sections.get(row.citation, set()):
+            found = " | ".join(sorted(text.sections.get(row.citation, set()))) or "none"
+            problems.append(Problem("evidence.tsv", line, f"section: problem_id {row.citation} is cited in: {found}"))
 
-    for line, row in _read_tsv(src / "entities.tsv", EntityRow, problems):
+    for line, row in read_tsv(src / "entities.tsv", EntityRow, problems):
         if row.id in model.entities:
             first = model.entities[row.id].line
             problems.append(Problem("entities.tsv", line, f"duplicate id {row.id} (first on line {first})"))
@@ -336,48 +469,77 @@ def load_model(src: Path, seed: Path | None = None) -> Model:
             if vocab.CONVERTER.expand(curie) is None:
                 problems.append(Problem("entities.tsv", ent.line, f"unknown CURIE prefix in {curie}"))
 
-    paragraphs = _paragraphs(seed.read_text(encoding="utf-8")) if seed else None
+    def evidence(where, row) -> tuple[str, ...]:
+        """Check a row's citations, evidence type and quote; return its citations."""
+        cites = tuple(_split(row.citations))
+        for c in cites:
+            if c not in model.citations:
+                problems.append(Problem(*where, f"citations: {c} is not in evidence.tsv"))
+        if row.evidence_type == vocab.ECO_UNCITED and cites:
+            problems.append(Problem(*where, f"citations: {vocab.ECO_UNCITED} (no traceable reference) takes no citation"))
+        if row.evidence_type == vocab.ECO_TRACEABLE and not cites:
+            problems.append(Problem(*where, f"citations: {vocab.ECO_TRACEABLE} needs the citation of the quoted sentence"))
+        if text is not None:
+            own = text.locate(row.quote)
+            if own is None:
+                problems.append(Problem(*where, f"quote not found in the source text: {row.quote[:60]!r}"))
+            elif set(cites) != own:
+                said = ", ".join(sorted(own)) or "nothing (use ECO:0000303 or ECO:0000305 and no citation)"
+                problems.append(Problem(*where, f"citations: the quoted sentence cites {said}, the row gives {', '.join(cites) or 'none'}"))
+        return cites
 
-    def edge_of(name, line, row, subj, pred, obj, sign_expected):
+    def kind(curie: str) -> str | None:
+        ent = model.entities.get(curie)
+        return vocab.kind_of(ent.type) if ent else None
+
+    def edge_of(name, line, row, subj, pred, obj, term: vocab.Term | None, context=""):
         where = (name, line)
         for role, curie in (("subject", subj), ("object", obj)):
             if curie not in model.entities:
                 problems.append(Problem(*where, f"{role}: unknown id {curie}"))
         sign = int(row.sign)
-        if sign_expected and sign != sign_expected:
-            problems.append(Problem(*where, f"sign: {pred} has sign {sign_expected:+d}, row says {row.sign}"))
-        cites = tuple(_split(row.citations))
-        for c in cites:
-            if c not in model.citations:
-                problems.append(Problem(*where, f"citations: {c} is not in evidence.tsv"))
-        if row.evidence_type not in {"ECO:0000304", "ECO:0000305"}:
-            problems.append(Problem(*where, f"evidence_type: {row.evidence_type} is not a supported ECO code"))
-        if paragraphs is not None:
-            quote = normalize_text(row.quote)
-            found = [ids for text, ids in paragraphs if quote in text]
-            if not found:
-                problems.append(Problem(*where, f"quote not found in the source text: {row.quote[:60]!r}"))
-            else:
-                cited_nearby = set().union(*found)
-                for c in cites:
-                    if c not in cited_nearby:
-                        problems.append(Problem(*where, f"citations: {c} is not cited in the quote's paragraph"))
-        return Edge(subj, pred, obj, sign, cites, row.evidence_type, row.quote, row.note, name, line)
+        if term is not None and term.sign and sign != term.sign:
+            problems.append(Problem(*where, f"sign: {pred} has sign {term.sign:+d}, row says {row.sign}"))
+        ks, ko = kind(subj), kind(obj)
+        if term is not None and ks and ko:
+            if not term.fits(ks, ko):
+                problems.append(Problem(*where, f"predicate: {pred} ({term.label}) links {'/'.join(term.domain) or 'anything'} to "
+                                                f"{'/'.join(term.range) or 'anything'}; {subj} is a {ks} and {obj} a {ko}"))
+            elif term.fallback:
+                fits = [t.curie for t in vocab.RELATIONS.values() if t.sign == term.sign and not t.fallback and t.fits(ks, ko)
+                        and t.domain and t.range and t.curie not in vocab.TRAVERSED]
+                if fits:
+                    problems.append(Problem(*where, f"predicate: use {' or '.join(fits)} for a {ks} and a {ko}, not {pred}"))
+        if context and model.entities.get(context, None) is None:
+            problems.append(Problem(*where, f"context: unknown id {context}"))
+        elif context and kind(context) != "condition":
+            problems.append(Problem(*where, f"context: {context} is not a condition"))
+        return Edge(subj, pred, obj, sign, evidence(where, row), row.evidence_type, row.quote, row.note, name, line, context)
 
     seen: dict[tuple[str, str, str], int] = {}
-    for line, row in _read_tsv(src / "edges.tsv", EdgeRow, problems):
-        term = vocab.RELATIONS.get(row.predicate)
-        if term is None or row.predicate in {"RO:0002411", "oih:promotes"}:
-            problems.append(Problem("edges.tsv", line, f"predicate: {row.predicate} is not an assertable relation"))
-            continue
+    for line, row in read_tsv(src / "edges.tsv", EdgeRow, problems):
         key = (row.subject, row.predicate, row.object)
         if key in seen:
             problems.append(Problem("edges.tsv", line, f"duplicate edge (first on line {seen[key]})"))
             continue
         seen[key] = line
-        model.edges.append(edge_of("edges.tsv", line, row, *key, term.sign))
+        if row.predicate == vocab.MEMBER_OF:
+            sub, cls = model.entities.get(row.subject), model.entities.get(row.object)
+            if cls is not None and cls.type != "DrugClass":
+                problems.append(Problem("edges.tsv", line, f"object: {row.object} is a {cls.type}; {vocab.MEMBER_OF} takes a DrugClass"))
+            if sub is not None and (sub.type == "DrugClass" or vocab.kind_of(sub.type) != "material"):
+                problems.append(Problem("edges.tsv", line, f"subject: {row.subject} is a {sub.type}; only a drug is a member of a drug class"))
+            model.edges.append(edge_of("edges.tsv", line, row, *key, None))
+            continue
+        term = vocab.RELATIONS.get(row.predicate)
+        if term is None or term.curie in vocab.NOT_ASSERTABLE:
+            problems.append(Problem("edges.tsv", line, f"predicate: {row.predicate} is not an assertable relation"))
+            continue
+        if row.context and not term.sign:
+            problems.append(Problem("edges.tsv", line, f"context: only a signed statement can hold in a context; {row.predicate} has no sign"))
+        model.edges.append(edge_of("edges.tsv", line, row, *key, term, row.context))
 
-    for line, row in _read_tsv(src / "interventions.tsv", InterventionRow, problems):
+    for line, row in read_tsv(src / "interventions.tsv", InterventionRow, problems):
         term = vocab.ACTIONS.get(row.action)
         if term is None:
             problems.append(Problem("interventions.tsv", line, f"action: unknown action {row.action!r}; expected one of {', '.join(vocab.ACTIONS)}"))
@@ -387,7 +549,17 @@ def load_model(src: Path, seed: Path | None = None) -> Model:
             problems.append(Problem("interventions.tsv", line, f"duplicate intervention row (first on line {seen[key]})"))
             continue
         seen[key] = line
-        model.interventions.append(edge_of("interventions.tsv", line, row, *key, term.sign))
+        model.interventions.append(edge_of("interventions.tsv", line, row, *key, term))
+
+    ids: dict[str, int] = {}
+    for line, row in read_tsv(src / "observations.tsv", ObservationRow, problems):
+        if row.id in ids:
+            problems.append(Problem("observations.tsv", line, f"duplicate id {row.id} (first on line {ids[row.id]})"))
+            continue
+        ids[row.id] = line
+        model.observations.append(Observation(
+            row.id, row.kind, row.subject, row.relation, row.object, row.expected, row.sign == "-1",
+            evidence(("observations.tsv", line), row), row.evidence_type, row.quote, row.note, line))
 
     if problems:
         raise BuildError(problems)
@@ -454,13 +626,19 @@ def _ref(b: _Builder, curie: str):
 def build_ontology(model: Model, world: ow.World | None = None) -> ow.Ontology:
     """Turn a validated :class:`Model` into an owlready2 ontology.
 
-    The ontology holds the schema (classes, relations, property chain,
+    The ontology holds the schema (classes, relations, property chains,
     transitivity, disjointness, defined classes), one individual per entity
     with label, definition, synonyms, xrefs and pathway membership, one
     object-property assertion per edge with its evidence as OWL axiom
-    annotations, and closure axioms on what each intervention targets and
-    on which pathways each target is part of (documented closed-world
-    assumption of the curation, see ``docs/reasoning.md``).
+    annotations, and closure axioms on what each agent targets and on which
+    pathways each target is part of (documented closed-world assumption of
+    the curation, see ``docs/reasoning.md``). A drug class also gets the OWL
+    class of its members (``oih:class/<name>``): each statement about the drug
+    class becomes a ``SubClassOf(class, property value object)`` axiom with
+    the same evidence, so HermiT derives it for every member. A statement that
+    holds only in a context (a condition) is kept as an ``oih:QualifiedStatement``
+    with its evidence and is not asserted, so nothing is derived from it
+    outside that context.
     """
     world = world or ow.World()
     b = _Builder(world)
@@ -468,6 +646,8 @@ def build_ontology(model: Model, world: ow.World | None = None) -> ow.Ontology:
     props: dict[str, object] = {}
     for key, curie in vocab.ANNOTATIONS.items():
         props[key] = b.make(curie, ow.AnnotationProperty)
+    for key in ("subject", "predicate", "object"):
+        props[key] = b.make(f"oih:qualified_{key}", ow.AnnotationProperty)
 
     # ontology header
     onto.metadata.comment = [
@@ -487,16 +667,18 @@ def build_ontology(model: Model, world: ow.World | None = None) -> ow.Ontology:
 
     top = [c for k, c in classes.items() if vocab.CLASSES[k].parents == ("oih:Entity",)]
     ow.AllDisjoint(top)
+    qualified = b.make("oih:QualifiedStatement", ow.Thing)
+    qualified.label = ["qualified statement"]
+    props["definition"][qualified] = ["A signed statement of the source text that holds only in a context (a condition), "
+                                      "e.g. a test taper lowers pain in OIH; kept apart so the reasoner derives nothing from it."]
 
     # relations
     rels: dict[str, ow.ObjectPropertyClass] = {}
     all_terms = {**vocab.RELATIONS, **vocab.REASONING, **{t.curie: t for t in vocab.ACTIONS.values()}}
-    order = ["RO:0002411", "oih:promotes"] + [c for c in all_terms if c not in ("RO:0002411", "oih:promotes")]
-    order = sorted(order, key=lambda c: (c not in ("RO:0002411", "oih:promotes", "oih:targets"), c != "RO:0002411"))
-    for curie in order:
+    for curie in all_terms:
         rels[curie] = b.make(curie, ow.ObjectProperty)
-    for curie in order:
-        term, prop = all_terms[curie], rels[curie]
+    for curie, term in all_terms.items():
+        prop = rels[curie]
         _annotate_term(b, prop, term, props)
         for parent in term.parents:
             prop.is_a.append(rels[parent])
@@ -504,24 +686,25 @@ def build_ontology(model: Model, world: ow.World | None = None) -> ow.Ontology:
             prop.is_a.append(ow.TransitiveProperty)
         if term.sign:
             props["sign"][prop] = [term.sign]
-    targets, part_of = rels["oih:targets"], rels["oih:part_of_pathway"]
-    rels["oih:targets_pathway"].property_chain.append(ow.PropertyChain([targets, part_of]))
-    targets.property_chain.append(ow.PropertyChain([rels["oih:involves"], targets]))
-    ow.AllDisjoint([rels["oih:agonist_of"], rels["oih:antagonist_of"]])
+    part_of = rels["oih:part_of_pathway"]
+    for via, into in (("oih:activates", "oih:drives_pathway"), ("oih:inhibits", "oih:inhibits_pathway")):
+        rels[into].property_chain.append(ow.PropertyChain([rels[via], part_of]))
+        rels[via].property_chain.append(ow.PropertyChain([rels["oih:involves"], rels[via]]))
+    ow.AllDisjoint([rels[vocab.ACTIONS["agonist_of"].curie], rels[vocab.ACTIONS["antagonist_of"].curie]])
 
     # citations and evidence types
     for cid, cit in sorted(model.citations.items()):
         ind = b.individual(f"oih:citation/{cid}", classes["Citation"])
         ind.label = [f"problem_id:{cid}"]
         props["problem_id"][ind] = [cid]
-        props["section"][ind] = [cit.section]
+        props["section"][ind] = list(cit.sections)
         props["definition"][ind] = [cit.topic]
-    for eco, label in (("ECO:0000304", "author statement supported by traceable reference used in manual assertion"),
-                       ("ECO:0000305", "curator inference used in manual assertion")):
+    for eco, label in vocab.EVIDENCE_TYPES.items():
         _ref(b, eco).label = [label]
 
-    # entities
+    # entities, and the class of members of each drug class
     inds: dict[str, ow.Thing] = {}
+    member_classes: dict[str, ow.ThingClass] = {}
     for curie, ent in model.entities.items():
         ind = b.individual(curie, classes[ent.type])
         ind.label = [ent.label]
@@ -530,21 +713,52 @@ def build_ontology(model: Model, world: ow.World | None = None) -> ow.Ontology:
         props["synonym"][ind] = list(ent.synonyms)
         props["xref"][ind] = list(ent.xrefs)
         inds[curie] = ind
+        if ent.type == "DrugClass":
+            cls = b.make(vocab.member_class(curie), classes["ChemicalEntity"])
+            cls.label = [f"{ent.label} (class)"]
+            props["definition"][cls] = [f"The members of the drug class {ent.label}: what the source text says of the drug "
+                                        f"class ({curie}, which stands for an unspecified member) holds for each of them."]
+            for x in ent.xrefs:
+                props["close_match"][cls] = props["close_match"][cls] + [_ref(b, x)]
+            member_classes[curie] = cls
+            ind.is_a.append(cls)
     for curie, ent in model.entities.items():
         for pw in ent.pathways:
             part_of[inds[curie]].append(inds[pw])
 
+    def annotate(source, prop, target, edge: Edge) -> None:
+        props["citation"][source, prop, target] = [b.cache[f"oih:citation/{c}"] for c in edge.citations]
+        props["quote"][source, prop, target] = [edge.quote]
+        props["evidence_type"][source, prop, target] = [b.cache[edge.evidence_type]]
+        props["sign"][source, prop, target] = [edge.sign]
+        if edge.note:
+            ow.comment[source, prop, target] = [edge.note]
+
     # edges, each with its evidence as axiom annotations
     for edge in model.all_edges:
-        prop = rels[edge.predicate]
         s, o = inds[edge.subject], inds[edge.object]
+        if edge.predicate == vocab.MEMBER_OF:
+            cls = member_classes[edge.object]
+            s.is_a.append(cls)
+            annotate(s, ow.rdf_type, cls, edge)
+            continue
+        prop = rels[edge.predicate]
+        if edge.context:
+            digest = hashlib.sha1(f"{edge.subject} {edge.predicate} {edge.object} {edge.context}".encode()).hexdigest()[:12]
+            st = b.individual(f"oih:statement/{digest}", qualified)
+            props["subject"][st], props["predicate"][st], props["object"][st] = [s], [prop], [o]
+            props["context"][st] = [inds[edge.context]]
+            props["citation"][st] = [b.cache[f"oih:citation/{c}"] for c in edge.citations]
+            props["quote"][st], props["evidence_type"][st], props["sign"][st] = [edge.quote], [b.cache[edge.evidence_type]], [edge.sign]
+            if edge.note:
+                ow.comment[st] = [edge.note]
+            continue
         prop[s].append(o)
-        props["citation"][s, prop, o] = [b.cache[f"oih:citation/{c}"] for c in edge.citations]
-        props["quote"][s, prop, o] = [edge.quote]
-        props["evidence_type"][s, prop, o] = [b.cache[edge.evidence_type]]
-        props["sign"][s, prop, o] = [edge.sign]
-        if edge.note:
-            ow.comment[s, prop, o] = [edge.note]
+        annotate(s, prop, o, edge)
+        if edge.subject in member_classes:
+            restriction = prop.value(o)
+            member_classes[edge.subject].is_a.append(restriction)
+            annotate(member_classes[edge.subject], ow.rdfs_subclassof, restriction, edge)
 
     _reasoning_axioms(model, b, classes, rels, inds)
     return onto
@@ -552,10 +766,10 @@ def build_ontology(model: Model, world: ow.World | None = None) -> ow.Ontology:
 
 def _reasoning_axioms(model, b, classes, rels, inds) -> None:
     """Defined classes and closure axioms that make the reasoner's derivations logical."""
-    targets, part_of, tp = rels["oih:targets"], rels["oih:part_of_pathway"], rels["oih:targets_pathway"]
+    targets, part_of = rels["oih:targets"], rels["oih:part_of_pathway"]
     promotes = rels["oih:promotes"]
     pathways = [inds[c] for c, e in model.entities.items() if e.type == "Pathway"]
-    needed = (vocab.PATHWAY_MOR, vocab.COMPONENT_A, vocab.COMPONENT_H, vocab.PATHWAY_GLIAL, vocab.NMDA_RECEPTOR)
+    needed = (vocab.PATHWAY_MOR, vocab.COMPONENT_A, vocab.COMPONENT_H, vocab.PATHWAY_GLIAL, vocab.NMDA_RECEPTOR, vocab.OPIOID_DOSE)
     absent = [c for c in needed if c not in inds]
     if absent:
         raise BuildError([Problem("entities.tsv", 0, f"the reasoning axioms need entity {c}, which is missing") for c in absent])
@@ -564,60 +778,88 @@ def _reasoning_axioms(model, b, classes, rels, inds) -> None:
         ow.AllDifferent(pathways)
     definition_prop = b.cache[vocab.ANNOTATIONS["definition"]]
 
-    def defined(curie, label, definition, expr):
-        parent = classes["Pathway"] if curie.endswith("Pathway") else classes["Entity"]
-        cls = b.make(curie, parent)
+    def defined(curie, label, definition, expr, parent="Entity"):
+        cls = b.make(curie, classes[parent])
         cls.label = [label]
         definition_prop[cls] = [definition]
         cls.equivalent_to.append(expr)
         return cls
 
+    def mechanistic():
+        return ow.Not(classes["ModelQuantity"])
+
     pro = defined(
         "oih:PronociceptivePathway", "pronociceptive pathway",
-        "A pathway with a mechanistic part (not a model quantity such as the dose, which feeds every pathway) that promotes, through an all-positive causal chain, the hyperalgesic component H.",
-        classes["Pathway"] & ow.Inverse(part_of).some(ow.Not(classes["ModelQuantity"]) & promotes.value(comp_h)),
+        "A pathway with a mechanistic part (not a model quantity) that promotes, through an all-positive causal chain, "
+        "the hyperalgesic component H.",
+        classes["Pathway"] & ow.Inverse(part_of).some(mechanistic() & promotes.value(comp_h)), "Pathway",
     )
     defined(
         "oih:AnalgesicPathway", "analgesic pathway",
-        "A pathway with a mechanistic part (not a model quantity such as the dose, which feeds every pathway) that promotes, through an all-positive causal chain, the analgesic effect A.",
-        classes["Pathway"] & ow.Inverse(part_of).some(ow.Not(classes["ModelQuantity"]) & promotes.value(comp_a)),
-    )
-    targeting = defined(
-        "oih:PronociceptivePathwayTargetingIntervention", "intervention targeting a pronociceptive pathway",
-        "An agent or intervention that targets something that is part of a pronociceptive pathway.",
-        tp.some(pro),
+        "A pathway with a mechanistic part (not a model quantity) that promotes, through an all-positive causal chain, "
+        "the analgesic effect A.",
+        classes["Pathway"] & ow.Inverse(part_of).some(mechanistic() & promotes.value(comp_a)), "Pathway",
     )
     defined(
-        "oih:GlialTargetingIntervention", "glial-targeting intervention",
-        "An agent or intervention that targets the glial neuroinflammatory pathway.",
-        tp.value(inds[vocab.PATHWAY_GLIAL]),
+        "oih:PronociceptivePathwayTargetingIntervention", "agent acting on a pronociceptive pathway",
+        "A drug or drug class that acts on (activates or inhibits) something that is part of a pronociceptive pathway.",
+        classes["PharmacologicalAgent"] & rels["oih:targets_pathway"].some(pro),
+    )
+    anti = defined(
+        "oih:AntiHyperalgesicAgent", "anti-hyperalgesic agent",
+        "A drug or drug class that inhibits something that is part of a pronociceptive pathway.",
+        classes["PharmacologicalAgent"] & rels["oih:inhibits_pathway"].some(pro),
     )
     defined(
-        "oih:NMDATargetingIntervention", "NMDA-targeting intervention",
-        "An agent or intervention that acts on the NMDA receptor.",
-        targets.value(inds[vocab.NMDA_RECEPTOR]),
+        "oih:ProHyperalgesicAgent", "pro-hyperalgesic agent",
+        "A drug or drug class that activates something that is part of a pronociceptive pathway (e.g. an opioid through TLR4).",
+        classes["PharmacologicalAgent"] & rels["oih:drives_pathway"].some(pro),
     )
     defined(
-        "oih:AnalgesiaSparingAntiHyperalgesicIntervention", "analgesia-sparing anti-hyperalgesic intervention",
-        "An intervention that targets a pronociceptive pathway and targets only things that are not part of the "
-        "mu-opioid receptor analgesic pathway, so it can reduce H without acting on A.",
-        targeting & targets.only(part_of.only(ow.Not(ow.OneOf([mor])))),
+        "oih:GlialTargetingIntervention", "glial-targeting agent",
+        "A drug or drug class that inhibits something that is part of the glial neuroinflammatory pathway.",
+        classes["PharmacologicalAgent"] & rels["oih:inhibits_pathway"].value(inds[vocab.PATHWAY_GLIAL]),
     )
+    defined(
+        "oih:NMDATargetingIntervention", "NMDA-targeting agent",
+        "A drug or drug class that inhibits (blocks) the NMDA receptor.",
+        classes["PharmacologicalAgent"] & rels["oih:inhibits"].value(inds[vocab.NMDA_RECEPTOR]),
+    )
+    defined(
+        "oih:AnalgesiaSparingAntiHyperalgesicIntervention", "analgesia-sparing anti-hyperalgesic agent",
+        "An anti-hyperalgesic agent that acts only on things that are not part of the mu-opioid receptor analgesic pathway, "
+        "so it can lower H without lowering A.",
+        anti & targets.only(part_of.only(ow.Not(ow.OneOf([mor])))),
+    )
+    dose = inds[vocab.OPIOID_DOSE]
+    strategy = defined(
+        "oih:DoseStrategy", "dose strategy",
+        "A clinical action that changes the opioid dose (a taper, a rotation, an escalation, a test taper); it is not an "
+        "agent acting on a mechanism, though it may bring one in (rotation to methadone).",
+        classes["Intervention"] & targets.value(dose), "Intervention",
+    )
+    defined("oih:DoseReducingStrategy", "dose-reducing strategy", "A dose strategy that lowers the opioid dose.",
+            strategy & rels["oih:reduces"].value(dose), "Intervention")
+    defined("oih:DoseIncreasingStrategy", "dose-increasing strategy", "A dose strategy that raises the opioid dose.",
+            strategy & rels["oih:increases"].value(dose), "Intervention")
 
-    # closure: what each intervention targets (directly or through what it involves) ...
+    # closure: what each agent targets (its own rows, its drug classes' rows, and through what it involves) ...
     direct: dict[str, set[str]] = {}
     for e in model.interventions:
-        direct.setdefault(e.subject, set())
-    for e in model.interventions:
         if e.predicate != "oih:involves":
-            direct[e.subject].add(e.object)
-    closed = {k: set(v) for k, v in direct.items()}
+            direct.setdefault(e.subject, set()).add(e.object)
+    own = {}
+    for drug, drug_classes in model.members.items():
+        own[drug] = set(direct.get(drug, set())).union(*(direct.get(c, set()) for c in drug_classes))
+    for e in model.interventions:
+        own.setdefault(e.subject, set(direct.get(e.subject, set())))
+    closed = {k: set(v) for k, v in own.items()}
     for e in model.interventions:
         if e.predicate == "oih:involves":
-            closed[e.subject] |= direct.get(e.object, set())
-    for agent, objs in sorted(closed.items()):
+            closed[e.subject] |= own.get(e.object, set())
+    for who, objs in sorted(closed.items()):
         members = [inds[o] for o in sorted(objs)]
-        inds[agent].is_a.append(targets.only(ow.OneOf(members)) if members else targets.only(ow.Nothing))
+        inds[who].is_a.append(targets.only(ow.OneOf(members)) if members else targets.only(ow.Nothing))
     # ... and which pathways each target is part of.
     for obj in sorted(set().union(*closed.values())):
         pws = [inds[p] for p in model.entities[obj].pathways]

@@ -26,10 +26,18 @@ __all__ = [
     "expand",
     "compress",
     "Term",
+    "KINDS",
     "CLASSES",
+    "MEMBER_OF",
+    "NOT_ASSERTABLE",
+    "TRAVERSED",
     "RELATIONS",
     "ACTIONS",
+    "REASONING",
     "ANNOTATIONS",
+    "EVIDENCE_TYPES",
+    "member_class",
+    "kind_of",
     "PATHWAY_MOR",
     "PATHWAY_GLIAL",
     "NMDA_RECEPTOR",
@@ -99,6 +107,11 @@ def compress(iri: str) -> str:
     return CONVERTER.compress(str(iri)) or str(iri)
 
 
+#: Kinds of entity, the domain and range of the relations. Every class of
+#: :data:`CLASSES` has one; ``act`` is a clinical action (a planned process).
+KINDS = ("material", "process", "condition", "quantity", "act", "pathway")
+
+
 @dataclass(frozen=True)
 class Term:
     """A schema term: an OWL class or object property of the model.
@@ -118,7 +131,15 @@ class Term:
     characteristics : tuple of str
         OWL property characteristics, e.g. ``("transitive",)``.
     sign : int
-        For relations: +1, -1, or 0 when the relation is not causal.
+        For relations: +1, -1, or 0 when the relation carries no sign. A signed
+        relation is an edge of the mechanism graph.
+    kind : str
+        For classes: the kind of entity (:data:`KINDS`) its members are.
+    domain, range : tuple of str
+        For relations: the kinds its subject and object may have (empty: any).
+    fallback : bool
+        A relation minted for pairs of kinds no RO relation of the same sign
+        fits; the build refuses it where one does.
     """
 
     curie: str
@@ -128,11 +149,19 @@ class Term:
     close_match: tuple[str, ...] = ()
     characteristics: tuple[str, ...] = ()
     sign: int = 0
+    kind: str = ""
+    domain: tuple[str, ...] = ()
+    range: tuple[str, ...] = ()
+    fallback: bool = False
     synonyms: tuple[str, ...] = field(default=())
 
+    def fits(self, subject_kind: str, object_kind: str) -> bool:
+        """Whether a subject and an object of these kinds are in the relation's domain and range."""
+        return (not self.domain or subject_kind in self.domain) and (not self.range or object_kind in self.range)
 
-def _c(curie, label, definition, *parents, close=()):
-    return Term(curie, label, definition, tuple(parents), tuple(close))
+
+def _c(curie, label, definition, *parents, kind="", close=()):
+    return Term(curie, label, definition, tuple(parents), tuple(close), kind=kind)
 
 
 #: Entity types that ``entities.tsv`` may use, keyed by the ``type`` column.
@@ -140,71 +169,153 @@ CLASSES: dict[str, Term] = {
     t.curie.split(":")[1]: t
     for t in [
         _c("oih:Entity", "OIH model entity", "Anything that takes part in the OIH mechanism model."),
-        _c("oih:ChemicalEntity", "chemical entity", "A drug, ion or other molecular entity.", "oih:Entity", close=("biolink:ChemicalEntity",)),
-        _c("oih:Drug", "drug", "A chemical given to a patient.", "oih:ChemicalEntity", close=("biolink:Drug",)),
-        _c("oih:DrugClass", "drug class", "A kind of pharmacological agent named by its action rather than by a single compound.", "oih:ChemicalEntity", close=("biolink:ChemicalEntity",)),
-        _c("oih:Ion", "ion", "A charged atom or molecule.", "oih:ChemicalEntity", close=("biolink:SmallMolecule",)),
-        _c("oih:GeneProduct", "gene product", "A protein or peptide encoded by a gene.", "oih:Entity", close=("biolink:GeneProduct",)),
-        _c("oih:Receptor", "receptor", "A gene product or complex that binds a ligand and signals.", "oih:GeneProduct", close=("biolink:Protein",)),
-        _c("oih:Mediator", "mediator", "A secreted cytokine, neurotrophic factor or peptide that signals between cells.", "oih:GeneProduct", close=("biolink:Protein",)),
-        _c("oih:CellType", "cell type", "A kind of cell.", "oih:Entity", close=("biolink:Cell",)),
-        _c("oih:AnatomicalRegion", "anatomical region", "A region of the nervous system.", "oih:Entity", close=("biolink:AnatomicalEntity",)),
-        _c("oih:BiologicalProcess", "biological process", "A process in the nervous or immune system.", "oih:Entity", close=("biolink:BiologicalProcess",)),
-        _c("oih:Phenotype", "phenotype", "An observable feature of pain or of its dose dependence.", "oih:Entity", close=("biolink:PhenotypicFeature",)),
-        _c("oih:Condition", "clinical condition", "A clinical state of a patient.", "oih:Entity", close=("biolink:DiseaseOrPhenotypicFeature",)),
-        _c("oih:Disease", "disease", "A disease that changes vulnerability to OIH.", "oih:Condition", close=("biolink:Disease",)),
-        _c("oih:Pathway", "pathway", "A named chain of causally linked entities and processes of the model.", "oih:Entity", close=("biolink:Pathway",)),
-        _c("oih:Intervention", "intervention", "A clinical action that changes opioid exposure or blocks a mechanism.", "oih:Entity", close=("biolink:Treatment",)),
-        _c("oih:DiagnosticProcedure", "diagnostic procedure", "A clinical action done to tell conditions apart.", "oih:Intervention", close=("biolink:Procedure",)),
-        _c("oih:ModelQuantity", "model quantity", "A quantity of the illustrative pain model P = P0 - A + H.", "oih:Entity", close=("biolink:NamedThing",)),
+        _c("oih:ChemicalEntity", "chemical entity", "A drug, ion or other molecular entity.", "oih:Entity", kind="material", close=("biolink:ChemicalEntity",)),
+        _c("oih:PharmacologicalAgent", "pharmacological agent", "A drug or drug class: a chemical given to act on the body's "
+           "mechanisms (an ion or a mediator of the body is not one).", "oih:ChemicalEntity", kind="material", close=("biolink:ChemicalEntity",)),
+        _c("oih:Drug", "drug", "A chemical given to a patient.", "oih:PharmacologicalAgent", kind="material", close=("biolink:Drug",)),
+        _c("oih:DrugClass", "drug class", "A kind of pharmacological agent named by its action rather than by a single compound. "
+           "The individual stands for an unspecified member; the class of its members is oih:class/<name>, and what the "
+           "source text says of the drug class holds for every member.", "oih:PharmacologicalAgent", kind="material", close=("biolink:ChemicalEntity",)),
+        _c("oih:Ion", "ion", "A charged atom or molecule.", "oih:ChemicalEntity", kind="material", close=("biolink:SmallMolecule",)),
+        _c("oih:GeneProduct", "gene product", "A protein or peptide encoded by a gene.", "oih:Entity", kind="material", close=("biolink:GeneProduct",)),
+        _c("oih:Receptor", "receptor", "A gene product or complex that binds a ligand and signals.", "oih:GeneProduct", kind="material", close=("biolink:Protein",)),
+        _c("oih:Mediator", "mediator", "A secreted cytokine, neurotrophic factor or peptide that signals between cells.", "oih:GeneProduct", kind="material", close=("biolink:Protein",)),
+        _c("oih:Gene", "gene", "A gene, standing in the causal model for the products it encodes.", "oih:Entity", kind="material", close=("biolink:Gene",)),
+        _c("oih:CellType", "cell type", "A kind of cell.", "oih:Entity", kind="material", close=("biolink:Cell",)),
+        _c("oih:AnatomicalRegion", "anatomical region", "A region of the nervous system.", "oih:Entity", kind="material", close=("biolink:AnatomicalEntity",)),
+        _c("oih:BiologicalProcess", "biological process", "A process in the nervous or immune system.", "oih:Entity", kind="process", close=("biolink:BiologicalProcess",)),
+        _c("oih:Phenotype", "phenotype", "An observable feature of pain or of its dose dependence.", "oih:Entity", kind="condition", close=("biolink:PhenotypicFeature",)),
+        _c("oih:Condition", "clinical condition", "A clinical state of a patient.", "oih:Entity", kind="condition", close=("biolink:DiseaseOrPhenotypicFeature",)),
+        _c("oih:Disease", "disease", "A disease that changes vulnerability to OIH.", "oih:Condition", kind="condition", close=("biolink:Disease",)),
+        _c("oih:Pathway", "pathway", "A named chain of causally linked entities and processes of the model.", "oih:Entity", kind="pathway", close=("biolink:Pathway",)),
+        _c("oih:Intervention", "intervention", "A clinical action that changes the opioid dose or brings in an agent.", "oih:Entity", kind="act", close=("biolink:Treatment",)),
+        _c("oih:DiagnosticProcedure", "diagnostic procedure", "A clinical action done to tell conditions apart.", "oih:Intervention", kind="act", close=("biolink:Procedure",)),
+        _c("oih:ModelQuantity", "model quantity", "A quantity of the illustrative pain model P = P0 - A + H.", "oih:Entity", kind="quantity", close=("biolink:NamedThing",)),
         _c("oih:Citation", "citation", "A reference cited in the source text by its problem_id.", close=("IAO:0000013",)),
     ]
 }
 
+M, PR, C, Q, ACT = "material", "process", "condition", "quantity", "act"
 UP, DOWN = "RO:0002304", "RO:0002305"
 
-#: Relations that ``edges.tsv`` may use, with their sign (0: not causal).
+
+def _r(curie, label, definition, parents=(), sign=0, domain=(), range=(), close=(), chars=(), fallback=False):
+    return Term(curie, label, definition, tuple(parents), tuple(close), tuple(chars), sign, "", tuple(domain), tuple(range), fallback)
+
+
+#: Relations that ``edges.tsv`` may use, with their sign (0: not an edge of the mechanism graph) and
+#: the kinds of subject and object their definitions allow. Each positive relation is a sub-property of
+#: ``oih:promotes``, so HermiT closes all-positive chains. ``capable of``, ``has output`` and ``releases``
+#: are not causal relations in RO; the mechanism graph follows them with sign +1 (more of the bearer,
+#: more of what it does or makes).
 RELATIONS: dict[str, Term] = {
     t.curie: t
     for t in [
-        Term("RO:0002411", "causally upstream of", "p is causally upstream of q: p is a cause of q, directly or through intermediates.", characteristics=("transitive",)),
-        Term(UP, "causally upstream of, positive effect", "p is causally upstream of q and increases it.", ("RO:0002411", "oih:promotes"), sign=1),
-        Term(DOWN, "causally upstream of, negative effect", "p is causally upstream of q and decreases it.", ("RO:0002411",), sign=-1),
-        Term("RO:0002629", "directly positively regulates", "p directly increases the activity of q.", (UP,), sign=1),
-        Term("RO:0002630", "directly negatively regulates", "p directly decreases the activity of q.", (DOWN,), sign=-1),
-        Term("oih:promotes", "promotes (all-positive causal chain)", "p increases q through a chain of causal links each of positive effect; the transitive closure of RO:0002304.", ("RO:0002411",), ("RO:0002304",), ("transitive",)),
-        Term("RO:0002436", "molecularly interacts with", "p and q physically interact as molecules."),
-        Term("RO:0002200", "has phenotype", "A condition has a characteristic feature."),
-        Term("RO:0000057", "has participant", "A process has a participant."),
-        Term("RO:0002215", "capable of", "A cell or molecule can carry out a process."),
-        Term("BFO:0000050", "part of", "p is part of q."),
-        Term("oih:releases", "releases", "A cell secretes a mediator.", close_match=("RO:0002234",)),
-        Term("oih:distinguishes", "distinguishes", "A diagnostic procedure tells a condition apart from another.", close_match=("RO:0002610",)),
-        Term("oih:predisposes_to", "predisposes to", "A condition makes a patient more vulnerable to another condition.", close_match=("RO:0003302",)),
+        _r("RO:0002410", "causally related to", "A relation that holds between two entities where one is a cause of the other."),
+        _r("RO:0002411", "causally upstream of", "p is causally upstream of q: p is a cause of q, directly or through intermediates (processes).",
+           ("RO:0002410",), domain=(PR, ACT), range=(PR, ACT)),
+        _r(UP, "causally upstream of, positive effect", "p is causally upstream of q and increases it (processes).",
+           ("RO:0002411", "oih:promotes"), 1, (PR, ACT), (PR, ACT)),
+        _r(DOWN, "causally upstream of, negative effect", "p is causally upstream of q and decreases it (processes).",
+           ("RO:0002411",), -1, (PR, ACT), (PR, ACT)),
+        _r("RO:0002629", "directly positively regulates", "p directly increases the rate or extent of process q.", (UP,), 1, (PR,), (PR,)),
+        _r("RO:0002630", "directly negatively regulates", "p directly decreases the rate or extent of process q.", (DOWN,), -1, (PR,), (PR,)),
+        _r("RO:0002263", "acts upstream of", "A material entity c acts upstream of a process p: c enables a function that is causally upstream of p.",
+           ("RO:0002410",), domain=(M,), range=(PR,)),
+        _r("RO:0004034", "acts upstream of, positive effect", "A material entity acts upstream of a process and increases it.",
+           ("RO:0002263", "oih:promotes"), 1, (M,), (PR,)),
+        _r("RO:0004035", "acts upstream of, negative effect", "A material entity acts upstream of a process and decreases it.",
+           ("RO:0002263",), -1, (M,), (PR,)),
+        _r("RO:0002566", "causally influences", "A causal relation between two material entities.", ("RO:0002410",), domain=(M,), range=(M,)),
+        _r("RO:0002448", "directly regulates activity of", "A material entity directly changes the activity of another material entity.",
+           ("RO:0002566",), domain=(M,), range=(M,)),
+        _r("RO:0002450", "directly positively regulates activity of", "A material entity directly increases the activity of another "
+           "material entity (directly activates).", ("RO:0002448", "oih:promotes", "oih:activates"), 1, (M,), (M,)),
+        _r("RO:0002449", "directly negatively regulates activity of", "A material entity directly decreases the activity of another "
+           "material entity (directly inhibits).", ("RO:0002448", "oih:inhibits"), -1, (M,), (M,)),
+        _r("oih:increases_activity_of", "increases activity of", "A process increases the activity or amount of a material entity (RO has no "
+           "signed relation from a process to a material entity).", ("RO:0002410", "oih:promotes"), 1, (PR,), (M,), close=("RO:0002450",)),
+        _r("oih:decreases_activity_of", "decreases activity of", "A process decreases the activity or amount of a material entity (RO has no "
+           "signed relation from a process to a material entity).", ("RO:0002410",), -1, (PR,), (M,), close=("RO:0002449",)),
+        _r("RO:0003302", "causes or contributes to condition", "An entity or process causes a condition or phenotype, or contributes to it.",
+           ("RO:0002410", "oih:promotes"), 1, (M, PR, ACT), (C,)),
+        _r("RO:0002606", "is substance that treats", "A chemical ameliorates a condition.", ("RO:0002410",), -1, (M,), (C,)),
+        _r("oih:positively_influences", "positively influences", "A condition or a quantity of the pain model raises another entity or quantity, "
+           "or something raises a quantity; used only where no RO relation of the same sign fits the two kinds.",
+           ("RO:0002410", "oih:promotes"), 1, close=(UP,), fallback=True),
+        _r("oih:negatively_influences", "negatively influences", "A condition or a quantity of the pain model lowers another entity or quantity, "
+           "or something lowers a quantity; used only where no RO relation of the same sign fits the two kinds.",
+           ("RO:0002410",), -1, close=(DOWN,), fallback=True),
+        _r("RO:0002215", "capable of", "A cell or molecule can carry out a process (followed with sign +1 in the mechanism graph).",
+           ("oih:promotes",), 1, (M,), (PR,)),
+        _r("RO:0002234", "has output", "A process makes a material entity (followed with sign +1 in the mechanism graph).",
+           ("oih:promotes",), 1, (PR,), (M,)),
+        _r("oih:releases", "releases", "A cell secretes a mediator (followed with sign +1 in the mechanism graph).",
+           ("oih:promotes",), 1, (M,), (M,), close=("RO:0002234",)),
+        _r("RO:0002200", "has phenotype", "A condition has a characteristic feature.", domain=(C,), range=(C,)),
+        _r("RO:0000057", "has participant", "A process has a participant.", domain=(PR,), range=(M,)),
+        _r("BFO:0000050", "part of", "p is part of q."),
+        _r("oih:distinguishes", "distinguishes", "A diagnostic procedure tells a condition apart from another.", domain=(ACT,), range=(C,),
+           close=("RO:0002610",)),
+        _r("oih:predisposes_to", "predisposes to", "A condition makes a patient more vulnerable to another condition.", domain=(C,), range=(C,),
+           close=("RO:0003302",)),
+        _r("oih:mistaken_for", "is mistaken for", "A condition is commonly misdiagnosed as another.", domain=(C,), range=(C,)),
+        _r("oih:managed_by", "conventionally managed by", "The clinical action conventionally taken for a condition.", domain=(C,), range=(ACT,)),
     ]
 }
 
-#: Actions that ``interventions.tsv`` may use: sub-properties of oih:targets.
+#: Unsigned relations kept for the RO hierarchy only: rows use their signed sub-properties.
+NOT_ASSERTABLE = frozenset({"RO:0002410", "RO:0002411", "RO:0002263", "RO:0002566", "RO:0002448"})
+#: Signed relations that are not causal in RO but are followed by the mechanism graph.
+TRAVERSED = frozenset({"RO:0002215", "RO:0002234", "oih:releases"})
+
+#: The relation ``edges.tsv`` uses to put a drug in a drug class: an rdf:type assertion of the class's members.
+MEMBER_OF = "rdf:type"
+
+#: Actions that ``interventions.tsv`` may use, by the name the ``action`` column gives: RO's relations where RO
+#: has them, each below oih:activates or oih:inhibits (both below oih:targets), or oih:involves.
 ACTIONS: dict[str, Term] = {
-    t.curie.split(":")[1]: t
-    for t in [
-        Term("oih:agonist_of", "agonist of", "The agent binds and activates the target.", ("oih:targets",), ("RO:0018027",), sign=1),
-        Term("oih:antagonist_of", "antagonist of", "The agent binds and blocks the target.", ("oih:targets",), ("RO:0018029",), sign=-1),
-        Term("oih:inhibitor_of", "inhibitor of", "The agent inhibits the target process.", ("oih:targets",), ("RO:0002630",), sign=-1),
-        Term("oih:reduces", "reduces", "The intervention lowers the target quantity.", ("oih:targets",), ("RO:0002305",), sign=-1),
-        Term("oih:increases", "increases", "The intervention raises the target quantity.", ("oih:targets",), ("RO:0002304",), sign=1),
-        Term("oih:involves", "involves", "The intervention uses the agent (e.g. rotation to methadone); it then targets what the agent targets.", close_match=("RO:0000057",), sign=1),
-    ]
+    "agonist_of": _r("RO:0018027", "is agonist of", "A ligand binds a receptor and activates it.", ("RO:0002450",), 1, (M,), (M,)),
+    "activator_of": RELATIONS["RO:0002450"],
+    "antagonist_of": _r("RO:0018029", "is antagonist of", "A ligand binds a receptor and blocks it.", ("RO:0002449",), -1, (M,), (M,)),
+    "inhibitor_of": _r("RO:0012006", "is small molecule inhibitor of", "A small molecule inhibits a process.", ("RO:0002410", "oih:inhibits"),
+                       -1, (M,), (PR,)),
+    "reduces": _r("oih:reduces", "reduces", "A clinical action lowers a quantity of the pain model (RO's relations link processes and "
+                  "material entities, not quantities).", ("oih:inhibits",), -1, (ACT,), (Q,), (DOWN,)),
+    "increases": _r("oih:increases", "increases", "A clinical action raises a quantity of the pain model.", ("oih:activates",), 1, (ACT,),
+                    (Q,), (UP,)),
+    "involves": _r("oih:involves", "involves", "A clinical action uses an agent (e.g. rotation to methadone); it then acts on what the agent "
+                   "acts on.", (), 0, (ACT,), (M,), ("RO:0000057",)),
 }
 
 #: Relations of the reasoning layer (not used directly in rows).
 REASONING: dict[str, Term] = {
     t.curie: t
     for t in [
-        Term("oih:targets", "targets", "An agent or intervention acts on an entity.", close_match=("RO:0002436",)),
-        Term("oih:part_of_pathway", "part of pathway", "An entity or process takes part in a pathway.", close_match=("BFO:0000050", "RO:0002331")),
-        Term("oih:targets_pathway", "targets pathway", "An agent or intervention targets something that is part of the pathway: targets o part_of_pathway.", close_match=("RO:0002436",)),
+        _r("oih:promotes", "promotes (all-positive causal chain)", "p increases q through a chain of links each of positive sign; the "
+           "transitive closure of the positive relations.", ("RO:0002410",), close=(UP,), chars=("transitive",)),
+        _r("oih:targets", "targets", "An agent or intervention acts on an entity.", close=("RO:0002436",)),
+        _r("oih:activates", "activates", "An agent or intervention raises the activity or amount of what it acts on.", ("oih:targets",),
+           close=("RO:0002450",)),
+        _r("oih:inhibits", "inhibits", "An agent or intervention lowers the activity or amount of what it acts on.", ("oih:targets",),
+           close=("RO:0002449",)),
+        _r("oih:part_of_pathway", "part of pathway", "An entity or process takes part in a pathway.", close=("BFO:0000050", "RO:0002331")),
+        _r("oih:targets_pathway", "targets pathway", "An agent or intervention acts on something that is part of the pathway: "
+           "targets o part_of_pathway.", close=("RO:0002436",)),
+        _r("oih:drives_pathway", "drives pathway", "An agent or intervention activates something that is part of the pathway: "
+           "activates o part_of_pathway.", ("oih:targets_pathway",)),
+        _r("oih:inhibits_pathway", "inhibits pathway", "An agent or intervention inhibits something that is part of the pathway: "
+           "inhibits o part_of_pathway.", ("oih:targets_pathway",)),
     ]
+}
+
+#: Evidence types a row may give: the text's own statement with its citation, a curator's link of the
+#: text's statements (cited or not, as the quoted sentence is), and a statement of the text that cites nothing.
+ECO_TRACEABLE, ECO_CURATOR, ECO_UNCITED = "ECO:0000304", "ECO:0000305", "ECO:0000303"
+EVIDENCE_TYPES = {
+    ECO_TRACEABLE: "author statement supported by traceable reference used in manual assertion",
+    ECO_CURATOR: "curator inference used in manual assertion",
+    ECO_UNCITED: "author statement without traceable support used in manual assertion",
 }
 
 #: Annotation properties of entities and of evidence (axiom annotations).
@@ -217,6 +328,7 @@ ANNOTATIONS = {
     "quote": "oih:quote",
     "evidence_type": "oih:evidence_type",
     "sign": "oih:sign",
+    "context": "oih:context",
     "problem_id": "oih:problem_id",
     "section": "oih:section",
     "close_match": "skos:closeMatch",
@@ -229,3 +341,25 @@ COMPONENT_A = "oih:analgesia"
 COMPONENT_H = "oih:hyperalgesic_component"
 NET_PAIN = "oih:net_pain"
 OPIOID_DOSE = "oih:opioid_dose"
+
+
+def member_class(curie: str) -> str:
+    """The CURIE of the OWL class whose members a drug-class entity stands for.
+
+    Examples
+    --------
+    >>> member_class("oih:opioid")
+    'oih:class/opioid'
+    """
+    return "oih:class/" + curie.split(":", 1)[1]
+
+
+def kind_of(type_name: str) -> str:
+    """The kind (:data:`KINDS`) of an entity type of ``entities.tsv``.
+
+    Examples
+    --------
+    >>> kind_of("Receptor"), kind_of("BiologicalProcess")
+    ('material', 'process')
+    """
+    return CLASSES[type_name].kind
