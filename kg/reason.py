@@ -53,7 +53,9 @@ class Step:
     ``kind`` is ``triple`` (an asserted property assertion), ``type`` (an
     asserted class assertion), ``closure`` (``subject`` may only have
     ``predicate`` values among ``members``), ``different`` (two individuals
-    are distinct), or ``axiom`` (a schema axiom, written in Manchester-like
+    are distinct), ``class statement`` (every member of the class ``subject``
+    has ``predicate`` ``object``: what the text says of a drug class, with its
+    ``citations``), or ``axiom`` (a schema axiom, written in Manchester-like
     text in ``text``).
     """
 
@@ -63,6 +65,7 @@ class Step:
     object: str = ""
     members: tuple[str, ...] = ()
     text: str = ""
+    citations: tuple[str, ...] = ()
 
     def as_dict(self) -> dict:
         """A JSON-ready dict with CURIEs for IRIs and empty fields dropped."""
@@ -75,6 +78,8 @@ class Step:
             d["members"] = [vocab.compress(m) for m in self.members]
         if self.text:
             d["axiom"] = self.text
+        if self.citations:
+            d["citations"] = list(self.citations)
         return d
 
 
@@ -235,9 +240,40 @@ class _Explainer:
         self.chains: dict[str, list[list[str]]] = {}
         for p, lst in asserted.subject_objects(OWL.propertyChainAxiom):
             self.chains.setdefault(str(p), []).append([str(x) for x in rdflib.collection.Collection(asserted, lst)])
-        self.cache: dict[Triple, Explanation | None] = {}
+        self.cache: dict[Triple, Explanation] = {}
+        self.active: set[Triple] = set()
+        # class statements: C SubClassOf (q value o), with the citations of their axiom annotation
+        self.class_values: dict[str, list[tuple[str, str, str, tuple[str, ...]]]] = {}
+        cited: dict[tuple, tuple[str, ...]] = {}  # RDF/XML repeats the restriction under the axiom: match it by structure
+        for ax in asserted.subjects(OWL.annotatedProperty, RDFS.subClassOf):
+            r = asserted.value(ax, OWL.annotatedTarget)
+            key = (asserted.value(ax, OWL.annotatedSource), asserted.value(r, OWL.onProperty), asserted.value(r, OWL.hasValue))
+            cited[key] = tuple(sorted(str(asserted.value(c, vocab.OIH.problem_id)) for c in asserted.objects(ax, vocab.OIH.citation)))
+        for c, r in asserted.subject_objects(RDFS.subClassOf):
+            q, o = asserted.value(r, OWL.onProperty), asserted.value(r, OWL.hasValue)
+            if not isinstance(r, BNode) or q is None or o is None:
+                continue
+            self.class_values.setdefault(str(c), []).append((str(q), str(o), str(c), cited.get((c, q, o), ())))
+        self.types: dict[str, set[str]] = {}
+        for ind, c in asserted.subject_objects(RDF.type):
+            self.types.setdefault(str(ind), set()).add(str(c))
 
     # -- helpers
+    def _memo(self, key, find: Callable[[], Explanation | None]) -> Explanation | None:
+        """Explanations found are kept; a failure is not, since it may be an artefact of a cycle in progress."""
+        if key in self.cache:
+            return self.cache[key]
+        if key in self.active:
+            return None
+        self.active.add(key)
+        try:
+            result = find()
+        finally:
+            self.active.discard(key)
+        if result is not None:
+            self.cache[key] = result
+        return result
+
     def asserted_triple(self, s: str, p: str, o: str) -> bool:
         return (URIRef(s), URIRef(p), URIRef(o)) in self.g
 
@@ -273,12 +309,7 @@ class _Explainer:
     def explain_triple(self, s: str, p: str, o: str, depth: int = 0) -> Explanation | None:
         """Explain ``s p o``: asserted, via a sub-property, a chain, or transitivity."""
         key = (s, p, o)
-        if key in self.cache:
-            return self.cache[key]
-        self.cache[key] = None  # guards against cycles
-        result = self._explain_triple(s, p, o, depth)
-        self.cache[key] = result
-        return result
+        return self._memo(key, lambda: self._explain_triple(s, p, o, depth))
 
     def _explain_triple(self, s, p, o, depth) -> Explanation | None:
         if self.asserted_triple(s, p, o):
@@ -289,6 +320,14 @@ class _Explainer:
         for q in sorted(self.descendants(p) - {p}):
             if self.asserted_triple(s, q, o):
                 return Explanation("sub-property", [Step("triple", s, q, o), *self._ax_sub(self.sub_path(q, p))])
+        # 1b. a class statement of a class s is asserted a member of
+        for c in sorted(self.types.get(s, ())):
+            for q, value, _, cites in self.class_values.get(c, []):
+                if value == o and q in self.descendants(p):
+                    text = f"SubClassOf({vocab.compress(c)} ObjectHasValue({vocab.compress(q)} {vocab.compress(o)}))"
+                    ex = Explanation("class statement", [Step("type", s, str(RDF.type), c),
+                                                         Step("class statement", c, q, o, text=text, citations=cites)])
+                    return ex.add(*self._ax_sub(self.sub_path(q, p)))
         # 2. a property chain of p, or of one of its sub-properties
         for q in sorted(self.descendants(p)):
             for chain in self.chains.get(q, []):
@@ -301,15 +340,15 @@ class _Explainer:
                         ex.add(*self._ax_sub(self.sub_path(q, p)))
                     return ex
         # 3. transitivity: a path of asserted edges whose properties are below p
-        for q in sorted(self.transitive):
-            if p != q and q not in self.super_props.get(p, set()) and p != q:
-                pass
         if p in self.transitive:
             path = self._path(s, o, self.descendants(p))
             if path:
                 ex = Explanation("transitivity", [])
                 for a, rel, b in path:
-                    ex.add(Step("triple", a, rel, b))
+                    if self.asserted_triple(a, rel, b):
+                        ex.add(Step("triple", a, rel, b))
+                    else:  # a class statement of a's drug class
+                        ex.merge(self.explain_triple(a, rel, b, depth + 1))
                     if rel != p:
                         ex.add(*self._ax_sub(self.sub_path(rel, p)))
                 ex.add(Step("axiom", text=f"TransitiveObjectProperty({vocab.compress(p)})"))
@@ -355,6 +394,11 @@ class _Explainer:
                     if n not in prev and isinstance(nxt, URIRef):
                         prev[n] = (cur, str(rel), n)
                         todo.append(n)
+            for c in sorted(self.types.get(cur, ())):
+                for q, n, _, _ in self.class_values.get(c, []):
+                    if q in props and n not in prev:
+                        prev[n] = (cur, q, n)
+                        todo.append(n)
         if o not in prev or o == s:
             return None
         path, cur = [], o
@@ -367,15 +411,10 @@ class _Explainer:
     def explain_type(self, ind, cls) -> Explanation | None:
         """Explain ``ind rdf:type cls`` for a named class."""
         key = (ind.iri, "type", cls.iri)
-        if key in self.cache:
-            return self.cache[key]
-        self.cache[key] = None  # guards against cycles through sub-classes
-        result = self._explain_type(ind, cls)
-        self.cache[key] = result
-        return result
+        return self._memo(key, lambda: self._explain_type(ind, cls))
 
     def _explain_type(self, ind, cls) -> Explanation | None:
-        if cls in ind.is_a and URIRef(cls.iri) in set(self.g.objects(URIRef(ind.iri), RDF.type)):
+        if cls.iri in self.types.get(ind.iri, ()):
             return Explanation("asserted", [Step("type", ind.iri, str(RDF.type), cls.iri)])
         for eq in cls.equivalent_to:
             w = self.witness(ind, eq)
@@ -410,6 +449,12 @@ class _Explainer:
                     return None
                 ex.merge(w)
             return ex
+        if isinstance(expr, ow.Or):
+            for part in expr.Classes:
+                w = self.witness(ind, part)
+                if w is not None:
+                    return w
+            return None
         if isinstance(expr, ow.Not):
             inner = expr.Class
             if isinstance(inner, ow.OneOf):
@@ -544,18 +589,41 @@ def infer(owl_path: Path, progress: Callable[[str], None] | None = None) -> tupl
 # --------------------------------------------------------------------------- verification
 
 
-def _schema_graph(asserted: rdflib.Graph) -> tuple[rdflib.Graph, set[URIRef]]:
-    """The asserted graph without its ABox, and the individuals the schema names."""
+def _is_member_class(iri) -> bool:
+    """Whether ``iri`` is the class of the members of a drug class (``oih:class/...``)."""
+    return str(iri).startswith(str(vocab.OIH) + "class/")
+
+
+def _schema_graph(asserted: rdflib.Graph, properties_only: bool = False) -> tuple[rdflib.Graph, set[URIRef]]:
+    """The asserted graph without its ABox, and the individuals the schema names.
+
+    With ``properties_only`` only the property axioms are kept (hierarchy, chains, characteristics):
+    what a property assertion can follow from, given the premises of its explanation.
+    """
     individuals = set(asserted.subjects(RDF.type, OWL.NamedIndividual))
     schema = rdflib.Graph()
+    if properties_only:
+        props = set(asserted.subjects(RDF.type, OWL.ObjectProperty))
+        todo = [o for p in props for o in asserted.objects(p) if isinstance(o, BNode)]
+        keep = set()
+        while todo:  # the rdf:List nodes of property chains
+            b = todo.pop()
+            keep.add(b)
+            todo += [o for o in asserted.objects(b) if isinstance(o, BNode) and o not in keep]
+        for s, p, o in asserted:
+            if (s in props and p != OWL.equivalentClass) or s in keep:
+                schema.add((s, p, o))
+        return schema, set()
     drop_bnodes = set(asserted.subjects(RDF.type, OWL.AllDifferent)) | set(asserted.subjects(RDF.type, OWL.Axiom))
-    todo = [o for s in individuals for o in asserted.objects(s) if isinstance(o, BNode)] + list(drop_bnodes)
+    # class statements of drug classes are premises of the explanations that use them, copied per explanation
+    statements = [o for s, o in asserted.subject_objects(RDFS.subClassOf) if _is_member_class(s) and isinstance(o, BNode)]
+    todo = [o for s in individuals for o in asserted.objects(s) if isinstance(o, BNode)] + list(drop_bnodes) + statements
     while todo:  # class expressions hanging off individuals (closure axioms) go too
         b = todo.pop()
         drop_bnodes.add(b)
         todo += [o for o in asserted.objects(b) if isinstance(o, BNode) and o not in drop_bnodes]
     for s, p, o in asserted:
-        if s in individuals or s in drop_bnodes:
+        if s in individuals or s in drop_bnodes or o in drop_bnodes:
             continue
         schema.add((s, p, o))
     named = {o for o in schema.objects() if o in individuals}
@@ -568,10 +636,12 @@ def _schema_graph(asserted: rdflib.Graph) -> tuple[rdflib.Graph, set[URIRef]]:
 def verify_explanations(inferences: list[Inference], asserted: rdflib.Graph) -> int:
     """Re-derive each inferred triple from its explanation alone, with one HermiT run.
 
-    Every explanation is copied into one ontology with its individuals
-    renamed apart (``…/check/k/…``), on top of the schema without any ABox;
-    individuals named by the schema itself (values of defined classes) are
-    shared. HermiT then must entail each renamed triple.
+    Every explanation is copied with its individuals renamed apart
+    (``…/check/k/…``). Inferred types are checked in one HermiT run on the
+    schema without any ABox (individuals named by the schema itself, values of
+    defined classes, are shared); inferred property values in another run on
+    the property axioms alone, where nothing is shared. HermiT must entail
+    each renamed triple.
 
     Returns
     -------
@@ -583,7 +653,22 @@ def verify_explanations(inferences: list[Inference], asserted: rdflib.Graph) -> 
     RuntimeError
         Listing the inferences whose explanation does not entail them.
     """
-    schema, shared = _schema_graph(asserted)
+    types = [i for i in inferences if i.predicate in (str(RDF.type), str(RDFS.subClassOf))]
+    values = [i for i in inferences if i.predicate not in (str(RDF.type), str(RDFS.subClassOf))]
+    failed = _check(types, *_schema_graph(asserted), infer_property_values=False)
+    failed += _check(values, *_schema_graph(asserted, properties_only=True), infer_property_values=True)
+    if failed:
+        raise RuntimeError(
+            "explanations that do not entail their triple: "
+            + "; ".join(" ".join(vocab.compress(x) for x in f.triple) for f in failed[:10])
+        )
+    return len(inferences)
+
+
+def _check(inferences: list[Inference], schema: rdflib.Graph, shared: set[URIRef], infer_property_values: bool) -> list[Inference]:
+    """One HermiT run over renamed copies of the explanations on ``schema``; the inferences not entailed."""
+    if not inferences:
+        return []
     g = rdflib.Graph()
     for t in schema:
         g.add(t)
@@ -602,8 +687,16 @@ def verify_explanations(inferences: list[Inference], asserted: rdflib.Graph) -> 
                 for x in (st.subject, st.object):
                     g.add((rn(x), RDF.type, OWL.NamedIndividual))
             elif st.kind == "type":
-                g.add((rn(st.subject), RDF.type, URIRef(st.object)))
+                g.add((rn(st.subject), RDF.type, rn(st.object) if _is_member_class(st.object) else URIRef(st.object)))
                 g.add((rn(st.subject), RDF.type, OWL.NamedIndividual))
+            elif st.kind == "class statement":
+                r = BNode()
+                g.add((rn(st.subject), RDF.type, OWL.Class))
+                g.add((rn(st.subject), RDFS.subClassOf, r))
+                g.add((r, RDF.type, OWL.Restriction))
+                g.add((r, OWL.onProperty, URIRef(st.predicate)))
+                g.add((r, OWL.hasValue, rn(st.object)))
+                g.add((rn(st.object), RDF.type, OWL.NamedIndividual))
             elif st.kind == "closure":
                 r, c, lst = BNode(), BNode(), BNode()
                 rdflib.collection.Collection(g, lst, [rn(m) for m in st.members])
@@ -626,7 +719,7 @@ def verify_explanations(inferences: list[Inference], asserted: rdflib.Graph) -> 
     data = g.serialize(format="nt").encode("utf-8")
     world = ow.World()
     world.get_ontology("https://w3id.org/oihkg/check.owl").load(fileobj=io.BytesIO(data), format="ntriples")
-    run_hermit(world)
+    run_hermit(world, infer_property_values=infer_property_values)
     if os.environ.get("OIHKG_DEBUG_VERIFY"):
         world.save(os.environ["OIHKG_DEBUG_VERIFY"], format="ntriples")
     failed = []
@@ -643,12 +736,7 @@ def verify_explanations(inferences: list[Inference], asserted: rdflib.Graph) -> 
         if not ok:
             failed.append(inf)
     world.close()
-    if failed:
-        raise RuntimeError(
-            "explanations that do not entail their triple: "
-            + "; ".join(" ".join(vocab.compress(x) for x in f.triple) for f in failed[:10])
-        )
-    return len(inferences)
+    return failed
 
 
 # --------------------------------------------------------------------------- output
