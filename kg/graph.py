@@ -1,13 +1,16 @@
 """The mechanism graph: a networkx MultiDiGraph of the signed causal edges.
 
 Nodes are CURIEs with ``label``, ``type`` and ``pathways``; edges carry
-``sign`` (+1/−1), ``relation`` (a CURIE), ``inferred``, and ``evidence``
-(``citations``, ``quote``, ``evidence_type``). Asserted edges come from the
-named query ``causal-edges`` (relations below RO:0002411 and the actions
-below ``oih:targets``); inferred all-positive reach (``oih:promotes``) is
-added with ``inferred=True`` when asked for. Non-causal relations (has
-phenotype, part of, capable of, releases, …) are not in this graph: they
-carry no sign.
+``sign`` (+1/−1), ``relation`` (a CURIE), ``inferred``, ``via`` (the drug
+class an inherited edge comes from) and ``evidence`` (``citations``,
+``quote``, ``evidence_type``). The edges come from the named query
+``causal-edges``: every asserted statement whose relation has a sign (RO's
+causal relations, the actions of agents, and capable of, has output and
+releases, followed with sign +1), and what each drug derives from its drug
+class (``inferred=True``, with the class statement's evidence). Inferred
+all-positive reach (``oih:promotes``) is added when asked for. Relations
+without a sign (has phenotype, part of, has participant, …) and statements
+that hold only in a context (a taper lowers pain *in OIH*) are not edges.
 
 Examples
 --------
@@ -35,7 +38,7 @@ def build_graph(edges: Iterable[dict], nodes: Iterable[dict] = ()) -> nx.MultiDi
     ----------
     edges : iterable of dict
         Keys ``subject``, ``predicate``, ``object``, ``sign``; optional
-        ``inferred``, ``citations`` (space-separated or list), ``quote``, ``evidenceType``.
+        ``inferred``, ``via``, ``citations`` (space-separated or list), ``quote``, ``evidenceType``.
     nodes : iterable of dict
         Keys ``curie``, ``label``; optional ``type`` and ``pathway`` (rows repeat
         a node once per pathway; the pathways are gathered in ``pathways``).
@@ -54,7 +57,7 @@ def build_graph(edges: Iterable[dict], nodes: Iterable[dict] = ()) -> nx.MultiDi
                 g.add_node(end, label=end, type="", pathways=())
         g.add_edge(
             e["subject"], e["object"], key=e["predicate"] + ("|inferred" if e.get("inferred") else ""),
-            sign=int(e["sign"]), relation=e["predicate"], inferred=bool(e.get("inferred")),
+            sign=int(e["sign"]), relation=e["predicate"], inferred=bool(e.get("inferred")), via=e.get("via") or "",
             evidence={"citations": cites, "quote": e.get("quote") or "", "evidence_type": e.get("evidenceType") or ""},
         )
     return g

@@ -10,11 +10,18 @@
   ``reduces`` / ``increases`` the opioid dose moves the operating dose by
   ``taper_fraction``; one that inhibits or antagonises a target lowers, by
   ``block_fraction``, the gain of each pathway that both holds the target and
-  is among the pathways the reasoner derived it targets (``oih:targets_pathway``);
+  is among the pathways the reasoner derived it inhibits (``oih:inhibits_pathway``);
   if such a pathway is also analgesic, Emax falls too. Agonism changes
   nothing here (the opioid's own action is the curve itself), and
-  ``involves`` (rotation to methadone) brings in the agent's actions. There is
-  no intervention→pathway table in this module.
+  ``involves`` (rotation to methadone) brings in the agent's actions. What a
+  drug derives from its drug class (methadone is an NMDA receptor antagonist)
+  counts like its own rows. There is no intervention→pathway table in this module.
+* A patient profile is a condition that predisposes to OIH (``oih:predisposes_to``,
+  e.g. fibromyalgia). Its effect comes from the perturbation engine: giving the
+  condition moves A and H, and the model scales Emax down by ``profile_effect``
+  when A falls and the pathway gains up by it when H rises (fibromyalgia's
+  weakened descending inhibition lowers A and lifts H), so dP/dD turns
+  positive at a lower dose.
 
 Every number comes from ``kg/model_params.toml`` and is **illustrative, not
 clinical data**; each can be overridden per call.
@@ -90,6 +97,9 @@ class ModelParams(BaseModel):
                                   description="Fraction by which an antagonist or inhibitor lowers a targeted pathway's gain.")
     taper_fraction: float = Field(_D["interventions"]["taper_fraction"], gt=0, lt=1,
                                   description="Dose reduction of a (test) taper, and dose rise of an escalation.")
+    profile_effect: float = Field(_D["profiles"]["profile_effect"], ge=0, lt=1,
+                                  description="How much a patient profile lowers Emax (when it lowers A) and raises the gains "
+                                              "(when it raises H).")
     dose_max: float = Field(_D["simulation"]["dose_max"], gt=0, le=1e4, description="Largest dose of the curves.")
     points: int = Field(int(_D["simulation"]["points"]), ge=2, le=10_000, description="Doses in the curves.")
     exposure: float = Field(_D["simulation"]["exposure"], ge=0, le=1e4, description="Duration of opioid exposure t.")
@@ -108,6 +118,7 @@ class Scenario(ModelParams):
     """Parameters plus the interventions to apply (by CURIE, IRI, label or synonym)."""
 
     interventions: list[str] = Field(default_factory=list, description="Interventions or agents to apply.")
+    profile: str | None = Field(None, description="A patient profile: a condition that predisposes to OIH, e.g. fibromyalgia.")
 
 
 @dataclass(frozen=True)
@@ -116,8 +127,8 @@ class InterventionFacts:
 
     id: str
     label: str
-    targets: tuple[tuple[str, str, int], ...]  # (target, action, sign)
-    pathways: frozenset[str]  # oih:targets_pathway, asserted or inferred
+    targets: tuple[tuple[str, str, int], ...]  # (target, action, sign), its own and its drug classes'
+    pathways: frozenset[str]  # oih:inhibits_pathway, asserted or inferred
     involves: tuple[str, ...]
 
 
@@ -129,10 +140,11 @@ class Mechanism:
     analgesic: dict[str, str]
     members: dict[str, frozenset[str]]  # entity -> pathways it is part of
     interventions: dict[str, InterventionFacts]
+    profiles: dict[str, dict[str, str]]  # condition -> label and the direction it moves A and H
 
     @classmethod
     def from_kg(cls, kg) -> Mechanism:
-        """Read pathway classes, pathway members (the causal graph's nodes) and intervention facts from the store."""
+        """Read pathway classes, pathway members (the causal graph's nodes), intervention facts and patient profiles."""
         pro, ana = {}, {}
         for r in kg.query("pathway-classes"):
             if r["pronociceptive"]:
@@ -148,14 +160,28 @@ class Mechanism:
         for r in kg.query("intervention-targets"):
             item(r["intervention"], r["interventionLabel"])["targets"].append((r["target"], r["action"], int(r["sign"])))
         for r in kg.query("intervention-pathway-matrix"):
-            item(r["intervention"], r["interventionLabel"])["pathways"].add(r["pathway"])
+            entry = item(r["intervention"], r["interventionLabel"])
+            if r["direction"] == "inhibits":
+                entry["pathways"].add(r["pathway"])
         for r in kg.edges(predicate="oih:involves", inferred=False):
             item(r["subject"], r["subjectLabel"])["involves"].append(r["object"])
         interventions = {
             c: InterventionFacts(c, f["label"], tuple(f["targets"]), frozenset(f["pathways"]), tuple(f["involves"]))
             for c, f in facts.items()
         }
-        return cls(pro, ana, members, interventions)
+        profiles = {}
+        for r in kg.query("vulnerability-factors"):
+            if r["factor"] not in profiles:
+                moved = kg.perturb(activate=[r["factor"]]).summary()
+                profiles[r["factor"]] = {"label": r["factorLabel"], "A": moved["A"], "H": moved["H"]}
+        return cls(pro, ana, members, interventions, profiles)
+
+    def profile(self, curie: str) -> dict[str, str]:
+        """The effect of a patient profile on A and H; :class:`ModelInputError` if the condition is not one."""
+        if curie not in self.profiles:
+            known = ", ".join(f"{c} ({p['label']})" for c, p in sorted(self.profiles.items()))
+            raise ModelInputError("profile", f"{curie} does not predispose to OIH in the graph; profiles: {known}")
+        return self.profiles[curie]
 
     def pathway(self, name: str) -> str:
         """The pronociceptive pathway CURIE for a CURIE or label (case-insensitive); :class:`ModelInputError` if none."""
@@ -173,6 +199,7 @@ class SimulationResult:
 
     params: dict[str, Any]
     interventions: list[str]
+    profile: dict[str, Any] | None
     applied: list[dict[str, Any]]
     gains: dict[str, float]
     emax: float
@@ -258,8 +285,16 @@ def simulate(mech: Mechanism, scenario: Scenario) -> SimulationResult:
     gains = {pw: p.default_gain for pw in mech.pronociceptive}
     for name, g in p.gains.items():
         gains[mech.pathway(name)] = g
-    base_gain, emax, dose = sum(gains.values()), p.Emax, p.dose
-    applied = []
+    emax, applied, profile = p.Emax, [], None
+    if p.profile:
+        moved = mech.profile(p.profile)
+        if moved["A"] == "down":
+            emax *= 1 - p.profile_effect
+        if moved["H"] == "up":
+            gains = {pw: g * (1 + p.profile_effect) for pw, g in gains.items()}
+        profile = {"id": p.profile, **moved, "Emax_factor": emax / p.Emax,
+                   "gain_factor": 1 + p.profile_effect if moved["H"] == "up" else 1.0}
+    base_gain, base_emax, dose = sum(gains.values()), emax, p.dose
     for curie in dict.fromkeys(p.interventions):
         for e in _effects(mech, curie, set()):
             if e["change"] == "dose":
@@ -285,14 +320,15 @@ def simulate(mech: Mechanism, scenario: Scenario) -> SimulationResult:
     tapered = _point(p, total, emax, dose * (1 - p.taper_fraction))
     delta = tapered["P"] - at["P"]
     return SimulationResult(
-        params=p.model_dump(exclude={"interventions"}), interventions=list(dict.fromkeys(p.interventions)),
+        params=p.model_dump(exclude={"interventions", "profile"}), interventions=list(dict.fromkeys(p.interventions)),
+        profile=profile,
         applied=applied, gains=gains, emax=emax, ed50=p.ED50 * (1 + p.tolerance_rate * p.exposure),
         curves={"dose": d.tolist(), **{k: v.tolist() for k, v in c.items()}},
         prescribed_dose=p.dose, dose=dose, at_dose=at, classification=_classify(at["dP_dD"]),
         oih_threshold_dose=threshold,
         test_taper={"dose": tapered["dose"], "P": tapered["P"], "delta_P": delta,
                     "outcome": "pain falls: points to OIH" if delta < 0 else "pain rises: points to tolerance"},
-        baseline=_point(p, base_gain, p.Emax, p.dose) if p.interventions else None,
+        baseline=_point(p, base_gain, base_emax, p.dose) if p.interventions else None,
     )
 
 

@@ -68,8 +68,9 @@ class PathResult:
 def _edge(g: nx.MultiDiGraph, u: str, v: str, key: str) -> dict:
     d = g.edges[u, v, key]
     return {"subject": u, "subjectLabel": g.nodes[u]["label"], "relation": d["relation"], "object": v,
-            "objectLabel": g.nodes[v]["label"], "sign": d["sign"], "inferred": d["inferred"],
-            "citations": list(d["evidence"]["citations"]), "quote": d["evidence"]["quote"]}
+            "objectLabel": g.nodes[v]["label"], "sign": d["sign"], "inferred": d["inferred"], "via": d.get("via", ""),
+            "citations": list(d["evidence"]["citations"]), "quote": d["evidence"]["quote"],
+            "evidence_type": d["evidence"]["evidence_type"]}
 
 
 def _path(g: nx.MultiDiGraph, source: str, edge_path) -> SignedPath:

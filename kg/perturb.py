@@ -1,11 +1,13 @@
 """What-if: inhibit, activate or knock out nodes and propagate signs downstream.
 
 Each perturbed node starts with a sign (activate +1, inhibit −1, knock out
-−1 and removed from the graph so nothing flows through it). Every simple
-path (up to ``max_length`` edges) from a perturbed node to a node gives that
-node the start sign times the path's net sign. A node whose paths agree goes
-``up`` or ``down``; one whose paths disagree is ``ambiguous`` and the report
-keeps an example path of each sign. Nodes no path reaches are ``unchanged``.
+−1 and removed from the graph so nothing flows through it) and holds it:
+what other perturbations do upstream does not change a node that is itself
+perturbed, and a path ends where it meets one. Every simple path (up to
+``max_length`` edges) from a perturbed node to a node gives that node the
+start sign times the path's net sign. A node whose paths agree goes ``up`` or
+``down``; one whose paths disagree is ``ambiguous`` and the report keeps an
+example path of each sign. Nodes no path reaches are ``unchanged``.
 
 Examples
 --------
@@ -101,6 +103,10 @@ def perturb(g: nx.MultiDiGraph, inhibit: Iterable[str] = (), activate: Iterable[
             sign = s0 * prod(g.edges[e]["sign"] for e in path)
             signs.setdefault(target, {1: [], -1: []})[sign].append([start] + [v for _, v, _ in path])
     effects: dict[str, Effect] = {}
+    for node, s0 in starts.items():  # a perturbed node holds its own value
+        signs.pop(node, None)
+        effects[node] = Effect(node, g.nodes[node]["label"], "up" if s0 > 0 else "down", int(s0 > 0), int(s0 < 0),
+                               {"up" if s0 > 0 else "down": [node]})
     for node, by_sign in signs.items():
         up, down = by_sign[1], by_sign[-1]
         direction = "ambiguous" if up and down else "up" if up else "down"
@@ -110,8 +116,6 @@ def perturb(g: nx.MultiDiGraph, inhibit: Iterable[str] = (), activate: Iterable[
         if down:
             ex["down"] = min(down, key=len)
         effects[node] = Effect(node, g.nodes[node]["label"], direction, len(up), len(down), ex)
-    for node, s0 in starts.items():
-        effects.setdefault(node, Effect(node, g.nodes[node]["label"], "up" if s0 > 0 else "down"))
     for node in (A, H, P):
         if node in g and node not in effects:
             effects[node] = Effect(node, g.nodes[node]["label"], "unchanged")
