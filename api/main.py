@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from fastapi_offline import FastAPIOffline
 
 from api.deps import Settings, get_settings
-from api.routers import entities, export, health, interventions, map, mechanism, queries, sparql
+from api.routers import entities, export, health, interventions, map, mechanism, observations, queries, sparql
 from kg import OIHKG, __version__
 from kg.queries import AmbiguousEntity, UnknownEntity
 from kg.sparql import answer, open_worker_store
@@ -58,6 +58,6 @@ def create_app(settings: Settings | None = None) -> FastAPIOffline:
         return JSONResponse({"detail": {"message": str(exc), "candidates": [{"id": c, "label": lab} for c, lab in exc.candidates]}},
                             status_code=409)
 
-    for module in (health, entities, interventions, mechanism, queries, export, sparql, map):
+    for module in (health, entities, interventions, mechanism, observations, queries, export, sparql, map):
         app.include_router(module.router)
     return app

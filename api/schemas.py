@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-__all__ = ["Health", "SearchHit", "Edge", "Entity", "Target", "PathwayRef", "Intervention", "PathwayLink",
+__all__ = ["ObservationResult", "ObservationReport", "Health", "SearchHit", "Edge", "Entity", "Target", "PathwayRef", "Intervention", "PathwayLink",
            "InterventionLink", "Pathway", "QueryInfo", "QueryParam", "QueryResult", "Problem", "PathsAnswer",
            "PerturbAnswer", "SimulationAnswer"]
 
@@ -38,8 +38,10 @@ class Edge(BaseModel):
     predicateLabel: str
     object: str
     objectLabel: str
-    sign: int | None = Field(None, description="+1 or -1; null when an inferred chain mixes signs")
+    sign: int | None = Field(None, description="+1 or -1")
     inferred: bool
+    context: str | None = Field(None, description="the condition in which alone the statement holds (e.g. oih:oih), if any")
+    via: str | None = Field(None, description="for an edge a drug derives from its drug class: the drug class")
     citations: list[str] = Field(description="problem_id numbers of the source text")
     quote: str | None = None
     evidenceType: str | None = Field(None, description="ECO code")
@@ -62,11 +64,13 @@ class Target(BaseModel):
     label: str
     action: str
     sign: int
+    inferred: bool = Field(False, description="derived from the agent's drug class")
 
 
 class PathwayRef(BaseModel):
     id: str
     label: str
+    direction: str = Field(description="drives (activates a part of it) or inhibits (inhibits a part of it)")
     inferred: bool
 
 
@@ -81,6 +85,7 @@ class Intervention(BaseModel):
 class PathwayLink(BaseModel):
     pathway: str
     label: str
+    direction: str = Field(description="drives (activates a part of it) or inhibits (inhibits a part of it)")
     inferred: bool
     rule: str | None = None
     explanation: list[dict] | None = Field(None, description="premises and axioms that entail the link")
@@ -89,6 +94,7 @@ class PathwayLink(BaseModel):
 class InterventionLink(BaseModel):
     intervention: str
     label: str
+    direction: str = Field(description="drives (activates a part of it) or inhibits (inhibits a part of it)")
     inferred: bool
 
 
@@ -126,8 +132,10 @@ class PathEdge(BaseModel):
     objectLabel: str
     sign: int
     inferred: bool
+    via: str = Field("", description="the drug class an inherited edge comes from")
     citations: list[str]
     quote: str
+    evidence_type: str = ""
 
 
 class SignedPathModel(BaseModel):
@@ -167,6 +175,8 @@ class SimulationAnswer(BaseModel):
     note: str = Field(description="the parameters are illustrative, not clinical data")
     params: dict[str, Any]
     interventions: list[str]
+    profile: dict[str, Any] | None = Field(None, description="the patient profile: how the condition moves A and H, and the factors "
+                                                             "applied to Emax and the gains")
     applied: list[dict[str, Any]] = Field(description="what each intervention changed, and through which target and pathway")
     gains: dict[str, float]
     emax: float
@@ -179,3 +189,25 @@ class SimulationAnswer(BaseModel):
     oih_threshold_dose: float | None
     test_taper: dict[str, Any]
     baseline: dict[str, float] | None = Field(description="the operating point without interventions")
+
+
+class ObservationResult(BaseModel):
+    id: str
+    kind: str = Field(description="path, perturb, fact, class or simulate")
+    subject: str
+    relation: str
+    object: str
+    expected: str
+    negative: bool = Field(description="a negative expectation: holds when the model does not say it")
+    status: str = Field(description="holds, contradicted, or error (names something the graph lacks)")
+    detail: str = Field(description="the path, effect, derivation or values that decide it")
+    evidence: list[Any]
+    citations: list[str]
+    evidence_type: str
+    quote: str
+    note: str
+
+
+class ObservationReport(BaseModel):
+    counts: dict[str, int]
+    results: list[ObservationResult]

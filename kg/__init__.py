@@ -10,10 +10,12 @@ Examples
 >>> kg = OIHKG.open()
 >>> [hit["id"] for hit in kg.search("TLR4")][:1]
 ['HGNC:11850']
->>> sorted(r["interventionLabel"] for r in kg.query("analgesia-sparing-interventions"))[:3]
-['TLR4 antagonist', 'ibudilast', 'ketamine']
->>> [r["pathwayLabel"] for r in kg.query("pathways-for-intervention", intervention="ketamine")]
-['NMDA receptor / central sensitization pathway']
+>>> sorted({r["interventionLabel"] for r in kg.query("analgesia-sparing-interventions")})[:3]
+['NMDA receptor antagonist', 'TLR4 antagonist', 'ibudilast']
+>>> [(r["direction"], r["pathwayLabel"]) for r in kg.query("pathways-for-intervention", intervention="ketamine")]
+[('inhibits', 'NMDA receptor / central sensitization pathway')]
+>>> kg.paths("morphine", "TLR4").paths[0].edges[0]["via"]  # what the text says of opioids holds for morphine
+'oih:opioid'
 >>> kg.sparql("ASK { ?x <http://www.w3.org/2000/01/rdf-schema#label> 'ketamine' }")
 True
 >>> kg.paths("TLR4", "hyperalgesic component").paths[0].sign
@@ -22,6 +24,8 @@ True
 {'A': 'unchanged', 'H': 'down', 'P': 'down'}
 >>> kg.simulate(interventions=["test taper"]).test_taper["outcome"]
 'pain falls: points to OIH'
+>>> kg.check().counts()["contradicted"]
+0
 """
 
 from __future__ import annotations
@@ -78,6 +82,7 @@ class OIHKG:
         self.resolver = Resolver(store, self.queries)
         self._graphs: dict[bool, Any] = {}  # causal graphs, without and with inferred edges
         self._mechanism = None
+        self._report = None
 
     @classmethod
     def open(cls, endpoint: str | None = None, store_path: Path | None = None,
@@ -193,15 +198,19 @@ class OIHKG:
         return out
 
     def interventions(self) -> list[dict]:
-        """Every intervention with its targets (action, sign) and the pathways it targets (inferred or not)."""
+        """Every agent or clinical action with its targets (action, sign; inferred when derived from its drug class), the
+        pathways it drives or inhibits, and the defined classes the reasoner put it in."""
         out: dict[str, dict] = {}
         for r in self.query("intervention-targets"):
             item = out.setdefault(r["intervention"], {"id": r["intervention"], "label": r["interventionLabel"], "targets": [], "pathways": [], "classes": []})
-            item["targets"].append({"id": r["target"], "label": r["targetLabel"], "action": r["actionLabel"], "sign": r["sign"]})
+            item["targets"].append({"id": r["target"], "label": r["targetLabel"], "action": r["actionLabel"], "sign": r["sign"],
+                                    "inferred": r["inferred"]})
         for r in self.query("intervention-pathway-matrix"):
             item = out.setdefault(r["intervention"], {"id": r["intervention"], "label": r["interventionLabel"], "targets": [], "pathways": [], "classes": []})
-            item["pathways"].append({"id": r["pathway"], "label": r["pathwayLabel"], "inferred": r["inferred"]})
-            item["classes"] = sorted(c for c in str(r.get("classes") or "").split("; ") if c)
+            item["pathways"].append({"id": r["pathway"], "label": r["pathwayLabel"], "direction": r["direction"], "inferred": r["inferred"]})
+        for r in self.query("intervention-classes"):
+            if r["intervention"] in out:
+                out[r["intervention"]]["classes"].append(r["classLabel"])
         return sorted(out.values(), key=lambda d: d["label"].casefold())
 
     # -- queries
@@ -292,7 +301,8 @@ class OIHKG:
         """Run the illustrative model P = P0 - A + H (:func:`kg.model.simulate`).
 
         ``params`` override ``kg/model_params.toml``; invalid values raise ``pydantic.ValidationError``
-        naming the field. Interventions and pathway names in ``gains`` may be given any way.
+        naming the field. Interventions, pathway names in ``gains`` and the patient ``profile`` (a condition that
+        predisposes to OIH, e.g. ``"fibromyalgia"``) may be given any way.
         """
         from kg.model import ModelInputError, Scenario, simulate
         from kg.queries import UnknownEntity
@@ -307,8 +317,24 @@ class OIHKG:
                     gains[mech.pathway(self._curie(name))] = value
                 except UnknownEntity as exc:
                     raise ModelInputError("gains", str(exc)) from None
+        if params.get("profile"):
+            try:
+                params["profile"] = self._curie(params["profile"])
+            except UnknownEntity as exc:
+                raise ModelInputError("profile", str(exc)) from None
         scenario = Scenario(interventions=[self._curie(n) for n in interventions], gains=gains, **params)
         return simulate(mech, scenario)
+
+    def check(self):
+        """The text's claims (``ontology/src/observations.tsv``) checked against this graph (:func:`kg.observations.check`).
+
+        Computed once per store and cached: the graph does not change under an open store.
+        """
+        from kg.observations import check
+
+        if self._report is None:
+            self._report = check(self)
+        return self._report
 
     def export(self, fmt: str, path: Path | str | None = None) -> bytes:
         """The graph in one of :data:`kg.export.FORMATS` (owl, ttl, jsonld, kgx, graphml, cytoscape); written to ``path`` if given."""

@@ -125,7 +125,7 @@ def summary(out: OutDir = None) -> None:
         f"[bold]oihkg[/bold]: {c['entities']} entities, {c['edges']} evidence-backed edges, "
         f"{c['citations']} citations, {c['asserted_triples']} asserted + {c['inferred_triples']} inferred triples"
     )
-    table = Table(title="Interventions and the pathways they target (inferred by HermiT)")
+    table = Table(title="Agents and strategies: the pathways they drive or inhibit (inferred by HermiT)")
     for col in ("intervention", "pathways", "classified as"):
         table.add_column(col)
     grouped: dict[str, dict] = {}
@@ -316,6 +316,7 @@ def perturb(
 def simulate(
     intervention: Annotated[Optional[list[str]], typer.Option("--intervention", "-i", help="Intervention or agent (repeatable).")] = None,
     param: Annotated[Optional[list[str]], typer.Option("--param", "-p", help="k=v overriding kg/model_params.toml; gains as gain.PATHWAY=v.")] = None,
+    profile: Annotated[Optional[str], typer.Option(help="A patient profile: a condition that predisposes to OIH (e.g. fibromyalgia).")] = None,
     plot: Annotated[Optional[Path], typer.Option(help="Write the plot here (.png or .svg).")] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="table: summary; json: everything incl. curves; csv: curves.")] = Format.table,
     endpoint: Endpoint = None,
@@ -326,7 +327,7 @@ def simulate(
     from kg.model import plot as draw
     from kg.queries import AmbiguousEntity, UnknownEntity
 
-    params: dict = {"gains": {}}
+    params: dict = {"gains": {}, "profile": profile}
     for item in param or []:
         key, sep, value = item.partition("=")
         if not sep:
@@ -365,6 +366,10 @@ def simulate(
             console.print(f"dP/dD > 0 above dose {res.oih_threshold_dose:g}")
         t = res.test_taper
         console.print(f"test taper to {t['dose']:g}: P = {t['P']:.2f} ({t['delta_P']:+.2f}), {t['outcome']}")
+        if res.profile:
+            pr = res.profile
+            console.print(f"profile {pr['label']} ({pr['id']}): A {pr['A']}, H {pr['H']} -> Emax x{pr['Emax_factor']:g}, "
+                          f"gains x{pr['gain_factor']:g}", highlight=False)
         if res.baseline:
             b = res.baseline
             console.print(f"without interventions: P = {b['P']:.2f}, A = {b['A']:.2f}, H = {b['H']:.2f}")
@@ -374,6 +379,48 @@ def simulate(
             console.print(f"  {e['intervention']}{via}: {e['action']} {e['target']} -> {what} x{e['factor']:g}", highlight=False)
     if plot is not None and fmt is Format.table:
         console.print(f"  wrote {plot}")
+
+
+@app.command()
+def check(
+    fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+    show: Annotated[str, typer.Option(help="Which observations to list: all, or only those that do not hold (problems).")] = "all",
+    endpoint: Endpoint = None,
+) -> None:
+    """Check the text's claims (ontology/src/observations.tsv) against the graph; exit 1 if any is contradicted."""
+    from kg.build import BuildError
+
+    if show not in ("all", "problems"):
+        err.print(f"[red]error:[/red] --show takes all or problems, got {show!r}")
+        raise typer.Exit(2)
+    try:
+        report = _open(endpoint).check()
+    except BuildError as exc:
+        err.print(f"[red]invalid observations[/red]:\n{exc}", highlight=False)
+        raise typer.Exit(2) from None
+    results = [r for r in report.results if show == "all" or r.status != "holds"]
+    if fmt is Format.json:
+        typer.echo(json.dumps({"counts": report.counts(), "results": [r.as_dict() for r in results]}, ensure_ascii=False, indent=2))
+    else:
+        rows = [{"id": r.observation.id, "status": r.status, "kind": r.observation.kind,
+                 "statement": _statement(r.observation), "citations": " ".join(r.observation.citations) or "(uncited)",
+                 "detail": r.detail} for r in results]
+        _print_rows(rows, fmt)
+        if fmt is Format.table:
+            c = report.counts()
+            colour = "green" if report.ok else "red"
+            console.print(f"[{colour}]{c['holds']} of {c['observations']} observations hold[/{colour}] "
+                          f"({c['negative']} negative expectations); {c['contradicted']} contradicted, {c['error']} errors")
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def _statement(o) -> str:
+    """An observation in a line: what is expected, 'not' for a negative expectation."""
+    body = {"path": f"{o.subject} ~> {o.object} ({o.expected})", "perturb": f"{o.subject}: {o.expected}",
+            "fact": f"{o.subject} {o.relation} {o.object}", "class": f"{o.subject} a {o.object}",
+            "simulate": f"[{o.subject or 'default'}] {o.relation} {o.expected} {o.object}".rstrip()}[o.kind]
+    return ("NOT " if o.negative else "") + body
 
 
 @app.command(name="map")

@@ -52,17 +52,20 @@ FORMATS: dict[str, Format] = {
 
 #: Biolink predicates for the model's relations (direction carried by object_direction_qualifier).
 BIOLINK_PREDICATES = {
-    "RO:0002304": "biolink:affects", "RO:0002305": "biolink:affects", "RO:0002629": "biolink:affects",
-    "RO:0002630": "biolink:affects", "oih:agonist_of": "biolink:affects", "oih:antagonist_of": "biolink:affects",
-    "oih:inhibitor_of": "biolink:affects", "oih:reduces": "biolink:affects", "oih:increases": "biolink:affects",
-    "oih:promotes": "biolink:affects", "RO:0002411": "biolink:affects", "oih:targets": "biolink:affects",
-    "oih:targets_pathway": "biolink:affects", "RO:0002200": "biolink:has_phenotype", "BFO:0000050": "biolink:part_of",
-    "RO:0002215": "biolink:capable_of", "RO:0000057": "biolink:has_participant", "oih:releases": "biolink:related_to",
-    "oih:distinguishes": "biolink:related_to", "oih:predisposes_to": "biolink:predisposes_to_condition",
-    "oih:involves": "biolink:related_to",
+    **{c: "biolink:affects" for c in (
+        "RO:0002304", "RO:0002305", "RO:0002629", "RO:0002630", "RO:0004034", "RO:0004035", "RO:0002450", "RO:0002449",
+        "oih:increases_activity_of", "oih:decreases_activity_of", "oih:positively_influences", "oih:negatively_influences",
+        "RO:0018027", "RO:0018029", "RO:0012006", "oih:reduces", "oih:increases", "oih:promotes", "oih:targets",
+        "oih:activates", "oih:inhibits", "oih:targets_pathway", "oih:drives_pathway", "oih:inhibits_pathway")},
+    "RO:0003302": "biolink:contributes_to", "RO:0002606": "biolink:treats", "RO:0002200": "biolink:has_phenotype",
+    "BFO:0000050": "biolink:part_of", "RO:0002215": "biolink:capable_of", "RO:0000057": "biolink:has_participant",
+    "RO:0002234": "biolink:has_output", "oih:releases": "biolink:related_to", "oih:distinguishes": "biolink:related_to",
+    "oih:predisposes_to": "biolink:predisposes_to_condition", "oih:involves": "biolink:related_to", "rdf:type": "biolink:member_of",
+    "oih:mistaken_for": "biolink:related_to", "oih:managed_by": "biolink:related_to",
 }
 _CATEGORY = {
-    "oih:Drug": "biolink:Drug", "oih:DrugClass": "biolink:ChemicalEntity", "oih:ChemicalEntity": "biolink:ChemicalEntity",
+    "oih:Drug": "biolink:Drug", "oih:DrugClass": "biolink:ChemicalEntity", "oih:PharmacologicalAgent": "biolink:ChemicalEntity",
+    "oih:ChemicalEntity": "biolink:ChemicalEntity", "oih:Gene": "biolink:Gene",
     "oih:Ion": "biolink:SmallMolecule", "oih:Receptor": "biolink:Protein", "oih:Mediator": "biolink:Protein",
     "oih:CellType": "biolink:Cell", "oih:AnatomicalRegion": "biolink:AnatomicalEntity",
     "oih:BiologicalProcess": "biolink:BiologicalProcess", "oih:Phenotype": "biolink:PhenotypicFeature",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import rdflib
-from rdflib import OWL, RDF
+from rdflib import OWL, RDF, RDFS
 
 from kg import vocab
 from kg.config import REPO_ROOT, Paths
@@ -36,7 +36,9 @@ def counts(paths: Paths) -> dict[str, int]:
     entities = {s for s in individuals if (s, vocab.OBOINOWL.id, None) in asserted}
     return {
         "entities": len(entities),
-        "edges": len(set(asserted.subjects(RDF.type, OWL.Axiom))),
+        # a drug class's statements are also kept as class axioms: count each statement once
+        "edges": sum(1 for ax in set(asserted.subjects(RDF.type, OWL.Axiom)) if asserted.value(ax, OWL.annotatedProperty) != RDFS.subClassOf)
+        + len(set(asserted.subjects(RDF.type, vocab.OIH.QualifiedStatement))),
         "citations": len(set(asserted.subjects(RDF.type, vocab.OIH.Citation))),
         "asserted_triples": len(asserted),
         "inferred_triples": len(set(inferred.subjects(RDF.type, vocab.OIH.Inference))),
@@ -51,7 +53,7 @@ def intervention_pathways(paths: Paths, queries_dir: Path | None = None) -> list
         rows.append(
             {
                 "intervention": str(r.interventionLabel),
-                "pathway": str(r.pathwayLabel),
+                "pathway": f"{r.direction} {r.pathwayLabel}",
                 "inferred": bool(r.inferred.toPython()) if r.inferred is not None else False,
                 "classes": str(r.classes or ""),
             }

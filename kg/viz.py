@@ -46,9 +46,9 @@ CATEGORIES: dict[str, tuple[str, str, str]] = {
     "quantity": ("#bdbdbd", "square", "model quantity"),
 }
 _CLASS_CATEGORY = {
-    "Receptor": "receptor", "Mediator": "mediator", "GeneProduct": "mediator", "CellType": "cell",
+    "Receptor": "receptor", "Mediator": "mediator", "GeneProduct": "mediator", "Gene": "mediator", "CellType": "cell",
     "AnatomicalRegion": "region", "BiologicalProcess": "process", "Phenotype": "phenotype",
-    "Condition": "condition", "Disease": "condition", "Drug": "drug", "DrugClass": "drug",
+    "Condition": "condition", "Disease": "condition", "Drug": "drug", "DrugClass": "drug", "PharmacologicalAgent": "drug",
     "Intervention": "intervention", "DiagnosticProcedure": "intervention", "ChemicalEntity": "chemical",
     "Ion": "chemical", "Pathway": "pathway", "ModelQuantity": "quantity",
 }
@@ -115,11 +115,13 @@ def map_data(kg) -> dict[str, Any]:
         eid = f"e{i}"
         edges[eid] = {"id": eid, "subject": e["subject"], "object": e["object"], "predicate": e["predicate"],
                       "relation": e["predicateLabel"], "sign": sign, "inferred": e["inferred"],
+                      "context": e.get("context") or "", "via": e.get("via") or "",
                       "citations": e["citations"], "quote": e.get("quote") or "", "evidenceType": e.get("evidenceType") or ""}
         arrow = {"to": {"enabled": True, "type": "bar" if sign == -1 else "arrow", "scaleFactor": 0.8}}
         net.add_edge(e["subject"], e["object"], id=eid, color=SIGN_COLOURS[sign], arrows=arrow, dashes=e["inferred"],
                      hidden=e["inferred"], title=f"{e['subjectLabel']} {e['predicateLabel']} {e['objectLabel']}"
-                     + (" (inferred)" if e["inferred"] else ""), width=0.8 if e["inferred"] else 1.6)
+                     + (f" (only in {e['context']})" if e.get("context") else "")
+                     + (f" (inferred, from {e['via']})" if e.get("via") else " (inferred)" if e["inferred"] else ""), width=0.8 if e["inferred"] else 1.6)
     # undrawn springs from each pathway to its members, so a pathway sits beside what it holds
     for c, n in sorted(nodes.items()):
         for pw in n["pathways"]:

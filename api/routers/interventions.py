@@ -21,9 +21,9 @@ def interventions(kg: KG) -> list[dict]:
 
 @router.get("/interventions/{id:path}/pathways", response_model=list[PathwayLink], responses=ERRORS)
 def intervention_pathways(kg: KG, id: str) -> list[dict]:
-    """Pathways an intervention targets, each with whether it was inferred and the reasoner's explanation."""
+    """Pathways an agent or clinical action drives or inhibits, each with whether it was inferred and the reasoner's explanation."""
     rows = kg.query("pathways-for-intervention", intervention=id)
-    return [{"pathway": r["pathway"], "label": r["pathwayLabel"], "inferred": r["inferred"], "rule": r.get("rule"),
+    return [{"pathway": r["pathway"], "label": r["pathwayLabel"], "direction": r["direction"], "inferred": r["inferred"], "rule": r.get("rule"),
              "explanation": json.loads(r["explanation"]) if r.get("explanation") else None} for r in rows]
 
 
@@ -36,6 +36,7 @@ def pathways(kg: KG) -> list[dict]:
 
 @router.get("/pathways/{id:path}/interventions", response_model=list[InterventionLink], responses=ERRORS)
 def pathway_interventions(kg: KG, id: str) -> list[dict]:
-    """Interventions that target a pathway (asserted or inferred)."""
+    """Agents and clinical actions that drive or inhibit a pathway (asserted or inferred)."""
     rows = kg.query("interventions-for-pathway", pathway=id)
-    return [{"intervention": r["intervention"], "label": r["interventionLabel"], "inferred": r["inferred"]} for r in rows]
+    return [{"intervention": r["intervention"], "label": r["interventionLabel"], "direction": r["direction"], "inferred": r["inferred"]}
+            for r in rows]

@@ -84,8 +84,10 @@
     const add = (term, ...dd) => dl.append(el("dt", {}, term), el("dd", {}, ...dd));
     add("Relation", `${e.relation} (${e.predicate})`);
     add("Sign", sign);
-    add("Status", e.inferred ? "inferred by the reasoner (HermiT)" : "asserted, curated from the source text");
-    if (e.citations.length) add("Citations", e.citations.map(citation).join(", "));
+    add("Status", e.via ? `inferred by the reasoner (HermiT): what the text says of ${label(e.via)} holds for each member`
+      : e.inferred ? "inferred by the reasoner (HermiT)" : "asserted, curated from the source text");
+    if (e.context) add("Holds only in", label(e.context));
+    add("Citations", e.citations.length ? e.citations.map(citation).join(", ") : "none: the quoted sentence cites nothing");
     if (e.quote) add("Quote", el("blockquote", {}, e.quote));
     if (e.evidenceType) add("Evidence type", link(e.evidenceType, `https://bioregistry.io/${e.evidenceType}`));
     show(el("h3", {}, `${label(e.subject)} → ${label(e.object)}`), dl);

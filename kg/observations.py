@@ -1,0 +1,264 @@
+"""The text's claims checked against the model, the way INDRA's model checker tests a model.
+
+``ontology/src/observations.tsv`` lists each qualitative statement of the source
+text as an expected outcome, with its citation and quote (validated by
+:func:`kg.build.load_model` like every curated row). A row's ``sign`` is its
+polarity: +1 for something the model must say, -1 for a negative expectation,
+something it must not say. Kinds:
+
+``path``
+    ``subject`` → ``object``: a signed causal path exists; ``expected`` is ``+``,
+    ``-`` or ``any``; ``relation`` may give the longest length (default 8).
+``perturb``
+    ``subject`` is ``inhibit:X``, ``activate:X`` or ``knockout:X`` (several
+    separated by ``;``); ``expected`` is ``A=down; H=unchanged`` (components A, H, P or
+    any entity) with directions up, down, unchanged, ambiguous.
+``fact``
+    ``subject relation object`` is in the graph, asserted or inferred (``expected``
+    ``true``, ``asserted`` or ``inferred``); ``relation`` may end with
+    ``in CONDITION`` for a statement that holds only in that context.
+``class``
+    ``subject`` is an instance of the class ``object`` (``expected`` ``true``).
+``simulate``
+    ``subject`` is a scenario (``k=v; k=v``, with ``interventions=a, b`` and
+    ``profile=x``), ``relation`` a measure (``classification``, ``test_taper``,
+    ``oih_threshold_dose``, ``ed50``, or A, H, P, dA_dD, dH_dD, dP_dD at the
+    current dose); ``expected`` is a value (``OIH``, ``tolerance``, ``falls``,
+    ``rises``) or a comparison (``<``, ``>``, ``=``) with ``object``: another
+    scenario (``default`` for none), ``@measure`` (another measure of the same
+    scenario) or a number.
+
+:func:`check` returns a :class:`Report`: each observation ``holds`` or is
+``contradicted`` (or an ``error`` when it names something the graph lacks),
+with the path, effect, derivation or values that decide it.
+
+Examples
+--------
+>>> from kg import OIHKG
+>>> report = check(OIHKG.open())
+>>> report.counts()["contradicted"], report.counts()["holds"] > 90
+(0, True)
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kg import vocab
+from kg.build import Observation, load_model
+from kg.config import Paths, default_paths
+
+__all__ = ["Result", "Report", "load", "check", "check_one"]
+
+_MEASURES = {"A", "H", "P", "dA_dD", "dH_dD", "dP_dD"}
+
+
+@dataclass
+class Result:
+    """One observation checked: ``status`` is ``holds``, ``contradicted`` or ``error``."""
+
+    observation: Observation
+    status: str
+    detail: str
+    evidence: list[Any] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict: the observation, its status, and what decided it."""
+        o = self.observation
+        return {"id": o.id, "kind": o.kind, "subject": o.subject, "relation": o.relation, "object": o.object,
+                "expected": o.expected, "negative": o.negative, "status": self.status, "detail": self.detail,
+                "evidence": self.evidence, "citations": list(o.citations), "evidence_type": o.evidence_type,
+                "quote": o.quote, "note": o.note}
+
+
+@dataclass
+class Report:
+    """Every observation's result, in the order of the file."""
+
+    results: list[Result]
+
+    def counts(self) -> dict[str, int]:
+        """How many observations hold, are contradicted, or could not be checked; how many are negative."""
+        out = {"observations": len(self.results), "holds": 0, "contradicted": 0, "error": 0,
+               "negative": sum(r.observation.negative for r in self.results)}
+        for r in self.results:
+            out[r.status] += 1
+        return out
+
+    @property
+    def ok(self) -> bool:
+        """Whether every observation holds."""
+        return all(r.status == "holds" for r in self.results)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"counts": self.counts(), "results": [r.as_dict() for r in self.results]}
+
+
+def load(paths: Paths | None = None) -> list[Observation]:
+    """The observations of ``ontology/src/observations.tsv``, validated (:class:`kg.build.BuildError` if not)."""
+    return load_model((paths or default_paths()).src).observations
+
+
+def check(kg, observations: list[Observation] | None = None) -> Report:
+    """Check every observation against ``kg`` (an :class:`kg.OIHKG`, embedded or remote)."""
+    observations = load(kg.files) if observations is None else observations
+    return Report([check_one(kg, o) for o in observations])
+
+
+def check_one(kg, o: Observation) -> Result:
+    """Check one observation; a name the graph does not know gives status ``error``, never an exception."""
+    from kg.model import ModelInputError
+    from kg.queries import AmbiguousEntity, UnknownEntity
+
+    try:
+        met, detail, evidence = _CHECKS[o.kind](kg, o)
+    except (UnknownEntity, AmbiguousEntity, ModelInputError, ValueError, KeyError) as exc:
+        return Result(o, "error", f"cannot check: {exc}")
+    holds = met != o.negative
+    if o.negative:
+        detail = ("the model does not say it, as expected: " if holds else "the model says what the text rules out: ") + detail
+    return Result(o, "holds" if holds else "contradicted", detail, evidence)
+
+
+# --------------------------------------------------------------------------- kinds
+
+
+def _path(kg, o: Observation):
+    length = int(o.relation) if o.relation else 8
+    if o.expected not in {"+", "-", "any"}:
+        raise ValueError(f"a path expects +, - or any, not {o.expected!r}")
+    sign = {"+": 1, "-": -1, "any": None}[o.expected]
+    res = kg.paths(o.subject, o.object, max_length=length, sign=sign, limit=3)
+    if res.status.value == "unknown_node":
+        raise KeyError(res.message)
+    shown = [" ".join(_arrow(p)) for p in res.paths]
+    if res.paths:
+        return True, f"path {shown[0]}", [p.as_dict() for p in res.paths]
+    return False, f"no {'' if sign is None else o.expected + ' '}path from {res.source} to {res.target} ({res.message})", []
+
+
+def _arrow(path) -> list[str]:
+    out = [path.nodes[0]]
+    for e in path.edges:
+        out += ["->" if e["sign"] > 0 else "-|", e["object"]]
+    return out
+
+
+def _perturb(kg, o: Observation):
+    kinds: dict[str, list[str]] = {"inhibit": [], "activate": [], "knockout": []}
+    for item in _items(o.subject):
+        kind, _, name = item.partition(":")
+        if kind not in kinds or not name:
+            raise ValueError(f"a perturbation is inhibit:X, activate:X or knockout:X, not {item!r}")
+        kinds[kind].append(name.strip())
+    res = kg.perturb(**kinds)
+    summary = res.summary()
+    seen, ok = [], True
+    for item in _items(o.expected):
+        what, _, want = (x.strip() for x in item.partition("="))
+        node = {"A": vocab.COMPONENT_A, "H": vocab.COMPONENT_H, "P": vocab.NET_PAIN}.get(what) or kg.resolver.curies[kg.resolve(what)]
+        got = summary[what] if what in summary else (res.effects[node].direction if node in res.effects else "unchanged")
+        seen.append(f"{what} {got}")
+        ok &= got == want
+    examples = {n: e.examples for n, e in res.effects.items() if n in (vocab.COMPONENT_A, vocab.COMPONENT_H, vocab.NET_PAIN)}
+    return ok, "; ".join(seen), [examples]
+
+
+def _triple_pattern(kg, o: Observation) -> tuple[str, str | None]:
+    s = kg.resolve(o.subject)
+    obj = kg.resolve(o.object)
+    rel, _, context = o.relation.partition(" in ")
+    p = vocab.expand(rel.strip())
+    if context:
+        c = kg.resolve(context.strip())
+        return (f"?st a <{vocab.OIH}QualifiedStatement> ; <{vocab.OIH}qualified_subject> <{s}> ; "
+                f"<{vocab.OIH}qualified_predicate> <{p}> ; <{vocab.OIH}qualified_object> <{obj}> ; <{vocab.OIH}context> <{c}> ."), None
+    return f"<{s}> <{p}> <{obj}> .", f"<{s}> <{p}> <{obj}>"
+
+
+def _explanation(kg, s: str, p: str, obj: str) -> list[Any]:
+    rows = kg.sparql(f"SELECT ?rule ?explanation WHERE {{ ?i a <{vocab.OIH}Inference> ; "
+                     f"<http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> <{s}> ; "
+                     f"<http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate> <{p}> ; "
+                     f"<http://www.w3.org/1999/02/22-rdf-syntax-ns#object> <{obj}> ; "
+                     f"<{vocab.OIH}rule> ?rule ; <{vocab.OIH}explanation> ?explanation }}")
+    return [{"rule": r["rule"], "explanation": json.loads(r["explanation"])} for r in rows]
+
+
+def _graph_fact(kg, o: Observation, s: str, p: str, obj: str, text: str):
+    where = {"asserted": vocab.GRAPH_ASSERTED, "inferred": vocab.GRAPH_INFERRED}
+    if o.expected not in {"true", *where}:
+        raise ValueError(f"a fact expects true, asserted or inferred, not {o.expected!r}")
+    found = {k: kg.sparql(f"ASK {{ GRAPH <{g}> {{ <{s}> <{p}> <{obj}> }} }}") for k, g in where.items()}
+    met = found[o.expected] if o.expected in where else any(found.values())
+    how = "asserted" if found["asserted"] else "inferred" if found["inferred"] else "absent"
+    return met, f"{text}: {how}", _explanation(kg, s, p, obj) if how == "inferred" else []
+
+
+def _fact(kg, o: Observation):
+    pattern, triple = _triple_pattern(kg, o)
+    text = f"{o.subject} {o.relation} {o.object}"
+    if triple is None:  # a statement that holds in a context
+        met = kg.sparql(f"ASK {{ {pattern} }}")
+        return met, f"{text}: {'asserted' if met else 'absent'}", []
+    s, p, obj = (x.strip("<>") for x in triple.split())
+    return _graph_fact(kg, o, s, p, obj, text)
+
+
+def _class(kg, o: Observation):
+    s, cls = kg.resolve(o.subject), vocab.expand(o.object)
+    rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    return _graph_fact(kg, o, s, rdf_type, cls, f"{o.subject} a {o.object}")
+
+
+def _scenario(text: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for item in _items(text):
+        if item == "default":
+            continue
+        key, _, value = (x.strip() for x in item.partition("="))
+        if key == "interventions":
+            out[key] = [v.strip() for v in value.split(",") if v.strip()]
+        elif key == "profile":
+            out[key] = value
+        else:
+            out[key] = float(value)
+    return out
+
+
+def _measure(result, name: str) -> Any:
+    if name in _MEASURES:
+        return result.at_dose[name]
+    if name == "test_taper":
+        return "falls" if result.test_taper["delta_P"] < 0 else "rises"
+    if name in {"classification", "oih_threshold_dose", "ed50"}:
+        value = getattr(result, name)
+        return math.inf if value is None else value
+    raise ValueError(f"unknown measure {name!r}")
+
+
+def _simulate(kg, o: Observation):
+    result = kg.simulate(**_scenario(o.subject))
+    got = _measure(result, o.relation)
+    if o.expected not in {"<", ">", "="}:
+        return str(got) == o.expected, f"{o.relation} = {got}", [{"scenario": o.subject or "default", o.relation: got}]
+    if o.object.startswith("@"):
+        other, where = _measure(result, o.object[1:]), f"{o.object[1:]} of the same scenario"
+    else:
+        try:
+            other, where = float(o.object), "the number"
+        except ValueError:
+            other, where = _measure(kg.simulate(**_scenario(o.object or "default")), o.relation), f"scenario {o.object or 'default'}"
+    met = {"<": got < other, ">": got > other, "=": math.isclose(got, other, rel_tol=1e-9, abs_tol=1e-12)}[o.expected]
+    return met, f"{o.relation} = {got:.4g} {o.expected}? {other:.4g} ({where})", [{"value": got, "reference": other}]
+
+
+def _items(text: str) -> list[str]:
+    return [x.strip() for x in text.split(";") if x.strip()]
+
+
+_CHECKS = {"path": _path, "perturb": _perturb, "fact": _fact, "class": _class, "simulate": _simulate}
