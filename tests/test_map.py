@@ -160,7 +160,7 @@ def test_clicking_an_edge_shows_its_evidence(mapped):
     }})()""")
     mapped.page.mouse.click(x, y)
     panel = mapped.page.inner_text("#panel")
-    assert "ketamine → NMDA receptor" in panel
+    assert "ketamine → NMDA selective glutamate receptor complex" in panel
     assert "problem_id:" in panel and "Quote" in panel
     mapped.clean()
 

@@ -27,15 +27,33 @@ def kg():
 # -- graph
 def test_causal_graph_edges_are_signed_and_carry_evidence(kg):
     g = kg.to_networkx(causal=True)
-    assert g.number_of_nodes() >= 50 and g.number_of_edges() >= 55
+    assert g.number_of_nodes() >= 60 and g.number_of_edges() >= 70
     for u, v, d in g.edges(data=True):
         assert d["sign"] in (1, -1), (u, v)
-        assert d["inferred"] is False
-        assert d["evidence"]["citations"] and d["evidence"]["quote"], (u, v)
+        assert d["inferred"] is bool(d["via"]), "only what a drug derives from its drug class is inferred"
+        assert d["evidence"]["quote"], (u, v)
+        assert d["evidence"]["citations"] or d["evidence"]["evidence_type"] in ("ECO:0000303", "ECO:0000305"), (u, v)
     assert g.nodes[TLR4]["label"] == "toll-like receptor 4"
     assert g.nodes[TLR4]["pathways"] == ("oih:glial_neuroinflammatory_pathway",)
-    assert g[MOR][DYN]["RO:0002304"]["sign"] == 1
-    assert g["oih:mg_block"][NMDA]["RO:0002630"]["sign"] == -1
+    assert g["oih:chronic_mor_signaling"][DYN]["oih:increases_activity_of"]["sign"] == 1
+    assert g["oih:mg_block"][NMDA]["oih:decreases_activity_of"]["sign"] == -1
+    assert not g.has_edge(MOR, DYN) and not g.has_edge(MOR, "oih:mg_block_removal"), "acute receptor activation is not chronic signalling"
+
+
+def test_drugs_inherit_the_edges_of_their_drug_class_with_the_class_evidence(kg):
+    g = kg.causal_graph()
+    d = g["CHEBI:17303"][TLR4]["RO:0002450|inferred"]
+    assert d["inferred"] and d["via"] == "oih:opioid" and d["sign"] == 1
+    assert d["evidence"]["citations"] == ("4539328",) and "TLR4" in d["evidence"]["quote"]
+    assert g["CHEBI:6807"][NMDA]["RO:0018029|inferred"]["via"] == "oih:nmda_antagonist"
+    assert not g.has_edge("CHEBI:6121", TLR4), "ketamine is no opioid"
+
+
+def test_statements_that_hold_in_a_context_are_not_edges(kg):
+    g = kg.causal_graph()
+    assert not g.has_edge("oih:test_taper", P) and not g.has_edge("oih:dose_escalation", P)
+    ctx = {(e["sign"], e["context"]) for e in kg.edges(subject="test taper", object="net pain")}
+    assert ctx == {(-1, "oih:oih"), (1, "oih:opioid_tolerance")}
 
 
 def test_inferred_edges_are_flagged(kg):
@@ -56,22 +74,25 @@ def _through(result, *nodes):
     return [p for p in result.paths if all(n in p.nodes for n in nodes)]
 
 
-def test_opioid_to_hyperalgesia_paths_via_each_mechanism_are_positive(kg):
-    res = kg.paths("opioid agonist", "hyperalgesia", max_length=8)
+def test_opioid_to_hyperalgesia_through_tlr4_and_the_mediators_is_positive(kg):
+    res = kg.paths("opioid agonist", "hyperalgesia", max_length=8, sign=1)
     assert res.status.value == "found"
-    assert {p.sign for p in res.paths} == {1}
-    assert _through(res, MOR, "oih:mg_block_removal", "oih:nmda_disinhibition", NMDA)
-    assert _through(res, MOR, DYN, "oih:neuronal_hyperexcitability")
     for mediator in (TNF, IL1B, BDNF):
         assert _through(res, TLR4, MICROGLIA_ACT, mediator, NMDA), mediator
+    assert not _through(res, MOR), "acute muOR activation gives no hyperalgesia"
+    brake = kg.paths("opioid agonist", "hyperalgesia", sign=-1)
+    assert _through(brake, "oih:descending_inhibition", "oih:spinal_pain_transmission"), "acute opioids hit the brakes"
 
 
-def test_chronic_exposure_reaches_hyperalgesia_via_desensitization_and_on_cells(kg):
-    res = kg.paths("chronic opioid exposure", "hyperalgesia")
-    on = _through(res, "oih:on_cell", "oih:descending_facilitation")
-    desens = _through(res, "oih:receptor_desensitization", "oih:nmda_disinhibition", NMDA)
-    assert on and desens
-    assert {p.sign for p in on + desens} == {1}
+def test_chronic_signalling_reaches_hyperalgesia_by_each_chronic_route(kg):
+    res = kg.paths("chronic opioid signaling", "hyperalgesia")
+    plug = _through(res, "oih:receptor_desensitization", "oih:mg_block_removal", "oih:nmda_disinhibition", NMDA)
+    dyn = _through(res, DYN, "oih:neuronal_hyperexcitability")
+    on = _through(res, "oih:on_cell", "oih:descending_facilitation", "oih:spinal_pain_transmission")
+    brake_lost = _through(res, "oih:off_cell", "oih:descending_inhibition")
+    assert plug and dyn and on and brake_lost
+    assert {p.sign for p in res.paths} == {1}
+    assert kg.paths("chronic opioid exposure", "chronic opioid signaling").paths[0].length == 1
 
 
 def test_paths_rank_shortest_first_then_by_evidence(kg):
@@ -80,14 +101,35 @@ def test_paths_rank_shortest_first_then_by_evidence(kg):
     assert keys == sorted(keys)
     for p in res.paths:
         assert p.nodes[0] == "oih:opioid" and p.nodes[-1] == H
-        assert all(e["citations"] and e["quote"] for e in p.edges)
+        assert all(e["quote"] and (e["citations"] or e["evidence_type"] != "ECO:0000304") for e in p.edges)
 
 
 def test_sign_filter_finds_the_off_cell_brake_lost(kg):
-    res = kg.paths("chronic opioid exposure", "analgesic effect", sign=-1)
+    res = kg.paths("chronic opioid signaling", "analgesic effect", sign=-1)
     assert res.status.value == "found" and {p.sign for p in res.paths} == {-1}
     assert _through(res, "oih:receptor_desensitization", "oih:off_cell")
-    assert kg.paths("chronic opioid exposure", "analgesic effect", sign=1).status.value == "no_path"
+    assert kg.paths("chronic opioid signaling", "analgesic effect", sign=1).status.value == "no_path"
+
+
+def test_off_cells_oppose_and_on_cells_promote_hyperalgesia(kg):
+    off, on = kg.paths("OFF-cell", "hyperalgesia"), kg.paths("ON-cell", "hyperalgesia")
+    assert {p.sign for p in off.paths} == {-1} and {p.sign for p in on.paths} == {1}
+    assert all("oih:spinal_pain_transmission" in p.nodes for p in off.paths + on.paths)
+
+
+def test_microglia_reach_their_mediators_and_inhibiting_them_lowers_h(kg):
+    for mediator in (TNF, IL1B, BDNF):
+        res = kg.paths("microglia", mediator)
+        assert res.status.value == "found" and {p.sign for p in res.paths} == {1}, mediator
+    assert kg.perturb(inhibit=["microglial cell"]).summary() == {"A": "unchanged", "H": "down", "P": "down"}
+
+
+def test_morphine_and_methadone_reach_tlr4_and_descending_inhibition(kg):
+    for drug in ("morphine", "methadone"):
+        for target in (TLR4, "oih:descending_inhibition"):
+            res = kg.paths(drug, target, max_length=1)
+            assert res.status.value == "found" and res.paths[0].sign == 1, (drug, target)
+            assert res.paths[0].edges[0]["via"] == "oih:opioid" and res.paths[0].edges[0]["inferred"]
 
 
 def test_no_path_and_unknown_node_statuses(kg):
@@ -114,7 +156,10 @@ def test_cli_paths_prints_signed_paths_and_fails_on_unknown():
     ("inhibit", TLR4, {"A": "unchanged", "H": "down"}),
     ("inhibit", MICROGLIA_ACT, {"A": "unchanged", "H": "down"}),
     ("inhibit", NMDA, {"A": "unchanged", "H": "down"}),
-    ("activate", "oih:opioid_dose", {"A": "up", "H": "up"}),
+    ("activate", "oih:opioid_dose", {"A": "ambiguous", "H": "ambiguous"}),  # acute relief and brake, chronic signalling
+    ("activate", "oih:chronic_mor_signaling", {"A": "down", "H": "up"}),
+    ("activate", "MONDO:0005546", {"A": "down", "H": "up"}),
+    ("inhibit", "CL:0000129", {"A": "unchanged", "H": "down"}),
     ("knockout", MOR, {"A": "down"}),
 ])
 def test_perturbation_signs(kg, kind, node, expect):
@@ -133,6 +178,14 @@ def test_ambiguous_effects_keep_a_path_of_each_sign(kg):
     assert p.direction == "ambiguous" and p.paths_up and p.paths_down
     assert A in p.examples["down"] and H in p.examples["up"]
     assert res.effects[TNF].direction == "up"
+
+
+def test_a_perturbed_node_holds_its_own_value(kg):
+    # giving the opioid pushes the NMDA receptor up (TLR4 -> microglia -> mediators); blocking it must win
+    both = kg.perturb(activate=["opioid agonist"], inhibit=["GO:0017146"])
+    assert both.effects[NMDA].direction == "down"
+    assert both.effects["oih:neuronal_hyperexcitability"].direction == "down"  # downstream follows the held value
+    assert kg.perturb(activate=["opioid agonist"]).effects[NMDA].direction == "up"
 
 
 def test_knockout_stops_flow_into_the_node(kg):
@@ -196,6 +249,21 @@ def test_ketamine_lowers_h_through_the_nmda_pathway(kg):
     base, r = kg.simulate(), kg.simulate(interventions=["ketamine"])
     assert r.at_dose["H"] < base.at_dose["H"]
     assert [e["pathway"] for e in r.applied] == ["oih:nmda_central_sensitization_pathway"]
+
+
+def test_fibromyalgia_profile_turns_dp_dd_positive_at_a_lower_dose(kg):
+    base, fib = kg.simulate(), kg.simulate(profile="fibromyalgia")
+    assert fib.oih_threshold_dose < base.oih_threshold_dose
+    assert fib.profile["A"] == "down" and fib.profile["H"] == "up" and fib.profile["id"] == "MONDO:0005546"
+    assert fib.emax < base.emax and sum(fib.gains.values()) > sum(base.gains.values())
+    with pytest.raises(ModelInputError) as exc:
+        kg.simulate(profile="ketamine")  # not a condition that predisposes to OIH
+    assert exc.value.field == "profile"
+
+
+def test_the_analgesic_pathway_gets_no_hyperalgesic_gain(kg):
+    r = kg.simulate()
+    assert "oih:mor_analgesic_pathway" not in r.gains and len(r.gains) == 4
 
 
 def test_methadone_has_less_h_than_morphine_at_the_same_analgesic_dose(kg):
@@ -271,7 +339,7 @@ def test_all_pairs_walk_agrees_with_per_pair_search(kg):
 
     g = kg.causal_graph()
     every = all_signed_paths(g, max_length=6)
-    for s, t in [("oih:opioid", H), (TLR4, "oih:hyperalgesia"), ("oih:opioid_exposure", A), (MOR, DYN)]:
+    for s, t in [("oih:opioid", H), (TLR4, "oih:hyperalgesia"), ("oih:opioid_exposure", A), ("oih:chronic_mor_signaling", DYN)]:
         assert [p.nodes for p in every[(s, t)]] == [p.nodes for p in signed_paths(g, s, t, max_length=6).paths]
     assert (H, TLR4) not in every
 

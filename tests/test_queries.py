@@ -45,19 +45,22 @@ def test_named_query_rows_are_equal_on_embedded_and_oxigraph(name, embedded, rem
     assert a, f"{name} returned no rows"
 
 
-def test_interventions_for_glial_pathway(embedded):
+def test_interventions_for_glial_pathway_by_direction(embedded):
     rows = embedded.query("interventions-for-pathway", pathway="oih:glial_neuroinflammatory_pathway")
-    assert _labels(rows, "interventionLabel") == [
-        "TLR4 antagonist", "ibudilast", "microglial activation inhibitor", "minocycline", "opioid dose escalation",
-        "opioid dose reduction (taper)", "opioid rotation", "test taper",
-    ]
+    by = {d: sorted(r["interventionLabel"] for r in rows if r["direction"] == d) for d in ("inhibits", "drives")}
+    assert by["inhibits"] == ["TLR4 antagonist", "ibudilast", "microglial activation inhibitor", "minocycline"]
+    assert by["drives"] == ["methadone", "morphine", "opioid agonist", "opioid rotation"]  # opioids act through TLR4
     assert all(r["inferred"] for r in rows)
+    assert not {"test taper", "opioid dose reduction (taper)", "opioid dose escalation"} & {r["interventionLabel"] for r in rows}
 
 
 def test_pathways_for_methadone_are_inferred_with_explanations(embedded):
     rows = embedded.query("pathways-for-intervention", intervention="methadone")
-    assert _labels(rows, "pathwayLabel") == ["NMDA receptor / central sensitization pathway", "mu-opioid receptor analgesic pathway"]
+    assert {(r["pathwayLabel"], r["direction"]) for r in rows} == {
+        ("NMDA receptor / central sensitization pathway", "inhibits"), ("mu-opioid receptor analgesic pathway", "drives"),
+        ("glial neuroinflammatory pathway", "drives")}
     assert all(r["inferred"] and r["rule"] == "property chain" and "part_of_pathway" in r["explanation"] for r in rows)
+    assert all('"class statement"' in r["explanation"] for r in rows), "methadone acts through its drug classes"
 
 
 def test_downstream_effects_of_tlr4_carry_signs(embedded):
@@ -65,7 +68,8 @@ def test_downstream_effects_of_tlr4_carry_signs(embedded):
     direct = {(r["targetLabel"], r["sign"]) for r in rows if not r["inferred"]}
     assert direct == {("microglial cell activation", 1), ("astrocyte activation", 1)}
     reached = {r["targetLabel"] for r in rows if r["inferred"] and r["relation"] == "oih:promotes"}
-    assert {"tumor necrosis factor alpha", "NMDA receptor", "central sensitization", "hyperalgesia", "hyperalgesic component (H)"} <= reached
+    assert {"tumor necrosis factor alpha", "NMDA selective glutamate receptor complex", "central sensitization", "hyperalgesia",
+            "hyperalgesic component (H)"} <= reached
 
 
 def test_microglia_release_the_three_mediators(embedded):
@@ -83,26 +87,34 @@ def test_opioids_activate_glia_through_tlr4_not_the_mu_receptor(embedded):
 def test_on_cells_facilitate_and_off_cells_inhibit(embedded):
     roles = {(r["cellLabel"], r["role"], r.get("changedByLabel"), r.get("change")) for r in embedded.query("descending-modulation")}
     assert roles == {
-        ("ON-cell", "facilitates", "duration of opioid exposure (t)", "increased"),
+        ("ON-cell", "facilitates", "chronic mu-opioid receptor signaling", "increased"),
         ("OFF-cell", "inhibits", "opioid receptor desensitization", "decreased"),
     }
+    signs = {r["cellLabel"]: r["transmissionSign"] for r in embedded.query("descending-modulation")}
+    assert signs == {"ON-cell": 1, "OFF-cell": -1}
 
 
 def test_analgesia_sparing_interventions_exclude_methadone_and_taper(embedded):
     names = set(_labels(embedded.query("analgesia-sparing-interventions"), "interventionLabel"))
-    assert names == {"TLR4 antagonist", "ibudilast", "ketamine", "microglial activation inhibitor", "minocycline"}
+    assert names == {"NMDA receptor antagonist", "TLR4 antagonist", "ibudilast", "ketamine", "microglial activation inhibitor",
+                     "minocycline"}
 
 
 def test_edge_evidence_gives_citation_and_quote(embedded):
     rows = embedded.query("edge-evidence", subject="ketamine", object="NMDA receptor")
     assert [(r["relation"], r["sign"], r["problemId"], r["evidenceType"]) for r in rows] == [
-        ("oih:antagonist_of", -1, "4659330", "ECO:0000304")]
-    assert rows[0]["quote"] == "We can use an NMDA antagonist like ketamine to turn down the amplifier knob"
+        ("RO:0018029", -1, "4974662", "ECO:0000304")]
+    assert rows[0]["quote"] == "a drug like ketamine, which blocks the NMDA receptor"
+
+
+def test_edge_evidence_of_an_uncited_sentence_has_no_citation(embedded):
+    rows = embedded.query("edge-evidence", subject="chronic opioid exposure", object="central sensitization")
+    assert [(r.get("problemId"), r["evidenceType"]) for r in rows] == [(None, "ECO:0000303")]
 
 
 def test_phenotypes_of_oih(embedded):
     assert _labels(embedded.query("oih-phenotypes"), "phenotypeLabel") == [
-        "allodynia", "diffuse widespread pain", "hyperalgesia", "positive dose-pain slope (dP/dD > 0)"]
+        "Allodynia", "diffuse widespread pain", "hyperalgesia", "positive dose-pain slope (dP/dD > 0)"]
 
 
 def test_fibromyalgia_is_a_vulnerability_factor_weakening_descending_inhibition(embedded):
@@ -115,20 +127,25 @@ def test_everything_with_a_citation(embedded):
     rows = embedded.query("by-citation", citation="problem_id:4834506")
     pairs = {(r["subjectLabel"], r["objectLabel"]) for r in rows}
     assert ("fibromyalgia", "opioid-induced hyperalgesia") in pairs and ("OFF-cell", "descending inhibition") in pairs
-    assert len(rows) == 9
+    assert len(rows) == 13
 
 
 def test_tolerance_versus_oih(embedded):
     rows = embedded.query("tolerance-versus-oih")
-    assert {(r["conditionLabel"], r["otherLabel"]) for r in rows} == {
+    assert {(r["conditionLabel"], r["otherLabel"]) for r in rows if "sign" not in r} == {
         ("opioid tolerance", "negative dose-pain slope (dP/dD < 0)"), ("opioid tolerance", "test taper"),
         ("opioid-induced hyperalgesia", "positive dose-pain slope (dP/dD > 0)"), ("opioid-induced hyperalgesia", "test taper"),
     }
+    # what a taper or an escalation does to net pain, qualified by the condition
+    assert {(r["conditionLabel"], r["otherLabel"], r["sign"]) for r in rows if "sign" in r} == {
+        ("opioid-induced hyperalgesia", "test taper", -1), ("opioid tolerance", "test taper", 1),
+        ("opioid-induced hyperalgesia", "opioid dose escalation", 1), ("opioid tolerance", "opioid dose escalation", -1),
+    }
 
 
-def test_only_mu_pathway_is_analgesic_and_all_are_pronociceptive(embedded):
+def test_mu_pathway_is_analgesic_only_and_the_others_pronociceptive(embedded):
     rows = {r["pathwayLabel"]: (r["pronociceptive"], r["analgesic"]) for r in embedded.query("pathway-classes")}
-    assert rows["mu-opioid receptor analgesic pathway"] == (True, True)
+    assert rows["mu-opioid receptor analgesic pathway"] == (False, True)
     assert [v for k, v in rows.items() if k != "mu-opioid receptor analgesic pathway"] == [(True, False)] * 4
 
 
@@ -138,11 +155,11 @@ def test_graph_nodes_give_each_entity_its_type_and_pathways(embedded):
     for r in rows:
         by.setdefault(r["curie"], set()).add((r["type"], r.get("pathway")))
     assert by["HGNC:11850"] == {("oih:Receptor", "oih:glial_neuroinflammatory_pathway")}
-    assert {p for _, p in by["oih:opioid_dose"]} == {
-        "oih:mor_analgesic_pathway", "oih:nmda_central_sensitization_pathway", "oih:glial_neuroinflammatory_pathway",
-        "oih:descending_facilitation_pathway", "oih:dynorphin_pathway"}
-    assert by["oih:opioid_exposure"] == {("oih:ModelQuantity", None)}
-    assert len(by) == 58
+    # dose and exposure are inputs to the pathways, not parts of them
+    assert by["oih:opioid_dose"] == by["oih:opioid_exposure"] == {("oih:ModelQuantity", None)}
+    assert {p for _, p in by["oih:chronic_mor_signaling"]} == {
+        "oih:nmda_central_sensitization_pathway", "oih:descending_facilitation_pathway", "oih:dynorphin_pathway"}
+    assert len(by) == 63
 
 
 def test_search_finds_by_synonym_and_resolves_names(embedded):
@@ -163,14 +180,19 @@ def test_entity_has_edges_with_evidence(embedded):
     e = embedded.entity("TLR4")
     assert e["id"] == "HGNC:11850" and "UniProtKB:O00206" in e["xrefs"]
     incoming = {(x["subject"], x["predicate"]) for x in e["edges_in"] if not x["inferred"]}
-    assert ("oih:tlr4_antagonist", "oih:antagonist_of") in incoming
+    assert ("oih:tlr4_antagonist", "RO:0018029") in incoming
     assert all(x["citations"] and x["quote"] for x in e["edges_in"] if not x["inferred"])
+    inherited = {x["subject"]: x for x in e["edges_in"] if x.get("via")}
+    assert set(inherited) == {"CHEBI:17303", "CHEBI:6807"} and inherited["CHEBI:17303"]["via"] == "oih:opioid"
+    assert inherited["CHEBI:17303"]["citations"] == ["4539328"] and inherited["CHEBI:17303"]["inferred"]
 
 
 def test_interventions_list_targets_and_pathways(embedded):
     items = {i["label"]: i for i in embedded.interventions()}
-    assert {t["label"] for t in items["methadone"]["targets"]} == {"mu-opioid receptor", "NMDA receptor"}
-    assert "analgesia-sparing anti-hyperalgesic intervention" in items["TLR4 antagonist"]["classes"]
+    assert {(t["label"], t["inferred"]) for t in items["methadone"]["targets"]} == {
+        ("mu-opioid receptor", True), ("NMDA selective glutamate receptor complex", True), ("toll-like receptor 4", True)}
+    assert "analgesia-sparing anti-hyperalgesic agent" in items["TLR4 antagonist"]["classes"]
+    assert items["test taper"]["classes"] == ["dose strategy", "dose-reducing strategy"] and not items["test taper"]["pathways"]
 
 
 def _write(tmp_path: Path, name: str, text: str) -> Path:
@@ -198,7 +220,7 @@ def test_cli_query_prints_table_json_csv_and_exit_2_on_syntax_error(tmp_path):
     res = runner.invoke(app, ["query", "releases-mediator", "--param", "mediator=BDNF", "--format", "csv"])
     assert res.exit_code == 0 and res.output.splitlines()[0] == "mediator,cell,cellLabel,quote"
     res = runner.invoke(app, ["query", "oih-phenotypes", "--format", "json"])
-    assert res.exit_code == 0 and '"allodynia"' in res.output
+    assert res.exit_code == 0 and '"Allodynia"' in res.output
     res = runner.invoke(app, ["query", "oih-phenotypes"])
     assert res.exit_code == 0 and "4 row(s)" in res.output
     bad = _write(tmp_path, "plain", "SELECT ?x WHERE {\n  ?x ?p\n}\n")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 from dataclasses import replace
 
 import pytest
@@ -19,11 +20,16 @@ from kg.config import Paths
 from kg.reason import Explanation, InconsistentOntologyError, reason, verify_explanations
 
 E = vocab.expand
-TARGETS_PATHWAY = URIRef(E("oih:targets_pathway"))
+RDF_TYPE = RDF.type
+DRIVES, INHIBITS = URIRef(E("oih:drives_pathway")), URIRef(E("oih:inhibits_pathway"))
 NMDA_PW, MOR_PW, GLIAL_PW = (URIRef(E(c)) for c in ("oih:nmda_central_sensitization_pathway", "oih:mor_analgesic_pathway", "oih:glial_neuroinflammatory_pathway"))
-KETAMINE, METHADONE, MINOCYCLINE = (URIRef(E(c)) for c in ("CHEBI:6121", "CHEBI:6807", "CHEBI:50694"))
-TLR4_ANT, MICRO_INH, TAPER = (URIRef(E(c)) for c in ("oih:tlr4_antagonist", "oih:microglial_inhibitor", "oih:dose_reduction"))
+KETAMINE, METHADONE, MORPHINE, MINOCYCLINE = (URIRef(E(c)) for c in ("CHEBI:6121", "CHEBI:6807", "CHEBI:17303", "CHEBI:50694"))
+TLR4_ANT, MICRO_INH, TAPER, OPIOID = (URIRef(E(c)) for c in ("oih:tlr4_antagonist", "oih:microglial_inhibitor", "oih:dose_reduction", "oih:opioid"))
+TLR4, ACTIVATES_TLR4 = URIRef(E("HGNC:11850")), URIRef(E("RO:0002450"))
 SPARING = URIRef(E("oih:AnalgesiaSparingAntiHyperalgesicIntervention"))
+C = {name: URIRef(E(f"oih:{name}")) for name in (
+    "PronociceptivePathway", "AnalgesicPathway", "AntiHyperalgesicAgent", "ProHyperalgesicAgent", "GlialTargetingIntervention",
+    "NMDATargetingIntervention", "DoseStrategy", "DoseReducingStrategy", "DoseIncreasingStrategy")}
 
 
 @pytest.fixture(scope="module")
@@ -43,20 +49,38 @@ def _by_inference(reasoned, s, p, o) -> None:
     assert (s, p, o) in inferred, "must be inferred"
 
 
-def test_ketamine_targets_nmda_pathway_by_inference(reasoned):
-    _by_inference(reasoned, KETAMINE, TARGETS_PATHWAY, NMDA_PW)
+def _members(reasoned, cls) -> set:
+    _, asserted, inferred = reasoned
+    return set((inferred + asserted).subjects(RDF.type, C[cls]))
 
 
-def test_methadone_targets_nmda_and_mu_opioid_pathways_by_inference(reasoned):
-    _by_inference(reasoned, METHADONE, TARGETS_PATHWAY, NMDA_PW)
-    _by_inference(reasoned, METHADONE, TARGETS_PATHWAY, MOR_PW)
+def test_ketamine_inhibits_nmda_pathway_by_inference(reasoned):
+    _by_inference(reasoned, KETAMINE, INHIBITS, NMDA_PW)
+
+
+def test_methadone_inherits_what_its_drug_classes_do(reasoned):
+    _by_inference(reasoned, METHADONE, INHIBITS, NMDA_PW)  # an NMDA receptor antagonist
+    _by_inference(reasoned, METHADONE, DRIVES, MOR_PW)  # an opioid: muOR agonist
+    _by_inference(reasoned, METHADONE, DRIVES, GLIAL_PW)  # an opioid: acts through TLR4
+
+
+def test_morphine_reaches_tlr4_through_an_explained_class_statement(reasoned):
+    result, _, _ = reasoned
+    _by_inference(reasoned, MORPHINE, ACTIVATES_TLR4, TLR4)
+    inf = next(i for i in result.inferences if i.triple == (str(MORPHINE), str(ACTIVATES_TLR4), str(TLR4)))
+    steps = [s.as_dict() for s in inf.explanation.steps]
+    assert inf.explanation.rule == "class statement"
+    assert {"kind": "type", "subject": "CHEBI:17303", "predicate": "rdf:type", "object": "oih:class/opioid"} in steps
+    statement = next(s for s in steps if s["kind"] == "class statement")
+    assert statement["subject"] == "oih:class/opioid" and statement["object"] == "HGNC:11850"
+    assert statement["citations"] == ["4539328"] and "ObjectHasValue(RO:0002450 HGNC:11850)" in statement["axiom"]
 
 
 @pytest.mark.parametrize("agent", [TLR4_ANT, MICRO_INH, MINOCYCLINE])
-def test_glial_blockers_target_glial_pathway_and_spare_analgesia_by_inference(reasoned, agent):
-    _by_inference(reasoned, agent, TARGETS_PATHWAY, GLIAL_PW)
+def test_glial_blockers_inhibit_glial_pathway_and_spare_analgesia_by_inference(reasoned, agent):
+    _by_inference(reasoned, agent, INHIBITS, GLIAL_PW)
     _by_inference(reasoned, agent, RDF.type, SPARING)
-    _by_inference(reasoned, agent, RDF.type, URIRef(E("oih:GlialTargetingIntervention")))
+    _by_inference(reasoned, agent, RDF.type, C["GlialTargetingIntervention"])
 
 
 def test_methadone_is_not_analgesia_sparing(reasoned):
@@ -65,18 +89,28 @@ def test_methadone_is_not_analgesia_sparing(reasoned):
     assert (KETAMINE, RDF.type, SPARING) in inferred
 
 
-def test_taper_acts_on_the_pronociceptive_drive(reasoned):
-    _by_inference(reasoned, TAPER, RDF.type, URIRef(E("oih:PronociceptivePathwayTargetingIntervention")))
-    _, _, inferred = reasoned
-    pro = set(inferred.subjects(RDF.type, URIRef(E("oih:PronociceptivePathway"))))
-    assert set(inferred.objects(TAPER, TARGETS_PATHWAY)) == pro
-    assert {NMDA_PW, GLIAL_PW, URIRef(E("oih:dynorphin_pathway")), URIRef(E("oih:descending_facilitation_pathway"))} <= pro
-    assert (TAPER, RDF.type, SPARING) not in inferred
+def test_direction_counts_opioids_drive_and_blockers_inhibit(reasoned):
+    assert {OPIOID, MORPHINE, METHADONE} == _members(reasoned, "ProHyperalgesicAgent")
+    anti = _members(reasoned, "AntiHyperalgesicAgent")
+    assert {KETAMINE, METHADONE, TLR4_ANT, MICRO_INH, MINOCYCLINE} <= anti
+    assert OPIOID not in anti and MORPHINE not in anti
 
 
-def test_only_the_mu_opioid_pathway_is_classified_analgesic(reasoned):
+def test_dose_strategies_are_classified_by_what_they_change(reasoned):
     _, _, inferred = reasoned
-    assert set(inferred.subjects(RDF.type, URIRef(E("oih:AnalgesicPathway")))) == {MOR_PW}
+    strategies = {URIRef(E(c)) for c in ("oih:dose_reduction", "oih:test_taper", "oih:opioid_rotation", "oih:dose_escalation")}
+    assert _members(reasoned, "DoseStrategy") == strategies
+    assert _members(reasoned, "DoseIncreasingStrategy") == {URIRef(E("oih:dose_escalation"))}
+    for cls in ("GlialTargetingIntervention", "NMDATargetingIntervention", "AntiHyperalgesicAgent", "ProHyperalgesicAgent"):
+        assert not strategies & _members(reasoned, cls), cls
+    assert not list(inferred.objects(TAPER, INHIBITS)) and not list(inferred.objects(TAPER, DRIVES))
+
+
+def test_only_the_mu_opioid_pathway_is_analgesic_and_it_is_not_pronociceptive(reasoned):
+    assert _members(reasoned, "AnalgesicPathway") == {MOR_PW}
+    assert MOR_PW not in _members(reasoned, "PronociceptivePathway")
+    assert {NMDA_PW, GLIAL_PW, URIRef(E("oih:dynorphin_pathway")), URIRef(E("oih:descending_facilitation_pathway"))} \
+        == _members(reasoned, "PronociceptivePathway")
 
 
 def test_no_inferred_triple_repeats_an_asserted_one(reasoned):
@@ -97,17 +131,25 @@ def test_each_inferred_triple_has_an_explanation_that_rederives_it(reasoned):
 
 def test_ketamine_explanation_is_the_chain_of_asserted_facts(reasoned):
     result, _, _ = reasoned
-    inf = next(i for i in result.inferences if i.triple == (str(KETAMINE), str(TARGETS_PATHWAY), str(NMDA_PW)))
+    inf = next(i for i in result.inferences if i.triple == (str(KETAMINE), str(INHIBITS), str(NMDA_PW)))
     steps = [s.as_dict() for s in inf.explanation.steps]
-    assert {"kind": "triple", "subject": "CHEBI:6121", "predicate": "oih:antagonist_of", "object": "GO:0017146"} in steps
+    assert {"kind": "triple", "subject": "CHEBI:6121", "predicate": "RO:0018029", "object": "GO:0017146"} in steps
     assert {"kind": "triple", "subject": "GO:0017146", "predicate": "oih:part_of_pathway", "object": "oih:nmda_central_sensitization_pathway"} in steps
-    assert any("ObjectPropertyChain(oih:targets oih:part_of_pathway)" in s.get("axiom", "") for s in steps)
+    assert any("ObjectPropertyChain(oih:inhibits oih:part_of_pathway)" in s.get("axiom", "") for s in steps)
 
 
 def test_verification_rejects_an_explanation_missing_a_premise(reasoned):
     result, asserted, _ = reasoned
-    inf = next(i for i in result.inferences if i.triple == (str(KETAMINE), str(TARGETS_PATHWAY), str(NMDA_PW)))
+    inf = next(i for i in result.inferences if i.triple == (str(KETAMINE), str(INHIBITS), str(NMDA_PW)))
     broken = Explanation(inf.explanation.rule, [s for s in inf.explanation.steps if s.predicate != E("oih:part_of_pathway")])
+    with pytest.raises(RuntimeError, match="do not entail"):
+        verify_explanations([replace(inf, explanation=broken)], asserted)
+
+
+def test_verification_rejects_an_inherited_edge_without_its_class_statement(reasoned):
+    result, asserted, _ = reasoned
+    inf = next(i for i in result.inferences if i.triple == (str(MORPHINE), str(ACTIVATES_TLR4), str(TLR4)))
+    broken = Explanation(inf.explanation.rule, [s for s in inf.explanation.steps if s.kind != "class statement"])
     with pytest.raises(RuntimeError, match="do not entail"):
         verify_explanations([replace(inf, explanation=broken)], asserted)
 
@@ -133,8 +175,8 @@ def test_inconsistent_ontology_names_the_offending_axioms(tiny, tiny_seed):
     with pytest.raises(InconsistentOntologyError) as info:
         reason(tiny)
     text = "\n".join(info.value.axioms)
-    assert "CHEBI:6121 (ketamine) oih:agonist_of (agonist of) GO:0017146 (NMDA receptor)" in text
-    assert "oih:antagonist_of (antagonist of)" in text and "DisjointObjectProperties" in text
+    assert "CHEBI:6121 (ketamine) RO:0018027 (is agonist of) GO:0017146 (NMDA receptor)" in text
+    assert "RO:0018029 (is antagonist of)" in text and "DisjointObjectProperties" in text
     assert not tiny.inferred.exists(), "nothing is written when reasoning fails"
 
 
@@ -150,6 +192,109 @@ def test_tiny_ontology_reasons_consistently(tiny, tiny_seed):
     build(tiny, tiny_seed)
     result = reason(tiny)
     triples = {tuple(vocab.compress(x) for x in i.triple) for i in result.inferences}
-    assert ("oih:tlr4_antagonist", "oih:targets_pathway", "oih:glial_neuroinflammatory_pathway") in triples
+    assert ("oih:tlr4_antagonist", "oih:inhibits_pathway", "oih:glial_neuroinflammatory_pathway") in triples
+    assert ("CHEBI:17303", "RO:0002450", "HGNC:11850") in triples  # morphine, a member of the opioid class
     assert ("CHEBI:6121", "rdf:type", "oih:AnalgesiaSparingAntiHyperalgesicIntervention") in triples
     assert result.verified == len(result.inferences)
+
+
+# ---------------------------------------------------------------- every rule, planted with what it must not derive
+
+
+def _rows(path, rows):
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write("".join("\t".join(r) + "\n" for r in rows))
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory):
+    """The tiny ontology plus rows that would fool a careless rule, built and reasoned once (no seed: quotes unchecked)."""
+    root = tmp_path_factory.mktemp("planted")
+    shutil.copytree(Path(__file__).parent / "fixtures" / "tiny" / "src", root / "src")
+    paths = Paths(src=root / "src", out=root / "out")
+    ents = [
+        ("oih:tlr4_activator", "TLR4 activating drug", "Drug", "", "Activates TLR4 (planted).", "", ""),
+        ("oih:mixed_drug", "mixed drug", "Drug", "", "Blocks TLR4 and activates the muOR (planted).", "", ""),
+        ("oih:nmda_agonist", "NMDA agonist", "Drug", "", "Activates the NMDA receptor (planted).", "", ""),
+        ("oih:brake_pathway", "brake pathway", "Pathway", "", "Its member lowers H (planted).", "", ""),
+        ("oih:brake", "brake process", "BiologicalProcess", "", "Lowers H (planted).", "", "oih:brake_pathway"),
+        ("oih:dose_pathway", "dose pathway", "Pathway", "", "Only a model quantity in it raises H (planted).", "", ""),
+        ("oih:oih", "opioid-induced hyperalgesia", "Condition", "", "OIH (planted).", "", ""),
+        ("oih:rest", "rest", "Intervention", "", "Changes nothing (planted).", "", ""),
+    ]
+    _rows(paths.src / "entities.tsv", ents)
+    # the dose is made part of two pathways, as the old model had it: a taper must still not be a mechanism agent
+    text = (paths.src / "entities.tsv").read_text(encoding="utf-8").replace(
+        "How much opioid.\t\t\n", "How much opioid.\t\toih:glial_neuroinflammatory_pathway|oih:dose_pathway\n")
+    (paths.src / "entities.tsv").write_text(text, encoding="utf-8")
+    ev = ("2", "ECO:0000304", "planted", "")
+    _rows(paths.src / "interventions.tsv", [
+        ("oih:tlr4_activator", "activator_of", "HGNC:11850", "+1", *ev),
+        ("oih:mixed_drug", "antagonist_of", "HGNC:11850", "-1", *ev),
+        ("oih:mixed_drug", "agonist_of", "HGNC:8156", "+1", *ev),
+        ("oih:nmda_agonist", "agonist_of", "GO:0017146", "+1", *ev),
+    ])
+    _rows(paths.src / "edges.tsv", [
+        ("oih:brake", "oih:negatively_influences", "oih:hyperalgesic_component", "-1", "", *ev),
+        ("oih:opioid_dose", "oih:positively_influences", "oih:hyperalgesic_component", "+1", "", *ev),
+        # true only in OIH: must not make the receptor (and its analgesic pathway) promote H
+        ("HGNC:8156", "oih:positively_influences", "oih:hyperalgesic_component", "+1", "oih:oih", *ev),
+    ])
+    build(paths, None)
+    result = reason(paths)
+    types: dict[str, set[str]] = {}
+    facts = set()
+    for inf in result.inferences:
+        s, p, o = (vocab.compress(x) for x in inf.triple)
+        if p == "rdf:type":
+            types.setdefault(s, set()).add(o.split(":", 1)[1])
+        facts.add((s, p, o))
+    return types, facts
+
+
+def test_a_drug_that_activates_a_pronociceptive_pathway_is_pro_not_anti_hyperalgesic(planted):
+    types, _ = planted
+    assert "ProHyperalgesicAgent" in types["oih:tlr4_activator"]
+    assert not {"AntiHyperalgesicAgent", "GlialTargetingIntervention", "AnalgesiaSparingAntiHyperalgesicIntervention"} \
+        & types["oih:tlr4_activator"]
+
+
+def test_an_anti_hyperalgesic_drug_acting_on_the_mu_receptor_is_not_analgesia_sparing(planted):
+    types, _ = planted
+    assert {"AntiHyperalgesicAgent", "GlialTargetingIntervention"} <= types["oih:mixed_drug"]
+    assert "AnalgesiaSparingAntiHyperalgesicIntervention" not in types["oih:mixed_drug"]
+
+
+def test_an_nmda_agonist_is_not_nmda_targeting(planted):
+    types, _ = planted
+    assert "NMDATargetingIntervention" not in types.get("oih:nmda_agonist", set())
+    assert "NMDATargetingIntervention" in types["CHEBI:6121"]
+
+
+def test_a_dose_strategy_is_no_mechanism_agent_even_if_the_dose_were_a_pathway_member(planted):
+    types, facts = planted
+    assert ("oih:dose_reduction", "oih:inhibits_pathway", "oih:glial_neuroinflammatory_pathway") in facts  # the chain fires
+    assert "DoseReducingStrategy" in types["oih:dose_reduction"]
+    assert not {"GlialTargetingIntervention", "AntiHyperalgesicAgent", "AnalgesiaSparingAntiHyperalgesicIntervention",
+                "PronociceptivePathwayTargetingIntervention"} & types["oih:dose_reduction"]
+    assert "DoseStrategy" not in types.get("oih:rest", set()), "an action that does not change the dose is no dose strategy"
+
+
+def test_a_pathway_is_pronociceptive_only_through_a_mechanistic_positive_chain_to_h(planted):
+    types, _ = planted
+    assert "PronociceptivePathway" not in types.get("oih:brake_pathway", set()), "its member lowers H"
+    assert "PronociceptivePathway" not in types.get("oih:dose_pathway", set()), "only a model quantity raises H"
+    assert "PronociceptivePathway" in types["oih:glial_neuroinflammatory_pathway"]
+
+
+def test_a_statement_true_only_in_a_context_derives_nothing(planted):
+    types, facts = planted
+    assert ("HGNC:8156", "oih:promotes", "oih:hyperalgesic_component") not in facts
+    assert "PronociceptivePathway" not in types.get("oih:mor_analgesic_pathway", set())
+    assert types["oih:mor_analgesic_pathway"] >= {"AnalgesicPathway"}
+
+
+def test_only_members_inherit_what_is_said_of_a_drug_class(planted):
+    _, facts = planted
+    assert ("CHEBI:17303", "RO:0002450", "HGNC:11850") in facts  # morphine, a member
+    assert not {(s, p, o) for s, p, o in facts if s in ("CHEBI:6121", "oih:tlr4_activator") and o == "HGNC:8156"}
