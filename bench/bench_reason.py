@@ -28,18 +28,15 @@ from pathlib import Path
 
 import owlready2 as ow
 
-from kg.build import build
+from kg.build import CitationRow, EdgeRow, EntityRow, InterventionRow, ObservationRow, build
 from kg.config import Paths, default_paths, default_seed
 from kg.reason import infer, inferred_graph, verify_explanations
 
 REPO = Path(__file__).resolve().parent.parent
 
-HEAD = {
-    "entities.tsv": "id\tlabel\ttype\tsynonyms\tdefinition\txrefs\tpathways",
-    "edges.tsv": "subject\tpredicate\tobject\tsign\tcitations\tevidence_type\tquote\tnote",
-    "interventions.tsv": "intervention\taction\ttarget\tsign\tcitations\tevidence_type\tquote\tnote",
-    "evidence.tsv": "citation\tsection\ttopic",
-}
+HEAD = {name: "\t".join(getattr(cls, "COLUMNS", None) or cls.model_fields) for name, cls in (
+    ("entities.tsv", EntityRow), ("edges.tsv", EdgeRow), ("interventions.tsv", InterventionRow),
+    ("evidence.tsv", CitationRow), ("observations.tsv", ObservationRow))}
 
 
 def synthetic_sources(n: int, folder: Path, seed: int = 7) -> Path:
@@ -63,15 +60,16 @@ def synthetic_sources(n: int, folder: Path, seed: int = 7) -> Path:
         "GO:0017146\tNMDA receptor\tReceptor\t\tThe receptor.\t\toih:pathway_0",
         "oih:analgesia\tA\tModelQuantity\t\tAnalgesia.\t\toih:mor_analgesic_pathway",
         "oih:hyperalgesic_component\tH\tModelQuantity\t\tHyperalgesia.\t\t",
+        "oih:opioid_dose\tD\tModelQuantity\t\tThe dose.\t\t",
     ]
     edge_rows = []
     for b in range(0, n, 10):
         block = ents[b:b + 10]
         for i in range(len(block) - 1):
             up = rng.random() < 0.8
-            edge_rows.append(f"{block[i]}\t{'RO:0002304' if up else 'RO:0002305'}\t{block[i + 1]}\t{'+1' if up else '-1'}\t1\tECO:0000304\tsynthetic\t")
-        edge_rows.append(f"{block[-1]}\tRO:0002304\toih:hyperalgesic_component\t+1\t1\tECO:0000304\tsynthetic\t")
-    edge_rows.append(f"{ents[0]}\tRO:0002304\toih:analgesia\t+1\t1\tECO:0000304\tsynthetic\t")
+            edge_rows.append(f"{block[i]}\t{'RO:0002304' if up else 'RO:0002305'}\t{block[i + 1]}\t{'+1' if up else '-1'}\t\t1\tECO:0000304\tsynthetic\t")
+        edge_rows.append(f"{block[-1]}\toih:positively_influences\toih:hyperalgesic_component\t+1\t\t1\tECO:0000304\tsynthetic\t")
+    edge_rows.append(f"{ents[0]}\toih:positively_influences\toih:analgesia\t+1\t\t1\tECO:0000304\tsynthetic\t")
     agents, int_rows = [], []
     for a in range(max(1, n // 20)):
         agent = f"oih:agent_{a}"
@@ -83,9 +81,10 @@ def synthetic_sources(n: int, folder: Path, seed: int = 7) -> Path:
         "edges.tsv": edge_rows,
         "interventions.tsv": int_rows,
         "evidence.tsv": ["1\tsynthetic\tsynthetic"],
+        "observations.tsv": [],
     }
     for name, rows in files.items():
-        (folder / name).write_text(HEAD[name] + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+        (folder / name).write_text(HEAD[name] + "\n" + "".join(r + "\n" for r in rows), encoding="utf-8")
     return folder
 
 
