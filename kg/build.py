@@ -94,6 +94,13 @@ def _split(value: str) -> list[str]:
     return [v.strip() for v in value.split("|") if v.strip()] if value else []
 
 
+def _one_of(value: str, allowed, what: str) -> str:
+    """``value`` if it is one of ``allowed``, else a ValueError naming them."""
+    if value not in allowed:
+        raise ValueError(f"unknown {what} {value!r}; expected one of {', '.join(allowed)}")
+    return value
+
+
 class _Row(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -112,9 +119,7 @@ class EntityRow(_Row):
     @field_validator("type")
     @classmethod
     def _known_type(cls, v: str) -> str:
-        if v not in vocab.CLASSES:
-            raise ValueError(f"unknown type {v!r}; expected one of {', '.join(sorted(vocab.CLASSES))}")
-        return v
+        return _one_of(v, sorted(vocab.CLASSES), "type")
 
     @field_validator("xrefs", "pathways")
     @classmethod
@@ -150,9 +155,7 @@ class _EvidenceRow(_Row):
     @field_validator("evidence_type")
     @classmethod
     def _eco(cls, v: str) -> str:
-        if v not in vocab.EVIDENCE_TYPES:
-            raise ValueError(f"{v} is not a supported ECO code; expected one of {', '.join(vocab.EVIDENCE_TYPES)}")
-        return v
+        return _one_of(v, list(vocab.EVIDENCE_TYPES), "ECO code")
 
 
 class EdgeRow(_EvidenceRow):
@@ -197,9 +200,7 @@ class ObservationRow(_EvidenceRow):
     @field_validator("kind")
     @classmethod
     def _kind(cls, v: str) -> str:
-        if v not in OBSERVATION_KINDS:
-            raise ValueError(f"unknown kind {v!r}; expected one of {', '.join(OBSERVATION_KINDS)}")
-        return v
+        return _one_of(v, OBSERVATION_KINDS, "kind")
 
 
 #: The kinds of observation :mod:`kg.observations` can check.
