@@ -194,6 +194,8 @@ class OIHKG:
             if inferred is not None and row["inferred"] != inferred:
                 continue
             row["citations"] = [c for c in str(row.get("citations") or "").split() if c]
+            for key in ("sign", "context", "via"):  # unbound in the answer: no sign, no context, not inherited
+                row.setdefault(key, None)
             out.append(row)
         return out
 

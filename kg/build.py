@@ -131,7 +131,7 @@ class EntityRow(_Row):
 
 
 class _EvidenceRow(_Row):
-    sign: str
+    sign: str = ""
     citations: str = ""
     evidence_type: Curie
     quote: str = Field(min_length=1, max_length=MAX_QUOTE)
@@ -140,8 +140,8 @@ class _EvidenceRow(_Row):
     @field_validator("sign")
     @classmethod
     def _sign(cls, v: str) -> str:
-        if v not in {"+1", "-1"}:
-            raise ValueError(f"sign must be +1 or -1, not {v!r}")
+        if v not in {"+1", "-1", ""}:
+            raise ValueError(f"sign must be +1, -1 or empty (a relation without a sign), not {v!r}")
         return v
 
     @field_validator("citations")
@@ -197,6 +197,13 @@ class ObservationRow(_EvidenceRow):
     object: str = ""
     expected: str = Field(min_length=1)
 
+    @field_validator("sign")
+    @classmethod
+    def _polarity(cls, v: str) -> str:
+        if v not in {"+1", "-1"}:
+            raise ValueError(f"sign must be +1 (must hold) or -1 (must not hold), not {v!r}")
+        return v
+
     @field_validator("kind")
     @classmethod
     def _kind(cls, v: str) -> str:
@@ -244,7 +251,7 @@ class Edge:
     subject: str
     predicate: str
     object: str
-    sign: int
+    sign: int | None  # None for a relation without a sign (part of, has phenotype, drug-class membership, ...)
     citations: tuple[str, ...]
     evidence_type: str
     quote: str
@@ -326,6 +333,8 @@ def normalize_text(text: str) -> str:
 
 
 _MARKER = re.compile(r"\[@problem_id:(\d+)\]")
+#: A sentence ends at . ! or ? followed by space, unless the period closes a common abbreviation.
+_SENTENCE_END = re.compile(r"(?<![ (]e\.g)(?<![ (]i\.e)(?<![ (]vs)(?<![ (]cf)(?<![ (]Dr)(?<![ (]al)(?<=[.!?])\s+(?=\S)")
 
 
 class SeedText:
@@ -338,8 +347,8 @@ class SeedText:
 
     Examples
     --------
-    >>> t = SeedText("## S\\n\\nA is B. C is D [@problem_id:1]. E is F.\\n\\nG is H.")
-    >>> t.locate("A is B"), t.locate("E is F"), t.locate("G is H"), t.locate("nowhere")
+    >>> t = SeedText("## S\\n\\nA is B, e.g. here. C is D [@problem_id:1]. E is F.\\n\\nG is H.")
+    >>> t.locate("A is B, e.g. here"), t.locate("E is F"), t.locate("G is H"), t.locate("nowhere")
     ({'1'}, {'1'}, set(), None)
     >>> t.sections["1"]
     {'S'}
@@ -353,11 +362,11 @@ class SeedText:
             lines = raw.strip().splitlines()
             while lines and lines[0].startswith("#"):
                 section = normalize_text(lines.pop(0).lstrip("#"))
-            raw = "\n".join(lines)
-            if not raw:
+            raw_sentences = _SENTENCE_END.split("\n".join(lines))
+            if not any(x.strip() for x in raw_sentences):
                 continue
-            own = [frozenset(_MARKER.findall(s)) for s in re.split(r"(?<=[.!?])\s+(?=\S)", raw.strip())]
-            sentences = [normalize_text(s) for s in re.split(r"(?<=[.!?])\s+(?=\S)", raw.strip())]
+            own = [frozenset(_MARKER.findall(x)) for x in raw_sentences]
+            sentences = [normalize_text(x) for x in raw_sentences]
             cited = [i for i, c in enumerate(own) if c]
             spans, pos = [], 0
             for i, sentence in enumerate(sentences):
@@ -370,15 +379,21 @@ class SeedText:
                     self.sections.setdefault(c, set()).add(section)
             self.paragraphs.append((" ".join(sentences), spans))
 
-    def locate(self, quote: str) -> set[str] | None:
-        """The citations of the sentences a quote spans, or None when the text does not contain it."""
-        q = normalize_text(quote)
+    def occurrences(self, quote: str) -> list[set[str]]:
+        """The citations of the sentences each occurrence of a quote spans (empty list: the text does not contain it)."""
+        q, out = normalize_text(quote), []
         for text, spans in self.paragraphs:
             at = text.find(q)
-            if at >= 0:
+            while at >= 0 and q:
                 end = at + len(q)
-                return set().union(*(c for lo, hi, c in spans if lo < end and hi > at))
-        return None
+                out.append(set().union(*(c for lo, hi, c in spans if lo < end and hi > at)))
+                at = text.find(q, at + 1)
+        return out
+
+    def locate(self, quote: str) -> set[str] | None:
+        """The citations of the sentences a quote spans, or None when the text does not contain it."""
+        found = self.occurrences(quote)
+        return found[0] if found else None
 
 
 def read_tsv(path: Path, model_cls: type[BaseModel], problems: list[Problem]):
@@ -481,9 +496,12 @@ def load_model(src: Path, seed: Path | None = None) -> Model:
         if row.evidence_type == vocab.ECO_TRACEABLE and not cites:
             problems.append(Problem(*where, f"citations: {vocab.ECO_TRACEABLE} needs the citation of the quoted sentence"))
         if text is not None:
-            own = text.locate(row.quote)
+            found = text.occurrences(row.quote)
+            own = found[0] if found else None
             if own is None:
                 problems.append(Problem(*where, f"quote not found in the source text: {row.quote[:60]!r}"))
+            elif any(f != own for f in found):
+                problems.append(Problem(*where, f"quote occurs {len(found)} times, in sentences citing different sources; quote more of it"))
             elif set(cites) != own:
                 said = ", ".join(sorted(own)) or "nothing (use ECO:0000303 or ECO:0000305 and no citation)"
                 problems.append(Problem(*where, f"citations: the quoted sentence cites {said}, the row gives {', '.join(cites) or 'none'}"))
@@ -498,9 +516,12 @@ def load_model(src: Path, seed: Path | None = None) -> Model:
         for role, curie in (("subject", subj), ("object", obj)):
             if curie not in model.entities:
                 problems.append(Problem(*where, f"{role}: unknown id {curie}"))
-        sign = int(row.sign)
-        if term is not None and term.sign and sign != term.sign:
-            problems.append(Problem(*where, f"sign: {pred} has sign {term.sign:+d}, row says {row.sign}"))
+        sign = int(row.sign) if row.sign else None
+        relation_sign = term.sign if term is not None else 0
+        if relation_sign and sign != relation_sign:
+            problems.append(Problem(*where, f"sign: {pred} has sign {relation_sign:+d}, row says {row.sign or 'nothing'}"))
+        elif not relation_sign and sign is not None:
+            problems.append(Problem(*where, f"sign: {pred} has no sign; leave the column empty"))
         ks, ko = kind(subj), kind(obj)
         if term is not None and ks and ko:
             if not term.fits(ks, ko):
@@ -517,13 +538,13 @@ def load_model(src: Path, seed: Path | None = None) -> Model:
             problems.append(Problem(*where, f"context: {context} is not a condition"))
         return Edge(subj, pred, obj, sign, evidence(where, row), row.evidence_type, row.quote, row.note, name, line, context)
 
-    seen: dict[tuple[str, str, str], int] = {}
+    seen: dict[tuple, int] = {}
     for line, row in read_tsv(src / "edges.tsv", EdgeRow, problems):
         key = (row.subject, row.predicate, row.object)
-        if key in seen:
-            problems.append(Problem("edges.tsv", line, f"duplicate edge (first on line {seen[key]})"))
+        if (*key, row.context) in seen:
+            problems.append(Problem("edges.tsv", line, f"duplicate edge (first on line {seen[(*key, row.context)]})"))
             continue
-        seen[key] = line
+        seen[(*key, row.context)] = line
         if row.predicate == vocab.MEMBER_OF:
             sub, cls = model.entities.get(row.subject), model.entities.get(row.object)
             if cls is not None and cls.type != "DrugClass":
@@ -690,7 +711,8 @@ def build_ontology(model: Model, world: ow.World | None = None) -> ow.Ontology:
     part_of = rels["oih:part_of_pathway"]
     for via, into in (("oih:activates", "oih:drives_pathway"), ("oih:inhibits", "oih:inhibits_pathway")):
         rels[into].property_chain.append(ow.PropertyChain([rels[via], part_of]))
-        rels[via].property_chain.append(ow.PropertyChain([rels["oih:involves"], rels[via]]))
+    # a clinical action brings in what the agent it involves inhibits (rotation: methadone's NMDA block), not its agonism
+    rels["oih:inhibits"].property_chain.append(ow.PropertyChain([rels["oih:involves"], rels["oih:inhibits"]]))
     ow.AllDisjoint([rels[vocab.ACTIONS["agonist_of"].curie], rels[vocab.ACTIONS["antagonist_of"].curie]])
 
     # citations and evidence types
@@ -731,7 +753,8 @@ def build_ontology(model: Model, world: ow.World | None = None) -> ow.Ontology:
         props["citation"][source, prop, target] = [b.cache[f"oih:citation/{c}"] for c in edge.citations]
         props["quote"][source, prop, target] = [edge.quote]
         props["evidence_type"][source, prop, target] = [b.cache[edge.evidence_type]]
-        props["sign"][source, prop, target] = [edge.sign]
+        if edge.sign is not None:
+            props["sign"][source, prop, target] = [edge.sign]
         if edge.note:
             ow.comment[source, prop, target] = [edge.note]
 
@@ -779,85 +802,45 @@ def _reasoning_axioms(model, b, classes, rels, inds) -> None:
         ow.AllDifferent(pathways)
     definition_prop = b.cache[vocab.ANNOTATIONS["definition"]]
 
-    def defined(curie, label, definition, expr, parent="Entity"):
-        cls = b.make(curie, classes[parent])
-        cls.label = [label]
-        definition_prop[cls] = [definition]
+    def defined(curie, expr):
+        term = vocab.DEFINED_CLASSES[curie]
+        cls = b.make(curie, classes[term.parents[0].split(":")[1]])
+        cls.label = [term.label]
+        definition_prop[cls] = [term.definition]
         cls.equivalent_to.append(expr)
         return cls
 
     def mechanistic():
         return ow.Not(classes["ModelQuantity"])
 
-    pro = defined(
-        "oih:PronociceptivePathway", "pronociceptive pathway",
-        "A pathway with a mechanistic part (not a model quantity) that promotes, through an all-positive causal chain, "
-        "the hyperalgesic component H.",
-        classes["Pathway"] & ow.Inverse(part_of).some(mechanistic() & promotes.value(comp_h)), "Pathway",
-    )
-    defined(
-        "oih:AnalgesicPathway", "analgesic pathway",
-        "A pathway with a mechanistic part (not a model quantity) that promotes, through an all-positive causal chain, "
-        "the analgesic effect A.",
-        classes["Pathway"] & ow.Inverse(part_of).some(mechanistic() & promotes.value(comp_a)), "Pathway",
-    )
-    defined(
-        "oih:PronociceptivePathwayTargetingIntervention", "agent acting on a pronociceptive pathway",
-        "A drug or drug class that acts on (activates or inhibits) something that is part of a pronociceptive pathway.",
-        classes["PharmacologicalAgent"] & rels["oih:targets_pathway"].some(pro),
-    )
-    anti = defined(
-        "oih:AntiHyperalgesicAgent", "anti-hyperalgesic agent",
-        "A drug or drug class that inhibits something that is part of a pronociceptive pathway.",
-        classes["PharmacologicalAgent"] & rels["oih:inhibits_pathway"].some(pro),
-    )
-    defined(
-        "oih:ProHyperalgesicAgent", "pro-hyperalgesic agent",
-        "A drug or drug class that activates something that is part of a pronociceptive pathway (e.g. an opioid through TLR4).",
-        classes["PharmacologicalAgent"] & rels["oih:drives_pathway"].some(pro),
-    )
-    defined(
-        "oih:GlialTargetingIntervention", "glial-targeting agent",
-        "A drug or drug class that inhibits something that is part of the glial neuroinflammatory pathway.",
-        classes["PharmacologicalAgent"] & rels["oih:inhibits_pathway"].value(inds[vocab.PATHWAY_GLIAL]),
-    )
-    defined(
-        "oih:NMDATargetingIntervention", "NMDA-targeting agent",
-        "A drug or drug class that inhibits (blocks) the NMDA receptor.",
-        classes["PharmacologicalAgent"] & rels["oih:inhibits"].value(inds[vocab.NMDA_RECEPTOR]),
-    )
-    defined(
-        "oih:AnalgesiaSparingAntiHyperalgesicIntervention", "analgesia-sparing anti-hyperalgesic agent",
-        "An anti-hyperalgesic agent that acts only on things that are not part of the mu-opioid receptor analgesic pathway, "
-        "so it can lower H without lowering A.",
-        anti & targets.only(part_of.only(ow.Not(ow.OneOf([mor])))),
-    )
-    dose = inds[vocab.OPIOID_DOSE]
-    strategy = defined(
-        "oih:DoseStrategy", "dose strategy",
-        "A clinical action that changes the opioid dose (a taper, a rotation, an escalation, a test taper); it is not an "
-        "agent acting on a mechanism, though it may bring one in (rotation to methadone).",
-        classes["Intervention"] & targets.value(dose), "Intervention",
-    )
-    defined("oih:DoseReducingStrategy", "dose-reducing strategy", "A dose strategy that lowers the opioid dose.",
-            strategy & rels["oih:reduces"].value(dose), "Intervention")
-    defined("oih:DoseIncreasingStrategy", "dose-increasing strategy", "A dose strategy that raises the opioid dose.",
-            strategy & rels["oih:increases"].value(dose), "Intervention")
+    agent, dose = classes["PharmacologicalAgent"], inds[vocab.OPIOID_DOSE]
+    pro = defined("oih:PronociceptivePathway",
+                  classes["Pathway"] & ow.Inverse(part_of).some(mechanistic() & promotes.value(comp_h)))
+    defined("oih:AnalgesicPathway", classes["Pathway"] & ow.Inverse(part_of).some(mechanistic() & promotes.value(comp_a)))
+    defined("oih:PronociceptivePathwayTargetingIntervention", agent & rels["oih:targets_pathway"].some(pro))
+    anti = defined("oih:AntiHyperalgesicAgent", agent & rels["oih:inhibits_pathway"].some(pro))
+    defined("oih:ProHyperalgesicAgent", agent & rels["oih:drives_pathway"].some(pro))
+    defined("oih:GlialTargetingIntervention", agent & rels["oih:inhibits_pathway"].value(inds[vocab.PATHWAY_GLIAL]))
+    defined("oih:NMDATargetingIntervention", agent & rels["oih:inhibits"].value(inds[vocab.NMDA_RECEPTOR]))
+    defined("oih:AnalgesiaSparingAntiHyperalgesicIntervention", anti & targets.only(part_of.only(ow.Not(ow.OneOf([mor])))))
+    strategy = defined("oih:DoseStrategy", classes["Intervention"] & targets.value(dose))
+    defined("oih:DoseReducingStrategy", strategy & rels["oih:reduces"].value(dose))
+    defined("oih:DoseIncreasingStrategy", strategy & rels["oih:increases"].value(dose))
 
     # closure: what each agent targets (its own rows, its drug classes' rows, and through what it involves) ...
-    direct: dict[str, set[str]] = {}
+    direct: dict[str, set[tuple[str, int]]] = {}
     for e in model.interventions:
         if e.predicate != "oih:involves":
-            direct.setdefault(e.subject, set()).add(e.object)
-    own = {}
+            direct.setdefault(e.subject, set()).add((e.object, e.sign))
+    own: dict[str, set[tuple[str, int]]] = {}
     for drug, drug_classes in model.members.items():
         own[drug] = set(direct.get(drug, set())).union(*(direct.get(c, set()) for c in drug_classes))
     for e in model.interventions:
         own.setdefault(e.subject, set(direct.get(e.subject, set())))
-    closed = {k: set(v) for k, v in own.items()}
+    closed = {k: {t for t, _ in v} for k, v in own.items()}
     for e in model.interventions:
         if e.predicate == "oih:involves":
-            closed[e.subject] |= own.get(e.object, set())
+            closed[e.subject] |= {t for t, sign in own.get(e.object, set()) if sign < 0}
     for who, objs in sorted(closed.items()):
         members = [inds[o] for o in sorted(objs)]
         inds[who].is_a.append(targets.only(ow.OneOf(members)) if members else targets.only(ow.Nothing))

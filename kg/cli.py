@@ -295,7 +295,7 @@ def perturb(
         raise typer.Exit(2)
     try:
         res = _open(endpoint).perturb(inhibit or [], activate or [], knockout or [], max_length=max_length)
-    except (UnknownEntity, AmbiguousEntity) as exc:
+    except (UnknownEntity, AmbiguousEntity, ValueError) as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         raise typer.Exit(2) from None
     if fmt is Format.json:

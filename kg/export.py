@@ -55,12 +55,12 @@ BIOLINK_PREDICATES = {
     **{c: "biolink:affects" for c in (
         "RO:0002304", "RO:0002305", "RO:0002629", "RO:0002630", "RO:0004034", "RO:0004035", "RO:0002450", "RO:0002449",
         "oih:increases_activity_of", "oih:decreases_activity_of", "oih:positively_influences", "oih:negatively_influences",
-        "RO:0018027", "RO:0018029", "RO:0012006", "oih:reduces", "oih:increases", "oih:promotes", "oih:targets",
+        "RO:0018027", "RO:0018029", "oih:reduces", "oih:increases", "oih:promotes", "oih:targets",
         "oih:activates", "oih:inhibits", "oih:targets_pathway", "oih:drives_pathway", "oih:inhibits_pathway")},
     "RO:0003302": "biolink:contributes_to", "RO:0002606": "biolink:treats", "RO:0002200": "biolink:has_phenotype",
     "BFO:0000050": "biolink:part_of", "RO:0002215": "biolink:capable_of", "RO:0000057": "biolink:has_participant",
     "RO:0002234": "biolink:has_output", "oih:releases": "biolink:related_to", "oih:distinguishes": "biolink:related_to",
-    "oih:predisposes_to": "biolink:predisposes_to_condition", "oih:involves": "biolink:related_to", "rdf:type": "biolink:member_of",
+    "oih:predisposes_to": "biolink:predisposes_to_condition", "oih:involves": "biolink:related_to", "rdf:type": "biolink:subclass_of",
     "oih:mistaken_for": "biolink:related_to", "oih:managed_by": "biolink:related_to",
 }
 _CATEGORY = {

@@ -5,8 +5,8 @@ Nodes are CURIEs with ``label``, ``type`` and ``pathways``; edges carry
 class an inherited edge comes from) and ``evidence`` (``citations``,
 ``quote``, ``evidence_type``). The edges come from the named query
 ``causal-edges``: every asserted statement whose relation has a sign (RO's
-causal relations, the actions of agents, and capable of, has output and
-releases, followed with sign +1), and what each drug derives from its drug
+causal relations, the actions of agents, and capable of (part of),
+participates in, has output and releases, followed with sign +1), and what each drug derives from its drug
 class (``inferred=True``, with the class statement's evidence). Inferred
 all-positive reach (``oih:promotes``) is added when asked for. Relations
 without a sign (has phenotype, part of, has participant, …) and statements

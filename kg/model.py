@@ -295,8 +295,9 @@ def simulate(mech: Mechanism, scenario: Scenario) -> SimulationResult:
         profile = {"id": p.profile, **moved, "Emax_factor": emax / p.Emax,
                    "gain_factor": 1 + p.profile_effect if moved["H"] == "up" else 1.0}
     base_gain, base_emax, dose = sum(gains.values()), emax, p.dose
+    reached: set[str] = set()  # an agent reached twice (rotation to methadone, and methadone) acts once
     for curie in dict.fromkeys(p.interventions):
-        for e in _effects(mech, curie, set()):
+        for e in _effects(mech, curie, reached):
             if e["change"] == "dose":
                 factor = 1 - p.taper_fraction if e["sign"] < 0 else 1 + p.taper_fraction
                 dose *= factor

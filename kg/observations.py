@@ -168,51 +168,39 @@ def _perturb(kg, o: Observation):
     return ok, "; ".join(seen), [examples]
 
 
-def _triple_pattern(kg, o: Observation) -> tuple[str, str | None]:
-    s = kg.resolve(o.subject)
-    obj = kg.resolve(o.object)
-    rel, _, context = o.relation.partition(" in ")
-    p = vocab.expand(rel.strip())
-    if context:
-        c = kg.resolve(context.strip())
-        return (f"?st a <{vocab.OIH}QualifiedStatement> ; <{vocab.OIH}qualified_subject> <{s}> ; "
-                f"<{vocab.OIH}qualified_predicate> <{p}> ; <{vocab.OIH}qualified_object> <{obj}> ; <{vocab.OIH}context> <{c}> ."), None
-    return f"<{s}> <{p}> <{obj}> .", f"<{s}> <{p}> <{obj}>"
+def _bound(kg, name: str, **iris: str) -> list[dict]:
+    """Rows of a named query with IRIs bound as RDF terms (never pasted into the query text)."""
+    from kg.queries import run
 
-
-def _explanation(kg, s: str, p: str, obj: str) -> list[Any]:
-    rows = kg.sparql(f"SELECT ?rule ?explanation WHERE {{ ?i a <{vocab.OIH}Inference> ; "
-                     f"<http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> <{s}> ; "
-                     f"<http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate> <{p}> ; "
-                     f"<http://www.w3.org/1999/02/22-rdf-syntax-ns#object> <{obj}> ; "
-                     f"<{vocab.OIH}rule> ?rule ; <{vocab.OIH}explanation> ?explanation }}")
-    return [{"rule": r["rule"], "explanation": json.loads(r["explanation"])} for r in rows]
+    return [{k: str(v.value) for k, v in r.items()} for r in run(kg.store, kg.queries[name], iris)]
 
 
 def _graph_fact(kg, o: Observation, s: str, p: str, obj: str, text: str):
-    where = {"asserted": vocab.GRAPH_ASSERTED, "inferred": vocab.GRAPH_INFERRED}
-    if o.expected not in {"true", *where}:
+    if o.expected not in {"true", "asserted", "inferred"}:
         raise ValueError(f"a fact expects true, asserted or inferred, not {o.expected!r}")
-    found = {k: kg.sparql(f"ASK {{ GRAPH <{g}> {{ <{s}> <{p}> <{obj}> }} }}") for k, g in where.items()}
-    met = found[o.expected] if o.expected in where else any(found.values())
-    how = "asserted" if found["asserted"] else "inferred" if found["inferred"] else "absent"
-    return met, f"{text}: {how}", _explanation(kg, s, p, obj) if how == "inferred" else []
+    rows = _bound(kg, "fact-status", subject=s, predicate=p, object=obj)
+    asserted = any(r["asserted"] == "true" for r in rows)
+    inferred = any(r["inferred"] == "true" for r in rows)
+    met = {"asserted": asserted, "inferred": inferred, "true": asserted or inferred}[o.expected]
+    how = "asserted" if asserted else "inferred" if inferred else "absent"
+    evidence = [{"rule": r["rule"], "explanation": json.loads(r["explanation"])} for r in rows if r.get("explanation")]
+    return met, f"{text}: {how}", evidence
 
 
 def _fact(kg, o: Observation):
-    pattern, triple = _triple_pattern(kg, o)
-    text = f"{o.subject} {o.relation} {o.object}"
-    if triple is None:  # a statement that holds in a context
-        met = kg.sparql(f"ASK {{ {pattern} }}")
-        return met, f"{text}: {'asserted' if met else 'absent'}", []
-    s, p, obj = (x.strip("<>") for x in triple.split())
-    return _graph_fact(kg, o, s, p, obj, text)
+    s, obj = kg.resolve(o.subject), kg.resolve(o.object)
+    rel, _, context = (x.strip() for x in o.relation.partition(" in "))
+    p, text = vocab.expand(rel), f"{o.subject} {o.relation} {o.object}"
+    if not context:
+        return _graph_fact(kg, o, s, p, obj, text)
+    c = kg.resolve(context)
+    rows = [r for r in _bound(kg, "qualified-statement", subject=s, object=obj) if r["predicate"] == p and r["context"] == c]
+    return bool(rows), f"{text}: {'asserted' if rows else 'absent'}", rows
 
 
 def _class(kg, o: Observation):
     s, cls = kg.resolve(o.subject), vocab.expand(o.object)
-    rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-    return _graph_fact(kg, o, s, rdf_type, cls, f"{o.subject} a {o.object}")
+    return _graph_fact(kg, o, s, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", cls, f"{o.subject} a {o.object}")
 
 
 def _scenario(text: str) -> dict[str, Any]:

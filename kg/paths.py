@@ -151,5 +151,17 @@ def signed_paths(g: nx.MultiDiGraph, source: str, target: str, max_length: int =
                     found.append(p)
     found.sort(key=_rank)
     if not found:
-        return PathResult(PathStatus.no_path, s, t, message=f"no path of at most {max_length} edges")
+        return PathResult(PathStatus.no_path, s, t, message=_why_none(g, s, t, reach, max_length, sign))
     return PathResult(PathStatus.found, s, t, found[:limit], f"{len(found)} path(s)")
+
+
+def _why_none(g: nx.MultiDiGraph, s: str, t: str, reach: set[str], max_length: int, sign: int | None) -> str:
+    """Why no path was found: unreachable, too long, or none of the asked sign (with the shortest of the other)."""
+    if t not in reach:
+        return f"{t} cannot be reached from {s} at any length"
+    shortest = nx.shortest_path_length(g, s, t)
+    if shortest > max_length:
+        return f"no path of at most {max_length} edges; the shortest has {shortest}"
+    other = signed_paths(g, s, t, max_length=max_length, sign=-sign, limit=1)
+    shown = f"; the shortest {'+' if -sign > 0 else '-'} path has {other.paths[0].length} edge(s)" if other.paths else ""
+    return f"no {'+' if sign > 0 else '-'} path of at most {max_length} edges{shown}"

@@ -79,7 +79,7 @@ def perturb(g: nx.MultiDiGraph, inhibit: Iterable[str] = (), activate: Iterable[
     g : MultiDiGraph
         A graph from :func:`kg.graph.causal_graph` (asserted edges).
     inhibit, activate, knockout : iterable of str
-        Nodes by CURIE or label.
+        Nodes by CURIE or label; a node may be perturbed one way only (``ValueError`` otherwise).
     max_length : int
         Longest path followed, in edges.
     """
@@ -92,6 +92,8 @@ def perturb(g: nx.MultiDiGraph, inhibit: Iterable[str] = (), activate: Iterable[
             if node is None:
                 unknown.append(name)
                 continue
+            if node in starts:
+                raise ValueError(f"{node} is perturbed twice ({', '.join(k for k, v in resolved.items() if node in v)} and {kind})")
             starts[node] = s0
             resolved[kind].append(node)
     # nothing flows into a knocked-out node; its own loss still propagates from it

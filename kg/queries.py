@@ -224,7 +224,8 @@ def _term(param: Param, value: str, resolver: Resolver | None) -> Term:
         try:
             return NamedNode(resolver.resolve(value))
         except UnknownEntity:
-            if not value.startswith("oih:citation/"):
+            # not an entity: a citation, a term of the schema (a relation or class), or an IRI given in full
+            if not (value.startswith(("oih:citation/", "http://", "https://")) or value in vocab.SCHEMA_TERMS):
                 raise
     if value.startswith(("http://", "https://")):
         return NamedNode(value)

@@ -30,6 +30,8 @@ __all__ = [
     "CLASSES",
     "MEMBER_OF",
     "NOT_ASSERTABLE",
+    "DEFINED_CLASSES",
+    "SCHEMA_TERMS",
     "TRAVERSED",
     "RELATIONS",
     "ACTIONS",
@@ -225,7 +227,7 @@ RELATIONS: dict[str, Term] = {
         _r("RO:0004034", "acts upstream of, positive effect", "A material entity acts upstream of a process and increases it.",
            ("RO:0002263", "oih:promotes"), 1, (M,), (PR,)),
         _r("RO:0004035", "acts upstream of, negative effect", "A material entity acts upstream of a process and decreases it.",
-           ("RO:0002263",), -1, (M,), (PR,)),
+           ("RO:0002263", "oih:inhibits"), -1, (M,), (PR,)),
         _r("RO:0002566", "causally influences", "A causal relation between two material entities.", ("RO:0002410",), domain=(M,), range=(M,)),
         _r("RO:0002448", "directly regulates activity of", "A material entity directly changes the activity of another material entity.",
            ("RO:0002566",), domain=(M,), range=(M,)),
@@ -233,10 +235,13 @@ RELATIONS: dict[str, Term] = {
            "material entity (directly activates).", ("RO:0002448", "oih:promotes", "oih:activates"), 1, (M,), (M,)),
         _r("RO:0002449", "directly negatively regulates activity of", "A material entity directly decreases the activity of another "
            "material entity (directly inhibits).", ("RO:0002448", "oih:inhibits"), -1, (M,), (M,)),
-        _r("oih:increases_activity_of", "increases activity of", "A process increases the activity or amount of a material entity (RO has no "
-           "signed relation from a process to a material entity).", ("RO:0002410", "oih:promotes"), 1, (PR,), (M,), close=("RO:0002450",)),
-        _r("oih:decreases_activity_of", "decreases activity of", "A process decreases the activity or amount of a material entity (RO has no "
-           "signed relation from a process to a material entity).", ("RO:0002410",), -1, (PR,), (M,), close=("RO:0002449",)),
+        _r("oih:increases_activity_of", "increases activity or amount of", "A process, or a material entity acting through "
+           "intermediates, increases the activity or amount of a material entity (RO has no signed relation from a process to a "
+           "material entity, and RO:0002450 is for direct regulation).", ("RO:0002410", "oih:promotes"), 1, (PR, M), (M,),
+           close=("RO:0002450",)),
+        _r("oih:decreases_activity_of", "decreases activity or amount of", "A process, or a material entity acting through "
+           "intermediates, decreases the activity or amount of a material entity (RO has no signed relation from a process to a "
+           "material entity, and RO:0002449 is for direct regulation).", ("RO:0002410",), -1, (PR, M), (M,), close=("RO:0002449",)),
         _r("RO:0003302", "causes or contributes to condition", "An entity or process causes a condition or phenotype, or contributes to it.",
            ("RO:0002410", "oih:promotes"), 1, (M, PR, ACT), (C,)),
         _r("RO:0002606", "is substance that treats", "A chemical ameliorates a condition.", ("RO:0002410",), -1, (M,), (C,)),
@@ -248,6 +253,10 @@ RELATIONS: dict[str, Term] = {
            ("RO:0002410",), -1, close=(DOWN,), fallback=True),
         _r("RO:0002215", "capable of", "A cell or molecule can carry out a process (followed with sign +1 in the mechanism graph).",
            ("oih:promotes",), 1, (M,), (PR,)),
+        _r("RO:0002216", "capable of part of", "A cell or molecule can carry out a part of a process (followed with sign +1).",
+           ("oih:promotes",), 1, (M,), (PR,)),
+        _r("RO:0000056", "participates in", "A material entity takes part in a process, e.g. a cell in its own activation "
+           "(followed with sign +1: more of the participant, more of the process).", ("oih:promotes",), 1, (M,), (PR,)),
         _r("RO:0002234", "has output", "A process makes a material entity (followed with sign +1 in the mechanism graph).",
            ("oih:promotes",), 1, (PR,), (M,)),
         _r("oih:releases", "releases", "A cell secretes a mediator (followed with sign +1 in the mechanism graph).",
@@ -267,25 +276,27 @@ RELATIONS: dict[str, Term] = {
 #: Unsigned relations kept for the RO hierarchy only: rows use their signed sub-properties.
 NOT_ASSERTABLE = frozenset({"RO:0002410", "RO:0002411", "RO:0002263", "RO:0002566", "RO:0002448"})
 #: Signed relations that are not causal in RO but are followed by the mechanism graph.
-TRAVERSED = frozenset({"RO:0002215", "RO:0002234", "oih:releases"})
+TRAVERSED = frozenset({"RO:0002215", "RO:0002216", "RO:0000056", "RO:0002234", "oih:releases"})
 
 #: The relation ``edges.tsv`` uses to put a drug in a drug class: an rdf:type assertion of the class's members.
 MEMBER_OF = "rdf:type"
 
 #: Actions that ``interventions.tsv`` may use, by the name the ``action`` column gives: RO's relations where RO
-#: has them, each below oih:activates or oih:inhibits (both below oih:targets), or oih:involves.
+#: has them, each below oih:activates or oih:inhibits (both below oih:targets), or oih:involves. An inhibitor of a
+#: process ``acts upstream of, negative effect`` on it (RO:0012006 "is small molecule inhibitor of" is for a molecular
+#: activity, and a drug class is no small molecule).
 ACTIONS: dict[str, Term] = {
     "agonist_of": _r("RO:0018027", "is agonist of", "A ligand binds a receptor and activates it.", ("RO:0002450",), 1, (M,), (M,)),
     "activator_of": RELATIONS["RO:0002450"],
     "antagonist_of": _r("RO:0018029", "is antagonist of", "A ligand binds a receptor and blocks it.", ("RO:0002449",), -1, (M,), (M,)),
-    "inhibitor_of": _r("RO:0012006", "is small molecule inhibitor of", "A small molecule inhibits a process.", ("RO:0002410", "oih:inhibits"),
-                       -1, (M,), (PR,)),
+    "inhibitor_of": RELATIONS["RO:0004035"],
     "reduces": _r("oih:reduces", "reduces", "A clinical action lowers a quantity of the pain model (RO's relations link processes and "
                   "material entities, not quantities).", ("oih:inhibits",), -1, (ACT,), (Q,), (DOWN,)),
     "increases": _r("oih:increases", "increases", "A clinical action raises a quantity of the pain model.", ("oih:activates",), 1, (ACT,),
                     (Q,), (UP,)),
-    "involves": _r("oih:involves", "involves", "A clinical action uses an agent (e.g. rotation to methadone); it then acts on what the agent "
-                   "acts on.", (), 0, (ACT,), (M,), ("RO:0000057",)),
+    "involves": _r("oih:involves", "involves", "A clinical action brings in an agent (e.g. rotation to methadone); it then inhibits what "
+                   "the agent inhibits. Its agonism it does not add: rotation replaces one opioid agonist with another.",
+                   (), 0, (ACT,), (M,), ("RO:0000057",)),
 }
 
 #: Relations of the reasoning layer (not used directly in rows).
@@ -363,3 +374,40 @@ def kind_of(type_name: str) -> str:
     ('material', 'process')
     """
     return CLASSES[type_name].kind
+
+
+#: The defined classes the reasoner fills (their logical definitions are built in :mod:`kg.build`); the first
+#: parent is the class they refine.
+DEFINED_CLASSES: dict[str, Term] = {
+    t.curie: t
+    for t in [
+        _c("oih:PronociceptivePathway", "pronociceptive pathway", "A pathway with a mechanistic part (not a model quantity) that "
+           "promotes, through an all-positive causal chain, the hyperalgesic component H.", "oih:Pathway"),
+        _c("oih:AnalgesicPathway", "analgesic pathway", "A pathway with a mechanistic part (not a model quantity) that promotes, "
+           "through an all-positive causal chain, the analgesic effect A.", "oih:Pathway"),
+        _c("oih:PronociceptivePathwayTargetingIntervention", "agent acting on a pronociceptive pathway", "A drug or drug class "
+           "that acts on (activates or inhibits) something that is part of a pronociceptive pathway.", "oih:Entity"),
+        _c("oih:AntiHyperalgesicAgent", "anti-hyperalgesic agent", "A drug or drug class that inhibits something that is part "
+           "of a pronociceptive pathway.", "oih:Entity"),
+        _c("oih:ProHyperalgesicAgent", "pro-hyperalgesic agent", "A drug or drug class that activates something that is part "
+           "of a pronociceptive pathway (e.g. an opioid through TLR4).", "oih:Entity"),
+        _c("oih:GlialTargetingIntervention", "glial-targeting agent", "A drug or drug class that inhibits something that is "
+           "part of the glial neuroinflammatory pathway.", "oih:Entity"),
+        _c("oih:NMDATargetingIntervention", "NMDA-targeting agent", "A drug or drug class that inhibits (blocks) the NMDA "
+           "receptor.", "oih:Entity"),
+        _c("oih:AnalgesiaSparingAntiHyperalgesicIntervention", "analgesia-sparing anti-hyperalgesic agent", "An "
+           "anti-hyperalgesic agent that acts only on things that are not part of the mu-opioid receptor analgesic pathway, "
+           "so it can lower H without lowering A.", "oih:Entity"),
+        _c("oih:DoseStrategy", "dose strategy", "A clinical action that changes the opioid dose (a taper, a rotation, an "
+           "escalation, a test taper); it is not an agent acting on a mechanism, though it may bring one in (rotation to "
+           "methadone).", "oih:Intervention"),
+        _c("oih:DoseReducingStrategy", "dose-reducing strategy", "A dose strategy that lowers the opioid dose.", "oih:Intervention"),
+        _c("oih:DoseIncreasingStrategy", "dose-increasing strategy", "A dose strategy that raises the opioid dose.",
+           "oih:Intervention"),
+    ]
+}
+
+#: CURIEs of the schema's own terms (classes and relations), which queries may take as parameters.
+SCHEMA_TERMS = frozenset(
+    [t.curie for t in (*CLASSES.values(), *DEFINED_CLASSES.values(), *RELATIONS.values(), *REASONING.values(), *ACTIONS.values())]
+    + [MEMBER_OF])

@@ -58,7 +58,19 @@ def test_unknown_id_is_named_with_file_and_line(tiny, tiny_seed):
 
 def test_bad_sign_is_named_with_file_and_line(tiny, tiny_seed):
     _edit(tiny.src / "edges.tsv", 4, "sign", "+2")
-    _build_fails(tiny, tiny_seed, "edges.tsv", 4, r"sign must be \+1 or -1")
+    _build_fails(tiny, tiny_seed, "edges.tsv", 4, r"sign must be \+1, -1 or empty")
+
+
+def test_sign_on_a_relation_without_one_is_rejected(tiny, tiny_seed):
+    _edit(tiny.src / "edges.tsv", 6, "sign", "+1")  # drug-class membership has no sign
+    _build_fails(tiny, tiny_seed, "edges.tsv", 6, r"rdf:type has no sign; leave the column empty")
+
+
+def test_same_statement_may_hold_in_two_contexts_but_not_twice_in_one(tiny, tiny_seed):
+    row = ["HGNC:8156", "oih:positively_influences", "oih:analgesia", "+1", "", "1", "ECO:0000304",
+           "The mu receptor produces analgesia", ""]
+    line = _append(tiny.src / "edges.tsv", row)
+    _build_fails(tiny, tiny_seed, "edges.tsv", line, r"duplicate edge \(first on line 2\)")
 
 
 def test_sign_contradicting_its_relation_is_rejected(tiny, tiny_seed):
@@ -259,7 +271,8 @@ def test_quality_checks_catch_what_they_look_for(asserted):
     for t in asserted:
         g.add(t)
     ketamine = rdflib.URIRef(vocab.expand("CHEBI:6121"))
-    axiom = next(a for a in g.subjects(rdflib.OWL.annotatedSource, ketamine))
+    antagonist = rdflib.URIRef(vocab.expand("RO:0018029"))
+    axiom = next(a for a in g.subjects(rdflib.OWL.annotatedSource, ketamine) if g.value(a, rdflib.OWL.annotatedProperty) == antagonist)
     g.remove((axiom, vocab.OIH.quote, None))
     g.set((axiom, vocab.OIH.sign, rdflib.Literal(1)))
     g.remove((ketamine, rdflib.RDFS.label, None))
@@ -309,7 +322,13 @@ def test_every_edge_carries_citation_quote_sign_and_eco(asserted, model):
     assert len(qualified) == sum(1 for e in model.edges if e.context)
     for ax in axioms + qualified:
         assert asserted.value(ax, vocab.OIH.quote) is not None
-        assert asserted.value(ax, vocab.OIH.sign).toPython() in (1, -1)
+        relation = asserted.value(ax, rdflib.OWL.annotatedProperty) or asserted.value(ax, vocab.OIH.qualified_predicate)
+        if relation == rdflib.RDFS.subClassOf:  # a drug class's statement: the property of its restriction
+            relation = asserted.value(asserted.value(ax, rdflib.OWL.annotatedTarget), rdflib.OWL.onProperty)
+        relation_sign = asserted.value(relation, vocab.OIH.sign)
+        sign = asserted.value(ax, vocab.OIH.sign)
+        assert (sign is None) == (relation_sign is None), "a sign exactly where the relation has one"
+        assert sign is None or sign.toPython() in (1, -1)
         eco = str(asserted.value(ax, vocab.OIH.evidence_type))
         assert eco.startswith(OBO + "ECO_")
         cited = asserted.value(asserted.value(ax, vocab.OIH.citation), vocab.OIH.problem_id) is not None
@@ -339,3 +358,17 @@ def test_statements_in_a_context_are_not_asserted(asserted):
     assert not list(asserted.triples((taper, None, net))), "a taper lowers pain only in OIH: no unqualified triple"
     contexts = {str(asserted.value(st, vocab.OIH.context)) for st in asserted.subjects(vocab.OIH.qualified_subject, taper)}
     assert contexts == {vocab.expand("oih:oih"), vocab.expand("oih:opioid_tolerance")}
+
+
+def test_a_quote_found_in_sentences_citing_different_sources_is_refused(tiny, tiny_seed, tmp_path):
+    seed = tmp_path / "seed.txt"
+    seed.write_text(tiny_seed.read_text(encoding="utf-8") + "\nThe mu receptor produces analgesia again [@problem_id:2].\n",
+                    encoding="utf-8")
+    _build_fails(tiny, seed, "edges.tsv", 2, r"quote occurs 2 times, in sentences citing different sources")
+
+
+def test_sentences_do_not_end_at_abbreviations():
+    from kg.build import SeedText
+
+    text = SeedText("A drug, e.g. ketamine, blocks it. Another sentence [@problem_id:7].\n\nUncited, i.e. none.")
+    assert text.locate("A drug, e.g. ketamine, blocks it.") == {"7"} and text.locate("Uncited, i.e. none.") == set()

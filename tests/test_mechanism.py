@@ -156,9 +156,11 @@ def test_cli_paths_prints_signed_paths_and_fails_on_unknown():
     ("inhibit", TLR4, {"A": "unchanged", "H": "down"}),
     ("inhibit", MICROGLIA_ACT, {"A": "unchanged", "H": "down"}),
     ("inhibit", NMDA, {"A": "unchanged", "H": "down"}),
-    ("activate", "oih:opioid_dose", {"A": "ambiguous", "H": "ambiguous"}),  # acute relief and brake, chronic signalling
+    ("activate", "oih:opioid_dose", {"A": "ambiguous", "H": "up"}),  # acute relief, and the chronic loss of the brake
     ("activate", "oih:chronic_mor_signaling", {"A": "down", "H": "up"}),
-    ("activate", "MONDO:0005546", {"A": "down", "H": "up"}),
+    ("activate", "MONDO:0005546", {"A": "down", "H": "unchanged", "P": "up"}),
+    ("inhibit", "HGNC:8156", {"A": "down", "H": "unchanged"}),  # no opioid-induced hyperalgesia from blocking the receptor
+    ("activate", "oih:dose_reduction", {"H": "down"}),
     ("inhibit", "CL:0000129", {"A": "unchanged", "H": "down"}),
     ("knockout", MOR, {"A": "down"}),
 ])
@@ -177,7 +179,12 @@ def test_ambiguous_effects_keep_a_path_of_each_sign(kg):
     p = res.effects[P]
     assert p.direction == "ambiguous" and p.paths_up and p.paths_down
     assert A in p.examples["down"] and H in p.examples["up"]
-    assert res.effects[TNF].direction == "up"
+    assert res.effects["oih:chronic_mor_signaling"].direction == "up"
+
+
+def test_a_node_perturbed_twice_is_refused(kg):
+    with pytest.raises(ValueError, match="perturbed twice"):
+        kg.perturb(activate=["opioid agonist"], knockout=["oih:opioid"])
 
 
 def test_a_perturbed_node_holds_its_own_value(kg):
@@ -254,8 +261,8 @@ def test_ketamine_lowers_h_through_the_nmda_pathway(kg):
 def test_fibromyalgia_profile_turns_dp_dd_positive_at_a_lower_dose(kg):
     base, fib = kg.simulate(), kg.simulate(profile="fibromyalgia")
     assert fib.oih_threshold_dose < base.oih_threshold_dose
-    assert fib.profile["A"] == "down" and fib.profile["H"] == "up" and fib.profile["id"] == "MONDO:0005546"
-    assert fib.emax < base.emax and sum(fib.gains.values()) > sum(base.gains.values())
+    assert fib.profile["A"] == "down" and fib.profile["H"] == "unchanged" and fib.profile["id"] == "MONDO:0005546"
+    assert fib.emax < base.emax and fib.gains == base.gains, "weakened inhibition lowers A; it does not touch the gains"
     with pytest.raises(ModelInputError) as exc:
         kg.simulate(profile="ketamine")  # not a condition that predisposes to OIH
     assert exc.value.field == "profile"
@@ -355,3 +362,17 @@ def test_cli_export_writes_each_format(tmp_path):
     assert out.exit_code == 0 and nx.read_graphml(tmp_path / "g.graphml").number_of_nodes() >= 58
     out = CliRunner().invoke(app, ["export", "--format", "nope"])
     assert out.exit_code == 2 and "owl" in out.output
+
+
+def test_an_empty_path_answer_says_why(kg):
+    assert "cannot be reached" in kg.paths("hyperalgesia", "TLR4").message
+    assert "the shortest has" in kg.paths("opioid agonist", "hyperalgesic component", max_length=2).message
+    off = kg.paths("OFF-cell", "hyperalgesia", sign=1)
+    assert off.status.value == "no_path" and "no + path" in off.message and "shortest - path" in off.message
+
+
+def test_an_agent_reached_twice_acts_once(kg):
+    both = kg.simulate(interventions=["opioid rotation", "methadone"])
+    nmda = [e for e in both.applied if e.get("pathway") == "oih:nmda_central_sensitization_pathway"]
+    assert len(nmda) == 1 and nmda[0]["via"] == "oih:opioid_rotation"
+    assert both.gains == kg.simulate(interventions=["opioid rotation"]).gains

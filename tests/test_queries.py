@@ -20,6 +20,8 @@ PARAMS = {
     "by-citation": {"citation": "problem_id:4834506"},
     "entity-card": {"entity": "fibromyalgia"},
     "pathway-members": {"pathway": "dynorphin pathway"},
+    "fact-status": {"subject": "morphine", "predicate": "rdf:type", "object": "oih:ProHyperalgesicAgent"},
+    "qualified-statement": {"subject": "test taper", "object": "net pain"},
 }
 
 
@@ -49,7 +51,7 @@ def test_interventions_for_glial_pathway_by_direction(embedded):
     rows = embedded.query("interventions-for-pathway", pathway="oih:glial_neuroinflammatory_pathway")
     by = {d: sorted(r["interventionLabel"] for r in rows if r["direction"] == d) for d in ("inhibits", "drives")}
     assert by["inhibits"] == ["TLR4 antagonist", "ibudilast", "microglial activation inhibitor", "minocycline"]
-    assert by["drives"] == ["methadone", "morphine", "opioid agonist", "opioid rotation"]  # opioids act through TLR4
+    assert by["drives"] == ["methadone", "morphine", "opioid agonist"]  # opioids act through TLR4; rotation adds no drive
     assert all(r["inferred"] for r in rows)
     assert not {"test taper", "opioid dose reduction (taper)", "opioid dose escalation"} & {r["interventionLabel"] for r in rows}
 

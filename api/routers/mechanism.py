@@ -53,7 +53,10 @@ def perturb(kg: KG, body: PerturbRequest) -> dict:
     if not (body.inhibit or body.activate or body.knockout):
         raise HTTPException(422, [{"loc": ["body"], "msg": "give at least one of inhibit, activate, knockout",
                                    "type": "value_error"}])
-    return kg.perturb(body.inhibit, body.activate, body.knockout, max_length=body.max_length).as_dict()
+    try:
+        return kg.perturb(body.inhibit, body.activate, body.knockout, max_length=body.max_length).as_dict()
+    except ValueError as exc:
+        raise HTTPException(422, [{"loc": ["body"], "msg": str(exc), "type": "value_error"}]) from None
 
 
 def _run(kg, scenario: Scenario, where: str = "body"):
