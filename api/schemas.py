@@ -167,6 +167,8 @@ class PerturbAnswer(BaseModel):
     activate: list[str]
     knockout: list[str]
     unknown: list[str]
+    inert: list[str] = Field(default_factory=list, description="perturbed nodes with no causal edge out (a region, a pathway, an "
+                                                               "end point): they move nothing")
     summary: dict[str, str] = Field(description="direction of A (analgesia), H (hyperalgesic component) and P (net pain)")
     effects: list[NodeEffect]
 

@@ -307,6 +307,8 @@ def perturb(
         _print_rows(rows, fmt)
         return
     s = res.summary()
+    if res.inert:
+        err.print(f"[yellow]note:[/yellow] {', '.join(res.inert)} has no causal edge out; perturbing it moves nothing", highlight=False)
     console.print(f"analgesia A: [bold]{s['A']}[/bold]   hyperalgesic component H: [bold]{s['H']}[/bold]   "
                   f"net pain P: [bold]{s['P']}[/bold]")
     _print_rows(rows, fmt)

@@ -60,13 +60,14 @@ class PerturbResult:
     knockout: list[str]
     effects: dict[str, Effect]
     unknown: list[str]
+    inert: list[str] = field(default_factory=list)  # perturbed nodes with no causal edge out: they move nothing
 
     def summary(self) -> dict[str, str]:
         """Direction of A, H and P."""
         return {k: self.effects[n].direction if n in self.effects else "unchanged" for k, n in (("A", A), ("H", H), ("P", P))}
 
     def as_dict(self) -> dict:
-        return {"inhibit": self.inhibit, "activate": self.activate, "knockout": self.knockout, "unknown": self.unknown,
+        return {"inhibit": self.inhibit, "activate": self.activate, "knockout": self.knockout, "unknown": self.unknown, "inert": self.inert,
                 "summary": self.summary(), "effects": [e.as_dict() for e in self.effects.values()]}
 
 
@@ -121,4 +122,5 @@ def perturb(g: nx.MultiDiGraph, inhibit: Iterable[str] = (), activate: Iterable[
     for node in (A, H, P):
         if node in g and node not in effects:
             effects[node] = Effect(node, g.nodes[node]["label"], "unchanged")
-    return PerturbResult(resolved["inhibit"], resolved["activate"], resolved["knockout"], effects, unknown)
+    inert = sorted(n for n in starts if g.out_degree(n) == 0)
+    return PerturbResult(resolved["inhibit"], resolved["activate"], resolved["knockout"], effects, unknown, inert)

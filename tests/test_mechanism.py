@@ -182,6 +182,12 @@ def test_ambiguous_effects_keep_a_path_of_each_sign(kg):
     assert res.effects["oih:chronic_mor_signaling"].direction == "up"
 
 
+def test_perturbing_a_node_without_causal_edges_says_so(kg):
+    res = kg.perturb(inhibit=["dorsal horn"])
+    assert res.inert == ["UBERON:0002256"] and res.summary() == {"A": "unchanged", "H": "unchanged", "P": "unchanged"}
+    assert kg.perturb(inhibit=["TLR4"]).inert == []
+
+
 def test_a_node_perturbed_twice_is_refused(kg):
     with pytest.raises(ValueError, match="perturbed twice"):
         kg.perturb(activate=["opioid agonist"], knockout=["oih:opioid"])
