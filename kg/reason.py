@@ -711,11 +711,11 @@ def _check(inferences: list[Inference], schema: rdflib.Graph, shared: set[URIRef
             elif st.kind == "different":
                 g.add((rn(st.subject), OWL.differentFrom, rn(st.object)))
         if inf.predicate == str(RDFS.subClassOf):
-            targets.append((k, inf, None, None))
+            targets.append((inf, None, None))
         elif inf.predicate == str(RDF.type):
-            targets.append((k, inf, str(rn(inf.subject)), inf.object))
+            targets.append((inf, str(rn(inf.subject)), inf.object))
         else:
-            targets.append((k, inf, str(rn(inf.subject)), str(rn(inf.object))))
+            targets.append((inf, str(rn(inf.subject)), str(rn(inf.object))))
     data = g.serialize(format="nt").encode("utf-8")
     world = ow.World()
     world.get_ontology("https://w3id.org/oihkg/check.owl").load(fileobj=io.BytesIO(data), format="ntriples")
@@ -723,7 +723,7 @@ def _check(inferences: list[Inference], schema: rdflib.Graph, shared: set[URIRef
     if os.environ.get("OIHKG_DEBUG_VERIFY"):
         world.save(os.environ["OIHKG_DEBUG_VERIFY"], format="ntriples")
     failed = []
-    for k, inf, s, o in targets:
+    for inf, s, o in targets:
         if s is None:
             sub, sup = world[inf.subject], world[inf.object]
             ok = sub is not None and sup is not None and sup in sub.ancestors()
