@@ -41,6 +41,8 @@ PARAMS = {
     "by-citation": {"citation": "oih:citation/4834506"},
     "entity-card": {"entity": "MONDO:0005546"},
     "pathway-members": {"pathway": "oih:dynorphin_pathway"},
+    "fact-status": {"subject": "CHEBI:17303", "predicate": "RO:0002450", "object": "HGNC:11850"},
+    "qualified-statement": {"subject": "oih:test_taper", "object": "oih:net_pain"},
 }
 
 
