@@ -749,14 +749,15 @@ def build_ontology(model: Model, world: ow.World | None = None) -> ow.Ontology:
         for pw in ent.pathways:
             part_of[inds[curie]].append(inds[pw])
 
-    def annotate(source, prop, target, edge: Edge) -> None:
-        props["citation"][source, prop, target] = [b.cache[f"oih:citation/{c}"] for c in edge.citations]
-        props["quote"][source, prop, target] = [edge.quote]
-        props["evidence_type"][source, prop, target] = [b.cache[edge.evidence_type]]
+    def annotate(key, edge: Edge) -> None:
+        """Put an edge's evidence on ``key``: an axiom ``(source, property, target)`` or a qualified statement."""
+        props["citation"][key] = [b.cache[f"oih:citation/{c}"] for c in edge.citations]
+        props["quote"][key] = [edge.quote]
+        props["evidence_type"][key] = [b.cache[edge.evidence_type]]
         if edge.sign is not None:
-            props["sign"][source, prop, target] = [edge.sign]
+            props["sign"][key] = [edge.sign]
         if edge.note:
-            ow.comment[source, prop, target] = [edge.note]
+            ow.comment[key] = [edge.note]
 
     # edges, each with its evidence as axiom annotations
     for edge in model.all_edges:
@@ -764,7 +765,7 @@ def build_ontology(model: Model, world: ow.World | None = None) -> ow.Ontology:
         if edge.predicate == vocab.MEMBER_OF:
             cls = member_classes[edge.object]
             s.is_a.append(cls)
-            annotate(s, ow.rdf_type, cls, edge)
+            annotate((s, ow.rdf_type, cls), edge)
             continue
         prop = rels[edge.predicate]
         if edge.context:
@@ -772,17 +773,14 @@ def build_ontology(model: Model, world: ow.World | None = None) -> ow.Ontology:
             st = b.individual(f"oih:statement/{digest}", qualified)
             props["subject"][st], props["predicate"][st], props["object"][st] = [s], [prop], [o]
             props["context"][st] = [inds[edge.context]]
-            props["citation"][st] = [b.cache[f"oih:citation/{c}"] for c in edge.citations]
-            props["quote"][st], props["evidence_type"][st], props["sign"][st] = [edge.quote], [b.cache[edge.evidence_type]], [edge.sign]
-            if edge.note:
-                ow.comment[st] = [edge.note]
+            annotate(st, edge)
             continue
         prop[s].append(o)
-        annotate(s, prop, o, edge)
+        annotate((s, prop, o), edge)
         if edge.subject in member_classes:
             restriction = prop.value(o)
             member_classes[edge.subject].is_a.append(restriction)
-            annotate(member_classes[edge.subject], ow.rdfs_subclassof, restriction, edge)
+            annotate((member_classes[edge.subject], ow.rdfs_subclassof, restriction), edge)
 
     _reasoning_axioms(model, b, classes, rels, inds)
     return onto

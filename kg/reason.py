@@ -243,7 +243,7 @@ class _Explainer:
         self.cache: dict[Triple, Explanation] = {}
         self.active: set[Triple] = set()
         # class statements: C SubClassOf (q value o), with the citations of their axiom annotation
-        self.class_values: dict[str, list[tuple[str, str, str, tuple[str, ...]]]] = {}
+        self.class_values: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {}
         cited: dict[tuple, tuple[str, ...]] = {}  # RDF/XML repeats the restriction under the axiom: match it by structure
         for ax in asserted.subjects(OWL.annotatedProperty, RDFS.subClassOf):
             r = asserted.value(ax, OWL.annotatedTarget)
@@ -253,7 +253,7 @@ class _Explainer:
             q, o = asserted.value(r, OWL.onProperty), asserted.value(r, OWL.hasValue)
             if not isinstance(r, BNode) or q is None or o is None:
                 continue
-            self.class_values.setdefault(str(c), []).append((str(q), str(o), str(c), cited.get((c, q, o), ())))
+            self.class_values.setdefault(str(c), []).append((str(q), str(o), cited.get((c, q, o), ())))
         self.types: dict[str, set[str]] = {}
         for ind, c in asserted.subject_objects(RDF.type):
             self.types.setdefault(str(ind), set()).add(str(c))
@@ -322,7 +322,7 @@ class _Explainer:
                 return Explanation("sub-property", [Step("triple", s, q, o), *self._ax_sub(self.sub_path(q, p))])
         # 1b. a class statement of a class s is asserted a member of
         for c in sorted(self.types.get(s, ())):
-            for q, value, _, cites in self.class_values.get(c, []):
+            for q, value, cites in self.class_values.get(c, []):
                 if value == o and q in self.descendants(p):
                     text = f"SubClassOf({vocab.compress(c)} ObjectHasValue({vocab.compress(q)} {vocab.compress(o)}))"
                     ex = Explanation("class statement", [Step("type", s, str(RDF.type), c),
@@ -395,7 +395,7 @@ class _Explainer:
                         prev[n] = (cur, str(rel), n)
                         todo.append(n)
             for c in sorted(self.types.get(cur, ())):
-                for q, n, _, _ in self.class_values.get(c, []):
+                for q, n, _ in self.class_values.get(c, []):
                     if q in props and n not in prev:
                         prev[n] = (cur, q, n)
                         todo.append(n)
