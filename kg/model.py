@@ -20,7 +20,7 @@
   e.g. fibromyalgia). Its effect comes from the perturbation engine: giving the
   condition moves A and H, and the model scales Emax down by ``profile_effect``
   when A falls and the pathway gains up by it when H rises (fibromyalgia's
-  weakened descending inhibition lowers A and lifts H), so dP/dD turns
+  weakened descending inhibition lowers A and leaves H), so dP/dD turns
   positive at a lower dose.
 
 Every number comes from ``kg/model_params.toml`` and is **illustrative, not
