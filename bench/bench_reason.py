@@ -28,7 +28,8 @@ from pathlib import Path
 
 import owlready2 as ow
 
-from kg.build import CitationRow, EdgeRow, EntityRow, InterventionRow, ObservationRow, build
+from kg.build import build
+from kg.build.rows import CitationRow, EdgeRow, EntityRow, InterventionRow, ObservationRow
 from kg.config import Paths, default_paths, default_seed
 from kg.reason import infer, inferred_graph, verify_explanations
 

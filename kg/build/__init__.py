@@ -1,0 +1,51 @@
+"""Build the asserted OWL ontology from the curated rows.
+
+``ontology/src/*.tsv`` are the only hand-edited model files. The build has
+three parts, one module each:
+
+* :mod:`kg.build.rows` — row validation: :func:`load_model` reads and validates
+  the files, reporting every problem with its file and line;
+* :mod:`kg.build.ontology` — :func:`build_ontology` turns the rows into an
+  owlready2 ontology holding the schema of :mod:`kg.vocab`, the entities, the
+  evidence-annotated edges and the closure axioms the reasoner needs;
+* :mod:`kg.build.output` — :func:`build` writes ``oih.owl`` (RDF/XML) and
+  ``oih.ttl`` (Turtle) byte-stably, or nothing at all when a row is bad.
+
+The names below are the package's public interface.
+"""
+
+from kg.build.ontology import build_ontology
+from kg.build.output import BuildResult, build, serialize
+from kg.build.rows import (
+    SOURCE_FILES,
+    BuildError,
+    Citation,
+    Edge,
+    Entity,
+    Model,
+    Observation,
+    Problem,
+    SeedText,
+    load_model,
+    normalize_text,
+    read_tsv,
+)
+
+__all__ = [
+    "SOURCE_FILES",
+    "Problem",
+    "BuildError",
+    "Entity",
+    "Edge",
+    "Citation",
+    "Observation",
+    "Model",
+    "SeedText",
+    "read_tsv",
+    "BuildResult",
+    "normalize_text",
+    "load_model",
+    "build_ontology",
+    "serialize",
+    "build",
+]

@@ -1,0 +1,128 @@
+"""Serialisation: write the ontology as ``oih.owl`` (RDF/XML) and ``oih.ttl`` (Turtle), byte-stably, or nothing at all.
+
+This module owns the release artifacts of the build: :func:`serialize` gives
+stable bytes for the same model, and :func:`build` runs the whole step —
+mapping table check, row validation, ontology building, and the two files
+written together through temporary names.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import owlready2 as ow
+import rdflib
+
+from kg import vocab
+from kg.build.ontology import build_ontology
+from kg.build.rows import BuildError, Problem, load_model
+from kg.config import Paths, default_paths
+
+__all__ = ["serialize", "BuildResult", "build"]
+
+
+def serialize(onto: ow.Ontology) -> tuple[bytes, bytes]:
+    """Return the ontology as ``(RDF/XML, Turtle)`` bytes, stable across runs.
+
+    owlready2 writes N-Triples (blank nodes numbered in creation order, which
+    the build keeps fixed); rdflib re-serializes them in sorted order.
+    """
+    buf = io.BytesIO()
+    onto.save(file=buf, format="ntriples")
+    # owlready2 numbers blank nodes in creation order, and the build creates
+    # everything in a fixed order, so the labels are already stable.
+    nt = buf.getvalue().decode("utf-8")
+    labels = {m: rdflib.BNode(f"b{m}") for m in set(re.findall(r"_:(\w+)", nt))}
+    canon = rdflib.Graph()
+    canon.parse(data=nt, format="nt", bnode_context=labels)
+    out = rdflib.Graph()
+    for prefix, ns in (("oih", vocab.OIH), ("obo", vocab.OBO), ("oboInOwl", vocab.OBOINOWL), ("skos", vocab.SKOS),
+                       ("owl", rdflib.OWL), ("rdfs", rdflib.RDFS), ("xsd", rdflib.XSD),
+                       ("hgnc", rdflib.Namespace("https://identifiers.org/hgnc:"))):
+        out.bind(prefix, ns, override=True)
+    for s, p, o in sorted(canon, key=lambda t: tuple(x.n3() for x in t)):
+        if isinstance(o, rdflib.Literal) and o.datatype == rdflib.XSD.string:
+            o = rdflib.Literal(str(o))
+        out.add((s, p, o))
+    ttl = out.serialize(format="turtle").encode("utf-8")
+    # rdflib's RDF/XML writer walks hash-ordered sets; owlready2 writes in
+    # insertion order, so a fresh world loaded from sorted triples is stable.
+    nt = "".join(sorted(out.serialize(format="nt").splitlines(keepends=True)))
+    world = ow.World()
+    onto2 = world.get_ontology(vocab.ONTOLOGY_IRI).load(fileobj=io.BytesIO(nt.encode("utf-8")), format="ntriples")
+    xml_buf = io.BytesIO()
+    onto2.save(file=xml_buf, format="rdfxml")
+    world.close()
+    return xml_buf.getvalue(), ttl
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build produced: counts and the written files."""
+
+    entities: int
+    edges: int
+    interventions: int
+    citations: int
+    triples: int
+    files: tuple[Path, ...]
+    digest: str
+
+
+def build(paths: Paths | None = None, seed: Path | None = None) -> BuildResult:
+    """Validate the sources and write ``oih.owl`` and ``oih.ttl``.
+
+    Nothing is written when validation fails: both files are written to
+    temporary names first and moved into place together.
+
+    Parameters
+    ----------
+    paths : Paths, optional
+        Source and output folders; :func:`kg.config.default_paths` by default.
+    seed : Path, optional
+        The source text, for the quote checks.
+
+    Raises
+    ------
+    BuildError
+        When any source row is invalid.
+    """
+    paths = paths or default_paths()
+    unmapped = vocab.check_mappings()
+    if unmapped:
+        raise BuildError([Problem("kg/vocab.py", 0, m) for m in unmapped])
+    model = load_model(paths.src, seed)
+    onto = build_ontology(model)
+    xml, ttl = serialize(onto)
+    paths.out.mkdir(parents=True, exist_ok=True)
+    written = []
+    tmp_files = []
+    try:
+        for target, data in ((paths.owl, xml), (paths.ttl, ttl)):
+            fd, tmp = tempfile.mkstemp(dir=paths.out, prefix=f".{target.name}.")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            tmp_files.append((tmp, target))
+        for tmp, target in tmp_files:
+            os.replace(tmp, target)
+            written.append(target)
+    finally:
+        for tmp, _ in tmp_files:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    triples = len(rdflib.Graph().parse(data=ttl.decode("utf-8"), format="turtle"))
+    return BuildResult(
+        entities=len(model.entities),
+        edges=len(model.edges),
+        interventions=len(model.interventions),
+        citations=len(model.citations),
+        triples=triples,
+        files=tuple(written),
+        digest=hashlib.sha256(xml).hexdigest(),
+    )

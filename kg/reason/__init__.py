@@ -1,0 +1,34 @@
+"""Reason over the built ontology with HermiT, and explain and verify every inferred triple.
+
+:func:`reason` loads ``oih.owl`` into a fresh owlready2 world, runs HermiT
+(``infer_property_values=True``), and keeps what the reasoner added and the
+asserted graph lacks. Each inferred triple gets an :class:`Explanation`: the
+asserted triples, type assertions, closure axioms and schema axioms that
+entail it. :func:`verify_explanations` proves every explanation with more
+HermiT runs over renamed copies of the explanations alone. An inconsistent
+ontology raises :class:`InconsistentOntologyError` naming the offending
+axioms; nothing is written then. One module per part:
+
+* :mod:`kg.reason.hermit` — running HermiT, inconsistency reports;
+* :mod:`kg.reason.explain` — inferred triples and their explanations;
+* :mod:`kg.reason.verify` — re-deriving each inference from its explanation;
+* :mod:`kg.reason.output` — the inferred graph, and the whole step.
+"""
+
+from kg.reason.explain import Explanation, Inference, Step, infer
+from kg.reason.hermit import InconsistentOntologyError, run_hermit
+from kg.reason.output import ReasonResult, inferred_graph, reason
+from kg.reason.verify import verify_explanations
+
+__all__ = [
+    "Step",
+    "Explanation",
+    "Inference",
+    "ReasonResult",
+    "InconsistentOntologyError",
+    "run_hermit",
+    "infer",
+    "verify_explanations",
+    "reason",
+    "inferred_graph",
+]

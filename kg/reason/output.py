@@ -1,0 +1,107 @@
+"""Output: the inferred graph with an ``oih:Inference`` node per triple, and :func:`reason`, the whole step.
+
+This module owns ``ontology/oih-inferred.ttl``: :func:`reason` infers and
+explains (:mod:`kg.reason.explain`), verifies (:mod:`kg.reason.verify`) and
+writes the inferred triples with their explanations (:func:`inferred_graph`),
+or nothing when the ontology is inconsistent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import rdflib
+from rdflib import RDF, Literal, URIRef
+
+from kg import vocab
+from kg.config import Paths, default_paths
+from kg.reason.explain import Inference, infer
+from kg.reason.verify import verify_explanations
+
+__all__ = ["ReasonResult", "inferred_graph", "reason"]
+
+
+@dataclass(frozen=True)
+class ReasonResult:
+    """What a reasoner run produced."""
+
+    inferences: tuple[Inference, ...]
+    verified: int
+    path: Path | None
+    seconds_reasoning: float
+
+
+def inferred_graph(inferences: list[Inference]) -> rdflib.Graph:
+    """The inferred triples plus one ``oih:Inference`` node each, explaining it.
+
+    Each node has ``rdf:subject``/``rdf:predicate``/``rdf:object`` (the
+    inferred triple), ``oih:rule``, ``oih:premise`` links to reified asserted
+    premises, and ``oih:explanation`` holding the whole explanation as JSON.
+    """
+    g = rdflib.Graph()
+    g.bind("oih", vocab.OIH)
+    g.bind("obo", vocab.OBO)
+    for inf in inferences:
+        s, p, o = (URIRef(x) for x in inf.triple)
+        g.add((s, p, o))
+        h = hashlib.sha1(" ".join(inf.triple).encode()).hexdigest()[:16]
+        node = vocab.OIH[f"inference/{h}"]
+        g.add((node, RDF.type, vocab.OIH.Inference))
+        g.add((node, RDF.subject, s))
+        g.add((node, RDF.predicate, p))
+        g.add((node, RDF.object, o))
+        g.add((node, vocab.OIH.rule, Literal(inf.explanation.rule)))
+        g.add((node, vocab.OIH.explanation, Literal(json.dumps([st.as_dict() for st in inf.explanation.steps], ensure_ascii=False))))
+        for st in inf.explanation.steps:
+            if st.kind in ("triple", "type"):
+                ph = hashlib.sha1(" ".join((st.subject, st.predicate, st.object)).encode()).hexdigest()[:16]
+                prem = vocab.OIH[f"premise/{ph}"]
+                g.add((node, vocab.OIH.premise, prem))
+                g.add((prem, RDF.type, RDF.Statement))
+                g.add((prem, RDF.subject, URIRef(st.subject)))
+                g.add((prem, RDF.predicate, URIRef(st.predicate)))
+                g.add((prem, RDF.object, URIRef(st.object)))
+    return g
+
+
+def reason(
+    paths: Paths | None = None,
+    verify: bool = True,
+    progress: Callable[[str], None] | None = None,
+) -> ReasonResult:
+    """Reason over the built ontology and write ``oih-inferred.ttl``.
+
+    Parameters
+    ----------
+    paths : Paths, optional
+        Where ``oih.owl`` is and ``oih-inferred.ttl`` goes.
+    verify : bool
+        Re-derive every inference from its explanation (one more HermiT run).
+    progress : callable, optional
+        Called with a short message at each stage.
+
+    Raises
+    ------
+    InconsistentOntologyError
+        Nothing is written then.
+    """
+    paths = paths or default_paths()
+    say = progress or (lambda _msg: None)
+    inferences, seconds, asserted = infer(paths.owl, say)
+    verified = 0
+    if verify:
+        say(f"verifying {len(inferences)} explanations")
+        verified = verify_explanations(inferences, asserted)
+    say("writing inferred triples")
+    ttl = inferred_graph(inferences).serialize(format="turtle").encode("utf-8")
+    fd, tmp = tempfile.mkstemp(dir=paths.out, prefix=".oih-inferred.")
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(ttl)
+    os.replace(tmp, paths.inferred)
+    return ReasonResult(tuple(inferences), verified, paths.inferred, seconds)
