@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 from pydantic import BaseModel, Field
 
 from kg import OIHKG
+from kg.store import selector
 from kg.workers import QueryPool
 
 __all__ = ["Settings", "get_settings", "get_kg", "get_pool", "KG", "Pool"]
@@ -24,6 +25,17 @@ class Settings(BaseModel):
     result_limit: int = Field(10_000, gt=0, description="most rows a SPARQL SELECT may return")
     query_workers: int = Field(2, ge=1, description="SPARQL queries that may run at once")
     cors_origins: list[str] = Field(default_factory=list, description="origins allowed by CORS")
+
+    @property
+    def selector(self) -> str:
+        """The store as one selector string (:func:`kg.store.open_store`)."""
+        return selector(self.endpoint, self.store_path)
+
+    @property
+    def worker_selector(self) -> str:
+        """The store each SPARQL worker opens: the same endpoint, or its own in-memory copy of the artifacts
+        (the on-disk store stays the API process's)."""
+        return self.selector if self.endpoint else "oxigraph:memory"
 
     @classmethod
     def from_env(cls) -> Settings:

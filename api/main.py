@@ -17,7 +17,8 @@ from api.deps import Settings, get_settings
 from api.routers import entities, export, health, interventions, map, mechanism, observations, queries, sparql
 from kg import OIHKG, __version__
 from kg.queries import AmbiguousEntity, UnknownEntity
-from kg.sparql import answer, open_worker_store
+from kg.sparql import answer
+from kg.store import open_store
 from kg.workers import QueryPool
 
 __all__ = ["create_app"]
@@ -30,8 +31,9 @@ def create_app(settings: Settings | None = None) -> FastAPIOffline:
     @asynccontextmanager
     async def lifespan(app):
         app.state.settings = settings
-        app.state.kg = OIHKG.open(endpoint=settings.endpoint, store_path=settings.store_path)
-        factory = partial(open_worker_store, settings.endpoint, None)
+        app.state.kg = OIHKG.open(selector=settings.selector)
+        app.state.kg.about()  # counted once, so /health answers from memory
+        factory = partial(open_store, settings.worker_selector)
         app.state.pool = QueryPool(factory, answer, workers=settings.query_workers, timeout=settings.query_timeout)
         app.state.pool.warm_up()
         try:

@@ -20,6 +20,7 @@ class Problem(BaseModel):
 class Health(BaseModel):
     status: str
     store: str = Field(description="embedded or the endpoint URL")
+    selector: str = Field(description="the store as one selector string: oxigraph:memory, oxigraph:DIR or sparql:URL")
     triples: dict[str, int]
     versions: dict[str, str]
 

@@ -1,8 +1,13 @@
 """oihkg: a knowledge graph and mechanism query engine for opioid-induced hyperalgesia.
 
 :class:`OIHKG` is the one entry point that notebooks, the CLI and the HTTP
-API call. It opens a store (embedded by default, any SPARQL 1.1 endpoint by
-URL), resolves entity names, and answers the named queries.
+API call. It holds no logic: it opens a store from a selector (embedded by
+default, any SPARQL 1.1 endpoint by URL), builds the layers over it — the
+:class:`kg.catalog.Catalog` (names, entities, edges, queries) and the
+:class:`kg.engine.Engine` (paths, perturbations, the pain model) — and
+delegates to them, to :mod:`kg.observations`, :mod:`kg.export` and
+:mod:`kg.viz`. Data flows one way: store → queries → catalog → engine /
+export / viz → façade → CLI / API; nothing below the façade receives it.
 
 Examples
 --------
@@ -18,6 +23,8 @@ Examples
 'oih:opioid'
 >>> kg.sparql("ASK { ?x <http://www.w3.org/2000/01/rdf-schema#label> 'ketamine' }")
 True
+>>> OIHKG.open(selector="oxigraph:memory").store.selector
+'oxigraph:memory'
 >>> kg.paths("TLR4", "hyperalgesic component").paths[0].sign
 1
 >>> kg.perturb(activate=["ketamine"]).summary()  # giving ketamine
@@ -33,60 +40,29 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from kg import vocab
 from kg.config import Paths, default_paths, default_seed
 
 __all__ = ["OIHKG", "__version__"]
 __version__ = "0.1.0"
 
 
-def _py(term) -> Any:
-    """A JSON-ready Python value for an RDF term (IRIs become CURIEs where possible)."""
-    from pyoxigraph import Literal, NamedNode
-
-    if isinstance(term, NamedNode):
-        return vocab.compress(term.value)
-    if isinstance(term, Literal):
-        dt = term.datatype.value.rsplit("#", 1)[-1]
-        if dt == "boolean":
-            return term.value == "true"
-        if dt in {"integer", "int", "long"}:
-            return int(term.value)
-        if dt in {"decimal", "double", "float"}:
-            return float(term.value)
-        return term.value
-    return str(term)
-
-
-#: Columns the named queries build with GROUP_CONCAT, whose order SPARQL leaves open: sorted here.
-_CONCAT = {"problemIds": " ", "citations": " ", "synonyms": "|", "xrefs": "|", "types": "|", "classes": "; "}
-
-
-def _row(row: dict) -> dict:
-    out = {k: _py(v) for k, v in row.items()}
-    for k, sep in _CONCAT.items():
-        if isinstance(out.get(k), str):
-            out[k] = sep.join(sorted(x for x in out[k].split(sep) if x))
-    return out
-
-
 class OIHKG:
     """The OIH knowledge graph over one store. Build with :meth:`open`."""
 
     def __init__(self, store, paths: Paths | None = None):
-        from kg.queries import Resolver, load_queries
+        from kg.catalog import Catalog
+        from kg.engine import Engine
 
         self.store = store
         self.files = paths or default_paths()
-        self.queries = load_queries()
-        self.resolver = Resolver(store, self.queries)
-        self._graphs: dict[bool, Any] = {}  # causal graphs, without and with inferred edges
-        self._mechanism = None
+        self.catalog = Catalog(store)
+        self.engine = Engine(self.catalog)
         self._report = None
+        self._about: dict[str, Any] | None = None
 
     @classmethod
-    def open(cls, endpoint: str | None = None, store_path: Path | None = None,
-             paths: Paths | None = None, graph_store: str | None = None) -> OIHKG:
+    def open(cls, endpoint: str | None = None, store_path: Path | None = None, paths: Paths | None = None,
+             graph_store: str | None = None, selector: str | None = None) -> OIHKG:
         """Open the embedded store (built from the artifacts, building them first if missing) or an endpoint.
 
         Parameters
@@ -97,255 +73,129 @@ class OIHKG:
             Keep the embedded store on disk here; reopened without reloading while current.
         graph_store : str, optional
             A Graph Store Protocol URL to upload the artifacts to before querying ``endpoint``.
+        selector : str, optional
+            The store as one string (``oxigraph:memory``, ``oxigraph:DIR``, ``sparql:URL``; :func:`kg.store.open_store`),
+            instead of ``endpoint`` / ``store_path``.
         """
         from kg.store import open_store
+        from kg.store import selector as make_selector
 
         paths = paths or default_paths()
-        if endpoint is None and not (paths.ttl.is_file() and paths.inferred.is_file()):
+        spec = selector or make_selector(endpoint, store_path)
+        if spec.startswith("oxigraph:") and not (paths.ttl.is_file() and paths.inferred.is_file()):
             from kg.build import build
             from kg.reason import reason
 
             build(paths, default_seed())
             reason(paths)
-        return cls(open_store(endpoint, store_path, paths, graph_store), paths)
+        return cls(open_store(spec, paths, graph_store), paths)
 
-    # -- lookups
+    # -- the catalog: names, entities, edges, queries
+    @property
+    def queries(self) -> dict:
+        """The named queries (``queries/*.rq``) by name."""
+        return self.catalog.queries
+
     def resolve(self, name: str) -> str:
-        """The IRI for a CURIE, IRI, label or synonym (case-insensitive).
-
-        Raises ``kg.queries.UnknownEntity`` or ``kg.queries.AmbiguousEntity``.
-        """
-        return self.resolver.resolve(name)
+        """The IRI for a CURIE, IRI, label or synonym (:meth:`kg.catalog.Catalog.resolve`)."""
+        return self.catalog.resolve(name)
 
     def search(self, text: str, limit: int = 20) -> list[dict]:
-        """Entities whose label, synonym or CURIE contains ``text`` (case-insensitive), best first.
-
-        Each hit is ``{"id", "label", "types", "matched"}``; exact matches come
-        before prefix matches, which come before substring matches.
-        """
-        needle = text.strip().casefold()
-        if not needle:
-            return []
-        scored: dict[str, tuple[int, str, str]] = {}
-        for name, bucket in self.resolver.by_name.items():
-            if needle not in name:
-                continue
-            score = 0 if name == needle else 1 if name.startswith(needle) else 2
-            for iri, (curie, label, kind) in bucket.items():
-                key = (score, kind)
-                if iri not in scored or key < scored[iri][:2]:
-                    scored[iri] = (score, kind, name)
-        hits = sorted(scored.items(), key=lambda kv: (kv[1][0], kv[1][1], self._label(kv[0]).casefold()))
-        out = []
-        for iri, (_, _, name) in hits[:limit]:
-            card = self._card(iri)
-            out.append({"id": self.resolver.curies[iri], "label": card.get("label"), "types": card.get("types", []), "matched": name})
-        return out
-
-    def _label(self, iri: str) -> str:
-        for bucket in self.resolver.by_name.values():
-            if iri in bucket:
-                return bucket[iri][1]
-        return iri
-
-    def _card(self, iri: str) -> dict:
-        from kg.store import NamedNode
-
-        rows = self.store.select(self.queries["entity-card"].text, {"entity": NamedNode(iri)})
-        if not rows:
-            return {}
-        r = _row(rows[0])
-        split = lambda s: [x for x in str(s or "").split("|") if x]  # noqa: E731
-        return {
-            "id": r["curie"], "iri": iri, "label": r["label"], "definition": r.get("definition"),
-            "synonyms": sorted(split(r.get("synonyms"))), "xrefs": sorted(split(r.get("xrefs"))),
-            "types": sorted(vocab.compress(t) for t in split(r.get("types"))),
-        }
+        """Entities whose label, synonym or CURIE contains ``text``, best first (:meth:`kg.catalog.Catalog.search`)."""
+        return self.catalog.search(text, limit)
 
     def entity(self, name: str) -> dict:
-        """One entity: id, label, definition, synonyms, xrefs, types, and its edges in and out with evidence."""
-        iri = self.resolve(name)
-        card = self._card(iri)
-        card["edges_out"] = self.edges(subject=iri)
-        card["edges_in"] = self.edges(object=iri)
-        return card
+        """One entity with its edges in and out (:meth:`kg.catalog.Catalog.entity`)."""
+        return self.catalog.entity(name)
 
     def edges(self, subject: str | None = None, predicate: str | None = None, object: str | None = None,
               inferred: bool | None = None) -> list[dict]:
-        """Evidence-backed edges (and, unless ``inferred=False``, inferred causal reach), filtered.
-
-        ``subject``/``object`` accept any entity name; ``predicate`` a CURIE or IRI.
-        """
-        s = self.resolve(subject) if subject else None
-        o = self.resolve(object) if object else None
-        p = predicate
-        if predicate and not predicate.startswith(("http://", "https://")):
-            from kg.queries import UnknownEntity
-
-            try:
-                p = vocab.expand(predicate)
-            except ValueError:
-                raise UnknownEntity(f"no relation has the CURIE {predicate!r}") from None
-        out = []
-        for r in self.store.select(self.queries["all-edges"].text):
-            if s and r["subject"].value != s or o and r["object"].value != o or p and r["predicate"].value != p:
-                continue
-            row = _row(r)
-            if inferred is not None and row["inferred"] != inferred:
-                continue
-            row["citations"] = [c for c in str(row.get("citations") or "").split() if c]
-            for key in ("sign", "context", "via"):  # unbound in the answer: no sign, no context, not inherited
-                row.setdefault(key, None)
-            out.append(row)
-        return out
+        """Evidence-backed and inferred edges, filtered (:meth:`kg.catalog.Catalog.edges`)."""
+        return self.catalog.edges(subject, predicate, object, inferred)
 
     def interventions(self) -> list[dict]:
-        """Every agent or clinical action with its targets (action, sign; inferred when derived from its drug class), the
-        pathways it drives or inhibits, and the defined classes the reasoner put it in."""
-        out: dict[str, dict] = {}
-        for r in self.query("intervention-targets"):
-            item = out.setdefault(r["intervention"], {"id": r["intervention"], "label": r["interventionLabel"], "targets": [], "pathways": [], "classes": []})
-            item["targets"].append({"id": r["target"], "label": r["targetLabel"], "action": r["actionLabel"], "sign": r["sign"],
-                                    "inferred": r["inferred"]})
-        for r in self.query("intervention-pathway-matrix"):
-            item = out.setdefault(r["intervention"], {"id": r["intervention"], "label": r["interventionLabel"], "targets": [], "pathways": [], "classes": []})
-            item["pathways"].append({"id": r["pathway"], "label": r["pathwayLabel"], "direction": r["direction"], "inferred": r["inferred"]})
-        for r in self.query("intervention-classes"):
-            if r["intervention"] in out:
-                out[r["intervention"]]["classes"].append(r["classLabel"])
-        return sorted(out.values(), key=lambda d: d["label"].casefold())
+        """Every agent or clinical action with its targets and pathways (:meth:`kg.catalog.Catalog.interventions`)."""
+        return self.catalog.interventions()
 
-    # -- queries
     def query(self, name: str, **params: str) -> list[dict]:
-        """Run a named query (``queries/NAME.rq``) with parameters given by entity name; rows as plain values."""
-        from kg.queries import run
-
-        if name not in self.queries:
-            raise KeyError(f"no named query {name!r}; known: {', '.join(sorted(self.queries))}")
-        rows = run(self.store, self.queries[name], params, self.resolver)
-        return [_row(r) for r in rows]
+        """Run a named query with parameters given by entity name (:meth:`kg.catalog.Catalog.query`)."""
+        return self.catalog.query(name, **params)
 
     def sparql(self, text: str) -> Any:
-        """Run SPARQL: SELECT → rows of plain values, ASK → bool, CONSTRUCT/DESCRIBE → list of triples (CURIEs)."""
-        from kg.queries import check_syntax
+        """Run SPARQL: rows, a bool or triples, by the query's form (:meth:`kg.catalog.Catalog.sparql`)."""
+        return self.catalog.sparql(text)
 
-        check_syntax(text)
-        try:
-            return [{k: _py(v) for k, v in r.items()} for r in self.store.select(text)]
-        except ValueError:
-            pass
-        try:
-            return self.store.ask(text)
-        except ValueError:
-            return [tuple(_py(x) for x in (t.subject, t.predicate, t.object)) for t in self.store.construct(text)]
-
-    # -- mechanism engine
-    def _curie(self, name: str) -> str:
-        return vocab.compress(self.resolve(name))
-
+    # -- the engine: paths, perturbations, the pain model
     def causal_graph(self, include_inferred: bool = False):
-        """The signed causal graph (:func:`kg.graph.causal_graph`), built once per store and cached."""
-        from kg.graph import causal_graph
-
-        if include_inferred not in self._graphs:
-            self._graphs[include_inferred] = causal_graph(self, include_inferred)
-        return self._graphs[include_inferred]
+        """The signed causal graph (:meth:`kg.engine.Engine.causal_graph`), shared: copy it to change it."""
+        return self.engine.causal_graph(include_inferred)
 
     def to_networkx(self, causal: bool = False, include_inferred: bool = False):
-        """The graph as a networkx ``MultiDiGraph``.
+        """The graph as a networkx ``MultiDiGraph``, a copy to change freely.
 
         ``causal=True`` gives the signed causal graph the mechanism engine uses; otherwise every
-        evidence-backed and inferred edge (:func:`kg.export.to_networkx`). A copy: change it freely.
+        evidence-backed and inferred edge (:func:`kg.export.to_networkx`).
         """
         if causal:
             return self.causal_graph(include_inferred).copy()
         from kg.export import to_networkx
 
-        return to_networkx(self)
+        return to_networkx(self.catalog)
 
     def paths(self, source: str, target: str, max_length: int = 8, sign: int | None = None, limit: int = 100,
               include_inferred: bool = False):
-        """Signed causal paths between two entities named any way (:func:`kg.paths.signed_paths`).
-
-        An unknown name gives a result with status ``unknown_node``; an ambiguous one raises
-        ``kg.queries.AmbiguousEntity``.
-        """
-        from kg.paths import PathResult, PathStatus, signed_paths
-        from kg.queries import UnknownEntity
-
-        ends = []
-        for name in (source, target):
-            try:
-                ends.append(self._curie(name))
-            except UnknownEntity as exc:
-                return PathResult(PathStatus.unknown_node, source, target, message=str(exc))
-        return signed_paths(self.causal_graph(include_inferred), *ends, max_length=max_length, sign=sign, limit=limit)
+        """Signed causal paths between two entities named any way (:meth:`kg.engine.Engine.paths`)."""
+        return self.engine.paths(source, target, max_length, sign, limit, include_inferred)
 
     def perturb(self, inhibit=(), activate=(), knockout=(), max_length: int = 8):
-        """Predicted direction of every node, and of A, H and P, after a perturbation (:func:`kg.perturb.perturb`).
-
-        Names are resolved first; an unknown one raises ``kg.queries.UnknownEntity``.
-        """
-        from kg.perturb import perturb
-
-        ids = {k: [self._curie(n) for n in v] for k, v in (("inhibit", inhibit), ("activate", activate), ("knockout", knockout))}
-        return perturb(self.causal_graph(), max_length=max_length, **ids)
+        """Direction of every node, and of A, H and P, after a perturbation (:meth:`kg.engine.Engine.perturb`)."""
+        return self.engine.perturb(inhibit, activate, knockout, max_length)
 
     def mechanism(self):
-        """The graph facts of the pain model (:class:`kg.model.Mechanism`), read once and cached."""
-        from kg.model import Mechanism
-
-        if self._mechanism is None:
-            self._mechanism = Mechanism.from_kg(self)
-        return self._mechanism
+        """The graph facts of the pain model (:meth:`kg.engine.Engine.mechanism`)."""
+        return self.engine.mechanism()
 
     def simulate(self, interventions=(), **params):
-        """Run the illustrative model P = P0 - A + H (:func:`kg.model.simulate`).
-
-        ``params`` override ``kg/model_params.toml``; invalid values raise ``pydantic.ValidationError``
-        naming the field. Interventions, pathway names in ``gains`` and the patient ``profile`` (a condition that
-        predisposes to OIH, e.g. ``"fibromyalgia"``) may be given any way.
-        """
-        from kg.model import ModelInputError, Scenario, simulate
-        from kg.queries import UnknownEntity
-
-        mech = self.mechanism()
-        gains = {}
-        for name, value in (params.pop("gains", None) or {}).items():
-            try:
-                gains[mech.pathway(name)] = value
-            except ModelInputError:
-                try:
-                    gains[mech.pathway(self._curie(name))] = value
-                except UnknownEntity as exc:
-                    raise ModelInputError("gains", str(exc)) from None
-        if params.get("profile"):
-            try:
-                params["profile"] = self._curie(params["profile"])
-            except UnknownEntity as exc:
-                raise ModelInputError("profile", str(exc)) from None
-        scenario = Scenario(interventions=[self._curie(n) for n in interventions], gains=gains, **params)
-        return simulate(mech, scenario)
+        """Run the illustrative model P = P0 - A + H (:meth:`kg.engine.Engine.simulate`)."""
+        return self.engine.simulate(interventions, **params)
 
     def check(self):
         """The text's claims (``ontology/src/observations.tsv``) checked against this graph (:func:`kg.observations.check`).
 
         Computed once per store and cached: the graph does not change under an open store.
         """
-        from kg.observations import check
+        from kg.observations import check, load
 
         if self._report is None:
-            self._report = check(self)
+            self._report = check(self.engine, load(self.files))
         return self._report
 
+    def about(self) -> dict[str, Any]:
+        """What this graph is served from: the store (``embedded`` or the endpoint URL), its selector, triple counts and
+        versions. Counted once per store and cached, so a liveness probe costs next to nothing."""
+        from kg.config import versions
+
+        if self._about is None:
+            where = self.store.selector
+            self._about = {"store": "embedded" if where.startswith("oxigraph:") else where.partition(":")[2],
+                           "selector": where, "triples": self.store.counts(), "versions": versions()}
+        return self._about
+
+    # -- outputs
     def export(self, fmt: str, path: Path | str | None = None) -> bytes:
-        """The graph in one of :data:`kg.export.FORMATS` (owl, ttl, jsonld, kgx, graphml, cytoscape); written to ``path`` if given."""
+        """The graph in one of :data:`kg.export.FORMATS`; written to ``path`` if given (:func:`kg.export.export`)."""
         from kg.export import export
 
-        data = export(self, fmt)
+        data = export(self.catalog, fmt)
         if path is not None:
             Path(path).write_bytes(data)
         return data
+
+    def map_html(self, title: str = "oihkg — OIH mechanism map") -> str:
+        """The interactive mechanism map as one self-contained HTML page (:func:`kg.viz.render_map`)."""
+        from kg.viz import render_map
+
+        return render_map(self.catalog, self.causal_graph(), title)
 
     def close(self) -> None:
         """Release the store."""

@@ -431,9 +431,7 @@ def map_cmd(
     endpoint: Endpoint = None,
 ) -> None:
     """Write the interactive mechanism map as one self-contained HTML file (no external requests)."""
-    from kg.viz import render_map
-
-    html = render_map(_open(endpoint))
+    html = _open(endpoint).map_html()
     output.write_text(html, encoding="utf-8")
     console.print(f"wrote {output} ({len(html) // 1024} KiB); open it in a browser, offline")
 

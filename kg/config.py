@@ -1,4 +1,4 @@
-"""Paths and settings shared by the ``kg`` modules.
+"""Paths, settings and versions shared by the ``kg`` modules.
 
 Every path has a default relative to the repository and can be overridden
 by an environment variable, so tests and tools can point the pipeline at a
@@ -8,10 +8,12 @@ fixture ontology without touching the release artifacts.
 from __future__ import annotations
 
 import os
+import platform
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
-__all__ = ["Paths", "REPO_ROOT", "default_paths", "default_seed"]
+__all__ = ["Paths", "REPO_ROOT", "default_paths", "default_seed", "versions"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -74,3 +76,23 @@ def default_seed() -> Path | None:
     seed_dir = REPO_ROOT.parent / "shared" / "seed"
     found = sorted(seed_dir.glob("*.txt")) if seed_dir.is_dir() else []
     return found[0] if found else None
+
+
+@cache
+def versions() -> dict[str, str]:
+    """The versions of Python and of the packages that shape the answers, read once per process.
+
+    Examples
+    --------
+    >>> sorted(versions())[:3]
+    ['fastapi', 'networkx', 'oihkg']
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": platform.python_version()}
+    for pkg in ("oihkg", "pyoxigraph", "owlready2", "rdflib", "fastapi", "networkx"):
+        try:
+            out[pkg] = version(pkg)
+        except PackageNotFoundError:
+            out[pkg] = "not installed"
+    return out

@@ -14,8 +14,9 @@ that hold only in a context (a taper lowers pain *in OIH*) are not edges.
 
 Examples
 --------
->>> from kg import OIHKG
->>> g = causal_graph(OIHKG.open())
+>>> from kg.catalog import Catalog
+>>> from kg.store import open_store
+>>> g = causal_graph(Catalog(open_store()))
 >>> g.nodes["HGNC:11850"]["label"]
 'toll-like receptor 4'
 >>> sorted({d["sign"] for _, _, d in g.out_edges("CHEBI:6121", data=True)})
@@ -28,7 +29,7 @@ from collections.abc import Iterable
 
 import networkx as nx
 
-__all__ = ["build_graph", "causal_graph", "find_node"]
+__all__ = ["build_graph", "causal_graph"]
 
 
 def build_graph(edges: Iterable[dict], nodes: Iterable[dict] = ()) -> nx.MultiDiGraph:
@@ -63,24 +64,14 @@ def build_graph(edges: Iterable[dict], nodes: Iterable[dict] = ()) -> nx.MultiDi
     return g
 
 
-def causal_graph(kg, include_inferred: bool = False) -> nx.MultiDiGraph:
-    """The causal graph of an :class:`kg.OIHKG` (embedded or remote store)."""
-    nodes = [{**r, "type": r["type"].split(":", 1)[-1]} for r in kg.query("graph-nodes")]
-    edges = list(kg.query("causal-edges"))
+def causal_graph(catalog, include_inferred: bool = False) -> nx.MultiDiGraph:
+    """The causal graph read through a :class:`kg.catalog.Catalog` (embedded or remote store)."""
+    nodes = [{**r, "type": r["type"].split(":", 1)[-1]} for r in catalog.query("graph-nodes")]
+    edges = list(catalog.query("causal-edges"))
     if include_inferred:
         edges += [
             {"subject": r["subject"], "predicate": r["predicate"], "object": r["object"], "sign": 1, "inferred": True}
-            for r in kg.edges(predicate="oih:promotes", inferred=True)
+            for r in catalog.edges(predicate="oih:promotes", inferred=True)
         ]
     return build_graph(edges, nodes)
 
-
-def find_node(g: nx.MultiDiGraph, name: str) -> str | None:
-    """The node whose CURIE or label is ``name`` (case-insensitive), or None."""
-    if name in g:
-        return name
-    low = name.casefold()
-    for node, data in g.nodes(data=True):
-        if str(data.get("label", "")).casefold() == low:
-            return node
-    return None

@@ -29,7 +29,8 @@ clinical data**; each can be overridden per call.
 Examples
 --------
 >>> from kg import OIHKG
->>> mech = Mechanism.from_kg(OIHKG.open())
+>>> kg = OIHKG.open()
+>>> mech = Mechanism.from_catalog(kg.catalog, kg.causal_graph())
 >>> r = simulate(mech, Scenario())
 >>> r.classification, r.at_dose["dP_dD"] > 0
 ('OIH', True)
@@ -134,7 +135,7 @@ class InterventionFacts:
 
 @dataclass(frozen=True)
 class Mechanism:
-    """The graph facts the model needs, read once from an :class:`kg.OIHKG`."""
+    """The graph facts the model needs, read once from a :class:`kg.catalog.Catalog` and its causal graph."""
 
     pronociceptive: dict[str, str]
     analgesic: dict[str, str]
@@ -143,36 +144,46 @@ class Mechanism:
     profiles: dict[str, dict[str, str]]  # condition -> label and the direction it moves A and H
 
     @classmethod
-    def from_kg(cls, kg) -> Mechanism:
-        """Read pathway classes, pathway members (the causal graph's nodes), intervention facts and patient profiles."""
+    def from_catalog(cls, catalog, graph) -> Mechanism:
+        """Read pathway classes, pathway members (the causal graph's nodes), intervention facts and patient profiles.
+
+        Parameters
+        ----------
+        catalog : kg.catalog.Catalog
+            The graph's read side.
+        graph : networkx.MultiDiGraph
+            Its causal graph (:func:`kg.graph.causal_graph`).
+        """
+        from kg.perturb import perturb
+
         pro, ana = {}, {}
-        for r in kg.query("pathway-classes"):
+        for r in catalog.query("pathway-classes"):
             if r["pronociceptive"]:
                 pro[r["pathway"]] = r["pathwayLabel"]
             if r["analgesic"]:
                 ana[r["pathway"]] = r["pathwayLabel"]
-        members = {n: frozenset(pws) for n, pws in kg.causal_graph().nodes(data="pathways")}
+        members = {n: frozenset(pws) for n, pws in graph.nodes(data="pathways")}
         facts: dict[str, dict[str, Any]] = {}
 
         def item(curie: str, label: str) -> dict[str, Any]:
             return facts.setdefault(curie, {"label": label, "targets": [], "pathways": set(), "involves": []})
 
-        for r in kg.query("intervention-targets"):
+        for r in catalog.query("intervention-targets"):
             item(r["intervention"], r["interventionLabel"])["targets"].append((r["target"], r["action"], int(r["sign"])))
-        for r in kg.query("intervention-pathway-matrix"):
+        for r in catalog.query("intervention-pathway-matrix"):
             entry = item(r["intervention"], r["interventionLabel"])
             if r["direction"] == "inhibits":
                 entry["pathways"].add(r["pathway"])
-        for r in kg.edges(predicate="oih:involves", inferred=False):
+        for r in catalog.edges(predicate="oih:involves", inferred=False):
             item(r["subject"], r["subjectLabel"])["involves"].append(r["object"])
         interventions = {
             c: InterventionFacts(c, f["label"], tuple(f["targets"]), frozenset(f["pathways"]), tuple(f["involves"]))
             for c, f in facts.items()
         }
         profiles = {}
-        for r in kg.query("vulnerability-factors"):
+        for r in catalog.query("vulnerability-factors"):
             if r["factor"] not in profiles:
-                moved = kg.perturb(activate=[r["factor"]]).summary()
+                moved = perturb(graph, activate=[r["factor"]]).summary()
                 profiles[r["factor"]] = {"label": r["factorLabel"], "A": moved["A"], "H": moved["H"]}
         return cls(pro, ana, members, interventions, profiles)
 
@@ -183,14 +194,12 @@ class Mechanism:
             raise ModelInputError("profile", f"{curie} does not predispose to OIH in the graph; profiles: {known}")
         return self.profiles[curie]
 
-    def pathway(self, name: str) -> str:
-        """The pronociceptive pathway CURIE for a CURIE or label (case-insensitive); :class:`ModelInputError` if none."""
-        if name in self.pronociceptive:
-            return name
-        for curie, label in self.pronociceptive.items():
-            if label.casefold() == name.casefold():
-                return curie
-        raise ModelInputError("gains", f"{name!r} is not a pronociceptive pathway; known: {', '.join(sorted(self.pronociceptive))}")
+    def pathway(self, curie: str) -> str:
+        """``curie`` itself if it is a pronociceptive pathway; :class:`ModelInputError` naming the known ones if not."""
+        if curie in self.pronociceptive:
+            return curie
+        known = ", ".join(f"{c} ({lab})" for c, lab in sorted(self.pronociceptive.items()))
+        raise ModelInputError("gains", f"{curie} is not a pronociceptive pathway; known: {known}")
 
 
 @dataclass
@@ -263,13 +272,46 @@ def _classify(slope: float) -> str:
     return "OIH" if slope > 0 else "tolerance" if slope < 0 else "indeterminate"
 
 
+def _with_profile(mech: Mechanism, p: Scenario, gains: dict[str, float]) -> tuple[dict[str, float], float, dict | None]:
+    """Gains and Emax for the patient profile, if any, and what the profile changed."""
+    if not p.profile:
+        return gains, p.Emax, None
+    moved = mech.profile(p.profile)
+    emax = p.Emax * (1 - p.profile_effect) if moved["A"] == "down" else p.Emax
+    if moved["H"] == "up":
+        gains = {pw: g * (1 + p.profile_effect) for pw, g in gains.items()}
+    profile = {"id": p.profile, **moved, "Emax_factor": emax / p.Emax,
+               "gain_factor": 1 + p.profile_effect if moved["H"] == "up" else 1.0}
+    return gains, emax, profile
+
+
+def _with_interventions(mech: Mechanism, p: Scenario, gains: dict[str, float],
+                        emax: float) -> tuple[dict[str, float], float, float, list[dict[str, Any]]]:
+    """Gains, Emax and operating dose after the scenario's interventions, and each change they made."""
+    gains, dose, applied = dict(gains), p.dose, []
+    reached: set[str] = set()  # an agent reached twice (rotation to methadone, and methadone) acts once
+    for curie in dict.fromkeys(p.interventions):
+        for e in _effects(mech, curie, reached):
+            if e["change"] == "dose":
+                e["factor"] = 1 - p.taper_fraction if e["sign"] < 0 else 1 + p.taper_fraction
+                dose *= e["factor"]
+            elif e["change"] == "gain":
+                e["factor"] = 1 - p.block_fraction
+                gains[e["pathway"]] *= e["factor"]
+            else:
+                e["factor"] = 1 - p.block_fraction
+                emax *= e["factor"]
+            applied.append(e)
+    return gains, emax, dose, applied
+
+
 def simulate(mech: Mechanism, scenario: Scenario) -> SimulationResult:
     """Run the model for one scenario.
 
     Parameters
     ----------
     mech : Mechanism
-        Graph facts from :meth:`Mechanism.from_kg`.
+        Graph facts from :meth:`Mechanism.from_catalog`.
     scenario : Scenario
         Parameters and interventions (given as CURIEs here; :meth:`kg.OIHKG.simulate` resolves names).
 
@@ -285,30 +327,9 @@ def simulate(mech: Mechanism, scenario: Scenario) -> SimulationResult:
     gains = {pw: p.default_gain for pw in mech.pronociceptive}
     for name, g in p.gains.items():
         gains[mech.pathway(name)] = g
-    emax, applied, profile = p.Emax, [], None
-    if p.profile:
-        moved = mech.profile(p.profile)
-        if moved["A"] == "down":
-            emax *= 1 - p.profile_effect
-        if moved["H"] == "up":
-            gains = {pw: g * (1 + p.profile_effect) for pw, g in gains.items()}
-        profile = {"id": p.profile, **moved, "Emax_factor": emax / p.Emax,
-                   "gain_factor": 1 + p.profile_effect if moved["H"] == "up" else 1.0}
-    base_gain, base_emax, dose = sum(gains.values()), emax, p.dose
-    reached: set[str] = set()  # an agent reached twice (rotation to methadone, and methadone) acts once
-    for curie in dict.fromkeys(p.interventions):
-        for e in _effects(mech, curie, reached):
-            if e["change"] == "dose":
-                factor = 1 - p.taper_fraction if e["sign"] < 0 else 1 + p.taper_fraction
-                dose *= factor
-                e["factor"] = factor
-            elif e["change"] == "gain":
-                gains[e["pathway"]] *= 1 - p.block_fraction
-                e["factor"] = 1 - p.block_fraction
-            else:
-                emax *= 1 - p.block_fraction
-                e["factor"] = 1 - p.block_fraction
-            applied.append(e)
+    gains, emax, profile = _with_profile(mech, p, gains)
+    base_gain, base_emax = sum(gains.values()), emax
+    gains, emax, dose, applied = _with_interventions(mech, p, gains, emax)
     dose = min(dose, p.dose_max)
     total = sum(gains.values())
     d = np.linspace(p.dose_max / p.points, p.dose_max, p.points)

@@ -35,7 +35,7 @@ with the path, effect, derivation or values that decide it.
 Examples
 --------
 >>> from kg import OIHKG
->>> report = check(OIHKG.open())
+>>> report = check(OIHKG.open().engine)
 >>> report.counts()["contradicted"], report.counts()["holds"] > 90
 (0, True)
 """
@@ -102,19 +102,19 @@ def load(paths: Paths | None = None) -> list[Observation]:
     return load_model((paths or default_paths()).src).observations
 
 
-def check(kg, observations: list[Observation] | None = None) -> Report:
-    """Check every observation against ``kg`` (an :class:`kg.OIHKG`, embedded or remote)."""
-    observations = load(kg.files) if observations is None else observations
-    return Report([check_one(kg, o) for o in observations])
+def check(engine, observations: list[Observation] | None = None) -> Report:
+    """Check every observation (default: the repository's) against an :class:`kg.engine.Engine`, embedded or remote."""
+    observations = load() if observations is None else observations
+    return Report([check_one(engine, o) for o in observations])
 
 
-def check_one(kg, o: Observation) -> Result:
+def check_one(engine, o: Observation) -> Result:
     """Check one observation; a name the graph does not know gives status ``error``, never an exception."""
     from kg.model import ModelInputError
     from kg.queries import AmbiguousEntity, UnknownEntity
 
     try:
-        met, detail, evidence = _CHECKS[o.kind](kg, o)
+        met, detail, evidence = _CHECKS[o.kind](engine, o)
     except (UnknownEntity, AmbiguousEntity, ModelInputError, ValueError, KeyError) as exc:
         return Result(o, "error", f"cannot check: {exc}")
     holds = met != o.negative
@@ -126,12 +126,12 @@ def check_one(kg, o: Observation) -> Result:
 # --------------------------------------------------------------------------- kinds
 
 
-def _path(kg, o: Observation):
+def _path(engine, o: Observation):
     length = int(o.relation) if o.relation else 8
     if o.expected not in {"+", "-", "any"}:
         raise ValueError(f"a path expects +, - or any, not {o.expected!r}")
     sign = {"+": 1, "-": -1, "any": None}[o.expected]
-    res = kg.paths(o.subject, o.object, max_length=length, sign=sign, limit=3)
+    res = engine.paths(o.subject, o.object, max_length=length, sign=sign, limit=3)
     if res.status.value == "unknown_node":
         raise KeyError(res.message)
     shown = [" ".join(_arrow(p)) for p in res.paths]
@@ -147,19 +147,19 @@ def _arrow(path) -> list[str]:
     return out
 
 
-def _perturb(kg, o: Observation):
+def _perturb(engine, o: Observation):
     kinds: dict[str, list[str]] = {"inhibit": [], "activate": [], "knockout": []}
     for item in _items(o.subject):
         kind, _, name = item.partition(":")
         if kind not in kinds or not name:
             raise ValueError(f"a perturbation is inhibit:X, activate:X or knockout:X, not {item!r}")
         kinds[kind].append(name.strip())
-    res = kg.perturb(**kinds)
+    res = engine.perturb(**kinds)
     summary = res.summary()
     seen, ok = [], True
     for item in _items(o.expected):
         what, _, want = (x.strip() for x in item.partition("="))
-        node = {"A": vocab.COMPONENT_A, "H": vocab.COMPONENT_H, "P": vocab.NET_PAIN}.get(what) or kg.resolver.curies[kg.resolve(what)]
+        node = {"A": vocab.COMPONENT_A, "H": vocab.COMPONENT_H, "P": vocab.NET_PAIN}.get(what) or engine.catalog.curie(what)
         got = summary[what] if what in summary else (res.effects[node].direction if node in res.effects else "unchanged")
         seen.append(f"{what} {got}")
         ok &= got == want
@@ -167,17 +167,18 @@ def _perturb(kg, o: Observation):
     return ok, "; ".join(seen), [examples]
 
 
-def _bound(kg, name: str, **iris: str) -> list[dict]:
-    """Rows of a named query with IRIs bound as RDF terms (never pasted into the query text)."""
+def _bound(engine, name: str, **iris: str) -> list[dict]:
+    """Rows of a named query with IRIs bound as RDF terms (never pasted into the query text), values as strings."""
     from kg.queries import run
 
-    return [{k: str(v.value) for k, v in r.items()} for r in run(kg.store, kg.queries[name], iris)]
+    catalog = engine.catalog
+    return [{k: str(v.value) for k, v in r.items()} for r in run(catalog.store, catalog.queries[name], iris)]
 
 
-def _graph_fact(kg, o: Observation, s: str, p: str, obj: str, text: str):
+def _graph_fact(engine, o: Observation, s: str, p: str, obj: str, text: str):
     if o.expected not in {"true", "asserted", "inferred"}:
         raise ValueError(f"a fact expects true, asserted or inferred, not {o.expected!r}")
-    rows = _bound(kg, "fact-status", subject=s, predicate=p, object=obj)
+    rows = _bound(engine, "fact-status", subject=s, predicate=p, object=obj)
     asserted = any(r["asserted"] == "true" for r in rows)
     inferred = any(r["inferred"] == "true" for r in rows)
     met = {"asserted": asserted, "inferred": inferred, "true": asserted or inferred}[o.expected]
@@ -186,20 +187,21 @@ def _graph_fact(kg, o: Observation, s: str, p: str, obj: str, text: str):
     return met, f"{text}: {how}", evidence
 
 
-def _fact(kg, o: Observation):
-    s, obj = kg.resolve(o.subject), kg.resolve(o.object)
+def _fact(engine, o: Observation):
+    resolve = engine.catalog.resolve
+    s, obj = resolve(o.subject), resolve(o.object)
     rel, _, context = (x.strip() for x in o.relation.partition(" in "))
     p, text = vocab.expand(rel), f"{o.subject} {o.relation} {o.object}"
     if not context:
-        return _graph_fact(kg, o, s, p, obj, text)
-    c = kg.resolve(context)
-    rows = [r for r in _bound(kg, "qualified-statement", subject=s, object=obj) if r["predicate"] == p and r["context"] == c]
+        return _graph_fact(engine, o, s, p, obj, text)
+    c = resolve(context)
+    rows = [r for r in _bound(engine, "qualified-statement", subject=s, object=obj) if r["predicate"] == p and r["context"] == c]
     return bool(rows), f"{text}: {'asserted' if rows else 'absent'}", rows
 
 
-def _class(kg, o: Observation):
-    s, cls = kg.resolve(o.subject), vocab.expand(o.object)
-    return _graph_fact(kg, o, s, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", cls, f"{o.subject} a {o.object}")
+def _class(engine, o: Observation):
+    s, cls = engine.catalog.resolve(o.subject), vocab.expand(o.object)
+    return _graph_fact(engine, o, s, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", cls, f"{o.subject} a {o.object}")
 
 
 def _scenario(text: str) -> dict[str, Any]:
@@ -228,8 +230,8 @@ def _measure(result, name: str) -> Any:
     raise ValueError(f"unknown measure {name!r}")
 
 
-def _simulate(kg, o: Observation):
-    result = kg.simulate(**_scenario(o.subject))
+def _simulate(engine, o: Observation):
+    result = engine.simulate(**_scenario(o.subject))
     got = _measure(result, o.relation)
     if o.expected not in {"<", ">", "="}:
         return str(got) == o.expected, f"{o.relation} = {got}", [{"scenario": o.subject or "default", o.relation: got}]
@@ -239,7 +241,7 @@ def _simulate(kg, o: Observation):
         try:
             other, where = float(o.object), "the number"
         except ValueError:
-            other, where = _measure(kg.simulate(**_scenario(o.object or "default")), o.relation), f"scenario {o.object or 'default'}"
+            other, where = _measure(engine.simulate(**_scenario(o.object or "default")), o.relation), f"scenario {o.object or 'default'}"
     met = {"<": got < other, ">": got > other, "=": math.isclose(got, other, rel_tol=1e-9, abs_tol=1e-12)}[o.expected]
     return met, f"{o.relation} = {got:.4g} {o.expected}? {other:.4g} ({where})", [{"value": got, "reference": other}]
 

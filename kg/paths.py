@@ -3,8 +3,7 @@
 Examples
 --------
 >>> from kg import OIHKG
->>> from kg.graph import causal_graph
->>> res = signed_paths(causal_graph(OIHKG.open()), "HGNC:11850", "oih:hyperalgesic_component")
+>>> res = signed_paths(OIHKG.open().causal_graph(), "HGNC:11850", "oih:hyperalgesic_component")
 >>> res.status.value, res.paths[0].sign
 ('found', 1)
 """
@@ -17,7 +16,6 @@ from math import prod
 
 import networkx as nx
 
-from kg.graph import find_node
 
 __all__ = ["PathStatus", "SignedPath", "PathResult", "signed_paths", "all_signed_paths", "walk"]
 
@@ -128,7 +126,7 @@ def signed_paths(g: nx.MultiDiGraph, source: str, target: str, max_length: int =
     g : MultiDiGraph
         A graph from :func:`kg.graph.causal_graph`.
     source, target : str
-        CURIEs or labels.
+        CURIEs (names are resolved above this module, by :class:`kg.catalog.Catalog`).
     max_length : int
         Longest path, in edges.
     sign : {1, -1}, optional
@@ -136,9 +134,9 @@ def signed_paths(g: nx.MultiDiGraph, source: str, target: str, max_length: int =
     limit : int
         Most paths returned.
     """
-    s, t = find_node(g, source), find_node(g, target)
-    if s is None or t is None:
-        missing = ", ".join(repr(n) for n, f in ((source, s), (target, t)) if f is None)
+    s, t = source, target
+    if s not in g or t not in g:
+        missing = ", ".join(repr(n) for n in (source, target) if n not in g)
         return PathResult(PathStatus.unknown_node, source, target, message=f"not in the causal graph: {missing}")
     found = []
     reach = nx.descendants(g, s) if s != t else set()

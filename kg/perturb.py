@@ -12,8 +12,7 @@ example path of each sign. Nodes no path reaches are ``unchanged``.
 Examples
 --------
 >>> from kg import OIHKG
->>> from kg.graph import causal_graph
->>> r = perturb(causal_graph(OIHKG.open()), inhibit=["HGNC:11850"])
+>>> r = perturb(OIHKG.open().causal_graph(), inhibit=["HGNC:11850"])
 >>> r.effects["oih:hyperalgesic_component"].direction, r.effects["oih:analgesia"].direction
 ('down', 'unchanged')
 """
@@ -27,7 +26,6 @@ from math import prod
 import networkx as nx
 
 from kg import vocab
-from kg.graph import find_node
 from kg.paths import walk
 
 __all__ = ["Effect", "PerturbResult", "perturb", "A", "H", "P"]
@@ -80,7 +78,8 @@ def perturb(g: nx.MultiDiGraph, inhibit: Iterable[str] = (), activate: Iterable[
     g : MultiDiGraph
         A graph from :func:`kg.graph.causal_graph` (asserted edges).
     inhibit, activate, knockout : iterable of str
-        Nodes by CURIE or label; a node may be perturbed one way only (``ValueError`` otherwise).
+        Nodes by CURIE (names are resolved above this module); a node may be perturbed one way only
+        (``ValueError`` otherwise).
     max_length : int
         Longest path followed, in edges.
     """
@@ -89,10 +88,10 @@ def perturb(g: nx.MultiDiGraph, inhibit: Iterable[str] = (), activate: Iterable[
     resolved: dict[str, list[str]] = {"inhibit": [], "activate": [], "knockout": []}
     for kind, names, s0 in (("inhibit", inhibit, -1), ("activate", activate, 1), ("knockout", knockout, -1)):
         for name in names:
-            node = find_node(g, name)
-            if node is None:
+            if name not in g:
                 unknown.append(name)
                 continue
+            node = name
             if node in starts:
                 raise ValueError(f"{node} is perturbed twice ({', '.join(k for k, v in resolved.items() if node in v)} and {kind})")
             starts[node] = s0

@@ -9,8 +9,11 @@ Each file begins with comment lines (DESIGN.md §6)::
 
 :func:`load_queries` reads and validates every file at start (a bad header or
 bad SPARQL is reported with the file's name, and the parser's line and
-column); :meth:`NamedQuery.bind` turns user values (CURIE, IRI, label or
-synonym for IRI parameters) into RDF terms; :func:`run` executes on a store.
+column); :func:`run` binds user values as RDF terms (an IRI parameter by
+CURIE, IRI, or any name the caller's resolver knows) and executes on a store.
+This module owns the query files and the entity-name errors
+(:class:`UnknownEntity`, :class:`AmbiguousEntity`); resolving names is
+:class:`kg.catalog.Catalog`'s.
 
 Examples
 --------
@@ -22,6 +25,7 @@ Examples
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,7 +34,7 @@ from rdflib.plugins.sparql.parser import parseQuery
 
 from kg import vocab
 from kg.config import REPO_ROOT
-from kg.store import Literal, NamedNode, Row, Store, Term
+from kg.store import Literal, NamedNode, QuerySyntaxError, Row, Store, Term
 
 __all__ = [
     "QUERIES_DIR",
@@ -43,7 +47,6 @@ __all__ = [
     "check_syntax",
     "parse_query_file",
     "load_queries",
-    "Resolver",
     "run",
 ]
 
@@ -56,7 +59,7 @@ class QueryFileError(ValueError):
     """A named query file has a bad header or bad SPARQL; the message names the file."""
 
 
-class SparqlSyntaxError(ValueError):
+class SparqlSyntaxError(QuerySyntaxError):
     """SPARQL that does not parse; ``line`` and ``column`` locate the problem."""
 
     def __init__(self, message: str, line: int, column: int, source: str = "query"):
@@ -168,61 +171,15 @@ def load_queries(folder: Path | None = None) -> dict[str, NamedQuery]:
     return {q.name: q for q in (parse_query_file(p) for p in sorted(folder.glob("*.rq")))}
 
 
-class Resolver:
-    """Turn a CURIE, IRI, label or synonym into an entity IRI, using the store's names.
-
-    Matching is case-insensitive; a CURIE or IRI wins, then a label, then a
-    synonym. A name shared by several entities raises :class:`AmbiguousEntity`.
-    """
-
-    def __init__(self, store: Store, queries: dict[str, NamedQuery]):
-        rows = store.select(queries["entity-names"].text)
-        self.by_name: dict[str, dict[str, tuple[str, str, int]]] = {}
-        rank = {"id": 0, "label": 1, "synonym": 2}
-        self.curies: dict[str, str] = {}
-        for r in rows:
-            iri, curie, label = r["entity"].value, r["curie"].value, r["label"].value
-            self.curies[iri] = curie
-            bucket = self.by_name.setdefault(r["name"].value.casefold(), {})
-            k = rank[r["kind"].value]
-            if iri not in bucket or k < bucket[iri][2]:
-                bucket[iri] = (curie, label, k)
-
-    def resolve(self, name: str) -> str:
-        """The IRI of the entity ``name`` designates.
-
-        Raises
-        ------
-        UnknownEntity, AmbiguousEntity
-        """
-        name = name.strip()
-        if name in self.curies:
-            return name
-        try:
-            iri = vocab.expand(name)
-            if iri in self.curies:
-                return iri
-        except ValueError:
-            pass
-        bucket = self.by_name.get(name.casefold(), {})
-        if not bucket:
-            raise UnknownEntity(f"no entity has the id, label or synonym {name!r}")
-        best = min(k for _, _, k in bucket.values())
-        hits = sorted((iri, c, lab) for iri, (c, lab, k) in bucket.items() if k == best)
-        if len(hits) > 1:
-            raise AmbiguousEntity(name, [(c, lab) for _, c, lab in hits])
-        return hits[0][0]
-
-
-def _term(param: Param, value: str, resolver: Resolver | None) -> Term:
+def _term(param: Param, value: str, resolve: Callable[[str], str] | None) -> Term:
     if param.kind == "literal":
         return Literal(str(value))
     value = str(value).strip()
     if value.startswith("problem_id:"):
         value = f"oih:citation/{value.split(':', 1)[1]}"
-    if resolver is not None:
+    if resolve is not None:
         try:
-            return NamedNode(resolver.resolve(value))
+            return NamedNode(resolve(value))
         except UnknownEntity:
             # not an entity: a citation, a term of the schema (a relation or class), or an IRI given in full
             if not (value.startswith(("oih:citation/", "http://", "https://")) or value in vocab.SCHEMA_TERMS):
@@ -233,8 +190,11 @@ def _term(param: Param, value: str, resolver: Resolver | None) -> Term:
 
 
 def run(store: Store, query: NamedQuery, params: dict[str, str] | None = None,
-        resolver: Resolver | None = None) -> list[Row]:
+        resolve: Callable[[str], str] | None = None) -> list[Row]:
     """Run a named query with user-given parameter values.
+
+    ``resolve`` turns an entity name into its IRI (:meth:`kg.catalog.Catalog.resolve`); without it an IRI
+    parameter takes a CURIE or an IRI.
 
     Raises
     ------
@@ -251,5 +211,5 @@ def run(store: Store, query: NamedQuery, params: dict[str, str] | None = None,
     missing = [p.name for p in query.params if p.name not in params]
     if missing:
         raise ValueError(f"{query.name}: missing parameter(s) {', '.join(missing)}")
-    bindings = {p.name: _term(p, params[p.name], resolver) for p in query.params}
+    bindings = {p.name: _term(p, params[p.name], resolve) for p in query.params}
     return store.select(query.text, bindings)

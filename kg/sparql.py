@@ -1,48 +1,44 @@
-"""Answer SPARQL 1.1 Protocol requests: negotiate the result format, run, serialize.
+"""Answer SPARQL 1.1 Protocol requests: run once, negotiate the result format, serialize.
 
-:func:`answer` runs in a :class:`kg.workers.QueryPool` worker (so a long query
-can be stopped) and returns an :class:`kg.workers.Answer` or raises
-:class:`NotAcceptable` / :class:`ResultTooLarge`. Content negotiation uses
-``python-mimeparse`` over the formats of the query's result kind.
+This module owns the protocol's side of a query: :func:`answer` runs in a
+:class:`kg.workers.QueryPool` worker (so a long query can be stopped), takes
+the typed result of :meth:`kg.store.Store.query` (the same on every backend,
+with the row limit applied), picks the best media type of that result's kind
+with ``python-mimeparse`` and returns an :class:`kg.workers.Answer`. Failures
+stay typed (:class:`NotAcceptable` here; :class:`kg.store.QuerySyntaxError`,
+:class:`kg.store.ResultTooLarge`, :class:`kg.store.StoreError` from the store),
+so the HTTP layer maps classes to status codes.
+
+Examples
+--------
+>>> from kg.store import open_store
+>>> ans = answer(open_store(), "ASK { ?s ?p ?o }", "application/sparql-results+xml", None, None, 10)
+>>> ans.kind, ans.media_type
+('boolean', 'application/sparql-results+xml')
 """
 
 from __future__ import annotations
 
-from itertools import islice
-
 import mimeparse
 
-from kg.store import EmbeddedStore, Store, open_store
+from kg.store import GRAPH_TYPES, RESULT_TYPES, Store
 from kg.workers import Answer
 
-__all__ = ["RESULT_TYPES", "GRAPH_TYPES", "NotAcceptable", "ResultTooLarge", "open_worker_store", "answer", "service_description"]
-
-#: Media types for SELECT and ASK results, preferred first.
-RESULT_TYPES = ["application/sparql-results+json", "application/sparql-results+xml", "text/csv", "text/tab-separated-values"]
-#: Media types for CONSTRUCT and DESCRIBE results, preferred first (JSON-LD via rdflib).
-GRAPH_TYPES = ["text/turtle", "application/n-triples", "application/rdf+xml", "application/ld+json"]
+__all__ = ["RESULT_TYPES", "GRAPH_TYPES", "NotAcceptable", "negotiate", "answer", "service_description"]
 
 
 class NotAcceptable(Exception):
     """No media type of the result kind satisfies the Accept header."""
 
 
-class ResultTooLarge(Exception):
-    """The result has more rows than the configured limit."""
+def negotiate(accept: str | None, offered: tuple[str, ...] | list[str]) -> str:
+    """The best of ``offered`` (preferred first) for an ``Accept`` header; :class:`NotAcceptable` if none.
 
-
-def open_worker_store(endpoint: str | None = None, store_path: str | None = None) -> Store:
-    """The store a worker process queries: embedded (in memory, or read-only on disk) or remote."""
-    if endpoint:
-        return open_store(endpoint)
-    if store_path:
-        from pathlib import Path
-
-        return EmbeddedStore(location=Path(store_path), read_only=True)
-    return EmbeddedStore()
-
-
-def _negotiate(accept: str | None, offered: list[str]) -> str:
+    Examples
+    --------
+    >>> negotiate("text/csv;q=0.5, application/sparql-results+xml", RESULT_TYPES)
+    'application/sparql-results+xml'
+    """
     if not accept or accept.strip() in {"*/*", ""}:
         return offered[0]
     best = mimeparse.best_match(list(reversed(offered)), accept)
@@ -53,35 +49,19 @@ def _negotiate(accept: str | None, offered: list[str]) -> str:
 
 def answer(store: Store, query: str, accept: str | None, default_graphs: list[str] | None,
            named_graphs: list[str] | None, limit: int) -> Answer:
-    """Run ``query`` on ``store`` and serialize it in the best acceptable format.
+    """Run ``query`` once on ``store`` and serialize it in the best acceptable format.
 
     Raises
     ------
-    SyntaxError
+    kg.store.QuerySyntaxError
         The parser's message, for malformed SPARQL.
-    NotAcceptable, ResultTooLarge
+    kg.store.ResultTooLarge
+        More than ``limit`` rows or triples.
+    NotAcceptable, kg.store.StoreError
     """
-    import pyoxigraph as ox
-
-    if isinstance(store, EmbeddedStore):
-        dg = [ox.NamedNode(g) for g in (default_graphs or ["https://w3id.org/oihkg/graph/asserted", "https://w3id.org/oihkg/graph/inferred"])]
-        ng = [ox.NamedNode(g) for g in (named_graphs or ["https://w3id.org/oihkg/graph/asserted", "https://w3id.org/oihkg/graph/inferred"])]
-        result = store._store.query(query, default_graph=dg, named_graphs=ng)
-        kind = "graph" if isinstance(result, ox.QueryTriples) else "boolean" if isinstance(result, ox.QueryBoolean) else "solutions"
-        if kind == "solutions" and len(list(islice(result, limit + 1))) > limit:
-            raise ResultTooLarge(f"the result has more than {limit} rows; add a LIMIT")
-    else:
-        head = query.upper()
-        kind = "graph" if ("CONSTRUCT" in head or "DESCRIBE" in head) else "solutions"
-    media = _negotiate(accept, GRAPH_TYPES if kind == "graph" else RESULT_TYPES)
-    if kind == "graph" and media == "application/ld+json":
-        import rdflib
-
-        _, nt = store.raw(query, "application/n-triples", default_graphs, named_graphs)
-        body = rdflib.Graph().parse(data=nt, format="nt").serialize(format="json-ld").encode("utf-8")
-        return Answer(kind, media, body)
-    _, body = store.raw(query, media, default_graphs, named_graphs)
-    return Answer(kind, media, body)
+    result = store.query(query, default_graphs=default_graphs, named_graphs=named_graphs, limit=limit)
+    media = negotiate(accept, result.media_types)
+    return Answer(result.kind, media, result.serialize(media))
 
 
 def service_description(endpoint_url: str) -> str:

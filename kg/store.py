@@ -1,11 +1,20 @@
-"""Where the graph lives: one small interface, an embedded and a remote implementation.
+"""Where the graph lives: one typed query call, an embedded and a remote backend, one selector string.
 
-:class:`Store` is what every other module asks of a backend (select,
-construct/describe, ask, named graphs, triple counts). :class:`EmbeddedStore`
-is a pyoxigraph store, in memory or on disk, loaded from the release
-artifacts; :class:`RemoteStore` talks the SPARQL 1.1 Protocol to any endpoint
-(Oxigraph server, Fuseki, Virtuoso, QLever, GraphDB) and can upload the
-graphs through the Graph Store Protocol. :func:`open_store` picks one.
+This module owns the backends. :meth:`Store.query` is the one call every other
+module makes, in the manner of pyoxigraph's ``Store.query``: its result type
+says the query form — :class:`Solutions` (SELECT), :class:`Boolean` (ASK) or
+:class:`Triples` (CONSTRUCT, DESCRIBE) — and is the same on both backends. A
+query runs once; a row limit, when given, is applied on both backends and
+raises :class:`ResultTooLarge`. Failures are typed: :class:`QuerySyntaxError`
+(the parser's message), :class:`ResultTooLarge`, :class:`StoreError` (the
+backend could not answer).
+
+:class:`EmbeddedStore` is a pyoxigraph store, in memory or on disk, loaded from
+the release artifacts; :class:`RemoteStore` talks the SPARQL 1.1 Protocol to
+any endpoint (Oxigraph server, Fuseki, Virtuoso, QLever, GraphDB) and can
+upload the graphs through the Graph Store Protocol. :func:`open_store` opens
+either from one selector string, in the manner of oaklib's ``get_adapter``:
+``oxigraph:memory``, ``oxigraph:DIR`` or ``sparql:URL``.
 
 Asserted triples live in the graph ``https://w3id.org/oihkg/graph/asserted``,
 inferred ones in ``…/graph/inferred``, and queries see their union as the
@@ -18,18 +27,29 @@ VALUES block binds it the same way).
 
 Examples
 --------
->>> store = open_store()
->>> rows = store.select(
+>>> store = open_store("oxigraph:memory")
+>>> result = store.query(
 ...     "SELECT ?x ?label WHERE { ?x <http://www.w3.org/2000/01/rdf-schema#label> ?label }",
 ...     {"x": NamedNode("http://purl.obolibrary.org/obo/CHEBI_6121")})
->>> [r["label"].value for r in rows]
-['ketamine']
+>>> result.kind, [r["label"].value for r in result]
+('solutions', ['ketamine'])
+>>> bool(store.query("ASK { ?s ?p ?o }"))
+True
+>>> store.query("SELECT * WHERE { ?s ?p ?o }", limit=10)
+Traceback (most recent call last):
+...
+kg.store.ResultTooLarge: the result has more than 10 rows; add a LIMIT
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
+import json
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Union
 
@@ -43,12 +63,22 @@ from kg.config import Paths, default_paths
 __all__ = [
     "Term",
     "Row",
+    "Solutions",
+    "Boolean",
+    "Triples",
+    "Result",
     "Store",
     "EmbeddedStore",
     "RemoteStore",
     "StoreError",
+    "QuerySyntaxError",
+    "ResultTooLarge",
+    "WrongQueryForm",
     "open_store",
+    "selector",
     "artifacts_checksum",
+    "ASSERTED",
+    "INFERRED",
     "NamedNode",
     "Literal",
 ]
@@ -60,10 +90,143 @@ ASSERTED = NamedNode(str(vocab.GRAPH_ASSERTED))
 INFERRED = NamedNode(str(vocab.GRAPH_INFERRED))
 META = NamedNode("https://w3id.org/oihkg/graph/meta")
 CHECKSUM = NamedNode(str(vocab.OIH) + "artifactsChecksum")
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 class StoreError(Exception):
-    """A backend could not answer (unreachable endpoint, HTTP error)."""
+    """A backend could not answer (unreachable endpoint, HTTP error, an answer it could not read)."""
+
+
+class QuerySyntaxError(ValueError):
+    """SPARQL the backend's parser refuses; the message is the parser's."""
+
+
+class ResultTooLarge(Exception):
+    """The result has more rows (or triples) than the limit the caller set."""
+
+
+class WrongQueryForm(TypeError):
+    """A query of one form was given where another is needed (e.g. an ASK to :meth:`Store.select`)."""
+
+
+# -- typed results ---------------------------------------------------------------------------------
+
+#: Media types of SELECT and ASK results, preferred first.
+RESULT_TYPES = ("application/sparql-results+json", "application/sparql-results+xml", "text/csv", "text/tab-separated-values")
+#: Media types of CONSTRUCT and DESCRIBE results, preferred first.
+GRAPH_TYPES = ("text/turtle", "application/n-triples", "application/rdf+xml", "application/ld+json")
+
+
+def _json_term(term) -> dict:
+    """A term in the SPARQL 1.1 Query Results JSON format (§3.2.2)."""
+    if isinstance(term, NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Triple):
+        return {"type": "triple", "value": {k: _json_term(getattr(term, k)) for k in ("subject", "predicate", "object")}}
+    out = {"type": "literal", "value": term.value}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype.value != _XSD_STRING:
+        out["datatype"] = term.datatype.value
+    return out
+
+
+@dataclass(frozen=True)
+class Solutions:
+    """The answer of a SELECT: its variables in projection order and its rows (unbound names absent)."""
+
+    variables: tuple[str, ...]
+    rows: list[Row]
+    kind = "solutions"
+    media_types = RESULT_TYPES
+
+    def __iter__(self) -> Iterator[Row]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def serialize(self, media_type: str) -> bytes:
+        """The rows in one of :data:`RESULT_TYPES`, written by pyoxigraph from the SPARQL JSON form."""
+        body = json.dumps({"head": {"vars": list(self.variables)},
+                           "results": {"bindings": [{k: _json_term(v) for k, v in r.items()} for r in self.rows]}},
+                          ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        fmt = QueryResultsFormat.from_media_type(media_type)
+        if fmt is None or fmt == QueryResultsFormat.JSON:
+            return body
+        return ox.parse_query_results(body, format=QueryResultsFormat.JSON).serialize(format=fmt)
+
+
+@dataclass(frozen=True)
+class Boolean:
+    """The answer of an ASK."""
+
+    value: bool
+    kind = "boolean"
+    media_types = RESULT_TYPES
+
+    def __bool__(self) -> bool:
+        return self.value
+
+    def serialize(self, media_type: str) -> bytes:
+        """The answer in one of :data:`RESULT_TYPES`, written by pyoxigraph."""
+        body = json.dumps({"head": {}, "boolean": self.value}).encode()
+        fmt = QueryResultsFormat.from_media_type(media_type)
+        if fmt is None or fmt == QueryResultsFormat.JSON:
+            return body
+        return ox.parse_query_results(body, format=QueryResultsFormat.JSON).serialize(format=fmt)
+
+
+@dataclass(frozen=True)
+class Triples:
+    """The answer of a CONSTRUCT or DESCRIBE."""
+
+    triples: list[ox.Triple]
+    kind = "graph"
+    media_types = GRAPH_TYPES
+
+    def __iter__(self) -> Iterator[ox.Triple]:
+        return iter(self.triples)
+
+    def __len__(self) -> int:
+        return len(self.triples)
+
+    def serialize(self, media_type: str) -> bytes:
+        """The triples in one of :data:`GRAPH_TYPES`, written by pyoxigraph (Turtle with the project's prefixes)."""
+        fmt = RdfFormat.from_media_type(media_type) or RdfFormat.N_TRIPLES
+        prefixes = dict(vocab.CONVERTER.bimap) if fmt == RdfFormat.TURTLE else None
+        return ox.serialize(self.triples, format=fmt, prefixes=prefixes)
+
+
+Result = Union[Solutions, Boolean, Triples]
+
+
+def _bounded(items, limit: int | None, what: str) -> list:
+    if limit is None:
+        return list(items)
+    kept = list(islice(items, limit + 1))
+    if len(kept) > limit:
+        raise ResultTooLarge(f"the result has more than {limit} {what}; add a LIMIT")
+    return kept
+
+
+def _solutions(result: ox.QuerySolutions, limit: int | None) -> Solutions:
+    names = tuple(v.value for v in result.variables)
+    rows = [{n: s[n] for n in names if s[n] is not None} for s in _bounded(result, limit, "rows")]
+    return Solutions(names, rows)
+
+
+def _typed(result, limit: int | None) -> Result:
+    if isinstance(result, ox.QueryBoolean):
+        return Boolean(bool(result))
+    if isinstance(result, ox.QueryTriples):
+        return Triples(_bounded(result, limit, "triples"))
+    return _solutions(result, limit)
+
+
+# -- the interface ---------------------------------------------------------------------------------
 
 
 def artifacts_checksum(paths: Paths) -> str:
@@ -76,28 +239,52 @@ def artifacts_checksum(paths: Paths) -> str:
 
 
 class Store(ABC):
-    """What a backend can answer. All methods take SPARQL text and RDF-term bindings."""
+    """What a backend can answer: one typed :meth:`query`, and the conveniences built on it."""
+
+    #: The selector string this store was opened with (``oxigraph:memory``, ``oxigraph:DIR``, ``sparql:URL``).
+    selector: str = ""
 
     @abstractmethod
-    def select(self, query: str, bindings: dict[str, Term] | None = None) -> list[Row]:
-        """Rows of a SELECT query, each a dict of variable name to term (unbound names absent)."""
+    def query(self, text: str, bindings: dict[str, Term] | None = None, *, default_graphs: list[str] | None = None,
+              named_graphs: list[str] | None = None, limit: int | None = None) -> Result:
+        """Run SPARQL once; the result's type says the query form.
 
-    @abstractmethod
-    def ask(self, query: str, bindings: dict[str, Term] | None = None) -> bool:
-        """The answer of an ASK query."""
+        Parameters
+        ----------
+        text : str
+            A SPARQL 1.1 query.
+        bindings : dict, optional
+            Variable name → RDF term, bound without touching the query's text.
+        default_graphs, named_graphs : list of str, optional
+            The dataset (SPARQL 1.1 Protocol); the asserted and inferred graphs when omitted.
+        limit : int, optional
+            Most rows (or triples) accepted; more raise :class:`ResultTooLarge`.
 
-    @abstractmethod
-    def construct(self, query: str, bindings: dict[str, Term] | None = None) -> list[ox.Triple]:
-        """Triples of a CONSTRUCT or DESCRIBE query."""
-
-    @abstractmethod
-    def raw(self, query: str, media_type: str, default_graphs: list[str] | None = None,
-            named_graphs: list[str] | None = None) -> tuple[str, bytes]:
-        """Run any query and return ``(kind, body)`` serialized in ``media_type``.
-
-        ``kind`` is ``solutions``, ``boolean`` or ``graph``. Used by the SPARQL
-        protocol endpoint, which passes the client's dataset and format through.
+        Raises
+        ------
+        QuerySyntaxError, ResultTooLarge, StoreError
         """
+
+    def select(self, text: str, bindings: dict[str, Term] | None = None) -> list[Row]:
+        """Rows of a SELECT query, each a dict of variable name to term (unbound names absent)."""
+        result = self.query(text, bindings)
+        if not isinstance(result, Solutions):
+            raise WrongQueryForm("not a SELECT query")
+        return result.rows
+
+    def ask(self, text: str, bindings: dict[str, Term] | None = None) -> bool:
+        """The answer of an ASK query."""
+        result = self.query(text, bindings)
+        if not isinstance(result, Boolean):
+            raise WrongQueryForm("not an ASK query")
+        return result.value
+
+    def construct(self, text: str, bindings: dict[str, Term] | None = None) -> list[ox.Triple]:
+        """Triples of a CONSTRUCT or DESCRIBE query."""
+        result = self.query(text, bindings)
+        if not isinstance(result, Triples):
+            raise WrongQueryForm("not a CONSTRUCT or DESCRIBE query")
+        return result.triples
 
     def graphs(self) -> list[str]:
         """IRIs of the named graphs holding data."""
@@ -113,28 +300,14 @@ class Store(ABC):
 
     def counts(self) -> dict[str, int]:
         """Triple counts of the asserted and inferred graphs and their union."""
-        return {
-            "asserted": self.count(ASSERTED.value),
-            "inferred": self.count(INFERRED.value),
-            "total": self.count(),
-        }
+        return {"asserted": self.count(ASSERTED.value), "inferred": self.count(INFERRED.value), "total": self.count()}
 
     def close(self) -> None:  # noqa: B027 - optional for backends
         """Release resources."""
 
 
-_RESULT_FORMATS = {
-    "application/sparql-results+json": QueryResultsFormat.JSON,
-    "application/sparql-results+xml": QueryResultsFormat.XML,
-    "text/csv": QueryResultsFormat.CSV,
-    "text/tab-separated-values": QueryResultsFormat.TSV,
-}
-_GRAPH_FORMATS = {
-    "text/turtle": RdfFormat.TURTLE,
-    "application/n-triples": RdfFormat.N_TRIPLES,
-    "application/rdf+xml": RdfFormat.RDF_XML,
-    "application/n-quads": RdfFormat.N_QUADS,
-}
+def _dataset(graphs: list[str] | None) -> list[str]:
+    return list(graphs) if graphs else [ASSERTED.value, INFERRED.value]
 
 
 class EmbeddedStore(Store):
@@ -155,6 +328,7 @@ class EmbeddedStore(Store):
     def __init__(self, paths: Paths | None = None, location: Path | None = None, read_only: bool = False):
         self.paths = paths or default_paths()
         self.location = location
+        self.selector = f"oxigraph:{location}" if location is not None else "oxigraph:memory"
         self.reloaded = False
         if location is not None and read_only:
             self._store = ox.Store.read_only(str(location))
@@ -183,42 +357,18 @@ class EmbeddedStore(Store):
         self.reloaded = True
         return True
 
-    def _query(self, query: str, bindings: dict[str, Term] | None):
+    def query(self, text, bindings=None, *, default_graphs=None, named_graphs=None, limit=None) -> Result:
         subs = {Variable(k): v for k, v in (bindings or {}).items()}
-        return self._store.query(
-            query, default_graph=[ASSERTED, INFERRED], substitutions=subs or None,
-            named_graphs=[ASSERTED, INFERRED],
-        )
-
-    def select(self, query: str, bindings: dict[str, Term] | None = None) -> list[Row]:
-        result = self._query(query, bindings)
-        if not isinstance(result, ox.QuerySolutions):
-            raise ValueError("not a SELECT query")
-        names = [v.value for v in result.variables]
-        return [{n: s[n] for n in names if s[n] is not None} for s in result]
-
-    def ask(self, query: str, bindings: dict[str, Term] | None = None) -> bool:
-        result = self._query(query, bindings)
-        if not isinstance(result, ox.QueryBoolean):
-            raise ValueError("not an ASK query")
-        return bool(result)
-
-    def construct(self, query: str, bindings: dict[str, Term] | None = None) -> list[ox.Triple]:
-        result = self._query(query, bindings)
-        if not isinstance(result, ox.QueryTriples):
-            raise ValueError("not a CONSTRUCT or DESCRIBE query")
-        return list(result)
-
-    def raw(self, query, media_type, default_graphs=None, named_graphs=None):
-        kwargs: dict = {}
-        kwargs["default_graph"] = [NamedNode(g) for g in (default_graphs or [ASSERTED.value, INFERRED.value])]
-        kwargs["named_graphs"] = [NamedNode(g) for g in (named_graphs or [ASSERTED.value, INFERRED.value])]
-        result = self._store.query(query, **kwargs)
-        if isinstance(result, ox.QueryTriples):
-            return "graph", result.serialize(format=_GRAPH_FORMATS.get(media_type, RdfFormat.N_TRIPLES))
-        fmt = _RESULT_FORMATS.get(media_type, QueryResultsFormat.JSON)
-        kind = "boolean" if isinstance(result, ox.QueryBoolean) else "solutions"
-        return kind, result.serialize(format=fmt)
+        try:
+            result = self._store.query(
+                text, default_graph=[NamedNode(g) for g in _dataset(default_graphs)], substitutions=subs or None,
+                named_graphs=[NamedNode(g) for g in _dataset(named_graphs)],
+            )
+            return _typed(result, limit)
+        except SyntaxError as exc:
+            raise QuerySyntaxError(str(exc)) from None
+        except OSError as exc:
+            raise StoreError(f"the query failed while running: {exc}") from None
 
     def close(self) -> None:
         self._store = None  # type: ignore[assignment]
@@ -241,8 +391,32 @@ def _values_block(bindings: dict[str, Term]) -> str:
     return f"VALUES ({vars_}) {{ ({vals}) }}"
 
 
+class _ResponseReader(io.RawIOBase):
+    """A file over an httpx streaming response, so pyoxigraph parses the answer as it arrives."""
+
+    def __init__(self, response: httpx.Response):
+        self._chunks = response.iter_bytes()
+        self._pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while not self._pending:
+            self._pending = next(self._chunks, b"")
+            if not self._pending:
+                return 0
+        n = min(len(buffer), len(self._pending))
+        buffer[:n], self._pending = self._pending[:n], self._pending[n:]
+        return n
+
+
 class RemoteStore(Store):
     """Any SPARQL 1.1 Protocol endpoint.
+
+    The query form is read from the answer's media type (results or a graph),
+    so a query is sent once; the answer is parsed as it streams in, so a row
+    limit bounds memory on this side too.
 
     Parameters
     ----------
@@ -254,50 +428,43 @@ class RemoteStore(Store):
         Seconds to wait for an answer.
     """
 
+    #: Results for SELECT and ASK, a graph for CONSTRUCT and DESCRIBE: the endpoint picks by the query's form.
+    ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
+
     def __init__(self, endpoint: str, graph_store: str | None = None, timeout: float = 30.0):
         self.endpoint = endpoint
+        self.selector = f"sparql:{endpoint}"
         self.graph_store = graph_store
         self._http = httpx.Client(timeout=timeout)
 
-    def _post(self, query: str, accept: str, default_graphs=None, named_graphs=None) -> bytes:
-        params = [("default-graph-uri", g) for g in (default_graphs or [ASSERTED.value, INFERRED.value])]
-        params += [("named-graph-uri", g) for g in (named_graphs or [ASSERTED.value, INFERRED.value])]
+    def query(self, text, bindings=None, *, default_graphs=None, named_graphs=None, limit=None) -> Result:
+        if bindings:
+            text = f"{text.rstrip()}\n{_values_block(bindings)}"
+        params = [("default-graph-uri", g) for g in _dataset(default_graphs)]
+        params += [("named-graph-uri", g) for g in _dataset(named_graphs)]
+        headers = {"Content-Type": "application/sparql-query", "Accept": self.ACCEPT}
         try:
-            resp = self._http.post(
-                self.endpoint, params=params, content=query.encode("utf-8"),
-                headers={"Content-Type": "application/sparql-query", "Accept": accept},
-            )
+            with self._http.stream("POST", self.endpoint, params=params, content=text.encode("utf-8"), headers=headers) as resp:
+                if resp.status_code == 400:
+                    raise QuerySyntaxError(resp.read().decode("utf-8", "replace").strip()[:2000])
+                if resp.status_code >= 300:
+                    raise StoreError(f"SPARQL endpoint {self.endpoint} answered {resp.status_code}: "
+                                     f"{resp.read().decode('utf-8', 'replace')[:300]}")
+                return self._read(resp, limit)
         except httpx.HTTPError as exc:
-            raise StoreError(f"SPARQL endpoint {self.endpoint} unreachable: {exc}") from exc
-        if resp.status_code == 400:
-            raise SyntaxError(resp.text.strip())
-        if resp.status_code >= 300:
-            raise StoreError(f"SPARQL endpoint {self.endpoint} answered {resp.status_code}: {resp.text[:300]}")
-        return resp.content
+            raise StoreError(f"SPARQL endpoint {self.endpoint} unreachable: {exc}") from None
 
-    @staticmethod
-    def _bind(query: str, bindings: dict[str, Term] | None) -> str:
-        return f"{query.rstrip()}\n{_values_block(bindings)}" if bindings else query
-
-    def select(self, query: str, bindings: dict[str, Term] | None = None) -> list[Row]:
-        body = self._post(self._bind(query, bindings), "application/sparql-results+json")
-        result = ox.parse_query_results(body, format=QueryResultsFormat.JSON)
-        names = [v.value for v in result.variables]
-        return [{n: s[n] for n in names if s[n] is not None} for s in result]
-
-    def ask(self, query: str, bindings: dict[str, Term] | None = None) -> bool:
-        body = self._post(self._bind(query, bindings), "application/sparql-results+json")
-        return bool(ox.parse_query_results(body, format=QueryResultsFormat.JSON))
-
-    def construct(self, query: str, bindings: dict[str, Term] | None = None) -> list[ox.Triple]:
-        body = self._post(self._bind(query, bindings), "application/n-triples")
-        return [q.triple for q in ox.parse(body, format=RdfFormat.N_TRIPLES)]
-
-    def raw(self, query, media_type, default_graphs=None, named_graphs=None):
-        body = self._post(query, media_type, default_graphs, named_graphs)
-        head = query.lstrip().upper()
-        kind = "graph" if "CONSTRUCT" in head or "DESCRIBE" in head else "solutions"
-        return kind, body
+    def _read(self, resp: httpx.Response, limit: int | None) -> Result:
+        media = resp.headers.get("content-type", "").split(";")[0].strip().lower()
+        graph_fmt, results_fmt = RdfFormat.from_media_type(media), QueryResultsFormat.from_media_type(media)
+        try:
+            if graph_fmt is not None:
+                return Triples(_bounded((q.triple for q in ox.parse(_ResponseReader(resp), format=graph_fmt)), limit, "triples"))
+            if results_fmt is not None:
+                return _typed(ox.parse_query_results(_ResponseReader(resp), format=results_fmt), limit)
+        except SyntaxError as exc:
+            raise StoreError(f"SPARQL endpoint {self.endpoint} sent an answer that does not parse as {media}: {exc}") from None
+        raise StoreError(f"SPARQL endpoint {self.endpoint} answered in {media or 'no media type'}, neither results nor a graph")
 
     def upload(self, paths: Paths | None = None) -> None:
         """Replace the asserted and inferred graphs on the endpoint (Graph Store Protocol PUT)."""
@@ -305,10 +472,11 @@ class RemoteStore(Store):
             raise StoreError("no graph store URL given; cannot upload")
         paths = paths or default_paths()
         for graph, path in ((ASSERTED, paths.ttl), (INFERRED, paths.inferred)):
-            resp = self._http.put(
-                self.graph_store, params={"graph": graph.value}, content=path.read_bytes(),
-                headers={"Content-Type": "text/turtle"},
-            )
+            try:
+                resp = self._http.put(self.graph_store, params={"graph": graph.value}, content=path.read_bytes(),
+                                      headers={"Content-Type": "text/turtle"})
+            except httpx.HTTPError as exc:
+                raise StoreError(f"graph store {self.graph_store} unreachable: {exc}") from None
             if resp.status_code >= 300:
                 raise StoreError(f"upload of {graph.value} failed: {resp.status_code} {resp.text[:300]}")
 
@@ -316,24 +484,46 @@ class RemoteStore(Store):
         self._http.close()
 
 
-def open_store(endpoint: str | None = None, location: Path | None = None, paths: Paths | None = None,
-               graph_store: str | None = None) -> Store:
-    """Open the embedded store (default) or a remote endpoint by URL.
+def selector(endpoint: str | None = None, store_path: Path | str | None = None) -> str:
+    """The selector string for the CLI's and API's ``--endpoint`` / ``--store`` options.
+
+    Examples
+    --------
+    >>> selector(), selector(store_path="/tmp/s"), selector("http://localhost:7878/query")
+    ('oxigraph:memory', 'oxigraph:/tmp/s', 'sparql:http://localhost:7878/query')
+    """
+    if endpoint:
+        return f"sparql:{endpoint}"
+    return f"oxigraph:{store_path}" if store_path else "oxigraph:memory"
+
+
+def open_store(spec: str = "oxigraph:memory", paths: Paths | None = None, graph_store: str | None = None,
+               read_only: bool = False) -> Store:
+    """Open a store from a selector string.
 
     Parameters
     ----------
-    endpoint : str, optional
-        A SPARQL 1.1 query URL; the embedded store when omitted.
-    location : Path, optional
-        On-disk folder for the embedded store; in memory when omitted.
+    spec : str
+        ``oxigraph:memory`` (the embedded store in memory), ``oxigraph:DIR`` (on disk
+        in DIR, reused while current) or ``sparql:URL`` (a SPARQL 1.1 endpoint).
     paths : Paths, optional
         Where the artifacts are.
     graph_store : str, optional
-        With ``endpoint``: a Graph Store Protocol URL to upload the artifacts to first.
+        With ``sparql:``: a Graph Store Protocol URL to upload the artifacts to first.
+    read_only : bool
+        With ``oxigraph:DIR``: open an existing store read-only.
+
+    Raises
+    ------
+    ValueError
+        For a selector of no known scheme.
     """
-    if endpoint:
-        store = RemoteStore(endpoint, graph_store)
+    scheme, _, rest = spec.partition(":")
+    if scheme == "sparql" and rest.startswith(("http://", "https://")):
+        store = RemoteStore(rest, graph_store)
         if graph_store:
             store.upload(paths)
         return store
-    return EmbeddedStore(paths, location)
+    if scheme == "oxigraph" and rest:
+        return EmbeddedStore(paths, None if rest == "memory" else Path(rest), read_only=read_only)
+    raise ValueError(f"unknown store selector {spec!r}; use oxigraph:memory, oxigraph:DIR or sparql:http(s)://URL")

@@ -5,16 +5,19 @@ inferred edges styled, vis.js options with a fixed layout seed). pyvis's own
 template loads vis-network and Bootstrap from CDNs, so the page is rendered
 from ``kg/templates/map.html`` instead, with the vis-network script and style
 that ship inside the pyvis package inlined, and the map's own script and
-style beside them. Everything the page shows is read from the store the
-:class:`kg.OIHKG` was opened on (embedded or remote) when the page is made:
+style beside them. This module owns the page and its data; it takes a
+:class:`kg.catalog.Catalog` and the causal graph built from it, so everything
+the page shows is read from the store the catalog reads (embedded or remote):
 entity cards, edges with evidence, the reasoner's intervention → pathway
 links, and the perturbation engine's predicted effect of each intervention.
+Categories, colours and shapes come from the mapping table of :mod:`kg.vocab`.
 
 Examples
 --------
 >>> from kg import OIHKG
->>> data = map_data(OIHKG.open())
->>> len(data["nodes"]) == len({r["curie"] for r in OIHKG.open().query("graph-nodes")})
+>>> kg = OIHKG.open()
+>>> data = map_data(kg.catalog, kg.causal_graph())
+>>> len(data["nodes"]) == len({r["curie"] for r in kg.query("graph-nodes")})
 True
 >>> data["meta"]["interventions"]["oih:tlr4_antagonist"]["pathways"]
 ['oih:glial_neuroinflammatory_pathway']
@@ -28,30 +31,8 @@ from typing import Any
 
 from kg import vocab
 
-__all__ = ["CATEGORIES", "category", "map_data", "render_map"]
+__all__ = ["map_data", "render_map"]
 
-#: Map category of each asserted class: (category, colour, vis.js shape, legend label).
-CATEGORIES: dict[str, tuple[str, str, str]] = {
-    "receptor": ("#e6550d", "diamond", "receptor"),
-    "mediator": ("#fd8d3c", "dot", "mediator"),
-    "cell": ("#31a354", "hexagon", "cell type"),
-    "region": ("#756bb1", "square", "anatomical region"),
-    "process": ("#6baed6", "ellipse", "biological process"),
-    "phenotype": ("#de2d26", "star", "phenotype"),
-    "condition": ("#c51b8a", "triangleDown", "condition"),
-    "drug": ("#3182bd", "triangle", "drug / drug class"),
-    "intervention": ("#238b45", "box", "intervention"),
-    "chemical": ("#969696", "dot", "chemical"),
-    "pathway": ("#fdae6b", "box", "pathway"),
-    "quantity": ("#bdbdbd", "square", "model quantity"),
-}
-_CLASS_CATEGORY = {
-    "Receptor": "receptor", "Mediator": "mediator", "GeneProduct": "mediator", "Gene": "mediator", "CellType": "cell",
-    "AnatomicalRegion": "region", "BiologicalProcess": "process", "Phenotype": "phenotype",
-    "Condition": "condition", "Disease": "condition", "Drug": "drug", "DrugClass": "drug", "PharmacologicalAgent": "drug",
-    "Intervention": "intervention", "DiagnosticProcedure": "intervention", "ChemicalEntity": "chemical",
-    "Ion": "chemical", "Pathway": "pathway", "ModelQuantity": "quantity",
-}
 SIGN_COLOURS = {1: "#2b8cbe", -1: "#e34a33", None: "#999999"}
 OPTIONS: dict[str, Any] = {
     "layout": {"randomSeed": 7, "improvedLayout": True},
@@ -66,9 +47,12 @@ OPTIONS: dict[str, Any] = {
 }
 
 
-def category(type_curie: str) -> str:
-    """The map category of an asserted class (``oih:Receptor`` → ``receptor``)."""
-    return _CLASS_CATEGORY.get(type_curie.split(":", 1)[-1], "process")
+def _category(type_name: str) -> str:
+    """The map category of an entity type; ``other`` for a node of a foreign graph that has no type of the schema."""
+    try:
+        return vocab.map_category([f"oih:{type_name}"])
+    except KeyError:
+        return "other"
 
 
 def _link(curie: str) -> str:
@@ -76,8 +60,15 @@ def _link(curie: str) -> str:
     return vocab.expand(curie) if curie.startswith("oih:") else f"https://bioregistry.io/{curie}"
 
 
-def map_data(kg) -> dict[str, Any]:
-    """Everything the map shows, read from ``kg``'s store: vis.js nodes, edges and options, plus details.
+def map_data(catalog, graph) -> dict[str, Any]:
+    """Everything the map shows: vis.js nodes, edges and options, plus details.
+
+    Parameters
+    ----------
+    catalog : kg.catalog.Catalog
+        The graph's read side.
+    graph : networkx.MultiDiGraph
+        Its causal graph (:func:`kg.graph.causal_graph`): the map's nodes, and what interventions perturb.
 
     Returns
     -------
@@ -86,42 +77,63 @@ def map_data(kg) -> dict[str, Any]:
         cards, per-edge evidence, interventions (reasoned pathways, targets, perturbation effects),
         pathways and categories.
     """
+    nodes = _nodes(catalog, graph)
+    edges, rows = _edges(catalog, nodes)
+    vis_nodes, vis_edges = _network(nodes, edges, rows)
+    return {
+        "nodes": vis_nodes, "edges": vis_edges, "options": OPTIONS,
+        "meta": {"nodes": nodes, "edges": edges, "interventions": _interventions(catalog, graph),
+                 "pathways": {c: n["label"] for c, n in nodes.items() if n["category"] == "pathway"},
+                 "categories": {k: {"color": v.colour, "shape": v.shape, "label": v.legend} for k, v in vocab.MAP_CATEGORIES.items()},
+                 "signColours": {"+": SIGN_COLOURS[1], "-": SIGN_COLOURS[-1], "none": SIGN_COLOURS[None]}},
+    }
+
+
+def _nodes(catalog, graph) -> dict[str, dict[str, Any]]:
+    """The causal graph's nodes with their cards: category, type, pathways, definition, synonyms, linked xrefs."""
+    nodes = {c: {"id": c, "label": d["label"], "category": _category(d["type"]), "type": f"oih:{d['type']}",
+                 "pathways": list(d["pathways"])} for c, d in graph.nodes(data=True)}
+    for card in catalog.cards().values():
+        if card["id"] in nodes:
+            nodes[card["id"]].update(
+                definition=card.get("definition") or "", synonyms=card["synonyms"],
+                xrefs=[{"id": x, "url": _link(x)} for x in card["xrefs"]], url=_link(card["id"]), types=card["types"])
+    return nodes
+
+
+def _edges(catalog, nodes: dict) -> tuple[dict[str, dict[str, Any]], list[tuple[str, dict]]]:
+    """Every edge between two map nodes with its evidence, by edge id; and the catalog rows they came from."""
+    edges: dict[str, dict[str, Any]] = {}
+    rows = []
+    for i, e in enumerate(catalog.edges()):
+        if e["subject"] not in nodes or e["object"] not in nodes:
+            continue
+        eid = f"e{i}"
+        edges[eid] = {"id": eid, "subject": e["subject"], "object": e["object"], "predicate": e["predicate"],
+                      "relation": e["predicateLabel"], "sign": e.get("sign") if e.get("sign") in (1, -1) else None,
+                      "inferred": e["inferred"], "context": e.get("context") or "", "via": e.get("via") or "",
+                      "citations": e["citations"], "quote": e.get("quote") or "", "evidenceType": e.get("evidenceType") or ""}
+        rows.append((eid, e))
+    return edges, rows
+
+
+def _network(nodes: dict, edges: dict, rows: list[tuple[str, dict]]) -> tuple[list[dict], list[dict]]:
+    """The vis.js nodes and edges, built with pyvis: shapes and colours by category, signed and inferred edges styled."""
     from pyvis.network import Network
-
-    from kg import _row
-
-    split = lambda s, sep="|": [x for x in str(s or "").split(sep) if x]  # noqa: E731
-    nodes = {c: {"id": c, "label": d["label"], "category": category(d["type"]), "type": f"oih:{d['type']}",
-                 "pathways": list(d["pathways"])} for c, d in kg.causal_graph().nodes(data=True)}
-    for raw in kg.store.select(kg.queries["entity-card"].text):
-        r = _row(raw)
-        if r["curie"] in nodes:
-            nodes[r["curie"]].update(
-                definition=r.get("definition") or "", synonyms=split(r.get("synonyms")),
-                xrefs=[{"id": x, "url": _link(x)} for x in split(r.get("xrefs"))], url=_link(r["curie"]),
-                types=sorted(vocab.compress(t) for t in split(r.get("types"))))
-    pathways = {c: n["label"] for c, n in nodes.items() if n["category"] == "pathway"}
 
     net = Network(directed=True, cdn_resources="in_line")
     for c, n in sorted(nodes.items()):
-        colour, shape, _ = CATEGORIES[n["category"]]
-        net.add_node(c, label=n["label"], color=colour, shape=shape, title=f"{n['label']} ({c})",
+        style = vocab.MAP_CATEGORIES[n["category"]]
+        net.add_node(c, label=n["label"], color=style.colour, shape=style.shape, title=f"{n['label']} ({c})",
                      size=18 if n["category"] == "pathway" else 14)
-    edges: dict[str, dict[str, Any]] = {}
-    for i, e in enumerate(kg.edges()):
-        if e["subject"] not in nodes or e["object"] not in nodes:
-            continue
-        sign = e.get("sign") if e.get("sign") in (1, -1) else None
-        eid = f"e{i}"
-        edges[eid] = {"id": eid, "subject": e["subject"], "object": e["object"], "predicate": e["predicate"],
-                      "relation": e["predicateLabel"], "sign": sign, "inferred": e["inferred"],
-                      "context": e.get("context") or "", "via": e.get("via") or "",
-                      "citations": e["citations"], "quote": e.get("quote") or "", "evidenceType": e.get("evidenceType") or ""}
+    for eid, e in rows:
+        sign = edges[eid]["sign"]
         arrow = {"to": {"enabled": True, "type": "bar" if sign == -1 else "arrow", "scaleFactor": 0.8}}
+        title = (f"{e['subjectLabel']} {e['predicateLabel']} {e['objectLabel']}"
+                 + (f" (only in {e['context']})" if e.get("context") else "")
+                 + (f" (inferred, from {e['via']})" if e.get("via") else " (inferred)" if e["inferred"] else ""))
         net.add_edge(e["subject"], e["object"], id=eid, color=SIGN_COLOURS[sign], arrows=arrow, dashes=e["inferred"],
-                     hidden=e["inferred"], title=f"{e['subjectLabel']} {e['predicateLabel']} {e['objectLabel']}"
-                     + (f" (only in {e['context']})" if e.get("context") else "")
-                     + (f" (inferred, from {e['via']})" if e.get("via") else " (inferred)" if e["inferred"] else ""), width=0.8 if e["inferred"] else 1.6)
+                     hidden=e["inferred"], title=title, width=0.8 if e["inferred"] else 1.6)
     # undrawn springs from each pathway to its members, so a pathway sits beside what it holds
     for c, n in sorted(nodes.items()):
         for pw in n["pathways"]:
@@ -136,33 +148,35 @@ def map_data(kg) -> dict[str, Any]:
             continue
         v["inferred"] = edges[v["id"]]["inferred"]
         v["hidden"] = False  # the page's filter decides; hidden above only marks pyvis's own rendering
+    return vis_nodes, vis_edges
 
-    interventions = {}
-    for item in kg.interventions():
-        effect = kg.perturb(activate=[item["id"]])
-        interventions[item["id"]] = {
+
+def _interventions(catalog, graph) -> dict[str, dict[str, Any]]:
+    """Each intervention's reasoned pathways, targets, classes and predicted effect (giving it, :func:`kg.perturb.perturb`)."""
+    from kg.perturb import perturb
+
+    out = {}
+    for item in catalog.interventions():
+        effect = perturb(graph, activate=[item["id"]])
+        out[item["id"]] = {
             "label": item["label"], "pathways": sorted(p["id"] for p in item["pathways"]),
             "inferred": sorted(p["id"] for p in item["pathways"] if p["inferred"]),
             "targets": item["targets"], "classes": item["classes"], "summary": effect.summary(),
             "effects": {n: e.direction for n, e in effect.effects.items() if e.direction != "unchanged"},
         }
-    return {
-        "nodes": vis_nodes, "edges": vis_edges, "options": OPTIONS,
-        "meta": {"nodes": nodes, "edges": edges, "interventions": interventions, "pathways": pathways,
-                 "categories": {k: {"color": v[0], "shape": v[1], "label": v[2]} for k, v in CATEGORIES.items()},
-                 "signColours": {"+": SIGN_COLOURS[1], "-": SIGN_COLOURS[-1], "none": SIGN_COLOURS[None]}},
-    }
+    return out
 
 
 def _asset(package: str, *path: str) -> str:
     return resources.files(package).joinpath(*path).read_text(encoding="utf-8")
 
 
-def render_map(kg, title: str = "oihkg — OIH mechanism map") -> str:
-    """The map as one HTML page with every script, style and datum inlined (no external request)."""
+def render_map(catalog, graph, title: str = "oihkg — OIH mechanism map") -> str:
+    """The map as one HTML page with every script, style and datum inlined (no external request); arguments as
+    :func:`map_data`."""
     import jinja2
 
-    data = map_data(kg)
+    data = map_data(catalog, graph)
     # "</" would end the inline <script>; JSON allows escaping the slash
     payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
     env = jinja2.Environment(autoescape=jinja2.select_autoescape(["html"]))

@@ -13,6 +13,7 @@ so the parent never touches the worker's store.
 from __future__ import annotations
 
 import multiprocessing as mp
+import pickle
 import queue
 import threading
 import time
@@ -28,7 +29,7 @@ class QueryTimeout(Exception):
 
 
 class QueryFailed(Exception):
-    """The query raised in the worker (syntax error, unsupported form...)."""
+    """The query raised in the worker with an exception that could not travel back as itself."""
 
 
 @dataclass(frozen=True)
@@ -54,8 +55,18 @@ def _worker_main(factory: Callable[[], Any], run: Callable[..., Answer], inbox, 
             return
         try:
             outbox.put(("ok", run(store, *job)))
-        except Exception as exc:  # noqa: BLE001 - every error goes back to the caller as text
-            outbox.put(("error", f"{type(exc).__name__}: {exc}"))
+        except Exception as exc:  # noqa: BLE001 - every error goes back to the caller, typed when it pickles
+            outbox.put(("error", _portable(exc)))
+
+
+def _portable(exc: Exception) -> Exception:
+    """``exc`` itself if it survives pickling (the queue pickles in a background thread, where a failure would
+    lose the answer), else a :class:`QueryFailed` carrying its type and message."""
+    try:
+        pickle.loads(pickle.dumps(exc))
+        return exc
+    except Exception:  # noqa: BLE001 - any pickling failure
+        return QueryFailed(f"{type(exc).__name__}: {exc}")
 
 
 class _Worker:
@@ -114,8 +125,9 @@ class QueryPool:
         ------
         QueryTimeout
             The query outlived the deadline; its worker was replaced.
-        QueryFailed
-            The query raised in the worker; the message is the worker's.
+        Exception
+            Whatever the query raised in the worker, as itself (e.g. :class:`kg.store.QuerySyntaxError`), or
+            :class:`QueryFailed` with its type and message when it does not pickle.
         """
         deadline = time.monotonic() + self.timeout
         try:
@@ -134,7 +146,7 @@ class QueryPool:
             raise
         self._idle.put(worker)
         if status == "error":
-            raise QueryFailed(value)
+            raise value
         return value
 
     def _replace(self, worker: _Worker) -> None:

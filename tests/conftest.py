@@ -101,20 +101,18 @@ def remote_kg(oxigraph_server):
     return OIHKG.open(endpoint=oxigraph_server["query"], graph_store=oxigraph_server["store"])
 
 
-@pytest.fixture(scope="session")
-def api_server(tmp_path_factory):
-    """A real ``oihkg serve`` (uvicorn) on 127.0.0.1 with a 2 s SPARQL timeout; yields its base URL."""
+def _serve(tmp_path_factory, *extra: str):
+    """Start ``oihkg serve`` on a free 127.0.0.1 port (2 s SPARQL timeout, 1000-row limit); yield its base URL."""
     import os
     import subprocess
     import sys
 
     port = _free_port()
     log = tmp_path_factory.mktemp("serve") / "serve.log"
-    env = dict(os.environ)
     proc = subprocess.Popen(
         [str(Path(sys.executable).parent / "oihkg"), "serve", "--host", "127.0.0.1", "--port", str(port),
-         "--query-timeout", "2", "--result-limit", "1000"],
-        stdout=log.open("w"), stderr=subprocess.STDOUT, env=env,
+         "--query-timeout", "2", "--result-limit", "1000", *extra],
+        stdout=log.open("w"), stderr=subprocess.STDOUT, env=dict(os.environ),
     )
     base = f"http://127.0.0.1:{port}"
     _wait_until_up(proc, f"{base}/health", 60, "oihkg serve", log)
@@ -124,3 +122,15 @@ def api_server(tmp_path_factory):
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+@pytest.fixture(scope="session")
+def api_server(tmp_path_factory):
+    """A real ``oihkg serve`` (uvicorn) on the embedded store; yields its base URL."""
+    yield from _serve(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def remote_api_server(tmp_path_factory, remote_kg, oxigraph_server):
+    """A real ``oihkg serve --endpoint`` in front of the Oxigraph server (the artifacts uploaded by ``remote_kg``)."""
+    yield from _serve(tmp_path_factory, "--endpoint", oxigraph_server["query"])

@@ -25,11 +25,25 @@ def http(api_server):
         yield client
 
 
+@pytest.fixture(scope="module", params=["embedded", "remote"])
+def sparql_http(request):
+    """A client of the server on the embedded store, then of one behind ``--endpoint`` (a real Oxigraph server)."""
+    base = request.getfixturevalue("api_server" if request.param == "embedded" else "remote_api_server")
+    with httpx.Client(base_url=base, timeout=30) as client:
+        yield client
+
+
 def test_health_reports_counts_and_versions(http):
     body = http.get("/health").json()
-    assert body["status"] == "ok" and body["store"] == "embedded"
+    assert body["status"] == "ok" and body["store"] == "embedded" and body["selector"] == "oxigraph:memory"
     assert body["triples"]["asserted"] > 1500 and body["triples"]["inferred"] > 1000
     assert {"oihkg", "pyoxigraph", "owlready2", "rdflib"} <= set(body["versions"])
+
+
+def test_health_behind_an_endpoint_names_it(remote_api_server, oxigraph_server):
+    body = httpx.get(f"{remote_api_server}/health", timeout=10).json()
+    assert body["store"] == oxigraph_server["query"] and body["selector"] == f"sparql:{oxigraph_server['query']}"
+    assert body["triples"]["asserted"] > 1500
 
 
 def test_search_by_synonym(http):
@@ -95,10 +109,10 @@ def test_named_queries_list_and_run(http):
 # ---------------------------------------------------------------- SPARQL protocol
 
 
-def test_sparql_get_post_form_and_direct(http):
-    a = http.get("/sparql", params={"query": KETAMINE_LABEL_Q}).json()
-    b = http.post("/sparql", data={"query": KETAMINE_LABEL_Q}).json()
-    c = http.post("/sparql", content=KETAMINE_LABEL_Q, headers={"Content-Type": "application/sparql-query"}).json()
+def test_sparql_get_post_form_and_direct(sparql_http):
+    a = sparql_http.get("/sparql", params={"query": KETAMINE_LABEL_Q}).json()
+    b = sparql_http.post("/sparql", data={"query": KETAMINE_LABEL_Q}).json()
+    c = sparql_http.post("/sparql", content=KETAMINE_LABEL_Q, headers={"Content-Type": "application/sparql-query"}).json()
     assert a == b == c
     assert [x["l"]["value"] for x in a["results"]["bindings"]] == ["ketamine"]
 
@@ -109,37 +123,59 @@ def test_sparql_get_post_form_and_direct(http):
     ("text/csv", "text/csv"),
     ("text/tab-separated-values", "text/tab-separated-values"),
 ])
-def test_select_content_negotiation(http, accept, media):
-    r = http.get("/sparql", params={"query": KETAMINE_LABEL_Q}, headers={"Accept": accept})
+def test_select_content_negotiation(sparql_http, accept, media):
+    r = sparql_http.get("/sparql", params={"query": KETAMINE_LABEL_Q}, headers={"Accept": accept})
     assert r.status_code == 200 and r.headers["content-type"].startswith(media) and "ketamine" in r.text
 
 
 @pytest.mark.parametrize("accept,fmt", [("text/turtle", "turtle"), ("application/n-triples", "nt"),
                                         ("application/rdf+xml", "xml"), ("application/ld+json", "json-ld")])
-def test_construct_content_negotiation_parses(http, accept, fmt):
+def test_construct_content_negotiation_parses(sparql_http, accept, fmt):
     q = "CONSTRUCT { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l } WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l }"
-    r = http.get("/sparql", params={"query": q}, headers={"Accept": accept})
+    r = sparql_http.get("/sparql", params={"query": q}, headers={"Accept": accept})
     assert r.status_code == 200 and r.headers["content-type"].startswith(accept)
     g = rdflib.Graph().parse(data=r.text, format=fmt)
     assert (rdflib.URIRef("http://purl.obolibrary.org/obo/CHEBI_6121"), rdflib.RDFS.label, rdflib.Literal("ketamine")) in g
 
 
-def test_ask_and_named_graphs(http):
+def test_ask_and_named_graphs(sparql_http):
     q = "ASK { GRAPH <https://w3id.org/oihkg/graph/inferred> { ?s <https://w3id.org/oihkg/inhibits_pathway> ?p } }"
-    assert http.get("/sparql", params={"query": q}).json()["boolean"] is True
-    only_asserted = http.get("/sparql", params={
+    assert sparql_http.get("/sparql", params={"query": q}).json()["boolean"] is True
+    only_asserted = sparql_http.get("/sparql", params={
         "query": "ASK { ?s <https://w3id.org/oihkg/inhibits_pathway> ?p }",
         "default-graph-uri": "https://w3id.org/oihkg/graph/asserted"}).json()
     assert only_asserted["boolean"] is False
 
 
-def test_unacceptable_format_is_406(http):
-    r = http.get("/sparql", params={"query": KETAMINE_LABEL_Q}, headers={"Accept": "image/png"})
+def test_ask_and_describe_answer_in_their_own_result_kinds(sparql_http):
+    ket = "<http://purl.obolibrary.org/obo/CHEBI_6121>"
+    ask = sparql_http.get("/sparql", params={"query": f"ASK {{ {ket} ?p ?o }}"}, headers={"Accept": "application/sparql-results+xml"})
+    assert ask.status_code == 200 and ask.headers["content-type"].startswith("application/sparql-results+xml")
+    assert "<boolean>true</boolean>" in ask.text
+    assert sparql_http.get("/sparql", params={"query": f"ASK {{ {ket} ?p ?o }}"}).json() == {"head": {}, "boolean": True}
+    described = sparql_http.get("/sparql", params={"query": f"DESCRIBE {ket}"})  # no Accept: the first graph format
+    assert described.status_code == 200 and described.headers["content-type"].startswith("text/turtle")
+    g = rdflib.Graph().parse(data=described.text, format="turtle")
+    assert (rdflib.URIRef(ket[1:-1]), rdflib.RDFS.label, rdflib.Literal("ketamine")) in g
+    # a graph is not offered as SPARQL results
+    assert sparql_http.get("/sparql", params={"query": f"DESCRIBE {ket}"},
+                           headers={"Accept": "application/sparql-results+json"}).status_code == 406
+
+
+def test_result_limit_applies_to_graphs_too(sparql_http):
+    r = sparql_http.get("/sparql", params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"})
+    assert r.status_code == 413 and "more than 1000 triples" in r.json()["detail"]
+    small = sparql_http.get("/sparql", params={"query": "SELECT ?s WHERE { ?s ?p ?o } LIMIT 10"}, headers={"Accept": "text/csv"})
+    assert small.status_code == 200 and len(small.text.splitlines()) == 11
+
+
+def test_unacceptable_format_is_406(sparql_http):
+    r = sparql_http.get("/sparql", params={"query": KETAMINE_LABEL_Q}, headers={"Accept": "image/png"})
     assert r.status_code == 406
 
 
-def test_bad_syntax_is_400_with_parser_message(http):
-    r = http.get("/sparql", params={"query": "SELECT ?x WHERE { ?x ?p }"})
+def test_bad_syntax_is_400_with_parser_message(sparql_http):
+    r = sparql_http.get("/sparql", params={"query": "SELECT ?x WHERE { ?x ?p }"})
     assert r.status_code == 400 and "error at 1:" in r.json()["detail"]
 
 
@@ -159,8 +195,8 @@ def test_service_description_without_query(http):
     assert (None, sd.supportedLanguage, sd.SPARQL11Query) in g
 
 
-def test_result_limit_is_413(http):
-    r = http.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
+def test_result_limit_is_413(sparql_http):
+    r = sparql_http.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
     assert r.status_code == 413 and "1000" in r.json()["detail"]
 
 

@@ -228,3 +228,16 @@ def test_cli_query_prints_table_json_csv_and_exit_2_on_syntax_error(tmp_path):
     bad = _write(tmp_path, "plain", "SELECT ?x WHERE {\n  ?x ?p\n}\n")
     res = runner.invoke(app, ["query", str(bad)])
     assert res.exit_code == 2 and "line 2, column" in res.output
+
+
+def test_facade_sparql_answers_every_form_on_a_remote_store(embedded, remote_kg):
+    ket = "<http://purl.obolibrary.org/obo/CHEBI_6121>"
+    for kg in (embedded, remote_kg):
+        assert kg.sparql(f"ASK {{ {ket} <http://www.w3.org/2000/01/rdf-schema#label> 'ketamine' }}") is True
+        assert kg.sparql(f"ASK {{ {ket} <http://www.w3.org/2000/01/rdf-schema#label> 'morphine' }}") is False
+        built = kg.sparql(f"CONSTRUCT {{ {ket} <http://www.w3.org/2000/01/rdf-schema#label> ?l }} "
+                          f"WHERE {{ {ket} <http://www.w3.org/2000/01/rdf-schema#label> ?l }}")
+        assert built == [("CHEBI:6121", "rdfs:label", "ketamine")]
+        described = kg.sparql(f"DESCRIBE {ket}")
+        assert ("CHEBI:6121", "RO:0018029", "GO:0017146") in described
+        assert kg.sparql(f"SELECT ?l WHERE {{ {ket} <http://www.w3.org/2000/01/rdf-schema#label> ?l }}") == [{"l": "ketamine"}]

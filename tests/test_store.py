@@ -1,14 +1,16 @@
-"""kg.store: the embedded store and a real Oxigraph server answer alike; parameters stay data."""
+"""kg.store: the embedded store and a real Oxigraph server answer alike — typed results, one row limit, one selector;
+parameters stay data."""
 
 from __future__ import annotations
 
 import shutil
 
 import pytest
-from pyoxigraph import Literal, NamedNode
+from pyoxigraph import BlankNode, Literal, NamedNode
 
 from kg.config import Paths
-from kg.store import EmbeddedStore, RemoteStore, StoreError, open_store
+from kg.store import (Boolean, EmbeddedStore, QuerySyntaxError, RemoteStore, ResultTooLarge, Solutions, StoreError, Triples,
+                      WrongQueryForm, open_store)
 
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 KETAMINE = NamedNode("http://purl.obolibrary.org/obo/CHEBI_6121")
@@ -21,7 +23,7 @@ def embedded(repo_paths):
 
 @pytest.fixture(scope="module")
 def remote(oxigraph_server, repo_paths):
-    return open_store(endpoint=oxigraph_server["query"], graph_store=oxigraph_server["store"], paths=repo_paths)
+    return open_store(f"sparql:{oxigraph_server['query']}", graph_store=oxigraph_server["store"], paths=repo_paths)
 
 
 def test_asserted_and_inferred_live_in_their_named_graphs(embedded):
@@ -90,5 +92,64 @@ def test_unreachable_endpoint_is_a_clear_error():
 
 def test_bad_sparql_raises_syntax_error_on_both(embedded, remote):
     for store in (embedded, remote):
-        with pytest.raises(SyntaxError):
-            store.select("SELECT ?x WHERE { ?x ?p }")
+        with pytest.raises(QuerySyntaxError):
+            store.query("SELECT ?x WHERE { ?x ?p }")
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    (f"SELECT ?l WHERE {{ <{KETAMINE.value}> <{LABEL}> ?l }}", Solutions),
+    (f"ASK {{ <{KETAMINE.value}> <{LABEL}> 'ketamine' }}", Boolean),
+    (f"CONSTRUCT {{ <{KETAMINE.value}> <{LABEL}> ?l }} WHERE {{ <{KETAMINE.value}> <{LABEL}> ?l }}", Triples),
+    (f"DESCRIBE <{KETAMINE.value}>", Triples),
+    # the form is not guessed from the text: a comment naming another form, and lower case, change nothing
+    (f"# CONSTRUCT\nask {{ <{KETAMINE.value}> <{LABEL}> 'ketamine' }}", Boolean),
+])
+def test_query_result_type_says_the_form_on_both_backends(embedded, remote, text, kind):
+    here, there = embedded.query(text), remote.query(text)
+    assert type(here) is kind and type(there) is kind
+    if kind is Solutions:
+        assert here.variables == there.variables == ("l",) and here.rows == there.rows
+    elif kind is Boolean:
+        assert here.value is there.value is True
+    else:  # blank nodes are named apart by each backend: compare the rest, and the counts
+        ground = lambda ts: {t for t in ts if not isinstance(t.subject, BlankNode) and not isinstance(t.object, BlankNode)}  # noqa: E731
+        assert ground(here) == ground(there) and len(here) == len(there) > 0
+
+
+def test_row_limit_applies_on_both_backends(embedded, remote):
+    for store in (embedded, remote):
+        assert len(store.query("SELECT ?s WHERE { ?s ?p ?o } LIMIT 10", limit=10)) == 10
+        with pytest.raises(ResultTooLarge, match="more than 10 rows"):
+            store.query("SELECT ?s WHERE { ?s ?p ?o } LIMIT 11", limit=10)
+        with pytest.raises(ResultTooLarge, match="more than 10 triples"):
+            store.query("CONSTRUCT WHERE { ?s ?p ?o }", limit=10)
+        assert store.query("ASK { ?s ?p ?o }", limit=0).value is True  # a boolean has no rows to count
+
+
+def test_results_serialize_in_every_protocol_format(embedded):
+    rows = embedded.query(f"SELECT ?x ?l WHERE {{ ?x <{LABEL}> ?l }}", {"x": KETAMINE})
+    assert b'"value":"ketamine"' in rows.serialize("application/sparql-results+json")
+    assert b"<literal>ketamine</literal>" in rows.serialize("application/sparql-results+xml")
+    assert rows.serialize("text/csv").splitlines()[0] == b"x,l"
+    assert b'"ketamine"' in rows.serialize("text/tab-separated-values")
+    graph = embedded.query(f"DESCRIBE <{KETAMINE.value}>")
+    assert b"CHEBI:6121" in graph.serialize("text/turtle") and b"@prefix CHEBI:" in graph.serialize("text/turtle")
+    assert b'"@id":"http://purl.obolibrary.org/obo/CHEBI_6121"' in graph.serialize("application/ld+json")
+
+
+def test_convenience_calls_refuse_another_form(embedded):
+    with pytest.raises(WrongQueryForm):
+        embedded.select("ASK { ?s ?p ?o }")
+    with pytest.raises(WrongQueryForm):
+        embedded.ask("SELECT * WHERE { ?s ?p ?o } LIMIT 1")
+
+
+def test_one_selector_opens_each_backend(repo_paths, tmp_path, oxigraph_server):
+    assert isinstance(open_store("oxigraph:memory", repo_paths), EmbeddedStore)
+    on_disk = open_store(f"oxigraph:{tmp_path / 'db'}", repo_paths)
+    assert on_disk.selector == f"oxigraph:{tmp_path / 'db'}" and on_disk.count() > 1000
+    remote = open_store(f"sparql:{oxigraph_server['query']}")
+    assert isinstance(remote, RemoteStore) and remote.count() > 1000
+    for bad in ("memory", "oxigraph:", "sparql:ftp://x", "fuseki:http://x"):
+        with pytest.raises(ValueError, match="unknown store selector"):
+            open_store(bad)

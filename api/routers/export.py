@@ -7,7 +7,7 @@ from enum import Enum
 from fastapi import APIRouter, Response
 
 from api.deps import KG
-from kg.export import FORMATS, export
+from kg.export import FORMATS
 
 router = APIRouter(tags=["export"])
 ExportFormat = Enum("ExportFormat", {k: k for k in FORMATS}, type=str)
@@ -18,5 +18,5 @@ ExportFormat = Enum("ExportFormat", {k: k for k in FORMATS}, type=str)
 def export_graph(kg: KG, format: ExportFormat) -> Response:
     """The served graph as OWL (RDF/XML), Turtle, JSON-LD, KGX (zip of nodes.tsv and edges.tsv), GraphML or Cytoscape JSON."""
     fmt = FORMATS[format.value]
-    return Response(export(kg, fmt.name), media_type=fmt.media_type,
+    return Response(kg.export(fmt.name), media_type=fmt.media_type,
                     headers={"Content-Disposition": f'attachment; filename="oihkg{fmt.extension}"'})

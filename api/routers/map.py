@@ -6,7 +6,6 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
 from api.deps import KG
-from kg.viz import render_map
 
 router = APIRouter(tags=["map"])
 
@@ -14,4 +13,4 @@ router = APIRouter(tags=["map"])
 @router.get("/map", response_class=HTMLResponse)
 def mechanism_map(kg: KG) -> HTMLResponse:
     """The interactive map of the graph this server serves (embedded or remote), every asset inlined."""
-    return HTMLResponse(render_map(kg))
+    return HTMLResponse(kg.map_html())

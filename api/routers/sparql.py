@@ -9,7 +9,8 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
 
 from api.deps import Pool
-from kg.sparql import service_description
+from kg.sparql import NotAcceptable, service_description
+from kg.store import QuerySyntaxError, ResultTooLarge, StoreError
 from kg.workers import QueryFailed, QueryTimeout
 
 router = APIRouter(tags=["sparql"])
@@ -24,19 +25,21 @@ RESPONSES = {
     403: {"description": "updates are refused: the endpoint is read-only"},
     406: {"description": "no acceptable result format"},
     413: {"description": "the result is larger than the configured row limit"},
+    502: {"description": "the SPARQL endpoint behind this server failed"},
     503: {"description": "the query ran longer than the configured timeout and was stopped"},
 }
+
+#: Status of each typed failure of a query; anything else is a 500 that names no internals.
+STATUS = {QuerySyntaxError: 400, NotAcceptable: 406, ResultTooLarge: 413, StoreError: 502, QueryTimeout: 503}
 
 
 async def _run(pool: Pool, query: str, accept: str | None, dg: list[str], ng: list[str], limit: int) -> Response:
     try:
         ans = await asyncio.to_thread(pool.submit, query, accept, dg or None, ng or None, limit)
-    except QueryTimeout as exc:
-        raise HTTPException(503, str(exc)) from None
-    except QueryFailed as exc:
-        kind, _, message = str(exc).partition(": ")
-        status = {"SyntaxError": 400, "NotAcceptable": 406, "ResultTooLarge": 413}.get(kind, 500)
-        raise HTTPException(status, message if status != 500 else "query failed") from None
+    except tuple(STATUS) as exc:
+        raise HTTPException(next(code for cls, code in STATUS.items() if isinstance(exc, cls)), str(exc)) from None
+    except QueryFailed:
+        raise HTTPException(500, "the query failed inside the server") from None
     return Response(ans.body, media_type=ans.media_type)
 
 

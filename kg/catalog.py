@@ -1,0 +1,282 @@
+"""The read side of the graph: names, entities, edges and interventions over one store.
+
+This module owns reading the graph as plain data. A :class:`Catalog` takes a
+:class:`kg.store.Store` and the named queries (:mod:`kg.queries`) and answers
+with JSON-ready values (IRIs as CURIEs): it resolves names (the one name
+resolver: CURIE, IRI, label or synonym), searches, gives entity cards, edges
+with evidence, interventions with their targets and pathways, named-query rows
+and ad hoc SPARQL. Everything above it — the mechanism engine, the exports,
+the map and the :class:`kg.OIHKG` façade — takes a catalog and never the store
+directly, so the embedded store and a remote endpoint answer alike.
+
+Examples
+--------
+>>> from kg.store import open_store
+>>> cat = Catalog(open_store())
+>>> cat.curie("μOR"), cat.label(cat.resolve("HGNC:11850"))
+('HGNC:8156', 'toll-like receptor 4')
+>>> [hit["id"] for hit in cat.search("ketam")]
+['CHEBI:6121']
+>>> cat.sparql("ASK { ?x <http://www.w3.org/2000/01/rdf-schema#label> 'ketamine' }")
+True
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+from kg import vocab
+from kg.queries import AmbiguousEntity, NamedQuery, UnknownEntity, check_syntax, load_queries, run
+from kg.store import Boolean, Literal, NamedNode, Row, Solutions, Store
+
+__all__ = ["Catalog", "Names", "plain", "plain_row"]
+
+
+def plain(term) -> Any:
+    """A JSON-ready Python value for an RDF term: IRIs as CURIEs where a prefix matches, typed literals as numbers or bools.
+
+    Examples
+    --------
+    >>> plain(NamedNode("http://purl.obolibrary.org/obo/CHEBI_6121")), plain(Literal("3", datatype=NamedNode(
+    ...     "http://www.w3.org/2001/XMLSchema#integer")))
+    ('CHEBI:6121', 3)
+    """
+    if isinstance(term, NamedNode):
+        return vocab.compress(term.value)
+    if isinstance(term, Literal):
+        dt = term.datatype.value.rsplit("#", 1)[-1]
+        if dt == "boolean":
+            return term.value == "true"
+        if dt in {"integer", "int", "long"}:
+            return int(term.value)
+        if dt in {"decimal", "double", "float"}:
+            return float(term.value)
+        return term.value
+    return str(term)
+
+
+#: Columns the named queries build with GROUP_CONCAT, whose order SPARQL leaves open: sorted here.
+_CONCAT = {"problemIds": " ", "citations": " ", "synonyms": "|", "xrefs": "|", "types": "|", "classes": "; "}
+
+
+def plain_row(row: Row) -> dict[str, Any]:
+    """A row of plain values (:func:`plain`), with GROUP_CONCAT columns in a stable order."""
+    out = {k: plain(v) for k, v in row.items()}
+    for k, sep in _CONCAT.items():
+        if isinstance(out.get(k), str):
+            out[k] = sep.join(sorted(x for x in out[k].split(sep) if x))
+    return out
+
+
+def _split(value, sep: str = "|") -> list[str]:
+    return [x for x in str(value or "").split(sep) if x]
+
+
+class Names:
+    """Every name of every entity, read once: the index behind :meth:`Catalog.resolve` and :meth:`Catalog.search`.
+
+    Matching is case-insensitive; a CURIE or IRI wins, then a label, then a
+    synonym. A name shared by several entities raises :class:`kg.queries.AmbiguousEntity`.
+    """
+
+    _RANK = {"id": 0, "label": 1, "synonym": 2}
+
+    def __init__(self, rows: list[Row]):
+        self.by_name: dict[str, dict[str, tuple[str, str, int]]] = {}
+        self.curies: dict[str, str] = {}
+        self.labels: dict[str, str] = {}
+        for r in rows:
+            iri, curie, label = r["entity"].value, r["curie"].value, r["label"].value
+            self.curies[iri], self.labels[iri] = curie, label
+            bucket = self.by_name.setdefault(r["name"].value.casefold(), {})
+            k = self._RANK[r["kind"].value]
+            if iri not in bucket or k < bucket[iri][2]:
+                bucket[iri] = (curie, label, k)
+
+    def resolve(self, name: str) -> str:
+        """The IRI of the entity ``name`` designates.
+
+        Raises
+        ------
+        UnknownEntity, AmbiguousEntity
+        """
+        name = name.strip()
+        if name in self.curies:
+            return name
+        try:
+            iri = vocab.expand(name)
+            if iri in self.curies:
+                return iri
+        except ValueError:
+            pass
+        bucket = self.by_name.get(name.casefold(), {})
+        if not bucket:
+            raise UnknownEntity(f"no entity has the id, label or synonym {name!r}")
+        best = min(k for _, _, k in bucket.values())
+        hits = sorted((iri, c, lab) for iri, (c, lab, k) in bucket.items() if k == best)
+        if len(hits) > 1:
+            raise AmbiguousEntity(name, [(c, lab) for _, c, lab in hits])
+        return hits[0][0]
+
+
+class Catalog:
+    """Plain-data reads of the graph over one store.
+
+    Parameters
+    ----------
+    store : kg.store.Store
+        The embedded store or a remote endpoint.
+    queries : dict of NamedQuery, optional
+        The named queries by name (default: ``queries/*.rq``).
+    """
+
+    def __init__(self, store: Store, queries: dict[str, NamedQuery] | None = None):
+        self.store = store
+        self.queries = queries if queries is not None else load_queries()
+
+    @cached_property
+    def names(self) -> Names:
+        """The name index, read on first use."""
+        return Names(self.store.select(self.queries["entity-names"].text))
+
+    # -- names
+    def resolve(self, name: str) -> str:
+        """The IRI for a CURIE, IRI, label or synonym (case-insensitive); :class:`UnknownEntity` or :class:`AmbiguousEntity`."""
+        return self.names.resolve(name)
+
+    def curie(self, name: str) -> str:
+        """The CURIE of the entity a name designates."""
+        return vocab.compress(self.resolve(name))
+
+    def label(self, iri: str) -> str:
+        """The label of an entity IRI (the IRI itself when it names no entity)."""
+        return self.names.labels.get(iri, iri)
+
+    def search(self, text: str, limit: int = 20) -> list[dict]:
+        """Entities whose label, synonym or CURIE contains ``text`` (case-insensitive), best first.
+
+        Each hit is ``{"id", "label", "types", "matched"}``; exact matches come
+        before prefix matches, which come before substring matches.
+        """
+        needle = text.strip().casefold()
+        if not needle:
+            return []
+        scored: dict[str, tuple[int, int, str]] = {}
+        for name, bucket in self.names.by_name.items():
+            if needle not in name:
+                continue
+            score = 0 if name == needle else 1 if name.startswith(needle) else 2
+            for iri, (_, _, kind) in bucket.items():
+                if iri not in scored or (score, kind) < scored[iri][:2]:
+                    scored[iri] = (score, kind, name)
+        hits = sorted(scored.items(), key=lambda kv: (kv[1][0], kv[1][1], self.label(kv[0]).casefold()))[:limit]
+        cards = self.cards([iri for iri, _ in hits])
+        return [{"id": self.names.curies[iri], "label": cards[iri]["label"], "types": cards[iri]["types"], "matched": m}
+                for iri, (_, _, m) in hits]
+
+    # -- entities
+    @staticmethod
+    def _card(iri: str, r: dict) -> dict:
+        return {
+            "id": r["curie"], "iri": iri, "label": r["label"], "definition": r.get("definition"),
+            "synonyms": sorted(_split(r.get("synonyms"))), "xrefs": sorted(_split(r.get("xrefs"))),
+            "types": sorted(vocab.compress(t) for t in _split(r.get("types"))),
+        }
+
+    def card(self, iri: str) -> dict:
+        """One entity's annotations (``id``, ``iri``, ``label``, ``definition``, ``synonyms``, ``xrefs``, ``types``); ``{}`` if none."""
+        rows = self.store.select(self.queries["entity-card"].text, {"entity": NamedNode(iri)})
+        return self._card(iri, plain_row(rows[0])) if rows else {}
+
+    def cards(self, iris: list[str] | None = None) -> dict[str, dict]:
+        """The cards of ``iris`` (every entity when omitted), by IRI, read in one query."""
+        rows = self.store.select(self.queries["entity-card"].text)
+        out = {r["entity"].value: self._card(r["entity"].value, plain_row(r)) for r in rows}
+        return out if iris is None else {i: out.get(i, {"label": self.label(i), "types": []}) for i in iris}
+
+    def entity(self, name: str) -> dict:
+        """One entity: its card, and its edges in and out with evidence."""
+        iri = self.resolve(name)
+        card = self.card(iri)
+        card["edges_out"] = self.edges(subject=iri)
+        card["edges_in"] = self.edges(object=iri)
+        return card
+
+    def edges(self, subject: str | None = None, predicate: str | None = None, object: str | None = None,
+              inferred: bool | None = None) -> list[dict]:
+        """Evidence-backed edges (and, unless ``inferred=False``, inferred ones), filtered.
+
+        ``subject``/``object`` accept any entity name; ``predicate`` a CURIE or IRI.
+        """
+        s = self.resolve(subject) if subject else None
+        o = self.resolve(object) if object else None
+        p = predicate
+        if predicate and not predicate.startswith(("http://", "https://")):
+            try:
+                p = vocab.expand(predicate)
+            except ValueError:
+                raise UnknownEntity(f"no relation has the CURIE {predicate!r}") from None
+        out = []
+        for r in self.store.select(self.queries["all-edges"].text):
+            if s and r["subject"].value != s or o and r["object"].value != o or p and r["predicate"].value != p:
+                continue
+            row = plain_row(r)
+            if inferred is not None and row["inferred"] != inferred:
+                continue
+            row["citations"] = _split(row.get("citations"), " ")
+            for key in ("sign", "context", "via"):  # unbound in the answer: no sign, no context, not inherited
+                row.setdefault(key, None)
+            out.append(row)
+        return out
+
+    def interventions(self) -> list[dict]:
+        """Every agent or clinical action with its targets (action, sign; inferred when derived from its drug class), the
+        pathways it drives or inhibits, and the defined classes the reasoner put it in."""
+        out: dict[str, dict] = {}
+
+        def item(r: dict) -> dict:
+            return out.setdefault(r["intervention"], {"id": r["intervention"], "label": r["interventionLabel"],
+                                                      "targets": [], "pathways": [], "classes": []})
+
+        for r in self.query("intervention-targets"):
+            item(r)["targets"].append({"id": r["target"], "label": r["targetLabel"], "action": r["actionLabel"],
+                                       "sign": r["sign"], "inferred": r["inferred"]})
+        for r in self.query("intervention-pathway-matrix"):
+            item(r)["pathways"].append({"id": r["pathway"], "label": r["pathwayLabel"], "direction": r["direction"],
+                                        "inferred": r["inferred"]})
+        for r in self.query("intervention-classes"):
+            if r["intervention"] in out:
+                out[r["intervention"]]["classes"].append(r["classLabel"])
+        return sorted(out.values(), key=lambda d: d["label"].casefold())
+
+    # -- queries
+    def query(self, name: str, **params: str) -> list[dict]:
+        """Run a named query (``queries/NAME.rq``) with parameters given by entity name; rows of plain values.
+
+        Raises
+        ------
+        KeyError
+            No named query has that name.
+        ValueError, UnknownEntity, AmbiguousEntity
+            A parameter is missing, unknown, or names no entity or several.
+        """
+        if name not in self.queries:
+            raise KeyError(f"no named query {name!r}; known: {', '.join(sorted(self.queries))}")
+        return [plain_row(r) for r in run(self.store, self.queries[name], params, self.resolve)]
+
+    def sparql(self, text: str) -> Any:
+        """Run SPARQL: SELECT → rows of plain values, ASK → bool, CONSTRUCT/DESCRIBE → triples of plain values.
+
+        Raises
+        ------
+        kg.queries.SparqlSyntaxError
+            With the line and column of the problem.
+        """
+        check_syntax(text)
+        result = self.store.query(text)
+        if isinstance(result, Solutions):
+            return [{k: plain(v) for k, v in r.items()} for r in result]
+        if isinstance(result, Boolean):
+            return result.value
+        return [tuple(plain(x) for x in (t.subject, t.predicate, t.object)) for t in result]

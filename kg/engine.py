@@ -1,0 +1,106 @@
+"""The mechanism engine: paths, perturbations and the pain model, asked by entity name.
+
+This module owns turning names into the engine's CURIEs and caching what the
+engine reads once per store. An :class:`Engine` takes a
+:class:`kg.catalog.Catalog`, builds the signed causal graph from it
+(:mod:`kg.graph`), and answers with :func:`kg.paths.signed_paths`,
+:func:`kg.perturb.perturb` and :func:`kg.model.simulate`; every name is resolved
+by the catalog, the one name resolver. The :class:`kg.OIHKG` façade delegates
+here; :mod:`kg.observations` checks the text's claims against an engine.
+
+Examples
+--------
+>>> from kg.catalog import Catalog
+>>> from kg.store import open_store
+>>> engine = Engine(Catalog(open_store()))
+>>> engine.paths("TLR4", "hyperalgesic component").paths[0].sign
+1
+>>> engine.perturb(inhibit=["TLR4"]).summary()["H"]
+'down'
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import networkx as nx
+
+from kg.catalog import Catalog
+from kg.graph import causal_graph
+from kg.model import Mechanism, ModelInputError, Scenario, SimulationResult, simulate
+from kg.paths import PathResult, PathStatus, signed_paths
+from kg.perturb import PerturbResult, perturb
+from kg.queries import UnknownEntity
+
+__all__ = ["Engine"]
+
+
+class Engine:
+    """Mechanism questions over one catalog; the causal graphs and the model's facts are read once and cached.
+
+    Parameters
+    ----------
+    catalog : kg.catalog.Catalog
+        The graph's read side.
+    """
+
+    def __init__(self, catalog: Catalog):
+        self.catalog = catalog
+        self._graphs: dict[bool, nx.MultiDiGraph] = {}
+        self._mechanism: Mechanism | None = None
+
+    def causal_graph(self, include_inferred: bool = False) -> nx.MultiDiGraph:
+        """The signed causal graph (:func:`kg.graph.causal_graph`); shared, so copy it before changing it."""
+        if include_inferred not in self._graphs:
+            self._graphs[include_inferred] = causal_graph(self.catalog, include_inferred)
+        return self._graphs[include_inferred]
+
+    def mechanism(self) -> Mechanism:
+        """The graph facts of the pain model (:class:`kg.model.Mechanism`)."""
+        if self._mechanism is None:
+            self._mechanism = Mechanism.from_catalog(self.catalog, self.causal_graph())
+        return self._mechanism
+
+    def paths(self, source: str, target: str, max_length: int = 8, sign: int | None = None, limit: int = 100,
+              include_inferred: bool = False) -> PathResult:
+        """Signed causal paths between two entities named any way (:func:`kg.paths.signed_paths`).
+
+        An unknown name gives a result with status ``unknown_node``; an ambiguous one raises
+        ``kg.queries.AmbiguousEntity``.
+        """
+        ends = []
+        for name in (source, target):
+            try:
+                ends.append(self.catalog.curie(name))
+            except UnknownEntity as exc:
+                return PathResult(PathStatus.unknown_node, source, target, message=str(exc))
+        return signed_paths(self.causal_graph(include_inferred), *ends, max_length=max_length, sign=sign, limit=limit)
+
+    def perturb(self, inhibit=(), activate=(), knockout=(), max_length: int = 8) -> PerturbResult:
+        """Predicted direction of every node, and of A, H and P, after a perturbation (:func:`kg.perturb.perturb`).
+
+        Names are resolved first; an unknown one raises ``kg.queries.UnknownEntity``.
+        """
+        ids = {k: [self.catalog.curie(n) for n in v] for k, v in (("inhibit", inhibit), ("activate", activate), ("knockout", knockout))}
+        return perturb(self.causal_graph(), max_length=max_length, **ids)
+
+    def _field(self, field: str, name: str) -> str:
+        try:
+            return self.catalog.curie(name)
+        except UnknownEntity as exc:
+            raise ModelInputError(field, str(exc)) from None
+
+    def simulate(self, interventions=(), **params: Any) -> SimulationResult:
+        """Run the illustrative model P = P0 - A + H (:func:`kg.model.simulate`).
+
+        ``params`` override ``kg/model_params.toml``; invalid values raise ``pydantic.ValidationError``
+        naming the field. Interventions, pathway names in ``gains`` and the patient ``profile`` (a condition that
+        predisposes to OIH, e.g. ``"fibromyalgia"``) may be given any way; one the graph does not know raises
+        :class:`kg.model.ModelInputError` naming the field.
+        """
+        mech = self.mechanism()
+        gains = {mech.pathway(self._field("gains", name)): value for name, value in (params.pop("gains", None) or {}).items()}
+        if params.get("profile"):
+            params["profile"] = self._field("profile", params["profile"])
+        scenario = Scenario(interventions=[self.catalog.curie(n) for n in interventions], gains=gains, **params)
+        return simulate(mech, scenario)
