@@ -3,7 +3,7 @@ PY := .venv/bin/python
 SEED ?= ../shared/seed/000_9be3ae7a7bc2caaf.txt
 PORT ?= 8000
 
-.PHONY: setup run build reason test bench clean
+.PHONY: setup run build reason test test-fast bench clean
 
 setup:
 	bash scripts/setup.sh
@@ -22,7 +22,11 @@ test:
 	bash scripts/setup.sh --browser
 	$(PY) -m pytest -q
 
+test-fast: setup
+	$(PY) -m pytest -q -m "not slow"
+
 bench: setup
+	$(PY) bench/bench_health.py
 	$(PY) bench/bench_reason.py
 	$(PY) bench/bench_store.py
 	$(PY) bench/bench_mechanism.py

@@ -359,28 +359,33 @@ def simulate(
         c = res.curves
         _print_rows([{k: c[k][i] for k in c} for i in range(len(c["dose"]))], fmt)
     else:
-        a = res.at_dose
-        console.print(f"[dim]{res.note}[/dim]")
-        console.print(f"at dose {res.dose:g} (prescribed {res.prescribed_dose:g}), exposure t = {res.params['exposure']:g}: "
-                      f"P = {a['P']:.2f}, A = {a['A']:.2f}, H = {a['H']:.2f}, dP/dD = {a['dP_dD']:+.3f} -> "
-                      f"[bold]{res.classification}[/bold]")
-        if res.oih_threshold_dose is not None:
-            console.print(f"dP/dD > 0 above dose {res.oih_threshold_dose:g}")
-        t = res.test_taper
-        console.print(f"test taper to {t['dose']:g}: P = {t['P']:.2f} ({t['delta_P']:+.2f}), {t['outcome']}")
-        if res.profile:
-            pr = res.profile
-            console.print(f"profile {pr['label']} ({pr['id']}): A {pr['A']}, H {pr['H']} -> Emax x{pr['Emax_factor']:g}, "
-                          f"gains x{pr['gain_factor']:g}", highlight=False)
-        if res.baseline:
-            b = res.baseline
-            console.print(f"without interventions: P = {b['P']:.2f}, A = {b['A']:.2f}, H = {b['H']:.2f}")
-        for e in res.applied:
-            what = f"gain of {e['pathway']}" if e["change"] == "gain" else "Emax" if e["change"] == "Emax" else "dose"
-            via = f" (via {e['via']})" if e.get("via") else ""
-            console.print(f"  {e['intervention']}{via}: {e['action']} {e['target']} -> {what} x{e['factor']:g}", highlight=False)
-    if plot is not None and fmt is Format.table:
-        console.print(f"  wrote {plot}")
+        _print_simulation(res)
+        if plot is not None:
+            console.print(f"  wrote {plot}")
+
+
+def _print_simulation(res) -> None:
+    """The summary of a simulation: operating point and classification, test taper, profile, what each intervention did."""
+    a = res.at_dose
+    console.print(f"[dim]{res.note}[/dim]")
+    console.print(f"at dose {res.dose:g} (prescribed {res.prescribed_dose:g}), exposure t = {res.params['exposure']:g}: "
+                  f"P = {a['P']:.2f}, A = {a['A']:.2f}, H = {a['H']:.2f}, dP/dD = {a['dP_dD']:+.3f} -> "
+                  f"[bold]{res.classification}[/bold]")
+    if res.oih_threshold_dose is not None:
+        console.print(f"dP/dD > 0 above dose {res.oih_threshold_dose:g}")
+    t = res.test_taper
+    console.print(f"test taper to {t['dose']:g}: P = {t['P']:.2f} ({t['delta_P']:+.2f}), {t['outcome']}")
+    if res.profile:
+        pr = res.profile
+        console.print(f"profile {pr['label']} ({pr['id']}): A {pr['A']}, H {pr['H']} -> Emax x{pr['Emax_factor']:g}, "
+                      f"gains x{pr['gain_factor']:g}", highlight=False)
+    if res.baseline:
+        b = res.baseline
+        console.print(f"without interventions: P = {b['P']:.2f}, A = {b['A']:.2f}, H = {b['H']:.2f}")
+    for e in res.applied:
+        what = f"gain of {e['pathway']}" if e["change"] == "gain" else "Emax" if e["change"] == "Emax" else "dose"
+        via = f" (via {e['via']})" if e.get("via") else ""
+        console.print(f"  {e['intervention']}{via}: {e['action']} {e['target']} -> {what} x{e['factor']:g}", highlight=False)
 
 
 @app.command()
@@ -475,6 +480,3 @@ def _print_rows(rows, fmt: Format) -> None:
         console.print(table)
         console.print(f"{len(rows)} row(s)")
 
-
-def main() -> None:  # pragma: no cover - console script entry
-    app()

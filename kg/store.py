@@ -133,6 +133,15 @@ def _json_term(term) -> dict:
     return out
 
 
+def _results(document: dict, media_type: str) -> bytes:
+    """A SPARQL JSON results document in ``media_type``: as is for JSON, converted by pyoxigraph otherwise."""
+    body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    fmt = QueryResultsFormat.from_media_type(media_type)
+    if fmt is None or fmt == QueryResultsFormat.JSON:
+        return body
+    return ox.parse_query_results(body, format=QueryResultsFormat.JSON).serialize(format=fmt)
+
+
 @dataclass(frozen=True)
 class Solutions:
     """The answer of a SELECT: its variables in projection order and its rows (unbound names absent)."""
@@ -150,13 +159,8 @@ class Solutions:
 
     def serialize(self, media_type: str) -> bytes:
         """The rows in one of :data:`RESULT_TYPES`, written by pyoxigraph from the SPARQL JSON form."""
-        body = json.dumps({"head": {"vars": list(self.variables)},
-                           "results": {"bindings": [{k: _json_term(v) for k, v in r.items()} for r in self.rows]}},
-                          ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        fmt = QueryResultsFormat.from_media_type(media_type)
-        if fmt is None or fmt == QueryResultsFormat.JSON:
-            return body
-        return ox.parse_query_results(body, format=QueryResultsFormat.JSON).serialize(format=fmt)
+        return _results({"head": {"vars": list(self.variables)},
+                         "results": {"bindings": [{k: _json_term(v) for k, v in r.items()} for r in self.rows]}}, media_type)
 
 
 @dataclass(frozen=True)
@@ -172,11 +176,7 @@ class Boolean:
 
     def serialize(self, media_type: str) -> bytes:
         """The answer in one of :data:`RESULT_TYPES`, written by pyoxigraph."""
-        body = json.dumps({"head": {}, "boolean": self.value}).encode()
-        fmt = QueryResultsFormat.from_media_type(media_type)
-        if fmt is None or fmt == QueryResultsFormat.JSON:
-            return body
-        return ox.parse_query_results(body, format=QueryResultsFormat.JSON).serialize(format=fmt)
+        return _results({"head": {}, "boolean": self.value}, media_type)
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,14 @@
-"""Namespaces, CURIE handling and the schema (TBox) of the OIH model.
+"""Namespaces, CURIE handling, the schema (TBox) of the OIH model, and the one mapping table.
 
 The curated rows in ``ontology/src`` name entities by CURIE and give each a
 ``type`` from :data:`CLASSES`; edges name a relation from :data:`RELATIONS`
 and interventions an action from :data:`ACTIONS`. Everything the build and
 the reasoner need to know about the schema lives here, so the TSV files stay
-the only hand-edited model data.
+the only hand-edited model data. Each class carries its Biolink category and
+map category (:data:`MAP_CATEGORIES` gives colour and shape), each relation its
+RO id, sign and Biolink predicate: exports and the map read them from here
+(:func:`biolink_category`, :func:`biolink_predicate`, :func:`map_category`), and
+:func:`check_mappings` makes an unmapped term a build error.
 """
 
 from __future__ import annotations

@@ -42,6 +42,19 @@ def tiny_seed() -> Path:
     return TINY / "seed.txt"
 
 
+#: Fixtures that start a server or a browser, or run HermiT on a whole ontology: a test using one is ``slow``.
+SLOW_FIXTURES = {"api_server", "remote_api_server", "oxigraph_server", "remote_kg", "http", "sparql_http", "browser",
+                 "reasoned", "planted", "planted_kg"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark ``slow`` every test that uses a slow fixture or runs the command line (``test_cli_*``, each run opening
+    its own store), so ``pytest -m "not slow"`` is the fast lane; other slow tests carry the mark themselves."""
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())) or item.name.startswith("test_cli_"):
+            item.add_marker(pytest.mark.slow)
+
+
 def _wait_until_up(proc, url: str, seconds: float, what: str, log: Path | None = None, **params) -> None:
     """Poll ``url`` until it answers 200; fail the test run if ``proc`` exits or the time runs out."""
     import time

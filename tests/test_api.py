@@ -255,6 +255,9 @@ def test_export_kgx_has_biolink_nodes_and_edges(http):
         "biolink:affects", "decreased", "knowledge_assertion", "manual_agent", "problem_id:4974662")
     # the kgx library fetches the Biolink model from the network when imported, so the
     # round trip here reads the TSVs with csv and checks KGX's required columns instead
+    category = {n["id"]: n["category"] for n in nodes}
+    assert (category["oih:dose_reduction"], category["oih:test_taper"], category["CHEBI:6121"]) == (
+        "biolink:Treatment", "biolink:Procedure", "biolink:Drug")
     assert {"id", "category", "name"} <= set(nodes[0]) and {"id", "subject", "predicate", "object", "knowledge_level", "agent_type"} <= set(edges[0])
 
 

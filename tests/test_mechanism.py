@@ -370,6 +370,16 @@ def test_cli_export_writes_each_format(tmp_path):
     assert out.exit_code == 2 and "owl" in out.output
 
 
+def test_an_unknown_export_format_is_an_error_naming_the_known_ones(kg, tmp_path):
+    from kg.export import FORMATS, UnknownFormat
+
+    for fmt in ("cx", "CYTOSCAPE", "", "ttl "):
+        with pytest.raises(UnknownFormat, match="known: owl, ttl, jsonld, kgx, graphml, cytoscape"):
+            kg.export(fmt, tmp_path / "x")
+    assert not (tmp_path / "x").exists()
+    assert all(kg.export(name)[:1] for name in FORMATS)  # every listed format has a writer that writes
+
+
 def test_an_empty_path_answer_says_why(kg):
     assert "cannot be reached" in kg.paths("hyperalgesia", "TLR4").message
     assert "the shortest has" in kg.paths("opioid agonist", "hyperalgesic component", max_length=2).message

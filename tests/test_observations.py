@@ -157,6 +157,7 @@ def test_cli_check_exits_1_on_a_contradiction(tmp_path, repo_paths):
     assert "O999" in res.output and "contradicted" in res.output
 
 
+@pytest.mark.slow
 def test_observations_route_answers_503_when_the_sources_cannot_be_read(tmp_path, repo_paths):
     import os
     import socket

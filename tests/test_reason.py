@@ -170,6 +170,7 @@ def _make_inconsistent(tiny, tiny_seed):
     build(tiny, tiny_seed)
 
 
+@pytest.mark.slow
 def test_inconsistent_ontology_names_the_offending_axioms(tiny, tiny_seed):
     _make_inconsistent(tiny, tiny_seed)
     with pytest.raises(InconsistentOntologyError) as info:
@@ -188,6 +189,7 @@ def test_cli_reason_exits_non_zero_on_inconsistency(tiny, tiny_seed):
     assert not tiny.inferred.exists()
 
 
+@pytest.mark.slow
 def test_tiny_ontology_reasons_consistently(tiny, tiny_seed):
     build(tiny, tiny_seed)
     result = reason(tiny)

@@ -1,0 +1,72 @@
+"""The import graph keeps data flowing one way: no module below the façade receives it or reaches into another's privates."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+#: The façade and the command line sit on top; everything else in kg/ is below them.
+ABOVE = {"kg/__init__.py", "kg/cli.py"}
+MODULES = sorted(str(p.relative_to(ROOT)) for folder in ("kg", "api") for p in (ROOT / folder).rglob("*.py"))
+
+
+def _tree(path: str) -> ast.Module:
+    return ast.parse((ROOT / path).read_text(encoding="utf-8"), filename=path)
+
+
+def _submodules() -> set[str]:
+    return {p.stem if p.name != "__init__.py" else p.parent.name for p in (ROOT / "kg").iterdir()
+            if p.suffix == ".py" or (p / "__init__.py").is_file()}
+
+
+def _imports(tree: ast.Module):
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            yield node.module, [a.name for a in node.names]
+        elif isinstance(node, ast.Import):
+            for a in node.names:
+                yield a.name, []
+
+
+@pytest.mark.parametrize("path", MODULES)
+def test_no_private_name_is_imported_or_reached_across_modules(path):
+    tree = _tree(path)
+    for module, names in _imports(tree):
+        private = [n for n in names if n.startswith("_") and not n.startswith("__")]
+        assert not private, f"{path} imports {', '.join(private)} from {module}"
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__"):
+            owner = node.value
+            assert isinstance(owner, ast.Name) and owner.id in ("self", "cls"), \
+                f"{path}:{node.lineno} reaches into {ast.unparse(node)}"
+
+
+@pytest.mark.parametrize("path", [m for m in MODULES if m.startswith("kg/") and m not in ABOVE])
+def test_modules_below_the_facade_neither_import_nor_receive_it(path):
+    tree = _tree(path)
+    submodules = _submodules()
+    for module, names in _imports(tree):
+        assert not module.startswith("api"), f"{path} imports {module}: kg never imports api"
+        if module == "kg":
+            assert set(names) <= submodules, f"{path} imports {set(names) - submodules} from the package root"
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            params = [a.arg for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)]
+            assert "kg" not in params, f"{path}:{node.lineno} {node.name}() takes the façade as 'kg'"
+        if isinstance(node, ast.Name):
+            assert node.id != "OIHKG", f"{path}:{node.lineno} uses the façade"
+
+
+def test_the_facade_holds_no_query_or_graph_logic():
+    """Each public method of OIHKG is a delegation: no loop, no SPARQL, no store call."""
+    tree = _tree("kg/__init__.py")
+    cls = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "OIHKG")
+    for fn in (n for n in cls.body if isinstance(n, ast.FunctionDef)):
+        loops = [n for n in ast.walk(fn) if isinstance(n, (ast.For, ast.While, ast.ListComp, ast.DictComp, ast.SetComp))]
+        assert not loops, f"OIHKG.{fn.name} computes instead of delegating"
+        calls = {ast.unparse(n.func) for n in ast.walk(fn) if isinstance(n, ast.Call)}
+        assert not {c for c in calls if c.startswith("self.store.") and c not in ("self.store.close", "self.store.counts")}, \
+            f"OIHKG.{fn.name} queries the store itself"
