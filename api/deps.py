@@ -20,7 +20,7 @@ class Settings(BaseModel):
     """API settings, read from ``OIHKG_*`` environment variables (``oihkg serve`` sets them from its flags)."""
 
     endpoint: str | None = Field(None, description="SPARQL endpoint URL; the embedded store when unset")
-    store_path: str | None = Field(None, description="on-disk folder of the embedded store")
+    store_path: str | None = Field(None, description="on-disk folder of the embedded store, or a store selector")
     query_timeout: float = Field(30.0, gt=0, description="seconds before a SPARQL query is stopped (503)")
     result_limit: int = Field(10_000, gt=0, description="most rows a SPARQL SELECT may return")
     query_workers: int = Field(2, ge=1, description="SPARQL queries that may run at once")
@@ -35,7 +35,7 @@ class Settings(BaseModel):
     def worker_selector(self) -> str:
         """The store each SPARQL worker opens: the same endpoint, or its own in-memory copy of the artifacts
         (the on-disk store stays the API process's)."""
-        return self.selector if self.endpoint else "oxigraph:memory"
+        return self.selector if self.selector.startswith("sparql:") else "oxigraph:memory"
 
     @classmethod
     def from_env(cls) -> Settings:

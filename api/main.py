@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from fastapi_offline import FastAPIOffline
 
 from api.deps import Settings, get_settings
+from api.schemas import Health
 from api.routers import entities, export, health, interventions, map, mechanism, observations, queries, sparql
 from kg import OIHKG, __version__
 from kg.queries import AmbiguousEntity, UnknownEntity
@@ -32,7 +33,7 @@ def create_app(settings: Settings | None = None) -> FastAPIOffline:
     async def lifespan(app):
         app.state.settings = settings
         app.state.kg = OIHKG.open(selector=settings.selector)
-        app.state.kg.about()  # counted once, so /health answers from memory
+        app.state.health = Health(status="ok", **app.state.kg.about()).model_dump_json().encode()  # /health's answer
         factory = partial(open_store, settings.worker_selector)
         app.state.pool = QueryPool(factory, answer, workers=settings.query_workers, timeout=settings.query_timeout)
         app.state.pool.warm_up()

@@ -117,8 +117,9 @@ class OIHKG:
         """Every agent or clinical action with its targets and pathways (:meth:`kg.catalog.Catalog.interventions`)."""
         return self.catalog.interventions()
 
-    def query(self, name: str, **params: str) -> list[dict]:
-        """Run a named query with parameters given by entity name (:meth:`kg.catalog.Catalog.query`)."""
+    def query(self, name, **params: str) -> list[dict]:
+        """Run a named query (by name, or a parsed query file) with parameters given by entity name
+        (:meth:`kg.catalog.Catalog.query`)."""
         return self.catalog.query(name, **params)
 
     def sparql(self, text: str) -> Any:

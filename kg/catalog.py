@@ -184,16 +184,22 @@ class Catalog:
             "types": sorted(vocab.compress(t) for t in _split(r.get("types"))),
         }
 
+    @cached_property
+    def _cards(self) -> dict[str, dict]:
+        """Every entity's card by IRI, read in one query on first use (the graph does not change under an open store)."""
+        rows = self.store.select(self.queries["entity-card"].text)
+        return {r["entity"].value: self._card(r["entity"].value, plain_row(r)) for r in rows}
+
     def card(self, iri: str) -> dict:
         """One entity's annotations (``id``, ``iri``, ``label``, ``definition``, ``synonyms``, ``xrefs``, ``types``); ``{}`` if none."""
-        rows = self.store.select(self.queries["entity-card"].text, {"entity": NamedNode(iri)})
-        return self._card(iri, plain_row(rows[0])) if rows else {}
+        return dict(self._cards.get(iri, {}))
 
     def cards(self, iris: list[str] | None = None) -> dict[str, dict]:
-        """The cards of ``iris`` (every entity when omitted), by IRI, read in one query."""
-        rows = self.store.select(self.queries["entity-card"].text)
-        out = {r["entity"].value: self._card(r["entity"].value, plain_row(r)) for r in rows}
-        return out if iris is None else {i: out.get(i, {"label": self.label(i), "types": []}) for i in iris}
+        """The cards of ``iris`` (every entity when omitted), by IRI."""
+        out = self._cards
+        if iris is None:
+            return {i: dict(c) for i, c in out.items()}
+        return {i: dict(out.get(i, {"label": self.label(i), "types": []})) for i in iris}
 
     def entity(self, name: str) -> dict:
         """One entity: its card, and its edges in and out with evidence."""
@@ -251,8 +257,16 @@ class Catalog:
         return sorted(out.values(), key=lambda d: d["label"].casefold())
 
     # -- queries
-    def query(self, name: str, **params: str) -> list[dict]:
-        """Run a named query (``queries/NAME.rq``) with parameters given by entity name; rows of plain values.
+    def _named(self, name: str | NamedQuery) -> NamedQuery:
+        if isinstance(name, NamedQuery):
+            return name
+        if name not in self.queries:
+            raise KeyError(f"no named query {name!r}; known: {', '.join(sorted(self.queries))}")
+        return self.queries[name]
+
+    def query(self, name: str | NamedQuery, **params: str) -> list[dict]:
+        """Run a named query (``queries/NAME.rq``, or a parsed query file) with parameters given by entity name; rows of
+        plain values.
 
         Raises
         ------
@@ -261,9 +275,15 @@ class Catalog:
         ValueError, UnknownEntity, AmbiguousEntity
             A parameter is missing, unknown, or names no entity or several.
         """
-        if name not in self.queries:
-            raise KeyError(f"no named query {name!r}; known: {', '.join(sorted(self.queries))}")
-        return [plain_row(r) for r in run(self.store, self.queries[name], params, self.resolve)]
+        return [plain_row(r) for r in self.rows(name, **params)]
+
+    def rows(self, name: str | NamedQuery, **params: str) -> list[Row]:
+        """The rows of a named query as RDF terms (full IRIs), for callers that compare IRIs; as :meth:`query`."""
+        return run(self.store, self._named(name), params, self.resolve)
+
+    def triples(self) -> list:
+        """Every triple of the served graph (asserted and inferred), as pyoxigraph triples."""
+        return self.store.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
 
     def sparql(self, text: str) -> Any:
         """Run SPARQL: SELECT → rows of plain values, ASK → bool, CONSTRUCT/DESCRIBE → triples of plain values.

@@ -149,11 +149,11 @@ def query(
     param: Annotated[Optional[list[str]], typer.Option("--param", "-p", help="k=v; entities by CURIE, IRI, label or synonym.")] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
     endpoint: Annotated[Optional[str], typer.Option(help="A SPARQL 1.1 endpoint URL instead of the embedded store.")] = None,
-    store: Annotated[Optional[Path], typer.Option(help="Keep the embedded store on disk here.")] = None,
+    store: StoreOpt = None,
 ) -> None:
     """Run a named competency query, or a SPARQL file, and print its rows."""
-    from kg import OIHKG
     from kg.queries import AmbiguousEntity, QueryFileError, SparqlSyntaxError, UnknownEntity, check_syntax, parse_query_file
+    from kg.store import StoreError
 
     params = {}
     for item in param or []:
@@ -164,13 +164,11 @@ def query(
         params[key.strip()] = value
     path = Path(name)
     try:
-        kg = OIHKG.open(endpoint=endpoint, store_path=store)
+        kg = _open(endpoint, store)
         if path.suffix == ".rq" and path.is_file():
             text = path.read_text(encoding="utf-8")
             if text.lstrip().startswith("# name:"):
-                q = parse_query_file(path)
-                kg.queries[q.name] = q
-                rows = kg.query(q.name, **params)
+                rows = kg.query(parse_query_file(path), **params)
             else:
                 check_syntax(text, path.name)
                 rows = kg.sparql(text)
@@ -179,7 +177,7 @@ def query(
     except (SparqlSyntaxError, QueryFileError) as exc:
         err.print(str(exc), markup=False, highlight=False)
         raise typer.Exit(2) from None
-    except (UnknownEntity, AmbiguousEntity, KeyError, ValueError) as exc:
+    except (UnknownEntity, AmbiguousEntity, KeyError, ValueError, StoreError) as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         raise typer.Exit(2) from None
     _print_rows(rows, fmt)
@@ -203,7 +201,7 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
     endpoint: Annotated[Optional[str], typer.Option(help="Serve a SPARQL 1.1 endpoint instead of the embedded store.")] = None,
-    store: Annotated[Optional[Path], typer.Option(help="Keep the embedded store on disk here.")] = None,
+    store: StoreOpt = None,
     workers: Annotated[int, typer.Option(help="uvicorn worker processes.")] = 1,
     query_timeout: Annotated[float, typer.Option(help="Seconds before a SPARQL query is stopped (503).")] = 30.0,
     result_limit: Annotated[int, typer.Option(help="Most rows a SPARQL SELECT may return.")] = 10_000,
@@ -226,12 +224,23 @@ def serve(
 
 
 Endpoint = Annotated[Optional[str], typer.Option(help="A SPARQL 1.1 endpoint URL instead of the embedded store.")]
+StoreOpt = Annotated[Optional[str], typer.Option(
+    "--store", help="The store: a folder for the embedded store on disk, or a selector (oxigraph:memory, oxigraph:DIR, "
+                    "sparql:URL).")]
 
 
-def _open(endpoint: str | None):
+def _open(endpoint: str | None, store: str | None = None):
+    """The graph on the store the options name (:func:`kg.store.selector`); a store that cannot be opened exits 2."""
     from kg import OIHKG
+    from kg.store import StoreError, selector
 
-    return OIHKG.open(endpoint=endpoint)
+    try:
+        kg = OIHKG.open(selector=selector(endpoint, store))
+        kg.catalog.names  # noqa: B018 - reads the names now, so an unreachable endpoint is said here, once
+        return kg
+    except (StoreError, ValueError) as exc:
+        err.print(f"[red]error:[/red] cannot open the store: {exc}", highlight=False)
+        raise typer.Exit(2) from None
 
 
 @app.command()
@@ -243,6 +252,7 @@ def paths(
     limit: Annotated[int, typer.Option(min=1, help="Most paths shown.")] = 20,
     fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
     endpoint: Endpoint = None,
+    store: StoreOpt = None,
 ) -> None:
     """Signed causal paths from SOURCE to TARGET, shortest first, with their evidence."""
     from kg.queries import AmbiguousEntity
@@ -251,7 +261,7 @@ def paths(
         err.print(f"[red]error:[/red] --sign takes + or -, got {sign!r}")
         raise typer.Exit(2)
     try:
-        res = _open(endpoint).paths(source, target, max_length=max_length, sign=None if sign is None else int(f"{sign}1"),
+        res = _open(endpoint, store).paths(source, target, max_length=max_length, sign=None if sign is None else int(f"{sign}1"),
                                     limit=limit)
     except AmbiguousEntity as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
@@ -286,6 +296,7 @@ def perturb(
     max_length: Annotated[int, typer.Option("--max-length", min=1, max=12, help="Longest path followed.")] = 8,
     fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
     endpoint: Endpoint = None,
+    store: StoreOpt = None,
 ) -> None:
     """Predict the direction of every downstream node, and of A, H and P, after a perturbation."""
     from kg.queries import AmbiguousEntity, UnknownEntity
@@ -294,7 +305,7 @@ def perturb(
         err.print("[red]error:[/red] give at least one --inhibit, --activate or --knockout")
         raise typer.Exit(2)
     try:
-        res = _open(endpoint).perturb(inhibit or [], activate or [], knockout or [], max_length=max_length)
+        res = _open(endpoint, store).perturb(inhibit or [], activate or [], knockout or [], max_length=max_length)
     except (UnknownEntity, AmbiguousEntity, ValueError) as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         raise typer.Exit(2) from None
@@ -322,6 +333,7 @@ def simulate(
     plot: Annotated[Optional[Path], typer.Option(help="Write the plot here (.png or .svg).")] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="table: summary; json: everything incl. curves; csv: curves.")] = Format.table,
     endpoint: Endpoint = None,
+    store: StoreOpt = None,
 ) -> None:
     """Run the illustrative pain model P = P0 - A + H: classification, test taper, curves and plot."""
     from pydantic import ValidationError
@@ -343,7 +355,7 @@ def simulate(
         err.print(f"[red]error:[/red] --plot must end in .png or .svg, got {plot}")
         raise typer.Exit(2)
     try:
-        res = _open(endpoint).simulate(intervention or [], **params)
+        res = _open(endpoint, store).simulate(intervention or [], **params)
     except ValidationError as exc:
         for e in exc.errors():
             err.print(f"[red]invalid[/red] {'.'.join(map(str, e['loc'])) or 'parameters'}: {e['msg']}", highlight=False)
@@ -393,6 +405,7 @@ def check(
     fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
     show: Annotated[str, typer.Option(help="Which observations to list: all, or only those that do not hold (problems).")] = "all",
     endpoint: Endpoint = None,
+    store: StoreOpt = None,
 ) -> None:
     """Check the text's claims (ontology/src/observations.tsv) against the graph; exit 1 if any is contradicted."""
     from kg.build import BuildError
@@ -401,7 +414,7 @@ def check(
         err.print(f"[red]error:[/red] --show takes all or problems, got {show!r}")
         raise typer.Exit(2)
     try:
-        report = _open(endpoint).check()
+        report = _open(endpoint, store).check()
     except BuildError as exc:
         err.print(f"[red]invalid observations[/red]:\n{exc}", highlight=False)
         raise typer.Exit(2) from None
@@ -434,9 +447,10 @@ def _statement(o) -> str:
 def map_cmd(
     output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write.")] = Path("map.html"),
     endpoint: Endpoint = None,
+    store: StoreOpt = None,
 ) -> None:
     """Write the interactive mechanism map as one self-contained HTML file (no external requests)."""
-    html = _open(endpoint).map_html()
+    html = _open(endpoint, store).map_html()
     output.write_text(html, encoding="utf-8")
     console.print(f"wrote {output} ({len(html) // 1024} KiB); open it in a browser, offline")
 
@@ -446,6 +460,7 @@ def export_cmd(
     fmt: Annotated[str, typer.Option("--format", "-f", help="owl, ttl, jsonld, kgx, graphml or cytoscape.")],
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
     endpoint: Endpoint = None,
+    store: StoreOpt = None,
 ) -> None:
     """Export the graph (asserted and inferred) in one format."""
     from kg.export import FORMATS
@@ -453,7 +468,7 @@ def export_cmd(
     if fmt not in FORMATS:
         err.print(f"[red]error:[/red] unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
         raise typer.Exit(2)
-    data = _open(endpoint).export(fmt)
+    data = _open(endpoint, store).export(fmt)
     if output is None:
         sys.stdout.buffer.write(data)
     else:

@@ -30,11 +30,15 @@ import json
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import networkx as nx
 import rdflib
 
 from kg import vocab
+
+if TYPE_CHECKING:
+    from kg.catalog import Catalog
 
 __all__ = ["FORMATS", "Format", "UnknownFormat", "export", "to_networkx"]
 
@@ -46,11 +50,11 @@ class UnknownFormat(KeyError):
         return str(self.args[0])
 
 
-def _rdf(catalog) -> rdflib.Graph:
+def _rdf(catalog: Catalog) -> rdflib.Graph:
     g = rdflib.Graph()
     for prefix, ns in (("oih", vocab.OIH), ("obo", vocab.OBO), ("oboInOwl", vocab.OBOINOWL), ("skos", vocab.SKOS)):
         g.bind(prefix, ns)
-    nt = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in catalog.store.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"))
+    nt = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in catalog.triples())
     g.parse(data=nt, format="nt")
     return g
 
@@ -62,7 +66,7 @@ def _category(card: dict) -> str:
         return "biolink:NamedThing"
 
 
-def to_networkx(catalog) -> nx.MultiDiGraph:
+def to_networkx(catalog: Catalog) -> nx.MultiDiGraph:
     """A MultiDiGraph of every evidence-backed edge and every inferred causal or targeting edge.
 
     Nodes carry ``label``, ``category`` and ``types``; edges ``predicate``,
@@ -89,7 +93,10 @@ def to_networkx(catalog) -> nx.MultiDiGraph:
     return g
 
 
-def _kgx(catalog) -> bytes:
+_DIRECTED = {"biolink:affects", "biolink:regulates"}
+
+
+def _kgx(catalog: Catalog) -> bytes:
     g = to_networkx(catalog)
     cards = {c["id"]: c for c in catalog.cards().values()}
     nodes = io.StringIO()
@@ -104,10 +111,12 @@ def _kgx(catalog) -> bytes:
     w.writerow(["id", "subject", "predicate", "object", "relation", "object_direction_qualifier", "knowledge_level",
                 "agent_type", "publications", "primary_knowledge_source", "sign", "quote"])
     for i, (s, o, data) in enumerate(sorted(g.edges(data=True), key=lambda e: (e[0], e[2]["predicate"], e[1]))):
-        direction = {1: "increased", -1: "decreased"}.get(data["sign"], "")
+        predicate = vocab.biolink_predicate(data["predicate"])
+        # a direction qualifies only the predicates that say "changes": affects and regulates
+        direction = {1: "increased", -1: "decreased"}.get(data["sign"], "") if predicate in _DIRECTED else ""
         inferred = data["inferred"]
         w.writerow([
-            f"oihkg:edge/{i}", s, vocab.biolink_predicate(data["predicate"]), o, data["predicate"],
+            f"oihkg:edge/{i}", s, predicate, o, data["predicate"],
             direction, "logical_entailment" if inferred else "knowledge_assertion",
             "automated_agent" if inferred else "manual_agent",
             "|".join(f"problem_id:{c}" for c in data["citations"].split()), "infores:oihkg", data["sign"], data["quote"],
@@ -146,7 +155,7 @@ FORMATS: dict[str, Format] = {
 }
 
 
-def export(catalog, fmt: str) -> bytes:
+def export(catalog: Catalog, fmt: str) -> bytes:
     """The served graph in format ``fmt`` (a key of :data:`FORMATS`) as bytes.
 
     Raises

@@ -26,8 +26,12 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import networkx as nx
+
+if TYPE_CHECKING:
+    from kg.catalog import Catalog
 
 __all__ = ["build_graph", "causal_graph"]
 
@@ -64,7 +68,7 @@ def build_graph(edges: Iterable[dict], nodes: Iterable[dict] = ()) -> nx.MultiDi
     return g
 
 
-def causal_graph(catalog, include_inferred: bool = False) -> nx.MultiDiGraph:
+def causal_graph(catalog: Catalog, include_inferred: bool = False) -> nx.MultiDiGraph:
     """The causal graph read through a :class:`kg.catalog.Catalog` (embedded or remote store)."""
     nodes = [{**r, "type": r["type"].split(":", 1)[-1]} for r in catalog.query("graph-nodes")]
     edges = list(catalog.query("causal-edges"))

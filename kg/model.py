@@ -47,12 +47,17 @@ import io
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from kg import vocab
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from kg.catalog import Catalog
 
 __all__ = ["ILLUSTRATIVE", "ModelInputError", "ModelParams", "Scenario", "Mechanism", "SimulationResult", "simulate", "plot",
            "default_params"]
@@ -144,7 +149,7 @@ class Mechanism:
     profiles: dict[str, dict[str, str]]  # condition -> label and the direction it moves A and H
 
     @classmethod
-    def from_catalog(cls, catalog, graph) -> Mechanism:
+    def from_catalog(cls, catalog: Catalog, graph: nx.MultiDiGraph) -> Mechanism:
         """Read pathway classes, pathway members (the causal graph's nodes), intervention facts and patient profiles.
 
         Parameters

@@ -45,11 +45,14 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kg import vocab
 from kg.build import Observation, load_model
 from kg.config import Paths, default_paths
+
+if TYPE_CHECKING:
+    from kg.engine import Engine
 
 __all__ = ["Result", "Report", "load", "check", "check_one"]
 
@@ -102,13 +105,13 @@ def load(paths: Paths | None = None) -> list[Observation]:
     return load_model((paths or default_paths()).src).observations
 
 
-def check(engine, observations: list[Observation] | None = None) -> Report:
+def check(engine: Engine, observations: list[Observation] | None = None) -> Report:
     """Check every observation (default: the repository's) against an :class:`kg.engine.Engine`, embedded or remote."""
     observations = load() if observations is None else observations
     return Report([check_one(engine, o) for o in observations])
 
 
-def check_one(engine, o: Observation) -> Result:
+def check_one(engine: Engine, o: Observation) -> Result:
     """Check one observation; a name the graph does not know gives status ``error``, never an exception."""
     from kg.model import ModelInputError
     from kg.queries import AmbiguousEntity, UnknownEntity
@@ -169,10 +172,7 @@ def _perturb(engine, o: Observation):
 
 def _bound(engine, name: str, **iris: str) -> list[dict]:
     """Rows of a named query with IRIs bound as RDF terms (never pasted into the query text), values as strings."""
-    from kg.queries import run
-
-    catalog = engine.catalog
-    return [{k: str(v.value) for k, v in r.items()} for r in run(catalog.store, catalog.queries[name], iris)]
+    return [{k: str(v.value) for k, v in r.items()} for r in engine.catalog.rows(name, **iris)]
 
 
 def _graph_fact(engine, o: Observation, s: str, p: str, obj: str, text: str):

@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from pyparsing import ParseException
@@ -90,8 +91,13 @@ def check_syntax(text: str, source: str = "query") -> None:
     ...
     kg.queries.SparqlSyntaxError: query: SPARQL syntax error at line 1, column 19: ...
     """
+    _parsed(text, source)
+
+
+def _parsed(text: str, source: str):
+    """rdflib's parse of ``text``; :class:`SparqlSyntaxError` with line and column if it does not parse."""
     try:
-        parseQuery(text)
+        return parseQuery(text)
     except ParseException as exc:
         raise SparqlSyntaxError(exc.msg if hasattr(exc, "msg") else str(exc), exc.lineno, exc.col, source) from None
 
@@ -136,7 +142,7 @@ def parse_query_file(path: Path) -> NamedQuery:
     """
     text = path.read_text(encoding="utf-8")
     fields: dict[str, list[str]] = {"name": [], "description": [], "param": [], "returns": []}
-    for lineno, line in enumerate(text.splitlines(), start=1):
+    for line in text.splitlines():
         if not line.startswith("#"):
             break
         m = _HEADER.match(line)
@@ -156,19 +162,46 @@ def parse_query_file(path: Path) -> NamedQuery:
         params.append(Param(*m.groups()))
     returns = tuple(r.strip() for r in fields["returns"][0].split(",") if r.strip())
     try:
-        check_syntax(text, where)
+        parsed = _parsed(text, where)
     except SparqlSyntaxError as exc:
         raise QueryFileError(str(exc)) from None
     for p in params:
         if not re.search(rf"\?{p.name}\b", text):
             raise QueryFileError(f"{where}: parameter {p.name!r} does not occur as ?{p.name} in the query")
+    _check_projection(parsed, params, where)
     return NamedQuery(fields["name"][0], fields["description"][0], tuple(params), returns, text, path)
 
 
+def _check_projection(parsed, params: list[Param], where: str) -> None:
+    """A SELECT's parameters must be projected: pyoxigraph binds only projected variables (SEP-0007), and a
+    trailing VALUES block binds the same ones, so both backends answer alike."""
+    from rdflib.plugins.sparql.algebra import translateQuery
+
+    if not params:
+        return
+    algebra = translateQuery(parsed).algebra
+    if algebra.name != "SelectQuery":
+        return
+    projected = {str(v) for v in algebra.get("PV") or []}
+    for p in params:
+        if p.name not in projected:
+            raise QueryFileError(f"{where}: parameter {p.name!r} must be in the SELECT projection, as ?{p.name}: "
+                                 "parameters are bound as projected variables")
+
+
 def load_queries(folder: Path | None = None) -> dict[str, NamedQuery]:
-    """Every named query of ``folder`` (default ``queries/``), by name; ``checks/`` is not included."""
+    """Every named query of ``folder`` (default ``queries/``), by name; ``checks/`` is not included.
+
+    Parsed once per process while the files are unchanged (name, size and modification time); a new dict each call.
+    """
     folder = folder or QUERIES_DIR
-    return {q.name: q for q in (parse_query_file(p) for p in sorted(folder.glob("*.rq")))}
+    files = tuple((p, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.glob("*.rq")))
+    return dict(_load(files))
+
+
+@lru_cache(maxsize=8)
+def _load(files: tuple[tuple[Path, int, int], ...]) -> tuple[tuple[str, NamedQuery], ...]:
+    return tuple((q.name, q) for q in (parse_query_file(p) for p, _, _ in files))
 
 
 def _term(param: Param, value: str, resolve: Callable[[str], str] | None) -> Term:

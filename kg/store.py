@@ -5,9 +5,11 @@ module makes, in the manner of pyoxigraph's ``Store.query``: its result type
 says the query form — :class:`Solutions` (SELECT), :class:`Boolean` (ASK) or
 :class:`Triples` (CONSTRUCT, DESCRIBE) — and is the same on both backends. A
 query runs once; a row limit, when given, is applied on both backends and
-raises :class:`ResultTooLarge`. Failures are typed: :class:`QuerySyntaxError`
-(the parser's message), :class:`ResultTooLarge`, :class:`StoreError` (the
-backend could not answer).
+raises :class:`ResultTooLarge`. Failures are typed: :class:`QueryError` and
+its :class:`QuerySyntaxError` (the query cannot run as given; the parser's or
+the endpoint's message), :class:`ResultTooLarge`, :class:`StoreError` (the
+query failed while running) and its :class:`EndpointError` (the endpoint
+behind a remote store failed).
 
 :class:`EmbeddedStore` is a pyoxigraph store, in memory or on disk, loaded from
 the release artifacts; :class:`RemoteStore` talks the SPARQL 1.1 Protocol to
@@ -46,9 +48,11 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 from typing import Union
@@ -71,11 +75,14 @@ __all__ = [
     "EmbeddedStore",
     "RemoteStore",
     "StoreError",
+    "EndpointError",
+    "QueryError",
     "QuerySyntaxError",
     "ResultTooLarge",
     "WrongQueryForm",
     "open_store",
     "selector",
+    "query_form",
     "artifacts_checksum",
     "ASSERTED",
     "INFERRED",
@@ -94,10 +101,19 @@ _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 class StoreError(Exception):
-    """A backend could not answer (unreachable endpoint, HTTP error, an answer it could not read)."""
+    """The backend could not answer: the query failed while running."""
 
 
-class QuerySyntaxError(ValueError):
+class EndpointError(StoreError):
+    """The SPARQL endpoint behind a :class:`RemoteStore` failed: unreachable, an HTTP error, an answer that does not parse."""
+
+
+class QueryError(ValueError):
+    """The query cannot run as given: a dataset IRI that is no IRI, a bound variable outside the projection, or a
+    query the endpoint refused (its 400); the message says which."""
+
+
+class QuerySyntaxError(QueryError):
     """SPARQL the backend's parser refuses; the message is the parser's."""
 
 
@@ -118,7 +134,7 @@ GRAPH_TYPES = ("text/turtle", "application/n-triples", "application/rdf+xml", "a
 
 
 def _json_term(term) -> dict:
-    """A term in the SPARQL 1.1 Query Results JSON format (§3.2.2)."""
+    """A term in the SPARQL Query Results JSON format (1.1 §3.2.2; triple terms and ``its:dir`` as in 1.2)."""
     if isinstance(term, NamedNode):
         return {"type": "uri", "value": term.value}
     if isinstance(term, BlankNode):
@@ -128,6 +144,8 @@ def _json_term(term) -> dict:
     out = {"type": "literal", "value": term.value}
     if term.language:
         out["xml:lang"] = term.language
+        if getattr(term, "direction", None) is not None:  # RDF 1.2 base direction, as pyoxigraph writes it
+            out["its:dir"] = str(term.direction)
     elif term.datatype.value != _XSD_STRING:
         out["datatype"] = term.datatype.value
     return out
@@ -203,27 +221,58 @@ class Triples:
 Result = Union[Solutions, Boolean, Triples]
 
 
-def _bounded(items, limit: int | None, what: str) -> list:
+def _bounded(items, limit: int | None) -> list | None:
+    """At most ``limit`` items, or None when there are more."""
     if limit is None:
         return list(items)
     kept = list(islice(items, limit + 1))
-    if len(kept) > limit:
-        raise ResultTooLarge(f"the result has more than {limit} {what}; add a LIMIT")
-    return kept
+    return kept if len(kept) <= limit else None
 
 
-def _solutions(result: ox.QuerySolutions, limit: int | None) -> Solutions:
-    names = tuple(v.value for v in result.variables)
-    rows = [{n: s[n] for n in names if s[n] is not None} for s in _bounded(result, limit, "rows")]
-    return Solutions(names, rows)
+def _typed(result, limit: int | None) -> Result | str:
+    """The typed result of a pyoxigraph answer, or the message saying it has more than ``limit`` rows or triples.
 
-
-def _typed(result, limit: int | None) -> Result:
+    Over the limit nothing is raised here: the caller drops pyoxigraph's iterator first, on its own thread (pyoxigraph
+    objects must not be freed on another thread, which an exception's traceback crossing threads would do).
+    """
     if isinstance(result, ox.QueryBoolean):
         return Boolean(bool(result))
     if isinstance(result, ox.QueryTriples):
-        return Triples(_bounded(result, limit, "triples"))
-    return _solutions(result, limit)
+        kept = _bounded(result, limit)
+        return Triples(kept) if kept is not None else f"the result has more than {limit} triples; add a LIMIT"
+    names = tuple(v.value for v in result.variables)
+    kept = _bounded(result, limit)
+    if kept is None:
+        return f"the result has more than {limit} rows; add a LIMIT"
+    return Solutions(names, [{n: s[n] for n in names if s[n] is not None} for s in kept])
+
+
+def _outcome(typed: Result | str | None, failure: Exception | None) -> Result:
+    """Return the result or raise: called once pyoxigraph's objects are released."""
+    if failure is not None:
+        raise failure
+    if isinstance(typed, str):
+        raise ResultTooLarge(typed)
+    return typed
+
+
+@lru_cache(maxsize=1024)
+def query_form(text: str) -> str | None:
+    """The kind of result a query gives (``solutions``, ``boolean``, ``graph``) by rdflib's SPARQL grammar; None when
+    rdflib cannot tell (a syntax it lacks): the endpoint then decides.
+
+    Examples
+    --------
+    >>> query_form("PREFIX select: <x:> ask { ?s select:p ?o }"), query_form("DESCRIBE <x:y>"), query_form("NOT SPARQL")
+    ('boolean', 'graph', None)
+    """
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        name = parseQuery(text)[1].name
+    except Exception:  # noqa: BLE001 - any failure of the other parser means "unknown", not an error
+        return None
+    return {"SelectQuery": "solutions", "AskQuery": "boolean", "ConstructQuery": "graph", "DescribeQuery": "graph"}.get(name)
 
 
 # -- the interface ---------------------------------------------------------------------------------
@@ -307,7 +356,15 @@ class Store(ABC):
 
 
 def _dataset(graphs: list[str] | None) -> list[str]:
-    return list(graphs) if graphs else [ASSERTED.value, INFERRED.value]
+    """The graph IRIs of a dataset (the asserted and inferred graphs by default); :class:`QueryError` for one that is no IRI."""
+    if not graphs:
+        return [ASSERTED.value, INFERRED.value]
+    for g in graphs:
+        try:
+            NamedNode(g)
+        except ValueError:
+            raise QueryError(f"the graph {g[:200]!r} is not an IRI") from None
+    return list(graphs)
 
 
 class EmbeddedStore(Store):
@@ -321,18 +378,13 @@ class EmbeddedStore(Store):
         On-disk store folder; in memory when omitted. An on-disk store whose
         recorded checksum matches the artifacts is reused without reloading;
         otherwise it is cleared and reloaded, so a stale store is never served.
-    read_only : bool
-        Open an existing, current on-disk store read-only (for worker processes).
     """
 
-    def __init__(self, paths: Paths | None = None, location: Path | None = None, read_only: bool = False):
+    def __init__(self, paths: Paths | None = None, location: Path | None = None):
         self.paths = paths or default_paths()
         self.location = location
         self.selector = f"oxigraph:{location}" if location is not None else "oxigraph:memory"
         self.reloaded = False
-        if location is not None and read_only:
-            self._store = ox.Store.read_only(str(location))
-            return
         if location is not None:
             Path(location).mkdir(parents=True, exist_ok=True)
         self._store = ox.Store(str(location)) if location is not None else ox.Store()
@@ -359,16 +411,18 @@ class EmbeddedStore(Store):
 
     def query(self, text, bindings=None, *, default_graphs=None, named_graphs=None, limit=None) -> Result:
         subs = {Variable(k): v for k, v in (bindings or {}).items()}
+        dataset = {"default_graph": [NamedNode(g) for g in _dataset(default_graphs)],
+                   "named_graphs": [NamedNode(g) for g in _dataset(named_graphs)]}
+        typed, failure = None, None
         try:
-            result = self._store.query(
-                text, default_graph=[NamedNode(g) for g in _dataset(default_graphs)], substitutions=subs or None,
-                named_graphs=[NamedNode(g) for g in _dataset(named_graphs)],
-            )
-            return _typed(result, limit)
+            typed = _typed(self._store.query(text, substitutions=subs or None, **dataset), limit)
         except SyntaxError as exc:
-            raise QuerySyntaxError(str(exc)) from None
+            failure = QuerySyntaxError(str(exc))
+        except RuntimeError as exc:  # pyoxigraph's refusal of a binding, e.g. of a variable outside the projection
+            failure = QueryError(str(exc))
         except OSError as exc:
-            raise StoreError(f"the query failed while running: {exc}") from None
+            failure = StoreError(f"the query failed while running: {exc}")
+        return _outcome(typed, failure)
 
     def close(self) -> None:
         self._store = None  # type: ignore[assignment]
@@ -428,43 +482,64 @@ class RemoteStore(Store):
         Seconds to wait for an answer.
     """
 
-    #: Results for SELECT and ASK, a graph for CONSTRUCT and DESCRIBE: the endpoint picks by the query's form.
-    ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
+    #: What to accept for each kind of result; for a query rdflib cannot read, both, and the answer's media type decides.
+    ACCEPT = {
+        "solutions": "application/sparql-results+json, application/sparql-results+xml;q=0.9",
+        "boolean": "application/sparql-results+json, application/sparql-results+xml;q=0.9",
+        "graph": "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.8",
+        None: "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8",
+    }
+    #: Generic media types some endpoints answer with, read as SPARQL results when results are expected.
+    RESULT_ALIASES = {"application/json": QueryResultsFormat.JSON, "application/xml": QueryResultsFormat.XML,
+                      "text/xml": QueryResultsFormat.XML}
 
     def __init__(self, endpoint: str, graph_store: str | None = None, timeout: float = 30.0):
         self.endpoint = endpoint
         self.selector = f"sparql:{endpoint}"
         self.graph_store = graph_store
-        self._http = httpx.Client(timeout=timeout)
+        self._http = httpx.Client(timeout=timeout, follow_redirects=True)
 
     def query(self, text, bindings=None, *, default_graphs=None, named_graphs=None, limit=None) -> Result:
+        form = query_form(text)
         if bindings:
+            if any(isinstance(v, BlankNode) for v in bindings.values()):
+                raise QueryError("a blank node cannot be bound in a query sent to an endpoint")
             text = f"{text.rstrip()}\n{_values_block(bindings)}"
         params = [("default-graph-uri", g) for g in _dataset(default_graphs)]
         params += [("named-graph-uri", g) for g in _dataset(named_graphs)]
-        headers = {"Content-Type": "application/sparql-query", "Accept": self.ACCEPT}
+        headers = {"Content-Type": "application/sparql-query", "Accept": self.ACCEPT[form]}
+        typed, failure = None, None
         try:
             with self._http.stream("POST", self.endpoint, params=params, content=text.encode("utf-8"), headers=headers) as resp:
                 if resp.status_code == 400:
-                    raise QuerySyntaxError(resp.read().decode("utf-8", "replace").strip()[:2000])
-                if resp.status_code >= 300:
-                    raise StoreError(f"SPARQL endpoint {self.endpoint} answered {resp.status_code}: "
-                                     f"{resp.read().decode('utf-8', 'replace')[:300]}")
-                return self._read(resp, limit)
+                    failure = QueryError(f"the endpoint refused the query: {resp.read().decode('utf-8', 'replace').strip()[:2000]}")
+                elif resp.status_code >= 300:
+                    failure = EndpointError(f"SPARQL endpoint {self.endpoint} answered {resp.status_code}: "
+                                            f"{resp.read().decode('utf-8', 'replace')[:300]}")
+                else:
+                    typed, failure = self._read(resp, limit, form)
         except httpx.HTTPError as exc:
-            raise StoreError(f"SPARQL endpoint {self.endpoint} unreachable: {exc}") from None
+            failure = EndpointError(f"SPARQL endpoint {self.endpoint} unreachable: {exc}")
+        return _outcome(typed, failure)
 
-    def _read(self, resp: httpx.Response, limit: int | None) -> Result:
+    def _read(self, resp: httpx.Response, limit: int | None, form: str | None) -> tuple[Result | str | None, Exception | None]:
+        """Parse the answer as it streams in, by the expected kind and the answer's media type."""
         media = resp.headers.get("content-type", "").split(";")[0].strip().lower()
-        graph_fmt, results_fmt = RdfFormat.from_media_type(media), QueryResultsFormat.from_media_type(media)
+        results_fmt = QueryResultsFormat.from_media_type(media) or self.RESULT_ALIASES.get(media)
+        graph_fmt = RdfFormat.from_media_type(media)
+        if form is None:  # unknown form: SPARQL results first, as a generic JSON or XML answer is more likely those
+            form = "solutions" if results_fmt is not None else "graph"
+        fmt = graph_fmt if form == "graph" else results_fmt
+        if fmt is None:
+            return None, EndpointError(f"SPARQL endpoint {self.endpoint} answered in {media or 'no media type'}, "
+                                       f"not {'a graph' if form == 'graph' else 'SPARQL results'}")
         try:
-            if graph_fmt is not None:
-                return Triples(_bounded((q.triple for q in ox.parse(_ResponseReader(resp), format=graph_fmt)), limit, "triples"))
-            if results_fmt is not None:
-                return _typed(ox.parse_query_results(_ResponseReader(resp), format=results_fmt), limit)
-        except SyntaxError as exc:
-            raise StoreError(f"SPARQL endpoint {self.endpoint} sent an answer that does not parse as {media}: {exc}") from None
-        raise StoreError(f"SPARQL endpoint {self.endpoint} answered in {media or 'no media type'}, neither results nor a graph")
+            if form == "graph":
+                kept = _bounded((q.triple for q in ox.parse(_ResponseReader(resp), format=fmt)), limit)
+                return (Triples(kept) if kept is not None else f"the result has more than {limit} triples; add a LIMIT"), None
+            return _typed(ox.parse_query_results(_ResponseReader(resp), format=fmt), limit), None
+        except (SyntaxError, ValueError) as exc:
+            return None, EndpointError(f"SPARQL endpoint {self.endpoint} sent an answer that does not parse as {media}: {exc}")
 
     def upload(self, paths: Paths | None = None) -> None:
         """Replace the asserted and inferred graphs on the endpoint (Graph Store Protocol PUT)."""
@@ -476,29 +551,33 @@ class RemoteStore(Store):
                 resp = self._http.put(self.graph_store, params={"graph": graph.value}, content=path.read_bytes(),
                                       headers={"Content-Type": "text/turtle"})
             except httpx.HTTPError as exc:
-                raise StoreError(f"graph store {self.graph_store} unreachable: {exc}") from None
+                raise EndpointError(f"graph store {self.graph_store} unreachable: {exc}") from None
             if resp.status_code >= 300:
-                raise StoreError(f"upload of {graph.value} failed: {resp.status_code} {resp.text[:300]}")
+                raise EndpointError(f"upload of {graph.value} failed: {resp.status_code} {resp.text[:300]}")
 
     def close(self) -> None:
         self._http.close()
 
 
 def selector(endpoint: str | None = None, store_path: Path | str | None = None) -> str:
-    """The selector string for the CLI's and API's ``--endpoint`` / ``--store`` options.
+    """The selector string for the CLI's and API's ``--endpoint`` / ``--store`` options (``--store`` takes a folder
+    or a selector).
 
     Examples
     --------
     >>> selector(), selector(store_path="/tmp/s"), selector("http://localhost:7878/query")
     ('oxigraph:memory', 'oxigraph:/tmp/s', 'sparql:http://localhost:7878/query')
+    >>> selector(store_path="sparql:http://localhost:7878/query")  # a selector passes through
+    'sparql:http://localhost:7878/query'
     """
     if endpoint:
         return f"sparql:{endpoint}"
+    if store_path and re.match(r"^[A-Za-z][A-Za-z0-9+.-]+:", str(store_path)) and not Path(store_path).exists():
+        return str(store_path)  # already a selector (open_store refuses an unknown scheme)
     return f"oxigraph:{store_path}" if store_path else "oxigraph:memory"
 
 
-def open_store(spec: str = "oxigraph:memory", paths: Paths | None = None, graph_store: str | None = None,
-               read_only: bool = False) -> Store:
+def open_store(spec: str = "oxigraph:memory", paths: Paths | None = None, graph_store: str | None = None) -> Store:
     """Open a store from a selector string.
 
     Parameters
@@ -510,8 +589,6 @@ def open_store(spec: str = "oxigraph:memory", paths: Paths | None = None, graph_
         Where the artifacts are.
     graph_store : str, optional
         With ``sparql:``: a Graph Store Protocol URL to upload the artifacts to first.
-    read_only : bool
-        With ``oxigraph:DIR``: open an existing store read-only.
 
     Raises
     ------
@@ -525,5 +602,5 @@ def open_store(spec: str = "oxigraph:memory", paths: Paths | None = None, graph_
             store.upload(paths)
         return store
     if scheme == "oxigraph" and rest:
-        return EmbeddedStore(paths, None if rest == "memory" else Path(rest), read_only=read_only)
+        return EmbeddedStore(paths, None if rest == "memory" else Path(rest))
     raise ValueError(f"unknown store selector {spec!r}; use oxigraph:memory, oxigraph:DIR or sparql:http(s)://URL")

@@ -27,9 +27,14 @@ from __future__ import annotations
 
 import json
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kg import vocab
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from kg.catalog import Catalog
 
 __all__ = ["map_data", "render_map"]
 
@@ -60,7 +65,7 @@ def _link(curie: str) -> str:
     return vocab.expand(curie) if curie.startswith("oih:") else f"https://bioregistry.io/{curie}"
 
 
-def map_data(catalog, graph) -> dict[str, Any]:
+def map_data(catalog: Catalog, graph: nx.MultiDiGraph) -> dict[str, Any]:
     """Everything the map shows: vis.js nodes, edges and options, plus details.
 
     Parameters
@@ -89,7 +94,7 @@ def map_data(catalog, graph) -> dict[str, Any]:
     }
 
 
-def _nodes(catalog, graph) -> dict[str, dict[str, Any]]:
+def _nodes(catalog: Catalog, graph: nx.MultiDiGraph) -> dict[str, dict[str, Any]]:
     """The causal graph's nodes with their cards: category, type, pathways, definition, synonyms, linked xrefs."""
     nodes = {c: {"id": c, "label": d["label"], "category": _category(d["type"]), "type": f"oih:{d['type']}",
                  "pathways": list(d["pathways"])} for c, d in graph.nodes(data=True)}
@@ -101,7 +106,7 @@ def _nodes(catalog, graph) -> dict[str, dict[str, Any]]:
     return nodes
 
 
-def _edges(catalog, nodes: dict) -> tuple[dict[str, dict[str, Any]], list[tuple[str, dict]]]:
+def _edges(catalog: Catalog, nodes: dict) -> tuple[dict[str, dict[str, Any]], list[tuple[str, dict]]]:
     """Every edge between two map nodes with its evidence, by edge id; and the catalog rows they came from."""
     edges: dict[str, dict[str, Any]] = {}
     rows = []
@@ -151,7 +156,7 @@ def _network(nodes: dict, edges: dict, rows: list[tuple[str, dict]]) -> tuple[li
     return vis_nodes, vis_edges
 
 
-def _interventions(catalog, graph) -> dict[str, dict[str, Any]]:
+def _interventions(catalog: Catalog, graph: nx.MultiDiGraph) -> dict[str, dict[str, Any]]:
     """Each intervention's reasoned pathways, targets, classes and predicted effect (giving it, :func:`kg.perturb.perturb`)."""
     from kg.perturb import perturb
 
@@ -171,7 +176,7 @@ def _asset(package: str, *path: str) -> str:
     return resources.files(package).joinpath(*path).read_text(encoding="utf-8")
 
 
-def render_map(catalog, graph, title: str = "oihkg — OIH mechanism map") -> str:
+def render_map(catalog: Catalog, graph: nx.MultiDiGraph, title: str = "oihkg — OIH mechanism map") -> str:
     """The map as one HTML page with every script, style and datum inlined (no external request); arguments as
     :func:`map_data`."""
     import jinja2

@@ -157,7 +157,11 @@ class Term:
         fits; the build refuses it where one does.
     biolink : str
         The Biolink category (classes) or predicate (relations) it maps to, for
-        exports; every term an entity or an edge can carry has one.
+        exports; every term an entity or an edge can carry has one. Relations whose
+        subjects include drugs and cells map to ``biolink:affects`` (with the sign as
+        the direction), not to Biolink's ``regulates`` (an evolved control mechanism)
+        or ``acts_upstream_of*`` (gene products only); process-to-process regulation
+        (RO:0002629/0002630) maps to ``biolink:regulates``.
     map_category : str
         For classes: the category the mechanism map draws its members as (:data:`MAP_CATEGORIES`).
     """

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["QueryTimeout", "QueryFailed", "Answer", "QueryPool"]
+__all__ = ["QueryTimeout", "QueryFailed", "Answer", "QueryPool", "pickle_error"]
 
 
 class QueryTimeout(Exception):
@@ -37,13 +37,12 @@ class Answer:
     """A serialized query result.
 
     ``kind`` is ``solutions``, ``boolean`` or ``graph``; ``body`` is the bytes
-    in ``media_type``; ``truncated`` says a row limit cut it.
+    in ``media_type``.
     """
 
     kind: str
     media_type: str
     body: bytes
-    truncated: bool = False
 
 
 def _worker_main(factory: Callable[[], Any], run: Callable[..., Answer], inbox, outbox) -> None:
@@ -56,17 +55,19 @@ def _worker_main(factory: Callable[[], Any], run: Callable[..., Answer], inbox, 
         try:
             outbox.put(("ok", run(store, *job)))
         except Exception as exc:  # noqa: BLE001 - every error goes back to the caller, typed when it pickles
-            outbox.put(("error", _portable(exc)))
+            outbox.put(("error", pickle_error(exc)))
 
 
-def _portable(exc: Exception) -> Exception:
-    """``exc`` itself if it survives pickling (the queue pickles in a background thread, where a failure would
-    lose the answer), else a :class:`QueryFailed` carrying its type and message."""
+def pickle_error(exc: Exception) -> bytes:
+    """``exc`` pickled here, on the worker's own thread: the pickle carries its type and message but not its traceback,
+    so no frame (holding, say, a pyoxigraph iterator, which must be freed on the thread that made it) reaches the
+    queue's feeder thread. An exception that does not pickle becomes a :class:`QueryFailed` naming its type."""
     try:
-        pickle.loads(pickle.dumps(exc))
-        return exc
+        data = pickle.dumps(exc)
+        pickle.loads(data)
+        return data
     except Exception:  # noqa: BLE001 - any pickling failure
-        return QueryFailed(f"{type(exc).__name__}: {exc}")
+        return pickle.dumps(QueryFailed(f"{type(exc).__name__}: {exc}"))
 
 
 class _Worker:
@@ -146,7 +147,7 @@ class QueryPool:
             raise
         self._idle.put(worker)
         if status == "error":
-            raise value
+            raise pickle.loads(value)
         return value
 
     def _replace(self, worker: _Worker) -> None:

@@ -162,6 +162,12 @@ def test_ask_and_describe_answer_in_their_own_result_kinds(sparql_http):
                            headers={"Accept": "application/sparql-results+json"}).status_code == 406
 
 
+def test_a_dataset_graph_that_is_no_iri_is_400_in_the_api_error_shape(sparql_http):
+    r = sparql_http.get("/sparql", params={"query": "ASK {}", "default-graph-uri": "not an iri"})
+    assert r.status_code == 400 and r.headers["content-type"] == "application/json"
+    assert "is not an IRI" in r.json()["detail"]
+
+
 def test_result_limit_applies_to_graphs_too(sparql_http):
     r = sparql_http.get("/sparql", params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"})
     assert r.status_code == 413 and "more than 1000 triples" in r.json()["detail"]

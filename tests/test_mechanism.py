@@ -380,6 +380,15 @@ def test_an_unknown_export_format_is_an_error_naming_the_known_ones(kg, tmp_path
     assert all(kg.export(name)[:1] for name in FORMATS)  # every listed format has a writer that writes
 
 
+def test_cli_takes_a_store_selector_and_says_when_it_cannot_open_it(tmp_path):
+    ok = CliRunner().invoke(app, ["paths", "TLR4", "hyperalgesic component", "--store", "oxigraph:memory", "-f", "csv"])
+    assert ok.exit_code == 0 and "HGNC:11850" in ok.output
+    for store, reason in (("sparql:http://127.0.0.1:9/query", "unreachable"), ("fuseki:x", "unknown store selector")):
+        out = CliRunner().invoke(app, ["perturb", "--inhibit", "TLR4", "--store", store])
+        assert out.exit_code == 2 and "cannot open the store" in out.output and reason in out.output
+    assert not (tmp_path / "fuseki:x").exists()
+
+
 def test_an_empty_path_answer_says_why(kg):
     assert "cannot be reached" in kg.paths("hyperalgesia", "TLR4").message
     assert "the shortest has" in kg.paths("opioid agonist", "hyperalgesic component", max_length=2).message

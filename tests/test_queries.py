@@ -217,6 +217,14 @@ def test_bad_sparql_is_named_with_line_and_column(tmp_path):
         load_queries(tmp_path)
 
 
+def test_a_parameter_outside_the_projection_is_refused_at_load(tmp_path):
+    """Both backends bind only projected variables alike, so a query file that binds another one is refused."""
+    p = _write(tmp_path, "unprojected", "# name: unprojected\n# description: d\n# param: x (IRI) x\n# returns: l\n"
+                                        "SELECT ?l WHERE { ?x <http://www.w3.org/2000/01/rdf-schema#label> ?l }\n")
+    with pytest.raises(QueryFileError, match="unprojected.rq: parameter 'x' must be in the SELECT projection"):
+        parse_query_file(p)
+
+
 def test_cli_query_prints_table_json_csv_and_exit_2_on_syntax_error(tmp_path):
     runner = CliRunner()
     res = runner.invoke(app, ["query", "releases-mediator", "--param", "mediator=BDNF", "--format", "csv"])

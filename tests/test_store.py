@@ -9,7 +9,7 @@ import pytest
 from pyoxigraph import BlankNode, Literal, NamedNode
 
 from kg.config import Paths
-from kg.store import (Boolean, EmbeddedStore, QuerySyntaxError, RemoteStore, ResultTooLarge, Solutions, StoreError, Triples,
+from kg.store import (Boolean, EmbeddedStore, EndpointError, QueryError, QuerySyntaxError, RemoteStore, ResultTooLarge, Solutions, Triples,
                       WrongQueryForm, open_store)
 
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -86,14 +86,26 @@ def test_stale_on_disk_store_is_reloaded(repo_paths, tmp_path):
 
 def test_unreachable_endpoint_is_a_clear_error():
     store = RemoteStore("http://127.0.0.1:9/query", timeout=2)
-    with pytest.raises(StoreError, match="unreachable"):
+    with pytest.raises(EndpointError, match="unreachable"):
         store.select("SELECT * WHERE { ?s ?p ?o } LIMIT 1")
 
 
-def test_bad_sparql_raises_syntax_error_on_both(embedded, remote):
+def test_bad_sparql_raises_a_query_error_on_both(embedded, remote):
+    with pytest.raises(QuerySyntaxError, match="error at 1:"):
+        embedded.query("SELECT ?x WHERE { ?x ?p }")
+    with pytest.raises(QueryError, match="the endpoint refused the query: .*error at 1:"):
+        remote.query("SELECT ?x WHERE { ?x ?p }")
+
+
+def test_a_dataset_graph_that_is_no_iri_is_a_query_error(embedded, remote):
     for store in (embedded, remote):
-        with pytest.raises(QuerySyntaxError):
-            store.query("SELECT ?x WHERE { ?x ?p }")
+        with pytest.raises(QueryError, match="is not an IRI"):
+            store.query("ASK {}", default_graphs=["not an iri"])
+
+
+def test_a_bound_variable_outside_the_projection_is_a_query_error(embedded):
+    with pytest.raises(QueryError, match="projection"):
+        embedded.query(f"SELECT ?l WHERE {{ ?x <{LABEL}> ?l }}", {"x": KETAMINE})
 
 
 @pytest.mark.parametrize(("text", "kind"), [
@@ -144,7 +156,7 @@ def test_convenience_calls_refuse_another_form(embedded):
         embedded.ask("SELECT * WHERE { ?s ?p ?o } LIMIT 1")
 
 
-def test_one_selector_opens_each_backend(repo_paths, tmp_path, oxigraph_server):
+def test_one_selector_opens_each_backend(repo_paths, tmp_path, oxigraph_server, remote):
     assert isinstance(open_store("oxigraph:memory", repo_paths), EmbeddedStore)
     on_disk = open_store(f"oxigraph:{tmp_path / 'db'}", repo_paths)
     assert on_disk.selector == f"oxigraph:{tmp_path / 'db'}" and on_disk.count() > 1000
@@ -153,3 +165,24 @@ def test_one_selector_opens_each_backend(repo_paths, tmp_path, oxigraph_server):
     for bad in ("memory", "oxigraph:", "sparql:ftp://x", "fuseki:http://x"):
         with pytest.raises(ValueError, match="unknown store selector"):
             open_store(bad)
+
+
+def test_failures_cross_the_worker_boundary_typed_and_without_their_traceback(embedded):
+    """A worker pickles the exception on its own thread: the type and message travel, no frame holding pyoxigraph's
+    iterator reaches the queue's thread (pyoxigraph objects must be freed on the thread that made them)."""
+    import pickle
+
+    from kg.workers import QueryFailed, pickle_error
+
+    try:
+        embedded.query("SELECT * WHERE { ?s ?p ?o }", limit=3)
+    except ResultTooLarge as exc:
+        data = pickle_error(exc)
+    back = pickle.loads(data)
+    assert type(back) is ResultTooLarge and "more than 3 rows" in str(back) and back.__traceback__ is None
+
+    class Unpicklable(Exception):
+        def __reduce__(self):
+            raise TypeError("no")
+
+    assert type(pickle.loads(pickle_error(Unpicklable("x")))) is QueryFailed

@@ -133,7 +133,9 @@ class _Writer:
         for key, term in vocab.CLASSES.items():
             parent = classes[term.parents[0].split(":")[1]] if term.parents else ow.Thing
             classes[key] = b.make(term.curie, parent)
-            _annotate_term(b, classes[key], term, props, close=(term.biolink,))
+            # Biolink's root class says nothing about a class: no close match to it
+            close = (term.biolink,) if term.biolink != "biolink:NamedThing" else ()
+            _annotate_term(b, classes[key], term, props, close=close)
         ow.AllDisjoint([c for k, c in classes.items() if vocab.CLASSES[k].parents == ("oih:Entity",)])
         self.qualified = b.make("oih:QualifiedStatement", ow.Thing)
         self.qualified.label = ["qualified statement"]
