@@ -22,8 +22,15 @@ class Settings(BaseModel):
     endpoint: str | None = Field(None, description="SPARQL endpoint URL; the embedded store when unset")
     store_path: str | None = Field(None, description="on-disk folder of the embedded store, or a store selector")
     query_timeout: float = Field(30.0, gt=0, description="seconds before a SPARQL query is stopped (503)")
-    result_limit: int = Field(10_000, gt=0, description="most rows a SPARQL SELECT may return")
-    query_workers: int = Field(2, ge=1, description="SPARQL queries that may run at once")
+    result_limit: int = Field(10_000, gt=0, description="most rows (or triples) a SPARQL query may return (413)")
+    query_workers: int = Field(default_factory=lambda: os.cpu_count() or 2, ge=1, description="SPARQL queries that may run at once")
+    queue_wait: float = Field(2.0, ge=0, description="seconds a SPARQL query waits for a free worker before 503 with Retry-After")
+    client_queries: int | None = Field(None, ge=1, description="SPARQL queries one client may run at once (default: all "
+                                                             "workers but one, at least one)")
+    worker_memory_mb: int = Field(4096, ge=256, description="address-space limit of each SPARQL worker, MiB (RLIMIT_AS)")
+    allow_service: list[str] = Field(default_factory=list, description="endpoints a SPARQL SERVICE clause may call")
+    max_body: int = Field(1_000_000, gt=0, description="largest request body, bytes (413)")
+    endpoint_timeout: float = Field(30.0, gt=0, description="seconds to wait for the --endpoint's answer (504)")
     cors_origins: list[str] = Field(default_factory=list, description="origins allowed by CORS")
 
     @property
@@ -32,22 +39,30 @@ class Settings(BaseModel):
         return selector(self.endpoint, self.store_path)
 
     @property
-    def worker_selector(self) -> str:
-        """The store each SPARQL worker opens: the same endpoint, or its own in-memory copy of the artifacts
-        (the on-disk store stays the API process's)."""
-        return self.selector if self.selector.startswith("sparql:") else "oxigraph:memory"
+    def worker_store(self) -> dict:
+        """How each SPARQL worker opens the store (keywords of :func:`kg.store.open_store`): the same endpoint, the
+        same on-disk store read-only, or its own in-memory copy of the artifacts."""
+        return {"spec": self.selector, "read_only": self.selector.startswith("oxigraph:") and self.selector != "oxigraph:memory",
+                "timeout": self.endpoint_timeout}
 
     @classmethod
     def from_env(cls) -> Settings:
         env = os.environ
-        return cls(
-            endpoint=env.get("OIHKG_ENDPOINT") or None,
-            store_path=env.get("OIHKG_STORE") or None,
-            query_timeout=float(env.get("OIHKG_QUERY_TIMEOUT", 30)),
-            result_limit=int(env.get("OIHKG_RESULT_LIMIT", 10_000)),
-            query_workers=int(env.get("OIHKG_QUERY_WORKERS", 2)),
-            cors_origins=[o for o in env.get("OIHKG_CORS_ORIGINS", "").split(",") if o],
-        )
+        given = {
+            "endpoint": env.get("OIHKG_ENDPOINT") or None,
+            "store_path": env.get("OIHKG_STORE") or None,
+            "query_timeout": env.get("OIHKG_QUERY_TIMEOUT"),
+            "result_limit": env.get("OIHKG_RESULT_LIMIT"),
+            "query_workers": env.get("OIHKG_QUERY_WORKERS"),
+            "queue_wait": env.get("OIHKG_QUEUE_WAIT"),
+            "client_queries": env.get("OIHKG_CLIENT_QUERIES"),
+            "worker_memory_mb": env.get("OIHKG_WORKER_MEMORY_MB"),
+            "max_body": env.get("OIHKG_MAX_BODY"),
+            "endpoint_timeout": env.get("OIHKG_ENDPOINT_TIMEOUT"),
+            "allow_service": [u for u in env.get("OIHKG_ALLOW_SERVICE", "").split(" ") if u],
+            "cors_origins": [o for o in env.get("OIHKG_CORS_ORIGINS", "").split(",") if o],
+        }
+        return cls(**{k: v for k, v in given.items() if v not in (None, "")})
 
 
 @lru_cache

@@ -1,28 +1,95 @@
 """The HTTP API: app factory with a lifespan that opens the graph and the SPARQL workers once.
 
 Run it with ``oihkg serve`` (uvicorn, factory mode) or ``uvicorn --factory api.main:create_app``.
+This module owns the app's shape: middleware (request-body limit, security
+headers, CORS), the mapping of kg's typed failures to statuses with a sentence
+(no traceback in the log for an expected failure), the SPARQL worker pool, the
+heavy-answer cache, and a /health that says ``degraded`` when a remote endpoint
+stops answering (checked in the background, never on the probe's path).
 """
 
 from __future__ import annotations
 
-from contextlib import asynccontextmanager
+import asyncio
+import logging
+from contextlib import asynccontextmanager, suppress
 from functools import partial
 
 from fastapi import Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from fastapi_offline import FastAPIOffline
 
 from api.deps import Settings, get_settings
-from api.schemas import Health
+from api.heavy import HeavyCache
+from api.middleware import BodyLimit, SecurityHeaders
 from api.routers import entities, export, health, interventions, map, mechanism, observations, queries, sparql
+from api.schemas import Health
 from kg import OIHKG, __version__
 from kg.queries import AmbiguousEntity, UnknownEntity
 from kg.sparql import answer
-from kg.store import open_store
+from kg.store import EndpointError, EndpointTimeout, StoreError, open_store
 from kg.workers import QueryPool
 
 __all__ = ["create_app"]
+
+log = logging.getLogger("oihkg.api")
+#: How often the background check asks a remote endpoint whether it answers, and how long it waits.
+PING_EVERY, PING_TIMEOUT = 10.0, 3.0
+#: Most characters of a client's input an error message quotes.
+QUOTE = 300
+
+
+def _health(app, status: str, reason: str | None = None) -> None:
+    about = app.state.kg.about()
+    app.state.health = Health(status=status, reason=reason, **about).model_dump_json().encode()
+
+
+async def _watch_endpoint(app, spec: str) -> None:
+    """Every PING_EVERY seconds, ASK the remote endpoint with a short timeout; /health says degraded while it fails."""
+    probe = open_store(spec, timeout=PING_TIMEOUT)
+    try:
+        while True:
+            try:
+                await asyncio.to_thread(probe.ask, "ASK {}")
+                _health(app, "ok")
+            except StoreError as exc:
+                _health(app, "degraded", str(exc)[:QUOTE])
+            await asyncio.sleep(PING_EVERY)
+    finally:
+        probe.close()
+
+
+def _handlers(app) -> None:
+    """Each expected failure answers its status and a sentence, quoting at most QUOTE characters of the input."""
+
+    @app.exception_handler(UnknownEntity)
+    async def _unknown(_: Request, exc: UnknownEntity):
+        return JSONResponse({"detail": str(exc)[:QUOTE]}, status_code=404)
+
+    @app.exception_handler(AmbiguousEntity)
+    async def _ambiguous(_: Request, exc: AmbiguousEntity):
+        return JSONResponse({"detail": {"message": str(exc)[:QUOTE],
+                                        "candidates": [{"id": c, "label": lab} for c, lab in exc.candidates]}}, status_code=409)
+
+    @app.exception_handler(EndpointError)
+    async def _endpoint(_: Request, exc: EndpointError):
+        return JSONResponse({"detail": str(exc)[:QUOTE]}, status_code=504 if isinstance(exc, EndpointTimeout) else 502)
+
+    @app.exception_handler(StoreError)
+    async def _store(_: Request, exc: StoreError):
+        return JSONResponse({"detail": str(exc)[:QUOTE]}, status_code=500)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError):
+        errors = [{k: (v if k != "input" else _short(v)) for k, v in e.items() if k not in ("ctx", "url")} for e in exc.errors()]
+        return JSONResponse({"detail": errors[:20]}, status_code=422)
+
+
+def _short(value):
+    text = repr(value) if not isinstance(value, str) else value
+    return text if len(text) <= QUOTE else text[:QUOTE] + f"... ({len(text)} characters)"
 
 
 def create_app(settings: Settings | None = None) -> FastAPIOffline:
@@ -32,14 +99,23 @@ def create_app(settings: Settings | None = None) -> FastAPIOffline:
     @asynccontextmanager
     async def lifespan(app):
         app.state.settings = settings
-        app.state.kg = OIHKG.open(selector=settings.selector)
-        app.state.health = Health(status="ok", **app.state.kg.about()).model_dump_json().encode()  # /health's answer
-        factory = partial(open_store, settings.worker_selector)
-        app.state.pool = QueryPool(factory, answer, workers=settings.query_workers, timeout=settings.query_timeout)
+        app.state.kg = OIHKG.open(selector=settings.selector, timeout=settings.endpoint_timeout)
+        _health(app, "ok")
+        app.state.heavy = HeavyCache()
+        factory = partial(open_store, **settings.worker_store)
+        app.state.pool = QueryPool(factory, answer, workers=settings.query_workers, timeout=settings.query_timeout,
+                                   queue_wait=settings.queue_wait, per_client=settings.client_queries,
+                                   memory_mb=settings.worker_memory_mb)
         app.state.pool.warm_up()
+        watch = (asyncio.create_task(_watch_endpoint(app, settings.selector))
+                 if settings.selector.startswith("sparql:") else None)
         try:
             yield
         finally:
+            if watch is not None:
+                watch.cancel()
+                with suppress(asyncio.CancelledError):
+                    await watch
             app.state.pool.close()
             app.state.kg.close()
 
@@ -51,16 +127,9 @@ def create_app(settings: Settings | None = None) -> FastAPIOffline:
     )
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"], allow_headers=["*"])
-
-    @app.exception_handler(UnknownEntity)
-    async def _unknown(_: Request, exc: UnknownEntity):
-        return JSONResponse({"detail": str(exc)}, status_code=404)
-
-    @app.exception_handler(AmbiguousEntity)
-    async def _ambiguous(_: Request, exc: AmbiguousEntity):
-        return JSONResponse({"detail": {"message": str(exc), "candidates": [{"id": c, "label": lab} for c, lab in exc.candidates]}},
-                            status_code=409)
-
+    app.add_middleware(BodyLimit, max_body=settings.max_body)
+    app.add_middleware(SecurityHeaders)
+    _handlers(app)
     for module in (health, entities, interventions, mechanism, observations, queries, export, sparql, map):
         app.include_router(module.router)
     return app

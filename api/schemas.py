@@ -18,7 +18,8 @@ class Problem(BaseModel):
 
 
 class Health(BaseModel):
-    status: str
+    status: str = Field(description="ok, or degraded when the SPARQL endpoint behind stops answering")
+    reason: str | None = Field(None, description="why the status is degraded")
     store: str = Field(description="embedded or the endpoint URL")
     selector: str = Field(description="the store as one selector string: oxigraph:memory, oxigraph:DIR or sparql:URL")
     triples: dict[str, int]

@@ -62,7 +62,7 @@ class OIHKG:
 
     @classmethod
     def open(cls, endpoint: str | None = None, store_path: Path | None = None, paths: Paths | None = None,
-             graph_store: str | None = None, selector: str | None = None) -> OIHKG:
+             graph_store: str | None = None, selector: str | None = None, timeout: float = 30.0) -> OIHKG:
         """Open the embedded store (built from the artifacts, building them first if missing) or an endpoint.
 
         Parameters
@@ -76,6 +76,8 @@ class OIHKG:
         selector : str, optional
             The store as one string (``oxigraph:memory``, ``oxigraph:DIR``, ``sparql:URL``; :func:`kg.store.open_store`),
             instead of ``endpoint`` / ``store_path``.
+        timeout : float
+            Seconds to wait for a remote endpoint's answer.
         """
         from kg.store import open_store
         from kg.store import selector as make_selector
@@ -88,7 +90,7 @@ class OIHKG:
 
             build(paths, default_seed())
             reason(paths)
-        return cls(open_store(spec, paths, graph_store), paths)
+        return cls(open_store(spec, paths, graph_store, timeout), paths)
 
     # -- the catalog: names, entities, edges, queries
     @property

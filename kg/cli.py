@@ -199,28 +199,50 @@ def queries() -> None:
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
     endpoint: Annotated[Optional[str], typer.Option(help="Serve a SPARQL 1.1 endpoint instead of the embedded store.")] = None,
     store: StoreOpt = None,
-    workers: Annotated[int, typer.Option(help="uvicorn worker processes.")] = 1,
-    query_timeout: Annotated[float, typer.Option(help="Seconds before a SPARQL query is stopped (503).")] = 30.0,
-    result_limit: Annotated[int, typer.Option(help="Most rows a SPARQL SELECT may return.")] = 10_000,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="uvicorn worker processes.")] = 1,
+    query_workers: Annotated[Optional[int], typer.Option(min=1, max=64, help="SPARQL queries that may run at once "
+                                                         "(default: the number of cores).")] = None,
+    query_timeout: Annotated[float, typer.Option(min=0.1, help="Seconds before a SPARQL query is stopped (503).")] = 30.0,
+    queue_wait: Annotated[float, typer.Option(min=0, help="Seconds a SPARQL query waits for a free worker before 503 "
+                                              "with Retry-After.")] = 2.0,
+    client_queries: Annotated[Optional[int], typer.Option(min=1, help="SPARQL queries one client may run at once "
+                                                          "(default: all workers but one, at least one).")] = None,
+    worker_memory: Annotated[int, typer.Option(min=256, help="Memory limit of each SPARQL worker, MiB (RLIMIT_AS).")] = 4096,
+    result_limit: Annotated[int, typer.Option(min=1, help="Most rows (or triples) a SPARQL query may return (413).")] = 10_000,
+    allow_service: Annotated[Optional[list[str]], typer.Option(help="An endpoint a SPARQL SERVICE clause may call "
+                                                                    "(repeatable; none by default).")] = None,
+    max_body: Annotated[int, typer.Option(min=1, help="Largest request body, bytes (413).")] = 1_000_000,
+    endpoint_timeout: Annotated[float, typer.Option(min=0.1, help="Seconds to wait for the --endpoint's answer (504).")] = 30.0,
     cors: Annotated[Optional[list[str]], typer.Option(help="An origin allowed by CORS (repeatable).")] = None,
 ) -> None:
-    """Serve the HTTP API (REST, SPARQL 1.1 Protocol, exports) with uvicorn."""
+    """Serve the HTTP API (REST, SPARQL 1.1 Protocol, exports, the map) with uvicorn."""
     import os
 
     import uvicorn
 
-    os.environ.update({
-        "OIHKG_QUERY_TIMEOUT": str(query_timeout), "OIHKG_RESULT_LIMIT": str(result_limit),
+    env = {
+        "OIHKG_QUERY_TIMEOUT": str(query_timeout), "OIHKG_RESULT_LIMIT": str(result_limit), "OIHKG_QUEUE_WAIT": str(queue_wait),
+        "OIHKG_QUERY_WORKERS": str(query_workers or ""), "OIHKG_WORKER_MEMORY_MB": str(worker_memory),
+        "OIHKG_CLIENT_QUERIES": str(client_queries or ""),
+        "OIHKG_MAX_BODY": str(max_body), "OIHKG_ENDPOINT_TIMEOUT": str(endpoint_timeout),
+        "OIHKG_ALLOW_SERVICE": " ".join(allow_service or []),
         "OIHKG_ENDPOINT": endpoint or "", "OIHKG_STORE": str(store or ""), "OIHKG_CORS_ORIGINS": ",".join(cors or []),
-    })
+    }
+    os.environ.update(env)
     base = f"http://{host}:{port}"
     console.print(f"oihkg API on {base}\n  docs:   {base}/docs\n  sparql: {base}/sparql\n  map:    {base}/map\n"
                   f"  health: {base}/health")
     # an import string, so kg never imports api
-    uvicorn.run("api.main:create_app", factory=True, host=host, port=port, workers=workers, log_level="warning")
+    try:
+        uvicorn.run("api.main:create_app", factory=True, host=host, port=port, workers=workers, log_level="warning")
+    except (OSError, SystemExit) as exc:
+        if isinstance(exc, SystemExit) and not exc.code:
+            raise
+        err.print(f"[red]error:[/red] the server could not start or stopped: {exc}", highlight=False)
+        raise typer.Exit(2) from None
 
 
 Endpoint = Annotated[Optional[str], typer.Option(help="A SPARQL 1.1 endpoint URL instead of the embedded store.")]
@@ -238,8 +260,9 @@ def _open(endpoint: str | None, store: str | None = None):
         kg = OIHKG.open(selector=selector(endpoint, store))
         kg.catalog.names  # noqa: B018 - reads the names now, so an unreachable endpoint is said here, once
         return kg
-    except (StoreError, ValueError) as exc:
-        err.print(f"[red]error:[/red] cannot open the store: {exc}", highlight=False)
+    except (StoreError, ValueError, OSError) as exc:
+        reason = str(exc).removeprefix("cannot open the store ")
+        err.print(f"[red]error:[/red] cannot open the store: {reason}", highlight=False)
         raise typer.Exit(2) from None
 
 
@@ -364,7 +387,7 @@ def simulate(
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         raise typer.Exit(2) from None
     if plot is not None:
-        plot.write_bytes(draw(res, plot.suffix[1:]))
+        _write(plot, draw(res, plot.suffix[1:]))
     if fmt is Format.json:
         typer.echo(json.dumps(res.as_dict(), ensure_ascii=False, indent=2))
     elif fmt is Format.csv:
@@ -451,7 +474,7 @@ def map_cmd(
 ) -> None:
     """Write the interactive mechanism map as one self-contained HTML file (no external requests)."""
     html = _open(endpoint, store).map_html()
-    output.write_text(html, encoding="utf-8")
+    _write(output, html.encode("utf-8"))
     console.print(f"wrote {output} ({len(html) // 1024} KiB); open it in a browser, offline")
 
 
@@ -472,8 +495,17 @@ def export_cmd(
     if output is None:
         sys.stdout.buffer.write(data)
     else:
-        output.write_bytes(data)
+        _write(output, data)
         console.print(f"wrote {output} ({len(data)} bytes)")
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write an output file; a path that cannot be written (missing folder, a folder, no permission) exits 2 in a line."""
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        err.print(f"[red]error:[/red] cannot write {path}: {exc.strerror or exc}", highlight=False)
+        raise typer.Exit(2) from None
 
 
 def _print_rows(rows, fmt: Format) -> None:

@@ -47,7 +47,7 @@ import io
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -97,7 +97,7 @@ class ModelParams(BaseModel):
     onset_tau: float = Field(_D["hyperalgesia"]["onset_tau"], ge=1e-3, le=1e4, description="Time constant of H's onset with exposure.")
     default_gain: float = Field(_D["hyperalgesia"]["default_gain"], ge=0, le=100,
                                 description="Gain of each pronociceptive pathway not named in `gains`; 0 = tolerance only.")
-    gains: dict[str, float] = Field(default_factory=dict,
+    gains: dict[Annotated[str, Field(max_length=300)], float] = Field(default_factory=dict, max_length=50,
                                     description="Gain per pronociceptive pathway (CURIE or label), overriding default_gain.")
     block_fraction: float = Field(_D["interventions"]["block_fraction"], ge=0, le=1,
                                   description="Fraction by which an antagonist or inhibitor lowers a targeted pathway's gain.")
@@ -123,8 +123,10 @@ class ModelParams(BaseModel):
 class Scenario(ModelParams):
     """Parameters plus the interventions to apply (by CURIE, IRI, label or synonym)."""
 
-    interventions: list[str] = Field(default_factory=list, description="Interventions or agents to apply.")
-    profile: str | None = Field(None, description="A patient profile: a condition that predisposes to OIH, e.g. fibromyalgia.")
+    interventions: list[Annotated[str, Field(max_length=300)]] = Field(default_factory=list, max_length=50,
+                                                                    description="Interventions or agents to apply.")
+    profile: str | None = Field(None, max_length=300,
+                                description="A patient profile: a condition that predisposes to OIH, e.g. fibromyalgia.")
 
 
 @dataclass(frozen=True)

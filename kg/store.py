@@ -76,6 +76,7 @@ __all__ = [
     "RemoteStore",
     "StoreError",
     "EndpointError",
+    "EndpointTimeout",
     "QueryError",
     "QuerySyntaxError",
     "ResultTooLarge",
@@ -106,6 +107,10 @@ class StoreError(Exception):
 
 class EndpointError(StoreError):
     """The SPARQL endpoint behind a :class:`RemoteStore` failed: unreachable, an HTTP error, an answer that does not parse."""
+
+
+class EndpointTimeout(EndpointError):
+    """The SPARQL endpoint behind a :class:`RemoteStore` did not answer in time."""
 
 
 class QueryError(ValueError):
@@ -378,17 +383,27 @@ class EmbeddedStore(Store):
         On-disk store folder; in memory when omitted. An on-disk store whose
         recorded checksum matches the artifacts is reused without reloading;
         otherwise it is cleared and reloaded, so a stale store is never served.
+    read_only : bool
+        Open an existing on-disk store read-only, beside the process that holds it for writing (the API's query
+        workers beside the API process).
     """
 
-    def __init__(self, paths: Paths | None = None, location: Path | None = None):
+    def __init__(self, paths: Paths | None = None, location: Path | None = None, read_only: bool = False):
         self.paths = paths or default_paths()
         self.location = location
         self.selector = f"oxigraph:{location}" if location is not None else "oxigraph:memory"
         self.reloaded = False
-        if location is not None:
-            Path(location).mkdir(parents=True, exist_ok=True)
-        self._store = ox.Store(str(location)) if location is not None else ox.Store()
-        self.ensure_current()
+        try:
+            if location is not None and read_only:
+                self._store = ox.Store.read_only(str(location))
+                return
+            if location is not None:
+                Path(location).mkdir(exist_ok=True)  # its parent must exist: a typo does not create folders anywhere
+            self._store = ox.Store(str(location)) if location is not None else ox.Store()
+            self.ensure_current()
+        except OSError as exc:
+            where = f"at {location}" if location is not None else "in memory"
+            raise StoreError(f"cannot open the store {where}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
 
     def stored_checksum(self) -> str | None:
         """The artifacts' checksum recorded at the last load, if any."""
@@ -497,7 +512,7 @@ class RemoteStore(Store):
         self.endpoint = endpoint
         self.selector = f"sparql:{endpoint}"
         self.graph_store = graph_store
-        self._http = httpx.Client(timeout=timeout, follow_redirects=True)
+        self._http = httpx.Client(timeout=httpx.Timeout(timeout, connect=min(5.0, timeout)), follow_redirects=True)
 
     def query(self, text, bindings=None, *, default_graphs=None, named_graphs=None, limit=None) -> Result:
         form = query_form(text)
@@ -518,6 +533,8 @@ class RemoteStore(Store):
                                             f"{resp.read().decode('utf-8', 'replace')[:300]}")
                 else:
                     typed, failure = self._read(resp, limit, form)
+        except httpx.TimeoutException as exc:
+            failure = EndpointTimeout(f"SPARQL endpoint {self.endpoint} did not answer in time ({type(exc).__name__})")
         except httpx.HTTPError as exc:
             failure = EndpointError(f"SPARQL endpoint {self.endpoint} unreachable: {exc}")
         return _outcome(typed, failure)
@@ -577,7 +594,8 @@ def selector(endpoint: str | None = None, store_path: Path | str | None = None) 
     return f"oxigraph:{store_path}" if store_path else "oxigraph:memory"
 
 
-def open_store(spec: str = "oxigraph:memory", paths: Paths | None = None, graph_store: str | None = None) -> Store:
+def open_store(spec: str = "oxigraph:memory", paths: Paths | None = None, graph_store: str | None = None,
+               timeout: float = 30.0, read_only: bool = False) -> Store:
     """Open a store from a selector string.
 
     Parameters
@@ -589,6 +607,10 @@ def open_store(spec: str = "oxigraph:memory", paths: Paths | None = None, graph_
         Where the artifacts are.
     graph_store : str, optional
         With ``sparql:``: a Graph Store Protocol URL to upload the artifacts to first.
+    timeout : float
+        With ``sparql:``: seconds to wait for the endpoint's answer (connecting: at most 5).
+    read_only : bool
+        With ``oxigraph:DIR``: open the existing store read-only.
 
     Raises
     ------
@@ -597,10 +619,10 @@ def open_store(spec: str = "oxigraph:memory", paths: Paths | None = None, graph_
     """
     scheme, _, rest = spec.partition(":")
     if scheme == "sparql" and rest.startswith(("http://", "https://")):
-        store = RemoteStore(rest, graph_store)
+        store = RemoteStore(rest, graph_store, timeout)
         if graph_store:
             store.upload(paths)
         return store
     if scheme == "oxigraph" and rest:
-        return EmbeddedStore(paths, None if rest == "memory" else Path(rest))
+        return EmbeddedStore(paths, None if rest == "memory" else Path(rest), read_only=read_only)
     raise ValueError(f"unknown store selector {spec!r}; use oxigraph:memory, oxigraph:DIR or sparql:http(s)://URL")

@@ -182,8 +182,9 @@ def render_map(catalog: Catalog, graph: nx.MultiDiGraph, title: str = "oihkg —
     import jinja2
 
     data = map_data(catalog, graph)
-    # "</" would end the inline <script>; JSON allows escaping the slash
-    payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+    # inside an inline <script>, "</script" ends it and "<!--" changes how the parser reads it: JSON may write
+    # < > & as \u escapes, so no text of the graph can do either
+    payload = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     env = jinja2.Environment(autoescape=jinja2.select_autoescape(["html"]))
     template = env.from_string(_asset("kg", "templates", "map.html"))
     return template.render(

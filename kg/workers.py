@@ -1,27 +1,45 @@
-"""Run SPARQL queries in worker processes that can be stopped on a deadline.
+"""Run SPARQL queries in worker processes that can be stopped, bounded, and replaced when they die.
 
-pyoxigraph has no query timeout of its own and a running query cannot be
-interrupted from Python, so :class:`QueryPool` keeps a few worker processes,
-each holding its own store, sends each query to an idle one, and kills and
-replaces a worker whose query runs past the deadline. The caller gets a
-:class:`QueryTimeout`; the other workers keep serving.
+This module owns query isolation. pyoxigraph has no query timeout of its own
+and a running query cannot be interrupted from Python, so :class:`QueryPool`
+keeps a few worker processes, each holding its own store, and sends each
+query to an idle one over a pipe:
+
+* a query that runs past the deadline gets :class:`QueryTimeout`; its worker
+  is killed and replaced while the others keep serving;
+* a worker that dies (killed, or over its memory limit, ``RLIMIT_AS``) is seen
+  at once through its process sentinel: the caller gets :class:`WorkerDied`
+  (the query is not retried, since it may be what killed it) and the worker
+  is replaced; a worker found dead while idle is replaced before use;
+* when every worker is busy a query waits at most ``queue_wait`` seconds, then
+  gets :class:`PoolBusy` (the HTTP layer answers 503 with ``Retry-After``);
+  one client may hold at most ``per_client`` workers at once, so one client's
+  slow queries cannot take them all;
+* a worker exits when its parent dies (a watchdog thread, and on Linux
+  ``PR_SET_PDEATHSIG``), so a ``kill -9`` of the server leaves no orphan. Pipes
+  carry the messages, so no semaphore is left behind either.
 
 Results travel back serialized (SPARQL JSON/XML/CSV/TSV or an RDF syntax),
-so the parent never touches the worker's store.
+so the parent never touches the worker's store; failures travel pickled
+without their traceback (:func:`pickle_error`).
 """
 
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import pickle
 import queue
+import sys
 import threading
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
+from multiprocessing.connection import wait
 from typing import Any
 
-__all__ = ["QueryTimeout", "QueryFailed", "Answer", "QueryPool", "pickle_error"]
+__all__ = ["QueryTimeout", "QueryFailed", "WorkerDied", "PoolBusy", "Answer", "QueryPool", "pickle_error"]
 
 
 class QueryTimeout(Exception):
@@ -30,6 +48,14 @@ class QueryTimeout(Exception):
 
 class QueryFailed(Exception):
     """The query raised in the worker with an exception that could not travel back as itself."""
+
+
+class WorkerDied(Exception):
+    """The worker running the query died (killed, or over its memory limit); it was replaced."""
+
+
+class PoolBusy(Exception):
+    """Every worker (or every worker this client may use) stayed busy for the whole queue wait."""
 
 
 @dataclass(frozen=True)
@@ -45,23 +71,10 @@ class Answer:
     body: bytes
 
 
-def _worker_main(factory: Callable[[], Any], run: Callable[..., Answer], inbox, outbox) -> None:
-    store = factory()
-    outbox.put(("ready", None))
-    while True:
-        job = inbox.get()
-        if job is None:
-            return
-        try:
-            outbox.put(("ok", run(store, *job)))
-        except Exception as exc:  # noqa: BLE001 - every error goes back to the caller, typed when it pickles
-            outbox.put(("error", pickle_error(exc)))
-
-
 def pickle_error(exc: Exception) -> bytes:
     """``exc`` pickled here, on the worker's own thread: the pickle carries its type and message but not its traceback,
-    so no frame (holding, say, a pyoxigraph iterator, which must be freed on the thread that made it) reaches the
-    queue's feeder thread. An exception that does not pickle becomes a :class:`QueryFailed` naming its type."""
+    so no frame (holding, say, a pyoxigraph iterator, which must be freed on the thread that made it) leaves the
+    thread. An exception that does not pickle becomes a :class:`QueryFailed` naming its type."""
     try:
         data = pickle.dumps(exc)
         pickle.loads(data)
@@ -70,25 +83,83 @@ def pickle_error(exc: Exception) -> bytes:
         return pickle.dumps(QueryFailed(f"{type(exc).__name__}: {exc}"))
 
 
+def _die_with_parent(parent: int) -> None:
+    """Exit when the parent process goes: at once on Linux (PR_SET_PDEATHSIG), and by polling everywhere."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+            import signal
+
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except OSError:
+            pass
+    if os.getppid() != parent:  # the parent died before the signal was set
+        os._exit(0)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="parent-watchdog").start()
+
+
+def _limit_memory(megabytes: int | None) -> None:
+    if megabytes:
+        import resource
+
+        limit = megabytes * 2**20
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _worker_main(factory: Callable[[], Any], run: Callable[..., Answer], conn, parent: int, memory_mb: int | None) -> None:
+    _die_with_parent(parent)
+    _limit_memory(memory_mb)
+    store = factory()
+    conn.send(("ready", None))
+    while True:
+        try:
+            job = conn.recv()
+        except EOFError:  # the parent closed its end: nothing more to do
+            return
+        if job is None:
+            return
+        try:
+            reply = ("ok", run(store, *job))
+        except MemoryError:
+            reply = ("error", pickle.dumps(WorkerDied(f"the query needed more than the worker's {memory_mb} MB")))
+        except Exception as exc:  # noqa: BLE001 - every error goes back to the caller, typed when it pickles
+            reply = ("error", pickle_error(exc))
+        conn.send(reply)
+
+
 class _Worker:
-    def __init__(self, ctx, factory, run):
-        self.inbox, self.outbox = ctx.Queue(), ctx.Queue()
-        self.proc = ctx.Process(target=_worker_main, args=(factory, run, self.inbox, self.outbox), daemon=True)
+    def __init__(self, ctx, factory, run, memory_mb: int | None):
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_worker_main, args=(factory, run, child, os.getpid(), memory_mb), daemon=True)
         self.proc.start()
+        child.close()
         self.ready = False
 
     def wait_ready(self, timeout: float) -> None:
-        if not self.ready:
-            status, _ = self.outbox.get(timeout=timeout)
-            self.ready = status == "ready"
+        if self.ready:
+            return
+        if not wait([self.conn, self.proc.sentinel], timeout) or not self.conn.poll():
+            raise WorkerDied("a query worker did not start")
+        status, _ = self.conn.recv()
+        self.ready = status == "ready"
+
+    def alive(self) -> bool:
+        return self.proc.is_alive()
 
     def kill(self) -> None:
         self.proc.kill()
         self.proc.join(timeout=5)
+        self.conn.close()
 
 
 class QueryPool:
-    """A fixed number of query workers with a per-query deadline.
+    """A fixed number of query workers with a per-query deadline, a queue wait, a per-client share and a memory limit.
 
     Parameters
     ----------
@@ -100,72 +171,140 @@ class QueryPool:
         How many queries may run at once.
     timeout : float
         Seconds a query may run before its worker is killed and replaced.
+    queue_wait : float
+        Seconds a query may wait for a free worker before :class:`PoolBusy`.
+    per_client : int, optional
+        Most workers one client may hold at once (default: all but one, at least one).
+    memory_mb : int, optional
+        Address-space limit of each worker (``RLIMIT_AS``), in MiB; none when omitted.
     """
 
-    def __init__(self, factory: Callable[[], Any], run: Callable[..., Answer], workers: int = 2, timeout: float = 30.0):
+    def __init__(self, factory: Callable[[], Any], run: Callable[..., Answer], workers: int = 2, timeout: float = 30.0,
+                 queue_wait: float = 2.0, per_client: int | None = None, memory_mb: int | None = None):
         self._ctx = mp.get_context("spawn")
-        self._factory, self._run = factory, run
-        self.timeout = timeout
+        self._factory, self._run, self._memory = factory, run, memory_mb
+        self.timeout, self.queue_wait = timeout, queue_wait
+        self.size = max(1, workers)
+        self.per_client = per_client or max(1, self.size - 1)
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: list[_Worker] = []
         self._lock = threading.Lock()
-        for _ in range(max(1, workers)):
-            w = _Worker(self._ctx, factory, run)
+        self._clients: dict[str, int] = {}
+        self._closed = False
+        for _ in range(self.size):
+            w = self._spawn()
             self._all.append(w)
             self._idle.put(w)
+
+    def _spawn(self) -> _Worker:
+        return _Worker(self._ctx, self._factory, self._run, self._memory)
+
+    @property
+    def pids(self) -> list[int]:
+        """The process ids of the current workers."""
+        with self._lock:
+            return [w.proc.pid for w in self._all]
 
     def warm_up(self, timeout: float = 120.0) -> None:
         """Block until every worker has opened its store."""
         for w in list(self._all):
             w.wait_ready(timeout)
 
-    def submit(self, *args: Any) -> Answer:
-        """Run one query in an idle worker; block until its answer or the deadline.
+    @contextmanager
+    def _share(self, client: str | None):
+        """Hold one of ``client``'s shares of the workers; :class:`PoolBusy` if the client already holds them all."""
+        if client is None:
+            yield
+            return
+        with self._lock:
+            held = self._clients.get(client, 0)
+            if held >= self.per_client:
+                raise PoolBusy(f"this client already runs {held} queries at once, the most it may")
+            self._clients[client] = held + 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._clients[client] -= 1
+                if not self._clients[client]:
+                    del self._clients[client]
+
+    def _checkout(self) -> _Worker:
+        """An idle, live worker within the queue wait; a dead one found idle is replaced first."""
+        deadline = time.monotonic() + self.queue_wait
+        while True:
+            try:
+                worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise PoolBusy(f"all {self.size} query workers stayed busy for {self.queue_wait:g} s") from None
+            if worker.alive():
+                return worker
+            self._replace(worker)
+
+    def submit(self, *args: Any, client: str | None = None) -> Answer:
+        """Run one query in an idle worker; block until its answer, the deadline, or the worker's death.
 
         Raises
         ------
+        PoolBusy
+            No worker became free within the queue wait, or ``client`` already holds its share.
         QueryTimeout
             The query outlived the deadline; its worker was replaced.
+        WorkerDied
+            The worker died while running the query; it was replaced.
         Exception
             Whatever the query raised in the worker, as itself (e.g. :class:`kg.store.QuerySyntaxError`), or
             :class:`QueryFailed` with its type and message when it does not pickle.
         """
-        deadline = time.monotonic() + self.timeout
-        try:
-            worker = self._idle.get(timeout=self.timeout)
-        except queue.Empty:
-            raise QueryTimeout(f"no query worker became free within {self.timeout:g} s") from None
-        try:
-            worker.wait_ready(max(1.0, deadline - time.monotonic()) + 60.0)
-            worker.inbox.put(args)
-            status, value = worker.outbox.get(timeout=max(0.01, deadline - time.monotonic()))
-        except queue.Empty:
-            self._replace(worker)
-            raise QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped") from None
-        except BaseException:
-            self._replace(worker)
-            raise
-        self._idle.put(worker)
+        with self._share(client):
+            worker = self._checkout()
+            deadline = time.monotonic() + self.timeout
+            try:
+                worker.wait_ready(max(1.0, self.timeout) + 60.0)
+                worker.conn.send(args)
+                ready = wait([worker.conn, worker.proc.sentinel], max(0.01, deadline - time.monotonic()))
+                if not ready:
+                    self._replace(worker)
+                    raise QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped")
+                if worker.conn not in ready or not worker.conn.poll():
+                    self._replace(worker)
+                    raise WorkerDied("the query worker died while running the query (killed, or over its memory "
+                                     "limit); it was replaced")
+                status, value = worker.conn.recv()
+            except (QueryTimeout, WorkerDied):
+                raise
+            except (EOFError, OSError):
+                self._replace(worker)
+                raise WorkerDied("the query worker died while running the query; it was replaced") from None
+            except BaseException:
+                self._replace(worker)
+                raise
+            self._idle.put(worker)
         if status == "error":
             raise pickle.loads(value)
         return value
 
     def _replace(self, worker: _Worker) -> None:
         worker.kill()
-        fresh = _Worker(self._ctx, self._factory, self._run)
         with self._lock:
+            if self._closed:
+                return
+            fresh = self._spawn()
             self._all = [w for w in self._all if w is not worker] + [fresh]
         self._idle.put(fresh)
 
     def close(self) -> None:
         """Stop every worker."""
         with self._lock:
+            self._closed = True
             workers, self._all = self._all, []
         for w in workers:
             try:
-                w.inbox.put(None)
-            except Exception:  # noqa: BLE001 - a dead worker's queue may be closed
+                w.conn.send(None)
+            except (OSError, ValueError):  # a dead worker's pipe is closed
                 pass
             w.proc.join(timeout=2)
             if w.proc.is_alive():
-                w.kill()
+                w.proc.kill()
+                w.proc.join(timeout=5)
+            w.conn.close()

@@ -115,7 +115,8 @@ def remote_kg(oxigraph_server):
 
 
 def _serve(tmp_path_factory, *extra: str):
-    """Start ``oihkg serve`` on a free 127.0.0.1 port (2 s SPARQL timeout, 1000-row limit); yield its base URL."""
+    """Start ``oihkg serve`` on a free 127.0.0.1 port (3 query workers, so one client may run two queries at once;
+    2 s SPARQL timeout, 1000-row limit); yield its base URL."""
     import os
     import subprocess
     import sys
@@ -124,7 +125,7 @@ def _serve(tmp_path_factory, *extra: str):
     log = tmp_path_factory.mktemp("serve") / "serve.log"
     proc = subprocess.Popen(
         [str(Path(sys.executable).parent / "oihkg"), "serve", "--host", "127.0.0.1", "--port", str(port),
-         "--query-timeout", "2", "--result-limit", "1000", *extra],
+         "--query-timeout", "2", "--result-limit", "1000", "--query-workers", "3", *extra],
         stdout=log.open("w"), stderr=subprocess.STDOUT, env=dict(os.environ),
     )
     base = f"http://127.0.0.1:{port}"

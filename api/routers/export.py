@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 
 from api.deps import KG
 from kg.export import FORMATS
@@ -15,8 +15,12 @@ ExportFormat = Enum("ExportFormat", {k: k for k in FORMATS}, type=str)
 
 @router.get("/export/{format}", response_class=Response,
             responses={200: {"content": {f.media_type: {} for f in FORMATS.values()}, "description": "the graph in that format"}})
-def export_graph(kg: KG, format: ExportFormat) -> Response:
-    """The served graph as OWL (RDF/XML), Turtle, JSON-LD, KGX (zip of nodes.tsv and edges.tsv), GraphML or Cytoscape JSON."""
+def export_graph(request: Request, kg: KG, format: ExportFormat) -> Response:
+    """The served graph as OWL (RDF/XML), Turtle, JSON-LD, KGX (zip of nodes.tsv and edges.tsv), GraphML or Cytoscape JSON.
+
+    Computed once per server (the store does not change under it), one heavy answer at a time.
+    """
     fmt = FORMATS[format.value]
-    return Response(kg.export(fmt.name), media_type=fmt.media_type,
+    body = request.app.state.heavy.get(("export", fmt.name), lambda: kg.export(fmt.name))
+    return Response(body, media_type=fmt.media_type,
                     headers={"Content-Disposition": f'attachment; filename="oihkg{fmt.extension}"'})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from api.deps import KG
@@ -11,6 +11,6 @@ router = APIRouter(tags=["map"])
 
 
 @router.get("/map", response_class=HTMLResponse)
-def mechanism_map(kg: KG) -> HTMLResponse:
-    """The interactive map of the graph this server serves (embedded or remote), every asset inlined."""
-    return HTMLResponse(kg.map_html())
+def mechanism_map(request: Request, kg: KG) -> HTMLResponse:
+    """The interactive map of the graph this server serves (embedded or remote), every asset inlined; made once."""
+    return HTMLResponse(request.app.state.heavy.get(("map",), lambda: kg.map_html().encode("utf-8")))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query, Response
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field, ValidationError, create_model
 
@@ -38,12 +38,17 @@ def paths(
     return res.as_dict()
 
 
+#: Most entities one perturbation may name, and the longest name.
+MAX_NAMES, MAX_NAME = 100, 300
+Name = Annotated[str, Field(max_length=MAX_NAME)]
+
+
 class PerturbRequest(BaseModel):
     """Entities to inhibit, activate (or give) and knock out, by CURIE, IRI, label or synonym."""
 
-    inhibit: list[str] = Field(default_factory=list)
-    activate: list[str] = Field(default_factory=list)
-    knockout: list[str] = Field(default_factory=list)
+    inhibit: list[Name] = Field(default_factory=list, max_length=MAX_NAMES)
+    activate: list[Name] = Field(default_factory=list, max_length=MAX_NAMES)
+    knockout: list[Name] = Field(default_factory=list, max_length=MAX_NAMES)
     max_length: int = Field(8, ge=1, le=12, description="Longest path followed, in edges.")
 
 
@@ -84,7 +89,7 @@ PlotQuery = create_model(
 )
 
 
-def _plot(kg, query: Any, fmt: str) -> Response:
+def _plot(request: Request, kg, query: Any, fmt: str) -> Response:
     data: dict[str, Any] = query.model_dump(exclude={"gain"})
     gains = {}
     for item in query.gain:
@@ -97,16 +102,18 @@ def _plot(kg, query: Any, fmt: str) -> Response:
         scenario = Scenario(**data, gains=gains)
     except ValidationError as exc:
         raise RequestValidationError([{**e, "loc": ("query", *e["loc"])} for e in exc.errors(include_url=False)]) from None
-    return Response(draw(_run(kg, scenario, "query"), fmt), media_type="image/png" if fmt == "png" else "image/svg+xml")
+    key = ("plot", fmt, scenario.model_dump_json())
+    body = request.app.state.heavy.get(key, lambda: draw(_run(kg, scenario, "query"), fmt))
+    return Response(body, media_type="image/png" if fmt == "png" else "image/svg+xml")
 
 
 @router.get("/simulate/plot.png", response_class=Response, responses={200: {"content": {"image/png": {}}}, **ERRORS})
-def simulate_plot_png(kg: KG, query: Annotated[PlotQuery, Query()]) -> Response:
+def simulate_plot_png(request: Request, kg: KG, query: Annotated[PlotQuery, Query()]) -> Response:
     """The simulation's plot (P, A, H and dP/dD against dose) as PNG; same parameters as POST /simulate."""
-    return _plot(kg, query, "png")
+    return _plot(request, kg, query, "png")
 
 
 @router.get("/simulate/plot.svg", response_class=Response, responses={200: {"content": {"image/svg+xml": {}}}, **ERRORS})
-def simulate_plot_svg(kg: KG, query: Annotated[PlotQuery, Query()]) -> Response:
+def simulate_plot_svg(request: Request, kg: KG, query: Annotated[PlotQuery, Query()]) -> Response:
     """The simulation's plot as SVG."""
-    return _plot(kg, query, "svg")
+    return _plot(request, kg, query, "svg")

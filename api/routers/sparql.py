@@ -11,8 +11,8 @@ from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
 
 from api.deps import Pool
 from kg.sparql import NotAcceptable, service_description
-from kg.store import EndpointError, QueryError, ResultTooLarge, StoreError
-from kg.workers import QueryTimeout
+from kg.store import EndpointError, EndpointTimeout, QueryError, ResultTooLarge, StoreError
+from kg.workers import PoolBusy, QueryTimeout, WorkerDied
 
 router = APIRouter(tags=["sparql"])
 log = logging.getLogger("oihkg.sparql")
@@ -29,18 +29,26 @@ RESPONSES = {
     413: {"description": "the result is larger than the configured row limit"},
     500: {"description": "the query failed while running"},
     502: {"description": "the SPARQL endpoint behind this server failed"},
-    503: {"description": "the query ran longer than the configured timeout and was stopped"},
+    503: {"description": "the query ran longer than the configured timeout and was stopped, its worker died, or every "
+                         "worker stayed busy (with Retry-After)"},
+    504: {"description": "the SPARQL endpoint behind this server did not answer in time"},
 }
 
 #: Status of each typed failure of a query, the more specific class first; anything else is a 500 that names no internals.
-STATUS = {QueryError: 400, NotAcceptable: 406, ResultTooLarge: 413, EndpointError: 502, StoreError: 500, QueryTimeout: 503}
+STATUS = {QueryError: 400, NotAcceptable: 406, ResultTooLarge: 413, EndpointTimeout: 504, EndpointError: 502, StoreError: 500,
+          QueryTimeout: 503, WorkerDied: 503, PoolBusy: 503}
 
 
-async def _run(pool: Pool, query: str, accept: str | None, dg: list[str], ng: list[str], limit: int) -> Response:
+async def _run(request: Request, pool: Pool, query: str, accept: str | None, dg: list[str], ng: list[str]) -> Response:
+    settings = request.app.state.settings
+    client = request.client.host if request.client else None
     try:
-        ans = await asyncio.to_thread(pool.submit, query, accept, dg or None, ng or None, limit)
+        ans = await asyncio.to_thread(pool.submit, query, accept, dg or None, ng or None, settings.result_limit,
+                                      tuple(settings.allow_service), client=client)
     except tuple(STATUS) as exc:
-        raise HTTPException(next(code for cls, code in STATUS.items() if isinstance(exc, cls)), str(exc)) from None
+        status = next(code for cls, code in STATUS.items() if isinstance(exc, cls))
+        headers = {"Retry-After": "2"} if isinstance(exc, PoolBusy) else None
+        raise HTTPException(status, str(exc)[:2000], headers=headers) from None
     except Exception:  # noqa: BLE001 - an untyped failure: logged, and answered in the API's error shape
         log.exception("SPARQL query failed")
         raise HTTPException(500, "the query failed inside the server") from None
@@ -65,7 +73,7 @@ async def sparql_get(
         _refuse_update()
     if query is None:
         return Response(service_description(str(request.url_for("sparql_get"))), media_type="text/turtle")
-    return await _run(pool, query, accept, default_graph_uri or [], named_graph_uri or [], request.app.state.settings.result_limit)
+    return await _run(request, pool, query, accept, default_graph_uri or [], named_graph_uri or [])
 
 
 @router.post("/sparql", response_class=Response, responses=RESPONSES, openapi_extra={
@@ -100,4 +108,4 @@ async def sparql_post(
         ng += form.get("named-graph-uri", [])
     else:
         raise HTTPException(415, "POST application/sparql-query or application/x-www-form-urlencoded")
-    return await _run(pool, query, accept, dg, ng, request.app.state.settings.result_limit)
+    return await _run(request, pool, query, accept, dg, ng)

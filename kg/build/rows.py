@@ -10,6 +10,7 @@ problem at once (:class:`BuildError`).
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -400,7 +401,15 @@ def read_tsv(path: Path, model_cls: type[BaseModel], problems: list[Problem]):
         problems.append(Problem(name, 0, f"missing source file {path}"))
         return
     expected = list(getattr(model_cls, "COLUMNS", model_cls.model_fields))
-    with path.open(encoding="utf-8", newline="") as fh:
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        problems.append(Problem(name, line, f"not UTF-8: byte 0x{data[exc.start]:02x} at column {column}"))
+        return
+    with io.StringIO(text, newline="") as fh:
         reader = csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
         header = next(reader, None)
         if header is None or [h.strip() for h in header] != expected:
@@ -481,6 +490,11 @@ class _Loader:
                 self.problem((path.name, line), f"section: problem_id {row.citation} is cited in: {found}")
 
     def entities(self, path: Path) -> None:
+        entities = self.model.entities
+        self._entity_rows(path)
+        self._not_empty(path, len(entities), "entity")
+
+    def _entity_rows(self, path: Path) -> None:
         entities = self.model.entities
         for line, row in read_tsv(path, EntityRow, self.problems):
             if row.id in entities:
@@ -572,7 +586,16 @@ class _Loader:
         self.seen[key] = where[1]
         return True
 
+    def _not_empty(self, path: Path, rows: int, what: str) -> None:
+        if rows == 0 and path.is_file() and not any(p.file == path.name for p in self.problems):
+            self.problem((path.name, 1), f"no rows: the model needs at least one {what}")
+
     def edges(self, path: Path) -> None:
+        before = len(self.model.edges)
+        self._edge_rows(path)
+        self._not_empty(path, len(self.model.edges) - before, "edge")
+
+    def _edge_rows(self, path: Path) -> None:
         for line, row in read_tsv(path, EdgeRow, self.problems):
             where, key = (path.name, line), (row.subject, row.predicate, row.object)
             if not self._first(where, (*key, row.context), "edge"):
