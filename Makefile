@@ -27,6 +27,7 @@ test-fast: setup
 
 bench: setup
 	$(PY) bench/bench_health.py
+	$(PY) bench/bench_server.py
 	$(PY) bench/bench_reason.py
 	$(PY) bench/bench_store.py
 	$(PY) bench/bench_mechanism.py

@@ -27,6 +27,7 @@ from api.middleware import BodyLimit, SecurityHeaders
 from api.routers import entities, export, health, interventions, map, mechanism, observations, queries, sparql
 from api.schemas import Health
 from kg import OIHKG, __version__
+from kg.config import versions
 from kg.queries import AmbiguousEntity, UnknownEntity
 from kg.sparql import answer
 from kg.store import EndpointError, EndpointTimeout, StoreError, open_store
@@ -42,7 +43,14 @@ QUOTE = 300
 
 
 def _health(app, status: str, reason: str | None = None) -> None:
-    about = app.state.kg.about()
+    """Write /health's answer; a store that cannot be counted (an endpoint down at start) makes it degraded."""
+    kg = app.state.kg
+    try:
+        about = kg.about()
+    except StoreError as exc:
+        about = {"store": kg.store.selector.partition(":")[2], "selector": kg.store.selector, "triples": {},
+                 "versions": versions()}
+        status, reason = "degraded", reason or str(exc)[:QUOTE]
     app.state.health = Health(status=status, reason=reason, **about).model_dump_json().encode()
 
 
@@ -53,7 +61,7 @@ async def _watch_endpoint(app, spec: str) -> None:
         while True:
             try:
                 await asyncio.to_thread(probe.ask, "ASK {}")
-                _health(app, "ok")
+                await asyncio.to_thread(_health, app, "ok")
             except StoreError as exc:
                 _health(app, "degraded", str(exc)[:QUOTE])
             await asyncio.sleep(PING_EVERY)

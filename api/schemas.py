@@ -22,7 +22,8 @@ class Health(BaseModel):
     reason: str | None = Field(None, description="why the status is degraded")
     store: str = Field(description="embedded or the endpoint URL")
     selector: str = Field(description="the store as one selector string: oxigraph:memory, oxigraph:DIR or sparql:URL")
-    triples: dict[str, int]
+    triples: dict[str, int] = Field(default_factory=dict, description="triples per graph, counted at start (or when the "
+                                                                      "endpoint came back)")
     versions: dict[str, str]
 
 

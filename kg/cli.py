@@ -24,7 +24,7 @@ __all__ = ["app"]
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="OIH knowledge graph and mechanism query engine.")
 console = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # an error is one line, however long
 
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
 OutDir = Annotated[Optional[Path], typer.Option("--out", help="Folder of the ontology artifacts (default: ontology/).")]
@@ -252,12 +252,17 @@ StoreOpt = Annotated[Optional[str], typer.Option(
 
 
 def _open(endpoint: str | None, store: str | None = None):
-    """The graph on the store the options name (:func:`kg.store.selector`); a store that cannot be opened exits 2."""
+    """The graph on the store the options name (:func:`kg.store.selector`); a store that cannot be opened exits 2.
+
+    A remote endpoint is given ``OIHKG_ENDPOINT_TIMEOUT`` seconds (default 30) to answer.
+    """
+    import os
+
     from kg import OIHKG
     from kg.store import StoreError, selector
 
     try:
-        kg = OIHKG.open(selector=selector(endpoint, store))
+        kg = OIHKG.open(selector=selector(endpoint, store), timeout=float(os.environ.get("OIHKG_ENDPOINT_TIMEOUT", 30)))
         kg.catalog.names  # noqa: B018 - reads the names now, so an unreachable endpoint is said here, once
         return kg
     except (StoreError, ValueError, OSError) as exc:

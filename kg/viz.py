@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
     from kg.catalog import Catalog
 
-__all__ = ["map_data", "render_map"]
+__all__ = ["map_data", "render_map", "script_json"]
 
 SIGN_COLOURS = {1: "#2b8cbe", -1: "#e34a33", None: "#999999"}
 OPTIONS: dict[str, Any] = {
@@ -176,15 +176,25 @@ def _asset(package: str, *path: str) -> str:
     return resources.files(package).joinpath(*path).read_text(encoding="utf-8")
 
 
+def script_json(data: Any) -> str:
+    """``data`` as JSON safe inside an inline ``<script>``: ``</script`` would end it and ``<!--`` changes how the HTML
+    parser reads it, so ``<``, ``>`` and ``&`` are written as JSON's ``\\u`` escapes and no text of the graph can do
+    either.
+
+    Examples
+    --------
+    >>> script_json({"label": "</script>"})
+    '{"label": "\\\\u003c/script\\\\u003e"}'
+    """
+    return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 def render_map(catalog: Catalog, graph: nx.MultiDiGraph, title: str = "oihkg — OIH mechanism map") -> str:
     """The map as one HTML page with every script, style and datum inlined (no external request); arguments as
     :func:`map_data`."""
     import jinja2
 
-    data = map_data(catalog, graph)
-    # inside an inline <script>, "</script" ends it and "<!--" changes how the parser reads it: JSON may write
-    # < > & as \u escapes, so no text of the graph can do either
-    payload = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    payload = script_json(map_data(catalog, graph))
     env = jinja2.Environment(autoescape=jinja2.select_autoescape(["html"]))
     template = env.from_string(_asset("kg", "templates", "map.html"))
     return template.render(

@@ -158,6 +158,9 @@ class _Worker:
         self.conn.close()
 
 
+_DIED = "the query worker died while running the query (killed, or over its memory limit); it was replaced"
+
+
 class QueryPool:
     """A fixed number of query workers with a per-query deadline, a queue wait, a per-client share and a memory limit.
 
@@ -268,14 +271,13 @@ class QueryPool:
                     raise QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped")
                 if worker.conn not in ready or not worker.conn.poll():
                     self._replace(worker)
-                    raise WorkerDied("the query worker died while running the query (killed, or over its memory "
-                                     "limit); it was replaced")
+                    raise WorkerDied(_DIED)
                 status, value = worker.conn.recv()
             except (QueryTimeout, WorkerDied):
                 raise
             except (EOFError, OSError):
                 self._replace(worker)
-                raise WorkerDied("the query worker died while running the query; it was replaced") from None
+                raise WorkerDied(_DIED) from None
             except BaseException:
                 self._replace(worker)
                 raise

@@ -43,7 +43,7 @@ def tiny_seed() -> Path:
 
 
 #: Fixtures that start a server or a browser, or run HermiT on a whole ontology: a test using one is ``slow``.
-SLOW_FIXTURES = {"api_server", "remote_api_server", "oxigraph_server", "remote_kg", "http", "sparql_http", "browser",
+SLOW_FIXTURES = {"api_server", "remote_api_server", "oxigraph_server", "remote_kg", "http", "sparql_http", "browser", "start_server",
                  "reasoned", "planted", "planted_kg"}
 
 
@@ -136,6 +136,42 @@ def _serve(tmp_path_factory, *extra: str):
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+@pytest.fixture()
+def start_server(tmp_path_factory):
+    """Start ``oihkg serve`` with extra options (``start_server("--query-workers", "1")``); each is stopped at the end.
+
+    Returns the base URL; the process is ``start_server.procs[-1]``.
+    """
+    import os
+    import subprocess
+    import sys
+
+    procs: list = []
+
+    def start(*extra: str, env: dict | None = None) -> str:
+        port = _free_port()
+        log = tmp_path_factory.mktemp("serve") / "serve.log"
+        proc = subprocess.Popen(
+            [str(Path(sys.executable).parent / "oihkg"), "serve", "--host", "127.0.0.1", "--port", str(port), *extra],
+            stdout=log.open("w"), stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
+        )
+        procs.append(proc)
+        start.log = log
+        base = f"http://127.0.0.1:{port}"
+        _wait_until_up(proc, f"{base}/health", 90, "oihkg serve", log)
+        return base
+
+    start.procs = procs
+    yield start
+    for proc in procs:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -84,7 +85,12 @@ def _open(browser, url: str) -> Page:
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(url)
-    page.wait_for_function("window.oihMap && window.oihMap.isStabilized()", timeout=90_000)
+    # polled with evaluate (run by the devtools protocol), since wait_for_function compiles its predicate in the page,
+    # which the served page's Content-Security-Policy forbids, as it should
+    deadline = time.monotonic() + 90
+    while not page.evaluate("() => Boolean(window.oihMap && window.oihMap.isStabilized())"):
+        assert time.monotonic() < deadline, "the map did not settle within 90 s"
+        page.wait_for_timeout(100)
     return Page(page, external, errors)
 
 

@@ -1,0 +1,374 @@
+"""The server as a hostile or careless client finds it: no outbound request, bounded work, a status and a sentence for
+every failure, workers that die cleanly and leave no orphan. Each test plants the defect it is about."""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import json
+import os
+import signal
+import socket
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from typer.testing import CliRunner
+
+from kg.cli import app
+
+
+@pytest.fixture(scope="module")
+def http(api_server):
+    with httpx.Client(base_url=api_server, timeout=30) as client:
+        yield client
+
+
+SLOW_Q = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+KETAMINE_Q = "SELECT ?l WHERE { <http://purl.obolibrary.org/obo/CHEBI_6121> <http://www.w3.org/2000/01/rdf-schema#label> ?l }"
+
+
+def _children(pid: int) -> set[int]:
+    """The live child processes of ``pid`` (Linux /proc)."""
+    out = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            out |= {int(c) for c in (task / "children").read_text().split()}
+        except OSError:
+            pass
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+class _Listener:
+    """A TCP listener on 127.0.0.1 that records every connection made to it."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        self._stop = False
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self):
+        while not self._stop:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self):
+        self._stop = True
+        self._thread.join(timeout=2)
+        self.sock.close()
+
+
+class _Hanging(_Listener):
+    """A listener that accepts and never answers: an endpoint that hangs."""
+
+    def _accept(self):
+        self.held = []
+        while not self._stop:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            self.held.append(conn)
+
+
+# ---------------------------------------------------------------- outbound requests
+
+
+def test_service_is_refused_and_no_connection_is_made(start_server):
+    listener = _Listener()
+    try:
+        base = start_server("--query-workers", "1")
+        q = f"SELECT ?s WHERE {{ SERVICE <http://127.0.0.1:{listener.port}/x> {{ ?s ?p ?o }} }}"
+        for send in (lambda: httpx.get(f"{base}/sparql", params={"query": q}, timeout=10),
+                     lambda: httpx.post(f"{base}/sparql", data={"query": q.replace("SERVICE", "service")}, timeout=10)):
+            r = send()
+            assert r.status_code == 400 and f"SERVICE <http://127.0.0.1:{listener.port}/x> is refused" in r.json()["detail"]
+        variable = httpx.get(f"{base}/sparql", params={"query": "SELECT * WHERE { SERVICE ?e { ?s ?p ?o } }"}, timeout=10)
+        assert variable.status_code == 400 and "SERVICE <?e> is refused" in variable.json()["detail"]
+        time.sleep(0.5)
+        assert listener.connections == 0
+    finally:
+        listener.close()
+
+
+# ---------------------------------------------------------------- bounded work
+
+
+def test_request_bodies_and_lists_are_bounded_and_errors_quote_little(start_server):
+    base = start_server("--query-workers", "1", "--max-body", "100000")
+    big = httpx.post(f"{base}/perturb", content=b'{"inhibit": ["' + b"x" * 200_000 + b'"]}',
+                     headers={"Content-Type": "application/json"}, timeout=30)
+    assert big.status_code == 413 and "larger than 100000 bytes" in big.json()["detail"]
+    many = httpx.post(f"{base}/perturb", json={"inhibit": ["TLR4"] * 101}, timeout=30)
+    assert many.status_code == 422 and len(many.content) < 3000
+    long_name = httpx.post(f"{base}/perturb", json={"inhibit": ["y" * 299]}, timeout=30)
+    assert long_name.status_code == 404 and len(long_name.json()["detail"]) <= 300
+    too_long = httpx.post(f"{base}/perturb", json={"inhibit": ["y" * 5000]}, timeout=30)
+    assert too_long.status_code == 422 and len(too_long.content) < 3000
+    sparql = httpx.post(f"{base}/sparql", content=b"SELECT * WHERE { ?s ?p ?o }" + b" " * 200_000,
+                        headers={"Content-Type": "application/sparql-query"}, timeout=30)
+    assert sparql.status_code == 413
+
+
+@pytest.mark.parametrize("body", ['{"inhibit": ["TLR4"], "max_length": NaN}', '{"inhibit": ["TLR4"], "max_length": Infinity}',
+                                  '{"inhibit": ["TLR4"], "max_length": 1e400}'])
+def test_non_finite_numbers_are_422_not_500(http, body):
+    r = http.post("/perturb", content=body, headers={"Content-Type": "application/json"})
+    assert r.status_code == 422, r.text
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity", "1e400"])
+def test_non_finite_model_parameters_are_422_not_500(http, value):
+    r = http.post("/simulate", content=f'{{"dose": {value}}}', headers={"Content-Type": "application/json"})
+    assert r.status_code == 422, r.text
+
+
+@pytest.mark.parametrize("accept", ["garbage", "a/b/c", ";;;"])
+def test_a_malformed_accept_header_is_400(http, accept):
+    r = http.get("/sparql", params={"query": KETAMINE_Q}, headers={"Accept": accept})
+    assert r.status_code in (400, 406) and r.headers["content-type"] == "application/json", r.text
+
+
+# ---------------------------------------------------------------- workers
+
+
+def test_busy_workers_answer_503_with_retry_after_within_the_queue_wait(start_server):
+    base = start_server("--query-workers", "2", "--client-queries", "3", "--queue-wait", "0.5", "--query-timeout", "6")
+    with cf.ThreadPoolExecutor(3) as ex:
+        slow = [ex.submit(httpx.get, f"{base}/sparql", params={"query": SLOW_Q}, timeout=30) for _ in range(2)]
+        time.sleep(0.8)
+        t0 = time.monotonic()
+        busy = httpx.get(f"{base}/sparql", params={"query": KETAMINE_Q}, timeout=30)
+        waited = time.monotonic() - t0
+        assert busy.status_code == 503 and busy.headers.get("retry-after") and "stayed busy" in busy.json()["detail"]
+        assert waited < 3, "a query waits the queue wait, not the query timeout"
+        assert all(f.result().status_code == 503 for f in slow)
+    assert httpx.get(f"{base}/sparql", params={"query": KETAMINE_Q}, timeout=30).status_code == 200
+
+
+def test_one_client_cannot_hold_every_worker(start_server):
+    base = start_server("--query-workers", "2", "--client-queries", "1", "--query-timeout", "3")
+    with cf.ThreadPoolExecutor(1) as ex:
+        slow = ex.submit(httpx.get, f"{base}/sparql", params={"query": SLOW_Q}, timeout=30)
+        time.sleep(0.5)
+        second = httpx.get(f"{base}/sparql", params={"query": KETAMINE_Q}, timeout=30)
+        assert second.status_code == 503 and "this client already runs 1" in second.json()["detail"]
+        assert second.headers.get("retry-after")
+        slow.result()
+
+
+def _query_workers(server_pid: int) -> set[int]:
+    """The server's query workers (spawned children), not multiprocessing's resource tracker."""
+    out = set()
+    for c in _children(server_pid):
+        cmd = Path(f"/proc/{c}/cmdline").read_text(errors="replace")
+        if "spawn_main" in cmd and "resource_tracker" not in cmd:
+            out.add(c)
+    return out
+
+
+def test_a_killed_worker_is_noticed_at_once_and_replaced(start_server):
+    base = start_server("--query-workers", "1", "--query-timeout", "20")
+    server = start_server.procs[-1].pid
+    workers = _query_workers(server)
+    assert len(workers) == 1
+    # killed while idle: the next query is served by its replacement
+    os.kill(workers.pop(), signal.SIGKILL)
+    time.sleep(0.3)
+    t0 = time.monotonic()
+    assert httpx.get(f"{base}/sparql", params={"query": KETAMINE_Q}, timeout=30).status_code == 200
+    assert time.monotonic() - t0 < 15
+    # killed while running a query: that query is answered at once, not after the 20 s timeout
+    with cf.ThreadPoolExecutor(1) as ex:
+        slow = ex.submit(httpx.get, f"{base}/sparql", params={"query": SLOW_Q}, timeout=60)
+        time.sleep(1.0)
+        running = _query_workers(server)
+        t0 = time.monotonic()
+        for pid in running:
+            os.kill(pid, signal.SIGKILL)
+        r = slow.result()
+        assert r.status_code == 503 and "died" in r.json()["detail"] and time.monotonic() - t0 < 5
+    assert httpx.get(f"{base}/sparql", params={"query": KETAMINE_Q}, timeout=30).status_code == 200
+
+
+def test_no_orphan_worker_after_the_server_is_killed(start_server):
+    start_server("--query-workers", "2")
+    server = start_server.procs[-1]
+    workers = _children(server.pid)
+    assert workers
+    server.send_signal(signal.SIGKILL)
+    server.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(p) for p in workers):
+        time.sleep(0.2)
+    assert not [p for p in workers if _alive(p)], "query workers outlived their server"
+    log = start_server.log.read_text()
+    assert "leaked semaphore" not in log
+
+
+# ---------------------------------------------------------------- a remote endpoint that fails
+
+
+def test_a_hanging_endpoint_is_504_in_time_and_health_says_degraded(start_server):
+    hanging = _Hanging()
+    try:
+        url = f"http://127.0.0.1:{hanging.port}/query"
+        base = start_server("--endpoint", url, "--endpoint-timeout", "1", "--query-workers", "1")
+        t0 = time.monotonic()
+        health = httpx.get(f"{base}/health", timeout=5)
+        assert health.status_code == 200 and time.monotonic() - t0 < 1
+        assert health.json()["status"] == "degraded" and "did not answer in time" in health.json()["reason"]
+        t0 = time.monotonic()
+        r = httpx.get(f"{base}/entities/ketamine", timeout=30)
+        assert r.status_code == 504 and "did not answer in time" in r.json()["detail"] and time.monotonic() - t0 < 5
+        s = httpx.get(f"{base}/sparql", params={"query": KETAMINE_Q}, timeout=30)
+        assert s.status_code == 504
+        bad = subprocess.run([str(Path(os.sys.executable).parent / "oihkg"), "paths", "TLR4", "hyperalgesia", "--endpoint", url],
+                             capture_output=True, text=True, timeout=120, env={**os.environ, "OIHKG_ENDPOINT_TIMEOUT": "2"})
+        assert bad.returncode == 2 and "did not answer in time" in bad.stderr and "Traceback" not in bad.stderr
+        assert len(bad.stderr.strip().splitlines()) == 1
+        assert "Traceback" not in start_server.log.read_text()
+    finally:
+        hanging.close()
+
+
+def test_an_endpoint_that_goes_down_gives_502_and_a_degraded_health(start_server, tmp_path):
+    import sys
+
+    exe = Path(sys.executable).parent / "oxigraph"
+    port = socket.socket()
+    port.bind(("127.0.0.1", 0))
+    number = port.getsockname()[1]
+    port.close()
+    ox = subprocess.Popen([str(exe), "serve", "--location", str(tmp_path / "ox"), "--bind", f"127.0.0.1:{number}"],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                httpx.get(f"http://127.0.0.1:{number}/query", params={"query": "ASK {}"}, timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        from kg import OIHKG
+
+        OIHKG.open(endpoint=f"http://127.0.0.1:{number}/query", graph_store=f"http://127.0.0.1:{number}/store").close()
+        base = start_server("--endpoint", f"http://127.0.0.1:{number}/query", "--query-workers", "1")
+        assert httpx.get(f"{base}/search", params={"q": "ketamine"}, timeout=10).status_code == 200
+        ox.kill()
+        ox.wait(timeout=10)
+        r = httpx.get(f"{base}/entities/ketamine", timeout=30)
+        assert r.status_code == 502 and "unreachable" in r.json()["detail"]
+        s = httpx.get(f"{base}/sparql", params={"query": KETAMINE_Q}, timeout=30)
+        assert s.status_code == 502
+        deadline = time.monotonic() + 20
+        health = {}
+        while time.monotonic() < deadline:
+            health = httpx.get(f"{base}/health", timeout=5).json()
+            if health["status"] == "degraded":
+                break
+            time.sleep(0.5)
+        assert health["status"] == "degraded" and "unreachable" in health["reason"]
+        assert "Traceback" not in start_server.log.read_text()
+    finally:
+        ox.kill()
+
+
+# ---------------------------------------------------------------- heavy routes, headers, the map
+
+
+def test_a_heavy_answer_is_computed_once_for_concurrent_requests():
+    from api.heavy import HeavyCache
+
+    calls = []
+
+    def compute():
+        calls.append(1)
+        time.sleep(0.2)
+        return b"x" * 10
+
+    cache = HeavyCache()
+    with cf.ThreadPoolExecutor(8) as ex:
+        answers = list(ex.map(lambda _: cache.get(("export", "jsonld"), compute), range(8)))
+    assert answers == [b"x" * 10] * 8 and len(calls) == 1
+    small = HeavyCache(max_items=2)
+    for k in range(3):
+        small.get(k, lambda k=k: bytes([k]))
+    assert small.get(0, lambda: b"again") == b"again", "the least recently used answer was dropped"
+
+
+def test_every_response_carries_security_headers(http):
+    for path in ("/health", "/map", "/docs", "/entities/nothing-by-this-name"):
+        r = http.get(path)
+        assert r.headers["x-content-type-options"] == "nosniff" and r.headers["x-frame-options"] == "DENY"
+        assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
+
+
+def test_map_data_cannot_break_out_of_its_script():
+    from kg.viz import script_json
+
+    text = script_json({"label": "x<!--<script></script>&y"})
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert json.loads(text) == {"label": "x<!--<script></script>&y"}
+
+
+# ---------------------------------------------------------------- the CLI and the build
+
+
+def test_cli_errors_are_one_line(tmp_path, tiny, tiny_seed):
+    runner = CliRunner()
+    cases = [
+        (["map", "-o", str(tmp_path / "missing" / "m.html")], "cannot write"),
+        (["export", "--format", "ttl", "-o", str(tmp_path)], "cannot write"),
+        (["simulate", "--plot", str(tmp_path / "missing" / "p.png")], "cannot write"),
+        (["paths", "TLR4", "hyperalgesia", "--store", str(tiny_seed)], "cannot open the store"),
+        (["paths", "TLR4", "hyperalgesia", "--store", str(tmp_path / "no" / "such" / "db")], "cannot open the store"),
+        (["serve", "--port", "99999"], "65535"),
+    ]
+    for args, says in cases:
+        out = runner.invoke(app, args)
+        assert out.exit_code == 2 and says in out.output and "Traceback" not in out.output, (args, out.output)
+    assert not (tmp_path / "no").exists(), "--store does not create missing parent folders"
+
+
+def test_a_locked_store_is_one_line(tmp_path, repo_paths):
+    from kg.store import StoreError, open_store
+
+    held = open_store(f"oxigraph:{tmp_path / 'db'}", repo_paths)
+    with pytest.raises(StoreError, match="cannot open the store at"):
+        open_store(f"oxigraph:{tmp_path / 'db'}", repo_paths)
+    held.close()
+
+
+def test_non_utf8_and_empty_sources_are_named(tiny, tiny_seed):
+    from kg.build import BuildError, build
+
+    edges = tiny.src / "edges.tsv"
+    original = edges.read_bytes()
+    edges.write_bytes(original.replace(b"\n", b"\n\xff", 2))
+    with pytest.raises(BuildError, match=r"edges.tsv:2: not UTF-8: byte 0xff at column 1"):
+        build(tiny, tiny_seed)
+    edges.write_bytes(original.split(b"\n", 1)[0] + b"\n")
+    with pytest.raises(BuildError, match="edges.tsv:1: no rows: the model needs at least one edge"):
+        build(tiny, tiny_seed)
+    assert not tiny.owl.exists()
