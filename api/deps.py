@@ -32,6 +32,7 @@ class Settings(BaseModel):
     max_body: int = Field(1_000_000, gt=0, description="largest request body, bytes (413)")
     endpoint_timeout: float = Field(30.0, gt=0, description="seconds to wait for the --endpoint's answer (504)")
     cors_origins: list[str] = Field(default_factory=list, description="origins allowed by CORS")
+    uvicorn_workers: int = Field(1, ge=1, description="uvicorn worker processes (set by oihkg serve)")
 
     @property
     def selector(self) -> str:
@@ -61,6 +62,7 @@ class Settings(BaseModel):
             "endpoint_timeout": env.get("OIHKG_ENDPOINT_TIMEOUT"),
             "allow_service": [u for u in env.get("OIHKG_ALLOW_SERVICE", "").split(" ") if u],
             "cors_origins": [o for o in env.get("OIHKG_CORS_ORIGINS", "").split(",") if o],
+            "uvicorn_workers": env.get("OIHKG_UVICORN_WORKERS"),
         }
         return cls(**{k: v for k, v in given.items() if v not in (None, "")})
 

@@ -1,24 +1,31 @@
 """Heavy answers (exports, the map, plots) computed once per key, one at a time, and kept.
 
-CPU-bound work in a thread holds the GIL in turn with every other thread, so
-many concurrent exports would starve the light routes. :class:`HeavyCache`
-runs at most ``concurrency`` heavy computations at once, lets concurrent
-requests for the same key wait for the one computation (single flight), and
-keeps the answers in a bounded LRU: the store does not change under a
-running server, so an answer stays right for the server's life.
+CPU-bound work in a thread holds the GIL in turn with every other thread, and a
+request waiting for it in a thread holds one of the threads the light routes
+need. :class:`HeavyCache` is used from ``async`` routes: a waiting request holds
+no thread; at most ``concurrency`` computations run at once (in a thread); at
+most ``max_waiting`` distinct answers may wait for their turn, and one that
+waits longer than ``wait`` seconds gets :class:`HeavyBusy` (503 with
+Retry-After); concurrent requests for the same key share one computation
+(single flight); answers are kept in a bounded LRU, since the store does not
+change under a running server.
 """
 
 from __future__ import annotations
 
-import threading
+import asyncio
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
-__all__ = ["HeavyCache"]
+__all__ = ["HeavyCache", "HeavyBusy"]
+
+
+class HeavyBusy(Exception):
+    """Too many heavy answers are being made; the client should retry later."""
 
 
 class HeavyCache:
-    """Bounded, single-flight cache of heavy answers.
+    """Bounded, single-flight cache of heavy answers, for ``async`` routes.
 
     Parameters
     ----------
@@ -28,41 +35,59 @@ class HeavyCache:
         Total size kept.
     concurrency : int
         Heavy computations that may run at once.
+    max_waiting : int
+        Distinct answers that may wait for a turn; more get :class:`HeavyBusy` at once.
+    wait : float
+        Seconds an answer may wait for its turn.
     """
 
-    def __init__(self, max_items: int = 128, max_bytes: int = 256 * 2**20, concurrency: int = 1):
-        self.max_items, self.max_bytes = max_items, max_bytes
-        self._slots = threading.BoundedSemaphore(concurrency)
-        self._guard = threading.Lock()
-        self._keys: dict[Hashable, threading.Lock] = {}
+    def __init__(self, max_items: int = 128, max_bytes: int = 256 * 2**20, concurrency: int = 1, max_waiting: int = 8,
+                 wait: float = 30.0):
+        self.max_items, self.max_bytes, self.max_waiting, self.wait = max_items, max_bytes, max_waiting, wait
+        self._slots = asyncio.Semaphore(concurrency)
+        self._flights: dict[Hashable, asyncio.Future] = {}
         self._kept: OrderedDict[Hashable, bytes] = OrderedDict()
         self._size = 0
 
-    def _hit(self, key: Hashable) -> bytes | None:
-        with self._guard:
-            if key in self._kept:
-                self._kept.move_to_end(key)
-                return self._kept[key]
-            return None
+    def _keep(self, key: Hashable, value: bytes) -> None:
+        self._kept[key] = value
+        self._size += len(value)
+        while self._kept and (len(self._kept) > self.max_items or self._size > self.max_bytes):
+            _, dropped = self._kept.popitem(last=False)
+            self._size -= len(dropped)
 
-    def get(self, key: Hashable, compute: Callable[[], bytes]) -> bytes:
-        """The answer for ``key``, computed by ``compute`` at most once while it is kept."""
-        hit = self._hit(key)
-        if hit is not None:
-            return hit
-        with self._guard:
-            lock = self._keys.setdefault(key, threading.Lock())
-        with lock:
-            hit = self._hit(key)
-            if hit is not None:
-                return hit
-            with self._slots:
-                value = compute()
-            with self._guard:
-                self._kept[key] = value
-                self._size += len(value)
-                while self._kept and (len(self._kept) > self.max_items or self._size > self.max_bytes):
-                    _, dropped = self._kept.popitem(last=False)
-                    self._size -= len(dropped)
-                self._keys.pop(key, None)
+    async def get(self, key: Hashable, compute: Callable[[], bytes]) -> bytes:
+        """The answer for ``key``, computed by ``compute`` (in a thread) at most once while it is kept.
+
+        Raises
+        ------
+        HeavyBusy
+            Too many answers wait for their turn, or this one waited too long.
+        """
+        if key in self._kept:
+            self._kept.move_to_end(key)
+            return self._kept[key]
+        if key in self._flights:
+            return await asyncio.shield(self._flights[key])
+        if len(self._flights) >= self.max_waiting:
+            raise HeavyBusy(f"{len(self._flights)} heavy answers (exports, maps, plots) are being made; try again shortly")
+        flight = asyncio.get_running_loop().create_future()
+        self._flights[key] = flight
+        try:
+            try:
+                await asyncio.wait_for(self._slots.acquire(), self.wait)
+            except TimeoutError:
+                raise HeavyBusy(f"this answer waited {self.wait:g} s for its turn; try again shortly") from None
+            try:
+                value = await asyncio.to_thread(compute)
+            finally:
+                self._slots.release()
+            self._keep(key, value)
+            flight.set_result(value)
             return value
+        except BaseException as exc:
+            flight.set_exception(exc)
+            flight.exception()  # retrieved: a flight nobody else awaited raises no "never retrieved" warning
+            raise
+        finally:
+            self._flights.pop(key, None)

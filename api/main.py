@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from contextlib import asynccontextmanager, suppress
 from functools import partial
 
@@ -22,7 +23,7 @@ from fastapi.responses import JSONResponse
 from fastapi_offline import FastAPIOffline
 
 from api.deps import Settings, get_settings
-from api.heavy import HeavyCache
+from api.heavy import HeavyBusy, HeavyCache
 from api.middleware import BodyLimit, SecurityHeaders
 from api.routers import entities, export, health, interventions, map, mechanism, observations, queries, sparql
 from api.schemas import Health
@@ -31,7 +32,7 @@ from kg.config import versions
 from kg.queries import AmbiguousEntity, UnknownEntity
 from kg.sparql import answer
 from kg.store import EndpointError, EndpointTimeout, StoreError, open_store
-from kg.workers import QueryPool
+from kg.workers import QueryPool, die_with_parent
 
 __all__ = ["create_app"]
 
@@ -89,6 +90,10 @@ def _handlers(app) -> None:
     async def _store(_: Request, exc: StoreError):
         return JSONResponse({"detail": str(exc)[:QUOTE]}, status_code=500)
 
+    @app.exception_handler(HeavyBusy)
+    async def _heavy(_: Request, exc: HeavyBusy):
+        return JSONResponse({"detail": str(exc)}, status_code=503, headers={"Retry-After": "5"})
+
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError):
         errors = [{k: (v if k != "input" else _short(v)) for k, v in e.items() if k not in ("ctx", "url")} for e in exc.errors()]
@@ -106,6 +111,8 @@ def create_app(settings: Settings | None = None) -> FastAPIOffline:
 
     @asynccontextmanager
     async def lifespan(app):
+        if settings.uvicorn_workers > 1:  # a worker of uvicorn's supervisor: go with it, and so do its query workers
+            die_with_parent(os.getppid())
         app.state.settings = settings
         app.state.kg = OIHKG.open(selector=settings.selector, timeout=settings.endpoint_timeout)
         _health(app, "ok")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 
+from starlette.exceptions import HTTPException
+
 __all__ = ["BodyLimit", "SecurityHeaders", "SECURITY_HEADERS", "CSP"]
 
 #: What the pages need and no more: their own scripts and styles (inlined), data: and blob: images (PNG export).
@@ -41,8 +43,11 @@ class SecurityHeaders:
         return await self.app(scope, receive, with_headers)
 
 
-class _TooLarge(Exception):
-    pass
+class _TooLarge(HTTPException):
+    """Raised while the body streams in; an HTTPException, so FastAPI's body parsing lets it through as a 413."""
+
+    def __init__(self, max_body: int):
+        super().__init__(413, f"the request body is larger than {max_body} bytes")
 
 
 class BodyLimit:
@@ -72,7 +77,7 @@ class BodyLimit:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_body:
-                    raise _TooLarge
+                    raise _TooLarge(self.max_body)
             return message
 
         async def tracking(message):

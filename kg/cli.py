@@ -199,7 +199,7 @@ def queries() -> None:
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
+    port: Annotated[int, typer.Option(help="TCP port (1-65535).")] = 8000,
     endpoint: Annotated[Optional[str], typer.Option(help="Serve a SPARQL 1.1 endpoint instead of the embedded store.")] = None,
     store: StoreOpt = None,
     workers: Annotated[int, typer.Option(min=1, max=64, help="uvicorn worker processes.")] = 1,
@@ -223,10 +223,13 @@ def serve(
 
     import uvicorn
 
+    if not 1 <= port <= 65535:
+        err.print(f"[red]error:[/red] --port must be between 1 and 65535, got {port}")
+        raise typer.Exit(2)
     env = {
         "OIHKG_QUERY_TIMEOUT": str(query_timeout), "OIHKG_RESULT_LIMIT": str(result_limit), "OIHKG_QUEUE_WAIT": str(queue_wait),
         "OIHKG_QUERY_WORKERS": str(query_workers or ""), "OIHKG_WORKER_MEMORY_MB": str(worker_memory),
-        "OIHKG_CLIENT_QUERIES": str(client_queries or ""),
+        "OIHKG_CLIENT_QUERIES": str(client_queries or ""), "OIHKG_UVICORN_WORKERS": str(workers),
         "OIHKG_MAX_BODY": str(max_body), "OIHKG_ENDPOINT_TIMEOUT": str(endpoint_timeout),
         "OIHKG_ALLOW_SERVICE": " ".join(allow_service or []),
         "OIHKG_ENDPOINT": endpoint or "", "OIHKG_STORE": str(store or ""), "OIHKG_CORS_ORIGINS": ",".join(cors or []),

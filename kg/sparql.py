@@ -19,6 +19,8 @@ Examples
 
 from __future__ import annotations
 
+import re
+
 import mimeparse
 
 from kg.store import GRAPH_TYPES, RESULT_TYPES, QueryError, Store
@@ -36,51 +38,69 @@ class ServiceRefused(QueryError):
     """The query has a SERVICE clause to an endpoint the operator did not allow: the server makes no outbound request."""
 
 
-def _walk_services(node, out: list) -> None:
+def _walk_services(node, out: list, seen: set) -> None:
     from rdflib.plugins.sparql.parserutils import CompValue
 
+    if id(node) in seen:
+        return
+    seen.add(id(node))
     if isinstance(node, CompValue):
         if node.name == "ServiceGraphPattern":
             out.append(node.get("term"))
         for value in node.values():
-            _walk_services(value, out)
-    elif isinstance(node, (list, tuple)) or (hasattr(node, "__iter__") and not isinstance(node, (str, bytes, dict))):
+            _walk_services(value, out, seen)
+    elif isinstance(node, (list, tuple, set)):
         for value in node:
-            _walk_services(value, out)
+            _walk_services(value, out, seen)
 
 
 def services(query: str) -> list[str] | None:
-    """The endpoints of the query's SERVICE clauses (``?var`` for a variable one), or None when rdflib cannot parse it.
+    """The endpoints of the query's SERVICE clauses, prefixes resolved (``?var`` for a variable one), or None when rdflib
+    cannot read the query.
 
     Examples
     --------
-    >>> services("SELECT * WHERE { SERVICE <http://127.0.0.1:1/x> { ?s ?p ?o } }"), services("ASK {}")
-    (['http://127.0.0.1:1/x'], [])
+    >>> services("PREFIX e: <http://ex/> SELECT * WHERE { SERVICE e:x { ?s ?p ?o } }"), services("ASK {}")
+    (['http://ex/x'], [])
     """
+    from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery
 
     try:
-        parsed = parseQuery(query)
+        algebra = translateQuery(parseQuery(query)).algebra
     except Exception:  # noqa: BLE001 - the other parser's failure: unknown
         return None
     found: list = []
-    _walk_services(parsed, found)
+    _walk_services(algebra, found, set())
     return [f"?{t}" if t.__class__.__name__ == "Variable" else str(t) for t in found]
+
+
+#: An IRI reference: no space, quote or brace can occur in one, so no SERVICE clause can hide in it.
+_IRIREF = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
+_SERVICE = re.compile(r"(?<![A-Za-z0-9_:?$])service(?![A-Za-z0-9_:-])", re.IGNORECASE)
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def _mentions(text: str) -> int:
+    """How many times ``service`` stands as a word in ``text`` outside IRIs, its ``\\u`` escapes read either way."""
+    expanded = _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
+    return max(len(_SERVICE.findall(_IRIREF.sub("", t))) for t in (text, expanded))
 
 
 def check_services(query: str, allowed: tuple[str, ...] = ()) -> None:
     """Refuse a query whose SERVICE clauses name an endpoint outside ``allowed`` (a variable one is never allowed).
 
-    A query without the word ``service`` (and without ``\\u`` escapes, which could spell it) is let through
-    unparsed; one that mentions it but that rdflib cannot parse is refused, since it cannot be checked.
+    The clauses are found with rdflib's parser; the query runs on another parser, so the check does not trust the
+    first alone: a query where the word ``service`` stands (outside IRIs, ``\\u`` escapes read either way) more often
+    than rdflib found clauses — in a string, say — is refused too, as is one rdflib cannot read that mentions it.
 
     Raises
     ------
     ServiceRefused
-        Naming the clause.
+        Naming the clause, or saying why the query could not be checked.
     """
-    lowered = query.lower()
-    if "service" not in lowered and "\\u" not in lowered:
+    mentions = _mentions(query)
+    if not mentions:
         return
     found = services(query)
     if found is None:
@@ -90,6 +110,9 @@ def check_services(query: str, allowed: tuple[str, ...] = ()) -> None:
     if refused:
         raise ServiceRefused(f"SERVICE <{refused[0][:200]}> is refused: this endpoint makes no outbound request "
                              "(the operator may allow endpoints with --allow-service)")
+    if mentions > len(found):
+        raise ServiceRefused("the query has the word SERVICE outside its SERVICE clauses (in a string or a name?), so it "
+                             "cannot be checked for outbound requests; this endpoint makes none")
 
 
 def negotiate(accept: str | None, offered: tuple[str, ...] | list[str]) -> str:
@@ -107,7 +130,7 @@ def negotiate(accept: str | None, offered: tuple[str, ...] | list[str]) -> str:
     except ValueError:
         raise QueryError(f"the Accept header {accept[:200]!r} is malformed") from None
     if not best:
-        raise NotAcceptable(f"none of {', '.join(offered)} is acceptable to 'Accept: {accept}'")
+        raise NotAcceptable(f"none of {', '.join(offered)} is acceptable to 'Accept: {accept[:200]}'")
     return best
 
 

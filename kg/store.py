@@ -398,6 +398,8 @@ class EmbeddedStore(Store):
                 self._store = ox.Store.read_only(str(location))
                 return
             if location is not None:
+                if Path(location).exists() and not Path(location).is_dir():
+                    raise StoreError(f"cannot open the store at {location}: it is a file, not a store folder")
                 Path(location).mkdir(exist_ok=True)  # its parent must exist: a typo does not create folders anywhere
             self._store = ox.Store(str(location)) if location is not None else ox.Store()
             self.ensure_current()
@@ -509,6 +511,12 @@ class RemoteStore(Store):
                       "text/xml": QueryResultsFormat.XML}
 
     def __init__(self, endpoint: str, graph_store: str | None = None, timeout: float = 30.0):
+        for url in (endpoint, graph_store):
+            try:
+                if url is not None:
+                    httpx.URL(url).port  # noqa: B018 - parses the whole URL, port included
+            except (httpx.InvalidURL, ValueError) as exc:
+                raise EndpointError(f"not a usable endpoint URL: {url[:200]!r} ({exc})") from None
         self.endpoint = endpoint
         self.selector = f"sparql:{endpoint}"
         self.graph_store = graph_store

@@ -34,12 +34,13 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import wait
 from typing import Any
 
-__all__ = ["QueryTimeout", "QueryFailed", "WorkerDied", "PoolBusy", "Answer", "QueryPool", "pickle_error"]
+__all__ = ["QueryTimeout", "QueryFailed", "WorkerDied", "PoolBusy", "Answer", "QueryPool", "pickle_error", "die_with_parent"]
 
 
 class QueryTimeout(Exception):
@@ -83,7 +84,7 @@ def pickle_error(exc: Exception) -> bytes:
         return pickle.dumps(QueryFailed(f"{type(exc).__name__}: {exc}"))
 
 
-def _die_with_parent(parent: int) -> None:
+def die_with_parent(parent: int) -> None:
     """Exit when the parent process goes: at once on Linux (PR_SET_PDEATHSIG), and by polling everywhere."""
     if sys.platform.startswith("linux"):
         try:
@@ -113,7 +114,7 @@ def _limit_memory(megabytes: int | None) -> None:
 
 
 def _worker_main(factory: Callable[[], Any], run: Callable[..., Answer], conn, parent: int, memory_mb: int | None) -> None:
-    _die_with_parent(parent)
+    die_with_parent(parent)
     _limit_memory(memory_mb)
     store = factory()
     conn.send(("ready", None))
@@ -194,13 +195,16 @@ class QueryPool:
         self._lock = threading.Lock()
         self._clients: dict[str, int] = {}
         self._closed = False
+        # Linux sends PR_SET_PDEATHSIG when the *thread* that forked a worker ends: every worker is started from this
+        # one long-lived thread, never from a request's thread
+        self._spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="query-worker-spawner")
         for _ in range(self.size):
             w = self._spawn()
             self._all.append(w)
             self._idle.put(w)
 
     def _spawn(self) -> _Worker:
-        return _Worker(self._ctx, self._factory, self._run, self._memory)
+        return self._spawner.submit(_Worker, self._ctx, self._factory, self._run, self._memory).result()
 
     @property
     def pids(self) -> list[int]:
@@ -263,7 +267,11 @@ class QueryPool:
             worker = self._checkout()
             deadline = time.monotonic() + self.timeout
             try:
-                worker.wait_ready(max(1.0, self.timeout) + 60.0)
+                try:
+                    worker.wait_ready(max(1.0, self.timeout) + 60.0)
+                except WorkerDied:
+                    self._replace(worker)
+                    raise
                 worker.conn.send(args)
                 ready = wait([worker.conn, worker.proc.sentinel], max(0.01, deadline - time.monotonic()))
                 if not ready:
@@ -310,3 +318,4 @@ class QueryPool:
                 w.proc.kill()
                 w.proc.join(timeout=5)
             w.conn.close()
+        self._spawner.shutdown(wait=False)

@@ -112,6 +112,27 @@ def test_service_is_refused_and_no_connection_is_made(start_server):
         listener.close()
 
 
+@pytest.mark.parametrize(("query", "allowed"), [
+    ('SELECT * WHERE { BIND("\\u0022" AS ?a) SERVICE <http://127.0.0.1:1/x> { ?s ?p ?o } BIND("\\u0022" AS ?c) }', ()),
+    ("PREFIX e: <http://127.0.0.1:1/> SELECT * WHERE { SERVICE e:x { ?s ?p ?o } }", ()),
+    ("SELECT * WHERE { \\u0053ERVICE <http://127.0.0.1:1/x> { ?s ?p ?o } }", ()),
+    ("SELECT * WHERE { SERVICE SILENT <http://127.0.0.1:1/x> { ?s ?p ?o } } # service", ("http://127.0.0.1:1/x",)),
+])
+def test_a_service_clause_cannot_hide_from_the_check(query, allowed):
+    """The clause is found by one parser and run by another: a word 'service' the first cannot account for is refused."""
+    from kg.sparql import ServiceRefused, check_services
+
+    with pytest.raises(ServiceRefused):
+        check_services(query, allowed)
+
+
+def test_an_allowed_service_and_innocent_uses_of_the_word_pass():
+    from kg.sparql import check_services
+
+    check_services("PREFIX e: <http://ex/> SELECT * WHERE { SERVICE e:x { ?s ?p ?o } }", ("http://ex/x",))
+    check_services("SELECT ?service WHERE { ?service <http://x/service> ?o }")
+
+
 # ---------------------------------------------------------------- bounded work
 
 
@@ -129,6 +150,15 @@ def test_request_bodies_and_lists_are_bounded_and_errors_quote_little(start_serv
     sparql = httpx.post(f"{base}/sparql", content=b"SELECT * WHERE { ?s ?p ?o }" + b" " * 200_000,
                         headers={"Content-Type": "application/sparql-query"}, timeout=30)
     assert sparql.status_code == 413
+
+    def chunks():  # no Content-Length: the limit is counted as the body streams in
+        yield b'{"inhibit": ["'
+        for _ in range(40):
+            yield b"x" * 5000
+        yield b'"]}'
+
+    chunked = httpx.post(f"{base}/perturb", content=chunks(), headers={"Content-Type": "application/json"}, timeout=30)
+    assert chunked.status_code == 413 and "larger than 100000 bytes" in chunked.json()["detail"]
 
 
 @pytest.mark.parametrize("body", ['{"inhibit": ["TLR4"], "max_length": NaN}', '{"inhibit": ["TLR4"], "max_length": Infinity}',
@@ -212,6 +242,30 @@ def test_a_killed_worker_is_noticed_at_once_and_replaced(start_server):
     assert httpx.get(f"{base}/sparql", params={"query": KETAMINE_Q}, timeout=30).status_code == 200
 
 
+def test_a_worker_replaced_from_a_short_lived_thread_outlives_that_thread():
+    """Linux sends the parent-death signal when the thread that forked a worker ends: replacements must not die so."""
+    from functools import partial
+
+    from kg.sparql import answer
+    from kg.store import open_store
+    from kg.workers import QueryPool
+
+    pool = QueryPool(partial(open_store, "oxigraph:memory"), answer, workers=1, timeout=30)
+    try:
+        pool.warm_up()
+        os.kill(pool.pids[0], signal.SIGKILL)
+        time.sleep(0.3)
+        t = threading.Thread(target=pool.submit, args=("ASK {}", None, None, None, 10))
+        t.start()
+        t.join(timeout=60)
+        replacement = pool.pids[0]
+        time.sleep(1.5)
+        assert _alive(replacement)
+        assert pool.submit("ASK {}", None, None, None, 10).body == b'{"head":{},"boolean":true}'
+    finally:
+        pool.close()
+
+
 def test_no_orphan_worker_after_the_server_is_killed(start_server):
     start_server("--query-workers", "2")
     server = start_server.procs[-1]
@@ -225,6 +279,46 @@ def test_no_orphan_worker_after_the_server_is_killed(start_server):
     assert not [p for p in workers if _alive(p)], "query workers outlived their server"
     log = start_server.log.read_text()
     assert "leaked semaphore" not in log
+
+
+def test_nothing_outlives_a_killed_server_with_two_uvicorn_workers(start_server):
+    start_server("--workers", "2", "--query-workers", "1")
+    server = start_server.procs[-1]
+    deadline = time.monotonic() + 60
+    tree: set[int] = set()
+    while time.monotonic() < deadline:
+        apps = [p for p in _children(server.pid) if _query_workers(p)]
+        tree = set(_children(server.pid)).union(*(_children(a) for a in apps))
+        if len(apps) == 2:
+            break
+        time.sleep(0.5)
+    assert len(tree) >= 4
+    server.send_signal(signal.SIGKILL)
+    server.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(p) for p in tree):
+        time.sleep(0.2)
+    assert not [p for p in tree if _alive(p)], "processes outlived the server"
+
+
+def test_no_orphan_worker_after_one_uvicorn_worker_is_killed(start_server):
+    start_server("--workers", "2", "--query-workers", "1")
+    server = start_server.procs[-1]
+    deadline = time.monotonic() + 60
+    apps = []
+    while time.monotonic() < deadline:  # both uvicorn workers up, each with its query worker
+        apps = [p for p in _children(server.pid) if _query_workers(p)]
+        if len(apps) == 2:
+            break
+        time.sleep(0.5)
+    assert len(apps) == 2
+    victim = apps[0]
+    workers = _query_workers(victim)
+    os.kill(victim, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(p) for p in workers):
+        time.sleep(0.2)
+    assert not [p for p in workers if _alive(p)], "the killed uvicorn worker's query workers outlived it"
 
 
 # ---------------------------------------------------------------- a remote endpoint that fails
@@ -297,8 +391,10 @@ def test_an_endpoint_that_goes_down_gives_502_and_a_degraded_health(start_server
 # ---------------------------------------------------------------- heavy routes, headers, the map
 
 
-def test_a_heavy_answer_is_computed_once_for_concurrent_requests():
-    from api.heavy import HeavyCache
+def test_a_heavy_answer_is_computed_once_and_waiting_holds_no_thread():
+    import asyncio
+
+    from api.heavy import HeavyBusy, HeavyCache
 
     calls = []
 
@@ -307,14 +403,33 @@ def test_a_heavy_answer_is_computed_once_for_concurrent_requests():
         time.sleep(0.2)
         return b"x" * 10
 
-    cache = HeavyCache()
-    with cf.ThreadPoolExecutor(8) as ex:
-        answers = list(ex.map(lambda _: cache.get(("export", "jsonld"), compute), range(8)))
-    assert answers == [b"x" * 10] * 8 and len(calls) == 1
-    small = HeavyCache(max_items=2)
-    for k in range(3):
-        small.get(k, lambda k=k: bytes([k]))
-    assert small.get(0, lambda: b"again") == b"again", "the least recently used answer was dropped"
+    async def scenario():
+        cache = HeavyCache(max_waiting=2, wait=5)
+        same = await asyncio.gather(*(cache.get(("export", "jsonld"), compute) for _ in range(8)))
+        assert same == [b"x" * 10] * 8 and len(calls) == 1
+        # distinct keys: two may wait their turn, the third is told to come back
+        results = await asyncio.gather(*(cache.get(("plot", k), compute) for k in range(3)), return_exceptions=True)
+        assert sum(isinstance(r, HeavyBusy) for r in results) == 1
+        small = HeavyCache(max_items=2)
+        for k in range(3):
+            await small.get(k, lambda k=k: bytes([k]))
+        assert await small.get(0, lambda: b"again") == b"again", "the least recently used answer was dropped"
+
+    asyncio.run(scenario())
+
+
+def test_a_heavy_storm_leaves_light_routes_served(start_server):
+    base = start_server("--query-workers", "1")
+    with cf.ThreadPoolExecutor(60) as ex:
+        storm = [ex.submit(httpx.get, f"{base}/simulate/plot.png", params={"default_gain": k / 10}, timeout=120)
+                 for k in range(60)]
+        time.sleep(1.0)
+        light = httpx.get(f"{base}/search", params={"q": "TNF"}, timeout=30)
+        assert light.status_code == 200
+        codes = {f.result().status_code for f in storm}
+    assert codes <= {200, 503}, codes
+    busy = [f.result() for f in storm if f.result().status_code == 503]
+    assert all(r.headers.get("retry-after") and "try again" in r.json()["detail"] for r in busy)
 
 
 def test_every_response_carries_security_headers(http):

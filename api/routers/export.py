@@ -15,12 +15,13 @@ ExportFormat = Enum("ExportFormat", {k: k for k in FORMATS}, type=str)
 
 @router.get("/export/{format}", response_class=Response,
             responses={200: {"content": {f.media_type: {} for f in FORMATS.values()}, "description": "the graph in that format"}})
-def export_graph(request: Request, kg: KG, format: ExportFormat) -> Response:
+async def export_graph(request: Request, kg: KG, format: ExportFormat) -> Response:
     """The served graph as OWL (RDF/XML), Turtle, JSON-LD, KGX (zip of nodes.tsv and edges.tsv), GraphML or Cytoscape JSON.
 
-    Computed once per server (the store does not change under it), one heavy answer at a time.
+    Computed once per server (the store does not change under it), one heavy answer at a time; 503 with Retry-After
+    when too many heavy answers are being made.
     """
     fmt = FORMATS[format.value]
-    body = request.app.state.heavy.get(("export", fmt.name), lambda: kg.export(fmt.name))
+    body = await request.app.state.heavy.get(("export", fmt.name), lambda: kg.export(fmt.name))
     return Response(body, media_type=fmt.media_type,
                     headers={"Content-Disposition": f'attachment; filename="oihkg{fmt.extension}"'})

@@ -11,6 +11,6 @@ router = APIRouter(tags=["map"])
 
 
 @router.get("/map", response_class=HTMLResponse)
-def mechanism_map(request: Request, kg: KG) -> HTMLResponse:
+async def mechanism_map(request: Request, kg: KG) -> HTMLResponse:
     """The interactive map of the graph this server serves (embedded or remote), every asset inlined; made once."""
-    return HTMLResponse(request.app.state.heavy.get(("map",), lambda: kg.map_html().encode("utf-8")))
+    return HTMLResponse(await request.app.state.heavy.get(("map",), lambda: kg.map_html().encode("utf-8")))

@@ -89,7 +89,7 @@ PlotQuery = create_model(
 )
 
 
-def _plot(request: Request, kg, query: Any, fmt: str) -> Response:
+async def _plot(request: Request, kg, query: Any, fmt: str) -> Response:
     data: dict[str, Any] = query.model_dump(exclude={"gain"})
     gains = {}
     for item in query.gain:
@@ -103,17 +103,17 @@ def _plot(request: Request, kg, query: Any, fmt: str) -> Response:
     except ValidationError as exc:
         raise RequestValidationError([{**e, "loc": ("query", *e["loc"])} for e in exc.errors(include_url=False)]) from None
     key = ("plot", fmt, scenario.model_dump_json())
-    body = request.app.state.heavy.get(key, lambda: draw(_run(kg, scenario, "query"), fmt))
+    body = await request.app.state.heavy.get(key, lambda: draw(_run(kg, scenario, "query"), fmt))
     return Response(body, media_type="image/png" if fmt == "png" else "image/svg+xml")
 
 
 @router.get("/simulate/plot.png", response_class=Response, responses={200: {"content": {"image/png": {}}}, **ERRORS})
-def simulate_plot_png(request: Request, kg: KG, query: Annotated[PlotQuery, Query()]) -> Response:
+async def simulate_plot_png(request: Request, kg: KG, query: Annotated[PlotQuery, Query()]) -> Response:
     """The simulation's plot (P, A, H and dP/dD against dose) as PNG; same parameters as POST /simulate."""
-    return _plot(request, kg, query, "png")
+    return await _plot(request, kg, query, "png")
 
 
 @router.get("/simulate/plot.svg", response_class=Response, responses={200: {"content": {"image/svg+xml": {}}}, **ERRORS})
-def simulate_plot_svg(request: Request, kg: KG, query: Annotated[PlotQuery, Query()]) -> Response:
+async def simulate_plot_svg(request: Request, kg: KG, query: Annotated[PlotQuery, Query()]) -> Response:
     """The simulation's plot as SVG."""
-    return _plot(request, kg, query, "svg")
+    return await _plot(request, kg, query, "svg")
