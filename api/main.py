@@ -52,6 +52,9 @@ def _health(app, status: str, reason: str | None = None) -> None:
         about = {"store": kg.store.selector.partition(":")[2], "selector": kg.store.selector, "triples": {},
                  "versions": versions()}
         status, reason = "degraded", reason or str(exc)[:QUOTE]
+    else:
+        if status == "ok" and not about["triples"].get("asserted"):
+            status, reason = "degraded", "the store holds no oihkg graph: its asserted graph is empty"
     app.state.health = Health(status=status, reason=reason, **about).model_dump_json().encode()
 
 

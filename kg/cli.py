@@ -266,7 +266,9 @@ def _open(endpoint: str | None, store: str | None = None):
 
     try:
         kg = OIHKG.open(selector=selector(endpoint, store), timeout=float(os.environ.get("OIHKG_ENDPOINT_TIMEOUT", 30)))
-        kg.catalog.names  # noqa: B018 - reads the names now, so an unreachable endpoint is said here, once
+        if not kg.catalog.names.curies:  # read now, so an unreachable endpoint is said here, once
+            raise StoreError(f"{kg.store.selector} holds no oihkg graph (no entity with an oboInOwl:id); upload the "
+                             "artifacts to it, or check the URL")
         return kg
     except (StoreError, ValueError, OSError) as exc:
         reason = str(exc).removeprefix("cannot open the store ")

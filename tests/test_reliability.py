@@ -4,6 +4,7 @@ every failure, workers that die cleanly and leave no orphan. Each test plants th
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import json
 import os
 import signal
@@ -347,30 +348,39 @@ def test_a_hanging_endpoint_is_504_in_time_and_health_says_degraded(start_server
         hanging.close()
 
 
-def test_an_endpoint_that_goes_down_gives_502_and_a_degraded_health(start_server, tmp_path):
+@contextlib.contextmanager
+def _oxigraph(folder: Path):
+    """A real Oxigraph server on a free 127.0.0.1 port, empty; yields its base URL and process."""
     import sys
 
-    exe = Path(sys.executable).parent / "oxigraph"
-    port = socket.socket()
-    port.bind(("127.0.0.1", 0))
-    number = port.getsockname()[1]
-    port.close()
-    ox = subprocess.Popen([str(exe), "serve", "--location", str(tmp_path / "ox"), "--bind", f"127.0.0.1:{number}"],
-                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        number = probe.getsockname()[1]
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "oxigraph"), "serve", "--location", str(folder), "--bind",
+                             f"127.0.0.1:{number}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{number}"
     try:
         for _ in range(100):
             try:
-                httpx.get(f"http://127.0.0.1:{number}/query", params={"query": "ASK {}"}, timeout=1)
+                httpx.get(f"{base}/query", params={"query": "ASK {}"}, timeout=1)
                 break
             except httpx.HTTPError:
                 time.sleep(0.1)
-        from kg import OIHKG
+        yield base, proc
+    finally:
+        proc.kill()
+        proc.wait(timeout=10)
 
-        OIHKG.open(endpoint=f"http://127.0.0.1:{number}/query", graph_store=f"http://127.0.0.1:{number}/store").close()
-        base = start_server("--endpoint", f"http://127.0.0.1:{number}/query", "--query-workers", "1")
+
+def test_an_endpoint_that_goes_down_gives_502_and_a_degraded_health(start_server, tmp_path):
+    from kg import OIHKG
+
+    with _oxigraph(tmp_path / "ox") as (ox, proc):
+        OIHKG.open(endpoint=f"{ox}/query", graph_store=f"{ox}/store").close()
+        base = start_server("--endpoint", f"{ox}/query", "--query-workers", "1")
         assert httpx.get(f"{base}/search", params={"q": "ketamine"}, timeout=10).status_code == 200
-        ox.kill()
-        ox.wait(timeout=10)
+        proc.kill()
+        proc.wait(timeout=10)
         r = httpx.get(f"{base}/entities/ketamine", timeout=30)
         assert r.status_code == 502 and "unreachable" in r.json()["detail"]
         s = httpx.get(f"{base}/sparql", params={"query": KETAMINE_Q}, timeout=30)
@@ -384,8 +394,19 @@ def test_an_endpoint_that_goes_down_gives_502_and_a_degraded_health(start_server
             time.sleep(0.5)
         assert health["status"] == "degraded" and "unreachable" in health["reason"]
         assert "Traceback" not in start_server.log.read_text()
-    finally:
-        ox.kill()
+
+
+def test_an_endpoint_with_foreign_data_is_said_in_one_line(start_server, tmp_path):
+    with _oxigraph(tmp_path / "ox") as (ox, _):
+        httpx.post(f"{ox}/update", data={"update": "INSERT DATA { <http://x/a> <http://www.w3.org/2000/01/rdf-schema#label> "
+                                                   "'a' . <http://x/a> <http://x/p> <http://x/b> }"}, timeout=10)
+        for args in (["paths", "a", "b"], ["export", "--format", "ttl"], ["map", "-o", str(tmp_path / "m.html")]):
+            out = CliRunner().invoke(app, [*args, "--endpoint", f"{ox}/query"])
+            assert out.exit_code == 2 and "holds no oihkg graph" in out.output, (args, out.output)
+            assert len(out.output.strip().splitlines()) == 1
+        base = start_server("--endpoint", f"{ox}/query", "--query-workers", "1")
+        health = httpx.get(f"{base}/health", timeout=10).json()
+        assert health["status"] == "degraded" and "no oihkg graph" in health["reason"]
 
 
 # ---------------------------------------------------------------- heavy routes, headers, the map
