@@ -65,13 +65,17 @@ class _Listener:
         self._thread.start()
 
     def _accept(self):
+        self.held = []
         while not self._stop:
             try:
                 conn, _ = self.sock.accept()
             except OSError:
                 continue
             self.connections += 1
-            conn.close()
+            self._take(conn)
+
+    def _take(self, conn):
+        conn.close()
 
     def close(self):
         self._stop = True
@@ -82,15 +86,8 @@ class _Listener:
 class _Hanging(_Listener):
     """A listener that accepts and never answers: an endpoint that hangs."""
 
-    def _accept(self):
-        self.held = []
-        while not self._stop:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.connections += 1
-            self.held.append(conn)
+    def _take(self, conn):
+        self.held.append(conn)
 
 
 # ---------------------------------------------------------------- outbound requests
@@ -267,17 +264,22 @@ def test_a_worker_replaced_from_a_short_lived_thread_outlives_that_thread():
         pool.close()
 
 
+def _survivors_of_kill(server, pids, seconds: float = 10) -> list[int]:
+    """kill -9 the server; the processes of ``pids`` still alive ``seconds`` later."""
+    server.send_signal(signal.SIGKILL)
+    server.wait(timeout=10)
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and any(_alive(p) for p in pids):
+        time.sleep(0.2)
+    return [p for p in pids if _alive(p)]
+
+
 def test_no_orphan_worker_after_the_server_is_killed(start_server):
     start_server("--query-workers", "2")
     server = start_server.procs[-1]
     workers = _children(server.pid)
     assert workers
-    server.send_signal(signal.SIGKILL)
-    server.wait(timeout=10)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and any(_alive(p) for p in workers):
-        time.sleep(0.2)
-    assert not [p for p in workers if _alive(p)], "query workers outlived their server"
+    assert _survivors_of_kill(server, workers) == [], "query workers outlived their server"
     log = start_server.log.read_text()
     assert "leaked semaphore" not in log
 
@@ -294,12 +296,7 @@ def test_nothing_outlives_a_killed_server_with_two_uvicorn_workers(start_server)
             break
         time.sleep(0.5)
     assert len(tree) >= 4
-    server.send_signal(signal.SIGKILL)
-    server.wait(timeout=10)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and any(_alive(p) for p in tree):
-        time.sleep(0.2)
-    assert not [p for p in tree if _alive(p)], "processes outlived the server"
+    assert _survivors_of_kill(server, tree) == [], "processes outlived the server"
 
 
 def test_no_orphan_worker_after_one_uvicorn_worker_is_killed(start_server):
