@@ -85,12 +85,12 @@ def versions() -> dict[str, str]:
     Examples
     --------
     >>> sorted(versions())[:3]
-    ['fastapi', 'networkx', 'oihkg']
+    ['biolink-model', 'fastapi', 'networkx']
     """
     from importlib.metadata import PackageNotFoundError, version
 
     out = {"python": platform.python_version()}
-    for pkg in ("oihkg", "pyoxigraph", "owlready2", "rdflib", "fastapi", "networkx"):
+    for pkg in ("oihkg", "pyoxigraph", "owlready2", "rdflib", "fastapi", "networkx", "biolink-model"):
         try:
             out[pkg] = version(pkg)
         except PackageNotFoundError:

@@ -37,7 +37,7 @@ def test_health_reports_counts_and_versions(http):
     body = http.get("/health").json()
     assert body["status"] == "ok" and body["store"] == "embedded" and body["selector"] == "oxigraph:memory"
     assert body["triples"]["asserted"] > 1500 and body["triples"]["inferred"] > 1000
-    assert {"oihkg", "pyoxigraph", "owlready2", "rdflib"} <= set(body["versions"])
+    assert {"oihkg", "pyoxigraph", "owlready2", "rdflib", "biolink-model"} <= set(body["versions"])
 
 
 def test_health_behind_an_endpoint_names_it(remote_api_server, oxigraph_server):

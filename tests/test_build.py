@@ -203,6 +203,25 @@ def test_one_mapping_gives_each_type_its_biolink_category_and_map_style():
         vocab.biolink_category(["oih:class/opioid"])
 
 
+def test_every_biolink_name_of_the_mapping_is_in_the_packaged_model():
+    from kg import biolink
+
+    assert biolink.check() == [], f"against Biolink {biolink.version()}"
+
+
+def test_the_biolink_check_catches_a_mixin_and_a_retired_predicate(monkeypatch):
+    import dataclasses
+
+    from kg import biolink
+
+    monkeypatch.setitem(vocab.CLASSES, "Mediator", dataclasses.replace(vocab.CLASSES["Mediator"], biolink="biolink:GeneProductMixin"))
+    monkeypatch.setitem(vocab.RELATIONS, "RO:0002630", dataclasses.replace(vocab.RELATIONS["RO:0002630"],
+                                                                          biolink="biolink:negatively_regulates"))
+    problems = biolink.check()
+    assert "oih:Mediator: biolink:GeneProductMixin is a mixin" in problems
+    assert any(p.startswith("RO:0002630: Biolink") and "no predicate biolink:negatively_regulates" in p for p in problems)
+
+
 def test_cli_build_exits_non_zero_naming_file_and_line(tiny, tiny_seed):
     _edit(tiny.src / "edges.tsv", 3, "object", "oih:no_such_thing")
     result = CliRunner().invoke(app, ["build", "--src", str(tiny.src), "--out", str(tiny.out), "--seed", str(tiny_seed)])
