@@ -265,34 +265,30 @@ class QueryPool:
         """
         with self._share(client):
             worker = self._checkout()
-            deadline = time.monotonic() + self.timeout
-            try:
-                try:
-                    worker.wait_ready(max(1.0, self.timeout) + 60.0)
-                except WorkerDied:
-                    self._replace(worker)
-                    raise
-                worker.conn.send(args)
-                ready = wait([worker.conn, worker.proc.sentinel], max(0.01, deadline - time.monotonic()))
-                if not ready:
-                    self._replace(worker)
-                    raise QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped")
-                if worker.conn not in ready or not worker.conn.poll():
-                    self._replace(worker)
-                    raise WorkerDied(_DIED)
-                status, value = worker.conn.recv()
-            except (QueryTimeout, WorkerDied):
-                raise
-            except (EOFError, OSError):
-                self._replace(worker)
-                raise WorkerDied(_DIED) from None
-            except BaseException:
-                self._replace(worker)
-                raise
+            status, value = self._ask(worker, args)
             self._idle.put(worker)
         if status == "error":
             raise pickle.loads(value)
         return value
+
+    def _ask(self, worker: _Worker, args: tuple) -> tuple[str, Any]:
+        """Send one query to ``worker`` and wait for its reply; on any failure the worker is replaced, then it is raised."""
+        deadline = time.monotonic() + self.timeout
+        try:
+            worker.wait_ready(max(1.0, self.timeout) + 60.0)
+            worker.conn.send(args)
+            ready = wait([worker.conn, worker.proc.sentinel], max(0.01, deadline - time.monotonic()))
+            if not ready:
+                raise QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped")
+            if worker.conn not in ready or not worker.conn.poll():
+                raise WorkerDied(_DIED)
+            return worker.conn.recv()
+        except (EOFError, OSError):
+            self._replace(worker)
+            raise WorkerDied(_DIED) from None
+        except BaseException:
+            self._replace(worker)
+            raise
 
     def _replace(self, worker: _Worker) -> None:
         worker.kill()

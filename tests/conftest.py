@@ -114,9 +114,11 @@ def remote_kg(oxigraph_server):
     return OIHKG.open(endpoint=oxigraph_server["query"], graph_store=oxigraph_server["store"])
 
 
-def _serve(tmp_path_factory, *extra: str):
-    """Start ``oihkg serve`` on a free 127.0.0.1 port (3 query workers, so one client may run two queries at once;
-    2 s SPARQL timeout, 1000-row limit); yield its base URL."""
+def _launch(tmp_path_factory, *extra: str, env: dict | None = None):
+    """Start ``oihkg serve`` on a free 127.0.0.1 port with ``extra`` options; wait until /health answers.
+
+    Returns ``(process, base URL, log file)``.
+    """
     import os
     import subprocess
     import sys
@@ -124,54 +126,50 @@ def _serve(tmp_path_factory, *extra: str):
     port = _free_port()
     log = tmp_path_factory.mktemp("serve") / "serve.log"
     proc = subprocess.Popen(
-        [str(Path(sys.executable).parent / "oihkg"), "serve", "--host", "127.0.0.1", "--port", str(port),
-         "--query-timeout", "2", "--result-limit", "1000", "--query-workers", "3", *extra],
-        stdout=log.open("w"), stderr=subprocess.STDOUT, env=dict(os.environ),
+        [str(Path(sys.executable).parent / "oihkg"), "serve", "--host", "127.0.0.1", "--port", str(port), *extra],
+        stdout=log.open("w"), stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
     )
     base = f"http://127.0.0.1:{port}"
-    _wait_until_up(proc, f"{base}/health", 60, "oihkg serve", log)
+    _wait_until_up(proc, f"{base}/health", 90, "oihkg serve", log)
+    return proc, base, log
+
+
+def _stop(proc) -> None:
+    import subprocess
+
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def _serve(tmp_path_factory, *extra: str):
+    """Serve with 3 query workers (so one client may run two queries at once), a 2 s SPARQL timeout and a 1000-row
+    limit; yield the base URL."""
+    proc, base, _ = _launch(tmp_path_factory, "--query-timeout", "2", "--result-limit", "1000", "--query-workers", "3", *extra)
     yield base
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    _stop(proc)
 
 
 @pytest.fixture()
 def start_server(tmp_path_factory):
     """Start ``oihkg serve`` with extra options (``start_server("--query-workers", "1")``); each is stopped at the end.
 
-    Returns the base URL; the process is ``start_server.procs[-1]``.
+    Returns the base URL; the process is ``start_server.procs[-1]``, its log ``start_server.log``.
     """
-    import os
-    import subprocess
-    import sys
-
     procs: list = []
 
     def start(*extra: str, env: dict | None = None) -> str:
-        port = _free_port()
-        log = tmp_path_factory.mktemp("serve") / "serve.log"
-        proc = subprocess.Popen(
-            [str(Path(sys.executable).parent / "oihkg"), "serve", "--host", "127.0.0.1", "--port", str(port), *extra],
-            stdout=log.open("w"), stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
-        )
+        proc, base, start.log = _launch(tmp_path_factory, *extra, env=env)
         procs.append(proc)
-        start.log = log
-        base = f"http://127.0.0.1:{port}"
-        _wait_until_up(proc, f"{base}/health", 90, "oihkg serve", log)
         return base
 
     start.procs = procs
     yield start
     for proc in procs:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        _stop(proc)
 
 
 @pytest.fixture(scope="session")
