@@ -22,16 +22,26 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from fastapi_offline import FastAPIOffline
 
+from api import errors
 from api.deps import Settings, get_settings
-from api.heavy import HeavyBusy, HeavyCache
+from api.heavy import HeavyCache
 from api.middleware import BodyLimit, SecurityHeaders
-from api.routers import entities, export, health, interventions, map, mechanism, observations, queries, sparql
+from api.routers import (
+    entities,
+    export,
+    health,
+    interventions,
+    map,
+    mechanism,
+    observations,
+    queries,
+    sparql,
+)
 from api.schemas import Health
 from kg import OIHKG, __version__
-from kg.config import versions
 from kg.queries import AmbiguousEntity, UnknownEntity
 from kg.sparql import answer
-from kg.store import EndpointError, EndpointTimeout, StoreError, open_store
+from kg.store import StoreError, open_store
 from kg.workers import QueryPool, die_with_parent
 
 __all__ = ["create_app"]
@@ -49,8 +59,7 @@ def _health(app, status: str, reason: str | None = None) -> None:
     try:
         about = kg.about()
     except StoreError as exc:
-        about = {"store": kg.store.selector.partition(":")[2], "selector": kg.store.selector, "triples": {},
-                 "versions": versions()}
+        about = {**kg.where(), "triples": {}}
         status, reason = "degraded", reason or str(exc)[:QUOTE]
     else:
         if status == "ok" and not about["triples"].get("asserted"):
@@ -74,7 +83,9 @@ async def _watch_endpoint(app, spec: str) -> None:
 
 
 def _handlers(app) -> None:
-    """Each expected failure answers its status and a sentence, quoting at most QUOTE characters of the input."""
+    """Each expected failure answers its status and a sentence, quoting at most QUOTE characters of the input
+    (kg's typed failures by the one table of :mod:`api.errors`)."""
+    errors.install(app)
 
     @app.exception_handler(UnknownEntity)
     async def _unknown(_: Request, exc: UnknownEntity):
@@ -84,18 +95,6 @@ def _handlers(app) -> None:
     async def _ambiguous(_: Request, exc: AmbiguousEntity):
         return JSONResponse({"detail": {"message": str(exc)[:QUOTE],
                                         "candidates": [{"id": c, "label": lab} for c, lab in exc.candidates]}}, status_code=409)
-
-    @app.exception_handler(EndpointError)
-    async def _endpoint(_: Request, exc: EndpointError):
-        return JSONResponse({"detail": str(exc)[:QUOTE]}, status_code=504 if isinstance(exc, EndpointTimeout) else 502)
-
-    @app.exception_handler(StoreError)
-    async def _store(_: Request, exc: StoreError):
-        return JSONResponse({"detail": str(exc)[:QUOTE]}, status_code=500)
-
-    @app.exception_handler(HeavyBusy)
-    async def _heavy(_: Request, exc: HeavyBusy):
-        return JSONResponse({"detail": str(exc)}, status_code=503, headers={"Retry-After": "5"})
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError):

@@ -173,15 +173,20 @@ class OIHKG:
             self._report = check(self.engine, load(self.files))
         return self._report
 
-    def about(self) -> dict[str, Any]:
-        """What this graph is served from: the store (``embedded`` or the endpoint URL), its selector, triple counts and
-        versions. Counted once per store and cached, so a liveness probe costs next to nothing."""
+    def where(self) -> dict[str, Any]:
+        """Where this graph is served from, without asking the store: ``store`` (``embedded`` or the endpoint URL),
+        ``selector`` and the package ``versions``."""
         from kg.config import versions
 
+        spec = self.store.selector
+        return {"store": "embedded" if spec.startswith("oxigraph:") else spec.partition(":")[2], "selector": spec,
+                "versions": versions()}
+
+    def about(self) -> dict[str, Any]:
+        """:meth:`where`, and the triple counts: counted once per store and cached, so a liveness probe costs next to
+        nothing."""
         if self._about is None:
-            where = self.store.selector
-            self._about = {"store": "embedded" if where.startswith("oxigraph:") else where.partition(":")[2],
-                           "selector": where, "triples": self.store.counts(), "versions": versions()}
+            self._about = {**self.where(), "triples": self.store.counts()}
         return self._about
 
     # -- outputs

@@ -234,6 +234,12 @@ def _bounded(items, limit: int | None) -> list | None:
     return kept if len(kept) <= limit else None
 
 
+def _triples(items, limit: int | None) -> Triples | str:
+    """The triples, or the message saying there are more than ``limit``."""
+    kept = _bounded(items, limit)
+    return Triples(kept) if kept is not None else f"the result has more than {limit} triples; add a LIMIT"
+
+
 def _typed(result, limit: int | None) -> Result | str:
     """The typed result of a pyoxigraph answer, or the message saying it has more than ``limit`` rows or triples.
 
@@ -243,8 +249,7 @@ def _typed(result, limit: int | None) -> Result | str:
     if isinstance(result, ox.QueryBoolean):
         return Boolean(bool(result))
     if isinstance(result, ox.QueryTriples):
-        kept = _bounded(result, limit)
-        return Triples(kept) if kept is not None else f"the result has more than {limit} triples; add a LIMIT"
+        return _triples(result, limit)
     names = tuple(v.value for v in result.variables)
     kept = _bounded(result, limit)
     if kept is None:
@@ -560,8 +565,7 @@ class RemoteStore(Store):
                                        f"not {'a graph' if form == 'graph' else 'SPARQL results'}")
         try:
             if form == "graph":
-                kept = _bounded((q.triple for q in ox.parse(_ResponseReader(resp), format=fmt)), limit)
-                return (Triples(kept) if kept is not None else f"the result has more than {limit} triples; add a LIMIT"), None
+                return _triples((q.triple for q in ox.parse(_ResponseReader(resp), format=fmt)), limit), None
             return _typed(ox.parse_query_results(_ResponseReader(resp), format=fmt), limit), None
         except (SyntaxError, ValueError) as exc:
             return None, EndpointError(f"SPARQL endpoint {self.endpoint} sent an answer that does not parse as {media}: {exc}")

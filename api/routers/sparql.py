@@ -9,10 +9,9 @@ from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
 
+from api import errors
 from api.deps import Pool
-from kg.sparql import NotAcceptable, service_description
-from kg.store import EndpointError, EndpointTimeout, QueryError, ResultTooLarge, StoreError
-from kg.workers import PoolBusy, QueryTimeout, WorkerDied
+from kg.sparql import service_description
 
 router = APIRouter(tags=["sparql"])
 log = logging.getLogger("oihkg.sparql")
@@ -34,9 +33,6 @@ RESPONSES = {
     504: {"description": "the SPARQL endpoint behind this server did not answer in time"},
 }
 
-#: Status of each typed failure of a query, the more specific class first; anything else is a 500 that names no internals.
-STATUS = {QueryError: 400, NotAcceptable: 406, ResultTooLarge: 413, EndpointTimeout: 504, EndpointError: 502, StoreError: 500,
-          QueryTimeout: 503, WorkerDied: 503, PoolBusy: 503}
 
 
 async def _run(request: Request, pool: Pool, query: str, accept: str | None, dg: list[str], ng: list[str]) -> Response:
@@ -45,10 +41,8 @@ async def _run(request: Request, pool: Pool, query: str, accept: str | None, dg:
     try:
         ans = await asyncio.to_thread(pool.submit, query, accept, dg or None, ng or None, settings.result_limit,
                                       tuple(settings.allow_service), client=client)
-    except tuple(STATUS) as exc:
-        status = next(code for cls, code in STATUS.items() if isinstance(exc, cls))
-        headers = {"Retry-After": "2"} if isinstance(exc, PoolBusy) else None
-        raise HTTPException(status, str(exc)[:2000], headers=headers) from None
+    except tuple(errors.STATUS):
+        raise  # answered by the app's handlers (api.errors)
     except Exception:  # noqa: BLE001 - an untyped failure: logged, and answered in the API's error shape
         log.exception("SPARQL query failed")
         raise HTTPException(500, "the query failed inside the server") from None
