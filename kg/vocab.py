@@ -161,9 +161,18 @@ class Term:
         subjects include drugs and cells map to ``biolink:affects`` (with the sign as
         the direction), not to Biolink's ``regulates`` (an evolved control mechanism)
         or ``acts_upstream_of*`` (gene products only); process-to-process regulation
-        (RO:0002629/0002630) maps to ``biolink:regulates``.
+        (RO:0002629/0002630) maps to ``biolink:regulates``. ``oih:distinguishes`` maps to
+        ``related_to_at_instance_level``: Biolink's ``diagnoses`` wants a diagnostic aid (a device or substance),
+        which a test taper is not.
     map_category : str
         For classes: the category the mechanism map draws its members as (:data:`MAP_CATEGORIES`).
+    biolink_alt : tuple of str
+        For classes: Biolink categories to use instead of ``biolink`` for a member whose identifier prefix that
+        category does not list but one of these does (a receptor named by its HGNC gene id is a ``biolink:Gene``;
+        the NMDA receptor, named by its GO complex id, a ``biolink:MacromolecularComplex``).
+    qualifiers : tuple of (str, str)
+        For relations: Biolink qualifiers every edge of the relation carries besides the direction its sign gives,
+        e.g. ``(("causal_mechanism_qualifier", "agonism"),)``.
     """
 
     curie: str
@@ -180,15 +189,21 @@ class Term:
     synonyms: tuple[str, ...] = field(default=())
     biolink: str = ""
     map_category: str = ""
+    biolink_alt: tuple[str, ...] = ()
+    qualifiers: tuple[tuple[str, str], ...] = ()
 
     def fits(self, subject_kind: str, object_kind: str) -> bool:
         """Whether a subject and an object of these kinds are in the relation's domain and range."""
         return (not self.domain or subject_kind in self.domain) and (not self.range or object_kind in self.range)
 
 
-def _c(curie, label, definition, *parents, kind="", close=(), biolink="", map=""):
-    return Term(curie, label, definition, tuple(parents), tuple(close), kind=kind, biolink=biolink, map_category=map)
+def _c(curie, label, definition, *parents, kind="", close=(), biolink="", map="", alt=()):
+    return Term(curie, label, definition, tuple(parents), tuple(close), kind=kind, biolink=biolink, map_category=map,
+                biolink_alt=tuple(alt))
 
+
+#: Where a gene product is named by a gene (HGNC) or complex (GO) id, Biolink calls it a Gene or a complex.
+_GENE_ALT = ("biolink:Gene", "biolink:MacromolecularComplex")
 
 #: Entity types that ``entities.tsv`` may use, keyed by the ``type`` column.
 CLASSES: dict[str, Term] = {
@@ -203,9 +218,12 @@ CLASSES: dict[str, Term] = {
            "The individual stands for an unspecified member; the class of its members is oih:class/<name>, and what the "
            "source text says of the drug class holds for every member.", "oih:PharmacologicalAgent", kind="material", biolink="biolink:ChemicalEntity", map="drug"),
         _c("oih:Ion", "ion", "A charged atom or molecule.", "oih:ChemicalEntity", kind="material", biolink="biolink:SmallMolecule", map="chemical"),
-        _c("oih:GeneProduct", "gene product", "A protein or peptide encoded by a gene.", "oih:Entity", kind="material", biolink="biolink:Protein", map="mediator"),
-        _c("oih:Receptor", "receptor", "A gene product or complex that binds a ligand and signals.", "oih:GeneProduct", kind="material", biolink="biolink:Protein", map="receptor"),
-        _c("oih:Mediator", "mediator", "A secreted cytokine, neurotrophic factor or peptide that signals between cells.", "oih:GeneProduct", kind="material", biolink="biolink:Protein", map="mediator"),
+        _c("oih:GeneProduct", "gene product", "A protein or peptide encoded by a gene.", "oih:Entity", kind="material", biolink="biolink:Protein", map="mediator",
+           alt=_GENE_ALT),
+        _c("oih:Receptor", "receptor", "A gene product or complex that binds a ligand and signals.", "oih:GeneProduct", kind="material", biolink="biolink:Protein", map="receptor",
+           alt=_GENE_ALT),
+        _c("oih:Mediator", "mediator", "A secreted cytokine, neurotrophic factor or peptide that signals between cells.", "oih:GeneProduct", kind="material", biolink="biolink:Protein", map="mediator",
+           alt=_GENE_ALT),
         _c("oih:Gene", "gene", "A gene, standing in the causal model for the products it encodes.", "oih:Entity", kind="material", biolink="biolink:Gene", map="mediator"),
         _c("oih:CellType", "cell type", "A kind of cell.", "oih:Entity", kind="material", biolink="biolink:Cell", map="cell"),
         _c("oih:AnatomicalRegion", "anatomical region", "A region of the nervous system.", "oih:Entity", kind="material", biolink="biolink:AnatomicalEntity", map="region"),
@@ -225,9 +243,10 @@ M, PR, C, Q, ACT = "material", "process", "condition", "quantity", "act"
 UP, DOWN = "RO:0002304", "RO:0002305"
 
 
-def _r(curie, label, definition, parents=(), sign=0, domain=(), range=(), close=(), chars=(), fallback=False, biolink=""):
+def _r(curie, label, definition, parents=(), sign=0, domain=(), range=(), close=(), chars=(), fallback=False, biolink="",
+       qualifiers=()):
     return Term(curie, label, definition, tuple(parents), tuple(close), tuple(chars), sign, "", tuple(domain), tuple(range), fallback,
-                biolink=biolink)
+                biolink=biolink, qualifiers=tuple(qualifiers))
 
 
 #: Relations that ``edges.tsv`` may use, with their sign (0: not an edge of the mechanism graph) and
@@ -290,7 +309,7 @@ RELATIONS: dict[str, Term] = {
         _r("RO:0000057", "has participant", "A process has a participant.", domain=(PR,), range=(M,), biolink="biolink:has_participant"),
         _r("BFO:0000050", "part of", "p is part of q.", biolink="biolink:part_of"),
         _r("oih:distinguishes", "distinguishes", "A diagnostic procedure tells a condition apart from another.", domain=(ACT,), range=(C,),
-           close=("RO:0002610",), biolink="biolink:diagnoses"),
+           close=("RO:0002610",), biolink="biolink:related_to_at_instance_level"),
         _r("oih:predisposes_to", "predisposes to", "A condition makes a patient more vulnerable to another condition.", domain=(C,), range=(C,),
            close=("RO:0003302",), biolink="biolink:contributes_to"),
         _r("oih:mistaken_for", "is mistaken for", "A condition is commonly misdiagnosed as another.", domain=(C,), range=(C,), biolink="biolink:related_to"),
@@ -313,9 +332,11 @@ MEMBERSHIP = _r(MEMBER_OF, "member of drug class", "A drug is a member of a drug
 #: process ``acts upstream of, negative effect`` on it (RO:0012006 "is small molecule inhibitor of" is for a molecular
 #: activity, and a drug class is no small molecule).
 ACTIONS: dict[str, Term] = {
-    "agonist_of": _r("RO:0018027", "is agonist of", "A ligand binds a receptor and activates it.", ("RO:0002450",), 1, (M,), (M,), biolink="biolink:affects"),
+    "agonist_of": _r("RO:0018027", "is agonist of", "A ligand binds a receptor and activates it.", ("RO:0002450",), 1, (M,), (M,), biolink="biolink:affects",
+                     qualifiers=(("object_aspect_qualifier", "activity"), ("causal_mechanism_qualifier", "agonism"))),
     "activator_of": RELATIONS["RO:0002450"],
-    "antagonist_of": _r("RO:0018029", "is antagonist of", "A ligand binds a receptor and blocks it.", ("RO:0002449",), -1, (M,), (M,), biolink="biolink:affects"),
+    "antagonist_of": _r("RO:0018029", "is antagonist of", "A ligand binds a receptor and blocks it.", ("RO:0002449",), -1, (M,), (M,), biolink="biolink:affects",
+                        qualifiers=(("object_aspect_qualifier", "activity"), ("causal_mechanism_qualifier", "antagonism"))),
     "inhibitor_of": RELATIONS["RO:0004035"],
     "reduces": _r("oih:reduces", "reduces", "A clinical action lowers a quantity of the pain model (RO's relations link processes and "
                   "material entities, not quantities).", ("oih:inhibits",), -1, (ACT,), (Q,), (DOWN,), biolink="biolink:affects"),
