@@ -36,6 +36,7 @@ from api.routers import (
     observations,
     queries,
     sparql,
+    trapi,
 )
 from api.schemas import Health
 from kg import OIHKG, __version__
@@ -139,7 +140,7 @@ def create_app(settings: Settings | None = None) -> FastAPIOffline:
     app = FastAPIOffline(
         title="oihkg",
         version=__version__,
-        description="Knowledge graph and mechanism query engine for opioid-induced hyperalgesia: REST, SPARQL 1.1 Protocol, exports.",
+        description="Knowledge graph and mechanism query engine for opioid-induced hyperalgesia: REST, SPARQL 1.1 Protocol, TRAPI, exports.",
         lifespan=lifespan,
     )
     if settings.cors_origins:
@@ -147,6 +148,23 @@ def create_app(settings: Settings | None = None) -> FastAPIOffline:
     app.add_middleware(BodyLimit, max_body=settings.max_body)
     app.add_middleware(SecurityHeaders)
     _handlers(app)
-    for module in (health, entities, interventions, mechanism, observations, queries, export, sparql, map):
+    for module in (health, entities, interventions, mechanism, observations, queries, export, sparql, trapi, map):
         app.include_router(module.router)
+    _x_trapi(app)
     return app
+
+
+def _x_trapi(app) -> None:
+    """Add the ``x-trapi`` and ``x-translator`` blocks Translator's registry reads to the OpenAPI info."""
+    from kg import biolink
+
+    base = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            info = base()["info"]
+            info["x-trapi"] = trapi.X_TRAPI
+            info["x-translator"] = {"infores": trapi.INFORES, "component": "KP", "biolink-version": biolink.version()}
+        return app.openapi_schema
+
+    app.openapi = openapi

@@ -25,6 +25,8 @@ class Health(BaseModel):
     triples: dict[str, int] = Field(default_factory=dict, description="triples per graph, counted at start (or when the "
                                                                       "endpoint came back)")
     versions: dict[str, str]
+    biolink_version: str = Field(description="the Biolink model (the packaged one) the TRAPI answers and KGX export follow")
+    trapi_version: str = Field(description="the TRAPI version of /trapi/query answers")
 
 
 class SearchHit(BaseModel):

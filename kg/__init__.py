@@ -52,11 +52,13 @@ class OIHKG:
     def __init__(self, store, paths: Paths | None = None):
         from kg.catalog import Catalog
         from kg.engine import Engine
+        from kg.trapi import TRAPI
 
         self.store = store
         self.files = paths or default_paths()
         self.catalog = Catalog(store)
         self.engine = Engine(self.catalog)
+        self.trapi = TRAPI(self.engine)
         self._report = None
         self._about: dict[str, Any] | None = None
 
@@ -175,12 +177,14 @@ class OIHKG:
 
     def where(self) -> dict[str, Any]:
         """Where this graph is served from, without asking the store: ``store`` (``embedded`` or the endpoint URL),
-        ``selector`` and the package ``versions``."""
+        ``selector``, the package ``versions``, and the Biolink and TRAPI versions the TRAPI answers follow."""
+        from kg import biolink
         from kg.config import versions
+        from kg.trapi import TRAPI_VERSION
 
         spec = self.store.selector
         return {"store": "embedded" if spec.startswith("oxigraph:") else spec.partition(":")[2], "selector": spec,
-                "versions": versions()}
+                "versions": versions(), "biolink_version": biolink.version(), "trapi_version": TRAPI_VERSION}
 
     def about(self) -> dict[str, Any]:
         """:meth:`where`, and the triple counts: counted once per store and cached, so a liveness probe costs next to

@@ -490,7 +490,7 @@ def map_cmd(
 
 @app.command(name="export")
 def export_cmd(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="owl, ttl, jsonld, kgx, graphml or cytoscape.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="owl, ttl, jsonld, kgx, graphml, cytoscape or cx2.")],
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
     endpoint: Endpoint = None,
     store: StoreOpt = None,
