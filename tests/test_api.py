@@ -256,9 +256,9 @@ def test_export_kgx_has_biolink_nodes_and_edges(http):
     edges = list(csv.DictReader(io.StringIO(z.read("edges.tsv").decode()), delimiter="\t"))
     ids = {n["id"] for n in nodes}
     assert all(e["subject"] in ids and e["object"] in ids for e in edges)
-    ket = [e for e in edges if e["subject"] == "CHEBI:6121" and e["relation"] == "RO:0018029"][0]
+    ket = [e for e in edges if e["subject"] == "CHEBI:6121" and e["original_predicate"] == "RO:0018029"][0]
     assert (ket["predicate"], ket["object_direction_qualifier"], ket["knowledge_level"], ket["agent_type"], ket["publications"]) == (
-        "biolink:affects", "decreased", "knowledge_assertion", "manual_agent", "problem_id:4974662")
+        "biolink:affects", "decreased", "knowledge_assertion", "manual_agent", "oih:citation/4974662")
     # the kgx library fetches the Biolink model from the network when imported, so the
     # round trip here reads the TSVs with csv and checks KGX's required columns instead
     category = {n["id"]: n["category"] for n in nodes}

@@ -1,0 +1,396 @@
+"""TRAPI over the OIH graph: real questions, descendants and inverses, support graphs, Pathfinder, the meta knowledge graph,
+bad queries, and the KGX and CX2 exports written from the same Biolink mapping.
+
+Every TRAPI response here is validated with the TRAPI models of ``reasoner-pydantic`` (offline).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import zipfile
+from collections import Counter
+
+import httpx
+import pytest
+from reasoner_pydantic import MetaKnowledgeGraph, Response
+
+from kg import OIHKG, biolink, vocab
+from kg.trapi import INFORES, TRAPIError
+
+KETAMINE, METHADONE, MORPHINE, OPIOID = "CHEBI:6121", "CHEBI:6807", "CHEBI:17303", "oih:opioid"
+NMDA, TLR4, MOR, MICROGLIA_ACTIVATION = "GO:0017146", "HGNC:11850", "HGNC:8156", "GO:0001774"
+TNF, IL1B, BDNF = "HGNC:11892", "HGNC:5992", "HGNC:1033"
+HYPERALGESIA = "oih:hyperalgesia"
+DECREASED = [{"qualifier_set": [{"qualifier_type_id": "biolink:object_direction_qualifier", "qualifier_value": "decreased"}]}]
+CURATED = [{"id": "biolink:knowledge_level", "name": "knowledge level", "operator": "==", "value": "knowledge_assertion"}]
+
+
+@pytest.fixture(scope="module")
+def kg():
+    return OIHKG.open()
+
+
+def valid(body: dict) -> dict:
+    """The body, after checking it is a valid TRAPI Response (reasoner-pydantic)."""
+    Response.model_validate(json.loads(json.dumps(body)))
+    return body
+
+
+@pytest.fixture(scope="module")
+def ask(kg):
+    def run(nodes: dict, edges: dict | None = None, paths: dict | None = None, **extra) -> dict:
+        qg = {"nodes": nodes, **({"paths": paths} if paths is not None else {"edges": edges or {}})}
+        return valid(kg.trapi.query({"message": {"query_graph": qg}, **extra}))
+    return run
+
+
+def bound(answer: dict, qnode: str) -> set[str]:
+    return {b["id"] for r in answer["message"]["results"] for b in r["node_bindings"][qnode]}
+
+
+def edges_of(answer: dict, result: dict, qedge: str) -> list[dict]:
+    kg = answer["message"]["knowledge_graph"]["edges"]
+    return [kg[b["id"]] for a in result["analyses"] for b in a["edge_bindings"][qedge]]
+
+
+def attr(edge_or_graph: dict, type_id: str):
+    return next((a["value"] for a in edge_or_graph["attributes"] if a["attribute_type_id"] == type_id), None)
+
+
+def quals(edge: dict) -> dict:
+    return {q["qualifier_type_id"]: q["qualifier_value"] for q in edge.get("qualifiers") or []}
+
+
+# -- real questions
+
+
+def test_chemicals_that_affect_the_nmda_receptor_complex_and_in_which_direction(ask):
+    answer = ask({"c": {"categories": ["biolink:ChemicalEntity"]}, "n": {"ids": [NMDA]}},
+                 {"e": {"subject": "c", "object": "n", "predicates": ["biolink:affects"]}})
+    direction = {}
+    for r in answer["message"]["results"]:
+        (chem,) = [b["id"] for b in r["node_bindings"]["c"]]
+        direction[chem] = {quals(e)["biolink:object_direction_qualifier"] for e in edges_of(answer, r, "e")}
+    assert direction[KETAMINE] == {"decreased"}
+    assert "decreased" in direction[METHADONE]  # an NMDA antagonist; as an opioid agonist it also feeds the NMDA pathway
+    assert direction[OPIOID] == {"increased"}
+    blockers = ask({"c": {"categories": ["biolink:ChemicalEntity"]}, "n": {"ids": [NMDA]}},
+                   {"e": {"subject": "c", "object": "n", "predicates": ["biolink:affects"], "qualifier_constraints": DECREASED}})
+    assert {KETAMINE, METHADONE} <= bound(blockers, "c")
+    assert not {OPIOID, MORPHINE} & bound(blockers, "c")  # the direction constraint plants no false blocker
+
+
+def test_ketamine_blocks_the_nmda_receptor_as_the_text_says_with_its_evidence(ask, kg):
+    answer = ask({"k": {"ids": [KETAMINE]}, "n": {"ids": [NMDA]}}, {"e": {"subject": "k", "object": "n"}})
+    (edge,) = [e for r in answer["message"]["results"] for e in edges_of(answer, r, "e")
+               if attr(e, "biolink:knowledge_level") == "knowledge_assertion"]
+    assert edge["predicate"] == "biolink:affects" and quals(edge) == {
+        "biolink:qualified_predicate": "biolink:causes", "biolink:object_aspect_qualifier": "activity",
+        "biolink:causal_mechanism_qualifier": "antagonism", "biolink:object_direction_qualifier": "decreased"}
+    assert edge["sources"] == [{"resource_id": INFORES, "resource_role": "primary_knowledge_source"}]
+    assert attr(edge, "biolink:agent_type") == "manual_agent" and attr(edge, "biolink:original_predicate") == "RO:0018029"
+    (row,) = kg.edges(subject=KETAMINE, object=NMDA, inferred=False)
+    assert attr(edge, "biolink:supporting_text") == [row["quote"]] and "NMDA" in row["quote"]
+    assert attr(edge, "biolink:publications") == [f"oih:citation/{c}" for c in row["citations"]]
+    assert attr(edge, "biolink:has_evidence") == [row["evidenceType"]] and attr(edge, "oih:sign") == -1
+
+
+def test_what_tlr4_activation_leads_to_through_curated_edges(ask):
+    answer = ask({"t": {"ids": [TLR4]}, "a": {"categories": ["biolink:BiologicalProcess"]},
+                  "r": {"categories": ["biolink:BiologicalProcess"]}, "m": {"categories": ["biolink:GeneOrGeneProduct"]}},
+                 {"e1": {"subject": "t", "object": "a", "predicates": ["biolink:affects"], "attribute_constraints": CURATED},
+                  "e2": {"subject": "a", "object": "r", "predicates": ["biolink:affects"], "attribute_constraints": CURATED},
+                  "e3": {"subject": "r", "object": "m", "predicates": ["biolink:has_output"], "attribute_constraints": CURATED}})
+    through_microglia = {b["id"] for r in answer["message"]["results"] if r["node_bindings"]["a"][0]["id"] == MICROGLIA_ACTIVATION
+                         for b in r["node_bindings"]["m"]}
+    assert through_microglia == {TNF, IL1B, BDNF}
+    assert all(attr(e, "biolink:knowledge_level") == "knowledge_assertion"
+               for e in answer["message"]["knowledge_graph"]["edges"].values() if not attr(e, "biolink:support_graphs"))
+
+
+def test_two_hops_from_opioid_to_hyperalgesia(ask):
+    answer = ask({"o": {"ids": [OPIOID]}, "x": {}, "h": {"ids": [HYPERALGESIA]}},
+                 {"e1": {"subject": "o", "object": "x", "predicates": ["biolink:affects"]},
+                  "e2": {"subject": "x", "object": "h", "predicates": ["biolink:affects"]}})
+    assert TLR4 in bound(answer, "x")
+    for r in answer["message"]["results"]:
+        assert r["node_bindings"]["h"][0]["id"] == HYPERALGESIA
+        for e in edges_of(answer, r, "e2"):
+            assert e["object"] == HYPERALGESIA
+
+
+def test_a_parent_category_reaches_its_descendants(ask):
+    chemicals = bound(ask({"c": {"categories": ["biolink:ChemicalEntity"]}}), "c")
+    assert {KETAMINE, METHADONE, MORPHINE, OPIOID} <= chemicals  # Drug and the drug classes
+    genes = bound(ask({"g": {"categories": ["biolink:GeneOrGeneProduct"]}}), "g")  # a mixin reaches Gene
+    assert {MOR, TLR4, TNF} <= genes and KETAMINE not in genes
+    everything = bound(ask({"n": {"categories": ["biolink:NamedThing"]}}), "n")
+    assert chemicals | genes <= everything
+
+
+def test_a_drug_class_id_reaches_its_members_with_the_query_id(ask):
+    answer = ask({"d": {"ids": [OPIOID]}, "t": {"ids": [TLR4]}},
+                 {"e": {"subject": "d", "object": "t", "predicates": ["biolink:affects"]}})
+    bindings = {b["id"]: b.get("query_id") for r in answer["message"]["results"] for b in r["node_bindings"]["d"]}
+    assert bindings[OPIOID] is None and bindings[MORPHINE] == OPIOID
+
+
+def test_an_xref_reaches_the_entity(ask):
+    answer = ask({"r": {"ids": ["UniProtKB:P35372"]}})
+    assert [b for r in answer["message"]["results"] for b in r["node_bindings"]["r"]] == [
+        {"id": MOR, "attributes": [], "query_id": "UniProtKB:P35372"}]
+
+
+def test_predicates_match_descendants_and_inverses(ask):
+    # the graph says "pathway has_participant TLR4"; asked the other way round with the inverse it is found
+    inverse = ask({"t": {"ids": [TLR4]}, "p": {"categories": ["biolink:Pathway"]}},
+                  {"e": {"subject": "t", "object": "p", "predicates": ["biolink:participates_in"]}})
+    assert "oih:glial_neuroinflammatory_pathway" in bound(inverse, "p")
+    # related_to (the root) reaches affects edges, in either direction (it is symmetric)
+    root = ask({"k": {"ids": [KETAMINE]}, "n": {"ids": [NMDA]}}, {"e": {"subject": "n", "object": "k", "predicates": ["biolink:related_to"]}})
+    assert bound(root, "k") == {KETAMINE}
+    # affects is not symmetric: NMDA does not affect ketamine
+    assert ask({"k": {"ids": [KETAMINE]}, "n": {"ids": [NMDA]}},
+               {"e": {"subject": "n", "object": "k", "predicates": ["biolink:affects"]}})["message"]["results"] == []
+
+
+def test_a_predicate_or_qualifier_the_graph_lacks_finds_nothing(ask):
+    assert ask({"k": {"ids": [KETAMINE]}, "t": {"ids": [TLR4]}},
+               {"e": {"subject": "k", "object": "t", "predicates": ["biolink:treats"]}})["message"]["results"] == []
+    increased = [{"qualifier_set": [{"qualifier_type_id": "biolink:object_direction_qualifier", "qualifier_value": "increased"}]}]
+    assert ask({"k": {"ids": [KETAMINE]}, "n": {"ids": [NMDA]}},
+               {"e": {"subject": "k", "object": "n", "qualifier_constraints": increased}})["message"]["results"] == []
+    unknown = [{"qualifier_set": [{"qualifier_type_id": "biolink:species_context_qualifier", "qualifier_value": "NCBITaxon:9606"}]}]
+    assert ask({"k": {"ids": [KETAMINE]}, "n": {}},
+               {"e": {"subject": "k", "object": "n", "qualifier_constraints": unknown}})["message"]["results"] == []
+
+
+def test_an_inferred_edge_carries_its_explanation_as_a_support_graph(ask):
+    answer = ask({"m": {"ids": [METHADONE]}, "n": {"ids": [NMDA]}},
+                 {"e": {"subject": "m", "object": "n", "predicates": ["biolink:affects"], "qualifier_constraints": DECREASED}})
+    message = answer["message"]
+    (edge,) = [e for r in message["results"] for e in edges_of(answer, r, "e")]
+    assert attr(edge, "biolink:knowledge_level") == "logical_entailment" and attr(edge, "biolink:agent_type") == "automated_agent"
+    (support,) = attr(edge, "biolink:support_graphs")
+    graph = message["auxiliary_graphs"][support]
+    premises = [message["knowledge_graph"]["edges"][e] for e in graph["edges"]]  # every premise is in the answer
+    assert {(p["subject"], p["predicate"], p["object"]) for p in premises} == {
+        (METHADONE, "biolink:subclass_of", "oih:nmda_antagonist"), ("oih:nmda_antagonist", "biolink:affects", NMDA)}
+    class_statement = next(p for p in premises if p["subject"] == "oih:nmda_antagonist")
+    assert attr(class_statement, "biolink:knowledge_level") == "knowledge_assertion" and attr(class_statement, "biolink:publications")
+    assert attr(graph, "oih:rule") and attr(graph, "biolink:agent_type") == "automated_agent"
+
+
+def test_every_support_graph_is_closed_over_premises(ask):
+    answer = ask({"t": {"ids": [TLR4]}, "x": {}}, {"e": {"subject": "t", "object": "x", "predicates": ["biolink:affects"]}})
+    message = answer["message"]
+    for e in message["knowledge_graph"]["edges"].values():
+        for g in attr(e, "biolink:support_graphs") or []:
+            assert g in message["auxiliary_graphs"] and set(message["auxiliary_graphs"][g]["edges"]) <= set(message["knowledge_graph"]["edges"])
+    for e in message["knowledge_graph"]["edges"].values():
+        assert {e["subject"], e["object"]} <= set(message["knowledge_graph"]["nodes"])
+
+
+def test_set_valued_query_nodes_bind_every_member_in_one_result(ask):
+    mediators = {"ids": [TNF, IL1B, BDNF]}
+    edge = {"e": {"subject": "c", "object": "m", "predicates": ["biolink:produces"]}}
+    batch = ask({"c": {"ids": ["CL:0000129"]}, "m": mediators}, edge)
+    assert len(batch["message"]["results"]) == 3
+    for flavour in ({"set_interpretation": "ALL"}, {"is_set": True}):
+        grouped = ask({"c": {"ids": ["CL:0000129"]}, "m": {**mediators, **flavour}}, edge)
+        (result,) = grouped["message"]["results"]
+        assert {b["id"] for b in result["node_bindings"]["m"]} == {TNF, IL1B, BDNF}
+        assert len(result["analyses"][0]["edge_bindings"]["e"]) == 3
+
+
+# -- Pathfinder
+
+
+def test_pathfinder_from_opioid_agonist_to_hyperalgesia(ask):
+    answer = ask({"o": {"ids": [OPIOID]}, "h": {"ids": [HYPERALGESIA]}}, paths={"p": {"subject": "o", "object": "h"}})
+    message = answer["message"]
+    (result,) = message["results"]
+    assert len(result["analyses"]) >= 3
+    signs = {}
+    for analysis in result["analyses"]:
+        (binding,) = analysis["path_bindings"]["p"]
+        graph = message["auxiliary_graphs"][binding["id"]]
+        edges = [message["knowledge_graph"]["edges"][e] for e in graph["edges"]]
+        nodes = attr(graph, "oih:nodes")
+        assert nodes[0] == OPIOID and nodes[-1] == HYPERALGESIA and len(edges) == len(nodes) - 1
+        for a, b in zip(nodes, nodes[1:]):  # linear: each step is an edge of the graph, in order
+            assert any({e["subject"], e["object"]} == {a, b} for e in edges)
+        net = attr(graph, "oih:sign")
+        assert net == math.prod(attr(e, "oih:sign") for e in edges)
+        signs[tuple(nodes)] = net
+    assert signs[(OPIOID, TLR4, MICROGLIA_ACTIVATION, "GO:0150076", HYPERALGESIA)] == 1  # the glial route raises it
+    assert -1 in signs.values()  # and analgesic routes lower it
+
+
+def test_pathfinder_intermediate_categories_constrain_paths(ask):
+    nodes = {"o": {"ids": [OPIOID]}, "h": {"ids": [HYPERALGESIA]}}
+    genes = ask(nodes, paths={"p": {"subject": "o", "object": "h", "constraints": [{"intermediate_categories": ["biolink:Gene"]}]}})
+    message = genes["message"]
+    for analysis in message["results"][0]["analyses"]:
+        path = attr(message["auxiliary_graphs"][analysis["path_bindings"]["p"][0]["id"]], "oih:nodes")
+        assert any(n.startswith("HGNC:") for n in path[1:-1])
+    none = ask(nodes, paths={"p": {"subject": "o", "object": "h", "constraints": [{"intermediate_categories": ["biolink:Disease"]}]}})
+    assert none["message"]["results"] == []
+
+
+def test_pathfinder_needs_both_ends_pinned(kg):
+    with pytest.raises(TRAPIError) as err:
+        kg.trapi.query({"message": {"query_graph": {"nodes": {"o": {"ids": [OPIOID]}, "h": {"categories": ["biolink:Disease"]}},
+                                                    "paths": {"p": {"subject": "o", "object": "h"}}}}})
+    assert err.value.status == 400 and "pinned" in err.value.message
+
+
+# -- refusals
+
+
+@pytest.mark.parametrize("body, status, code", [
+    ([], 400, "InvalidRequest"),
+    ({"message": {}}, 400, "QueryGraphMissing"),
+    ({"message": {"query_graph": {"nodes": {"a": {"ids": []}}, "edges": {}}}}, 400, "InvalidQuery"),
+    ({"message": {"query_graph": {"nodes": {"a": {}}, "edges": {"e": {"subject": "a", "object": "b"}}}}}, 400, "QueryNotTraversable"),
+    ({"message": {"query_graph": {"nodes": {"a": {}, "b": {}, "c": {}}, "edges": {"e": {"subject": "a", "object": "b"}}}}}, 400,
+     "QueryNotTraversable"),
+    ({"message": {"query_graph": {"nodes": {"a": {"categories": ["biolink:Unicorn"]}}, "edges": {}}}}, 400, "UnsupportedCategory"),
+    ({"message": {"query_graph": {"nodes": {"a": {}, "b": {}}, "edges": {"e": {"subject": "a", "object": "b",
+                                                                               "predicates": ["biolink:cures"]}}}}}, 400, "UnsupportedPredicate"),
+    ({"message": {"query_graph": {"nodes": {"a": {"ids": [KETAMINE]}}, "edges": {}}}, "workflow": [{"id": "fill"}]}, 501,
+     "UnsupportedOperation"),
+])
+def test_bad_queries_are_refused_with_a_code_and_a_reason(kg, body, status, code):
+    with pytest.raises(TRAPIError) as err:
+        kg.trapi.query(body)
+    assert (err.value.status, err.value.code) == (status, code) and err.value.message
+
+
+def test_an_unknown_id_is_a_warning_not_an_error(ask):
+    answer = ask({"a": {"ids": ["CHEBI:0"]}, "b": {}}, {"e": {"subject": "a", "object": "b"}})
+    assert answer["message"]["results"] == []
+    assert any(log["level"] == "WARNING" and "CHEBI:0" in log["message"] for log in answer["logs"])
+
+
+# -- the meta knowledge graph and the mapping
+
+
+def _kgx(kg) -> tuple[list[dict], list[dict]]:
+    z = zipfile.ZipFile(io.BytesIO(kg.export("kgx")))
+    read = lambda name: list(csv.DictReader(io.StringIO(z.read(name).decode()), delimiter="\t"))  # noqa: E731
+    return read("nodes.tsv"), read("edges.tsv")
+
+
+def test_meta_knowledge_graph_equals_what_the_graph_holds(kg):
+    meta = kg.trapi.meta_knowledge_graph()
+    MetaKnowledgeGraph.model_validate(meta)
+    assert meta["biolink_version"] == biolink.version()
+    nodes, edges = _kgx(kg)
+    category = {n["id"]: n["category"] for n in nodes}
+    held = Counter((category[e["subject"]], e["predicate"], category[e["object"]]) for e in edges)
+    assert {(m["subject"], m["predicate"], m["object"]): c["count"] for m, c in zip(meta["edges"], meta["counts"]["edges"])} == held
+    assert Counter(n["category"] for n in nodes) == Counter(meta["counts"]["nodes"]) + Counter()  # categories of every node
+    for cat, entry in meta["nodes"].items():
+        assert set(entry["id_prefixes"]) == {n["id"].split(":")[0] for n in nodes if n["category"] == cat}
+    affects = [m for m in meta["edges"] if m["predicate"] == "biolink:affects" and m["object"] == "biolink:MacromolecularComplex"]
+    assert any({"qualifier_type_id": "biolink:object_direction_qualifier", "applicable_values": ["decreased", "increased"]}
+               in m.get("qualifiers", []) for m in affects)
+
+
+def test_the_kgx_export_and_trapi_say_the_same_edges(kg, ask):
+    _, edges = _kgx(kg)
+    kgx = {(e["subject"], e["predicate"], e["object"], e["object_direction_qualifier"], e["knowledge_level"]) for e in edges}
+    everything = ask({"a": {}, "b": {}}, {"e": {"subject": "a", "object": "b"}})
+    said = {(e["subject"], e["predicate"], e["object"], quals(e).get("biolink:object_direction_qualifier", ""),
+             attr(e, "biolink:knowledge_level")) for e in everything["message"]["knowledge_graph"]["edges"].values()}
+    assert said == kgx
+
+
+def test_the_kgx_export_follows_the_packaged_biolink_model(kg):
+    """kgx's own validator cannot run here (see the note of issue 15): this checks what it checks, offline."""
+    nodes, edges = _kgx(kg)
+    levels = biolink.schema()["enums"]["KnowledgeLevelEnum"]["permissible_values"]
+    agents = biolink.schema()["enums"]["AgentTypeEnum"]["permissible_values"]
+    for n in nodes:
+        found = biolink.category(n["category"])
+        assert found and not found.get("mixin") and not found.get("abstract"), n
+        prefix = n["id"].split(":")[0]
+        assert prefix == "oih" or prefix in biolink.id_prefixes(n["category"]), n
+    for e in edges:
+        assert biolink.predicate(e["predicate"]) and biolink.canonical(e["predicate"]) == (e["predicate"], False), e
+        assert e["knowledge_level"] in levels and e["agent_type"] in agents
+        for q in ("object_direction_qualifier", "object_aspect_qualifier", "causal_mechanism_qualifier"):
+            if e[q]:
+                assert e[q] in biolink.value_ancestors("biolink:" + q, e[q]) and biolink.schema()["enums"][
+                    biolink.schema()["slots"][q.replace("_", " ")]["range"]]["permissible_values"].__contains__(e[q]), e
+        if e["object_direction_qualifier"]:  # the direction says the sign, never the opposite
+            assert e["predicate"] in biolink.DIRECTED and e["qualified_predicate"] == "biolink:causes"
+            assert {"increased": "1", "decreased": "-1"}[e["object_direction_qualifier"]] == e["sign"], e
+
+
+def test_entities_get_the_categories_of_their_kind_and_identifier(kg):
+    category = {n["id"]: n["category"] for n in _kgx(kg)[0]}
+    assert category[MOR] == category[TLR4] == category[TNF] == "biolink:Gene"  # named by HGNC gene ids
+    assert category[NMDA] == "biolink:MacromolecularComplex"
+    assert category[KETAMINE] == category[MORPHINE] == "biolink:Drug"
+    assert category["CL:0000129"] == "biolink:Cell" and category[MICROGLIA_ACTIVATION] == "biolink:BiologicalProcess"
+    assert category[HYPERALGESIA] == "biolink:PhenotypicFeature" and category["MONDO:0005546"] == "biolink:Disease"
+    assert biolink.check() == [] and vocab.check_mappings() == []
+
+
+def test_cx2_loads_back_through_ndex2_with_every_node_and_edge(kg):
+    from ndex2.cx2 import RawCX2NetworkFactory
+
+    from kg.export import to_networkx
+
+    g = to_networkx(kg.catalog)
+    net = RawCX2NetworkFactory().get_cx2network(json.loads(kg.export("cx2")))
+    nodes, edges = net.get_nodes(), net.get_edges()
+    assert len(nodes) == g.number_of_nodes() and len(edges) == g.number_of_edges()
+    names = {n["v"]["name"]: n["id"] for n in nodes.values()}
+    assert set(names) == set(g.nodes)
+    ketamine_edges = [e["v"] for e in edges.values() if e["s"] == names[KETAMINE] and e["t"] == names[NMDA]]
+    assert any(e["sign"] == -1 and e["inferred"] is False and e["citations"] for e in ketamine_edges)
+    style = net.get_visual_properties()
+    fill = {m["v"]: m["vp"] for m in style["nodeMapping"]["NODE_FILL_COLOR"]["definition"]["map"]}
+    assert fill == {k: s.colour for k, s in vocab.MAP_CATEGORIES.items()}
+    assert nodes[names[KETAMINE]]["v"]["map_category"] == "drug"
+
+
+# -- over HTTP
+
+
+@pytest.fixture(scope="module")
+def http(api_server):
+    with httpx.Client(base_url=api_server, timeout=60) as client:
+        yield client
+
+
+def test_trapi_over_http_answers_and_refuses_in_trapi_shape(http):
+    qg = {"nodes": {"c": {"categories": ["biolink:ChemicalEntity"]}, "n": {"ids": [NMDA]}},
+          "edges": {"e": {"subject": "c", "object": "n", "predicates": ["biolink:affects"], "qualifier_constraints": DECREASED}}}
+    ok = http.post("/trapi/query", json={"message": {"query_graph": qg}})
+    assert ok.status_code == 200 and KETAMINE in bound(valid(ok.json()), "c")
+    assert ok.json()["biolink_version"] == biolink.version() and ok.json()["schema_version"].startswith("1.5")
+    bad = http.post("/trapi/query", content=b"{not json", headers={"content-type": "application/json"})
+    assert bad.status_code == 400 and bad.json()["logs"][0]["level"] == "ERROR" and bad.json()["detail"]
+    valid(bad.json())
+    refused = http.post("/trapi/query", json={"message": {"query_graph": qg}, "workflow": [{"id": "overlay_connect_knodes"}]})
+    assert refused.status_code == 501 and refused.json()["status"] == "UnsupportedOperation"
+
+
+def test_meta_knowledge_graph_health_and_openapi_name_the_versions(http):
+    meta = http.get("/trapi/meta_knowledge_graph").json()
+    MetaKnowledgeGraph.model_validate(meta)
+    assert meta["biolink_version"] == http.get("/health").json()["biolink_version"] == biolink.version()
+    info = http.get("/openapi.json").json()["info"]
+    assert info["x-trapi"]["version"].startswith("1.5") and info["x-translator"]["infores"] == INFORES
+
+
+def test_cx2_over_http(http):
+    r = http.get("/export/cx2")
+    assert r.status_code == 200 and r.json()[0]["CXVersion"] == "2.0"
