@@ -31,6 +31,7 @@ bench: setup
 	$(PY) bench/bench_reason.py
 	$(PY) bench/bench_store.py
 	$(PY) bench/bench_mechanism.py
+	$(PY) bench/bench_trapi.py
 
 clean:
 	rm -rf .venv .pytest_cache build *.egg-info

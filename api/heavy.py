@@ -39,11 +39,13 @@ class HeavyCache:
         Distinct answers that may wait for a turn; more get :class:`HeavyBusy` at once.
     wait : float
         Seconds an answer may wait for its turn.
+    what : str
+        What the answers are, for the busy message.
     """
 
     def __init__(self, max_items: int = 128, max_bytes: int = 256 * 2**20, concurrency: int = 1, max_waiting: int = 8,
-                 wait: float = 30.0):
-        self.max_items, self.max_bytes, self.max_waiting, self.wait = max_items, max_bytes, max_waiting, wait
+                 wait: float = 30.0, what: str = "heavy answers (exports, maps, plots)"):
+        self.max_items, self.max_bytes, self.max_waiting, self.wait, self.what = max_items, max_bytes, max_waiting, wait, what
         self._slots = asyncio.Semaphore(concurrency)
         self._flights: dict[Hashable, asyncio.Future] = {}
         self._kept: OrderedDict[Hashable, bytes] = OrderedDict()
@@ -70,7 +72,7 @@ class HeavyCache:
         if key in self._flights:
             return await asyncio.shield(self._flights[key])
         if len(self._flights) >= self.max_waiting:
-            raise HeavyBusy(f"{len(self._flights)} heavy answers (exports, maps, plots) are being made; try again shortly")
+            raise HeavyBusy(f"{len(self._flights)} {self.what} are being made; try again shortly")
         flight = asyncio.get_running_loop().create_future()
         self._flights[key] = flight
         try:

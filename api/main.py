@@ -120,6 +120,7 @@ def create_app(settings: Settings | None = None) -> FastAPIOffline:
         app.state.kg = OIHKG.open(selector=settings.selector, timeout=settings.endpoint_timeout)
         _health(app, "ok")
         app.state.heavy = HeavyCache()
+        app.state.trapi = HeavyCache(max_items=256, max_bytes=64 * 2**20, wait=15.0, what="TRAPI answers")
         factory = partial(open_store, **settings.worker_store)
         app.state.pool = QueryPool(factory, answer, workers=settings.query_workers, timeout=settings.query_timeout,
                                    queue_wait=settings.queue_wait, per_client=settings.client_queries,

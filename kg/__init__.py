@@ -4,9 +4,9 @@
 API call. It holds no logic: it opens a store from a selector (embedded by
 default, any SPARQL 1.1 endpoint by URL), builds the layers over it — the
 :class:`kg.catalog.Catalog` (names, entities, edges, queries) and the
-:class:`kg.engine.Engine` (paths, perturbations, the pain model) — and
-delegates to them, to :mod:`kg.observations`, :mod:`kg.export` and
-:mod:`kg.viz`. Data flows one way: store → queries → catalog → engine /
+:class:`kg.engine.Engine` (paths, perturbations, the pain model) and the
+:class:`kg.trapi.TRAPI` provider (``kg.trapi.query(body)``) — and delegates to
+them, to :mod:`kg.observations`, :mod:`kg.export` and :mod:`kg.viz`. Data flows one way: store → queries → catalog → engine /
 export / viz → façade → CLI / API; nothing below the façade receives it.
 
 Examples

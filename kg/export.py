@@ -6,7 +6,7 @@ format is an error, never a silent default. Every writer takes a
 :class:`kg.catalog.Catalog`. RDF formats are built from the store (so an export
 of a remote endpoint reflects that endpoint); KGX is the Biolink TSV pair
 (``nodes.tsv``, ``edges.tsv``, and the support graphs) in a zip, written from the
-same :class:`kg.trapi.BiolinkGraph` TRAPI answers from, so the two never
+same :class:`kg.biolink.BiolinkGraph` TRAPI answers from, so the two never
 disagree; GraphML, Cytoscape JSON and CX2 (through ``ndex2``, with the map's
 colours as its style) come from a networkx graph of the evidence-backed and
 inferred edges.
@@ -97,7 +97,8 @@ def to_networkx(catalog: Catalog) -> nx.MultiDiGraph:
     return g
 
 
-#: Columns of the KGX edges file: the Biolink edge of :class:`kg.trapi.Edge`, qualifiers and evidence included.
+#: Columns of the KGX edges file: the Biolink edge of :class:`kg.biolink.Edge`, qualifiers and evidence included
+#: (``sign`` from subject to object, left empty on an edge said the other way round).
 KGX_EDGE_COLUMNS = ("id", "subject", "predicate", "object", "qualified_predicate", "object_aspect_qualifier",
                     "object_direction_qualifier", "causal_mechanism_qualifier", "original_predicate", "knowledge_level",
                     "agent_type", "primary_knowledge_source", "publications", "has_evidence", "supporting_text", "sign",
@@ -109,16 +110,14 @@ KGX_NODE_COLUMNS = ("id", "category", "name", "description", "synonym", "xref", 
 def _kgx(catalog: Catalog) -> bytes:
     """The KGX TSV pair (``nodes.tsv``, ``edges.tsv``) of the Biolink graph TRAPI answers from, and the support graphs
     (``support_graphs.tsv``: graph id, edge id), zipped; multivalued fields are ``|``-separated."""
-    from kg.trapi import INFORES, BiolinkGraph
-
-    g = BiolinkGraph.from_catalog(catalog)
+    g = biolink.BiolinkGraph.from_catalog(catalog)
     nodes = io.StringIO()
     w = csv.writer(nodes, delimiter="\t", lineterminator="\n")
     w.writerow(KGX_NODE_COLUMNS)
     used = {n for e in g.edges.values() for n in (e.subject, e.object)} | set(g.nodes)
     for nid in sorted(used):
         n = g.node(nid)
-        w.writerow([n.id, n.category, n.name, n.definition or "", "|".join(n.synonyms), "|".join(n.xrefs), INFORES])
+        w.writerow([n.id, n.category, n.name, n.definition or "", "|".join(n.synonyms), "|".join(n.xrefs), biolink.INFORES])
     edges = io.StringIO()
     w = csv.writer(edges, delimiter="\t", lineterminator="\n")
     w.writerow(KGX_EDGE_COLUMNS)
@@ -126,8 +125,8 @@ def _kgx(catalog: Catalog) -> bytes:
         q = {t.split(":", 1)[1]: v for t, v in e.qualifiers}
         w.writerow([e.id, e.subject, e.predicate, e.object, q.get("qualified_predicate", ""), q.get("object_aspect_qualifier", ""),
                     q.get("object_direction_qualifier", ""), q.get("causal_mechanism_qualifier", ""), e.relation,
-                    e.knowledge_level, e.agent_type, INFORES, "|".join(e.publications), e.evidence_type, e.quote,
-                    e.sign or "", e.context or "", e.via or "", e.support or ""])
+                    e.knowledge_level, e.agent_type, biolink.INFORES, "|".join(e.publications), e.evidence_type, e.quote,
+                    e.said_sign or "", e.context or "", e.via or "", e.support or ""])
     support = io.StringIO()
     w = csv.writer(support, delimiter="\t", lineterminator="\n")
     w.writerow(("support_graph", "edge"))

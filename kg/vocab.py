@@ -163,7 +163,8 @@ class Term:
         or ``acts_upstream_of*`` (gene products only); process-to-process regulation
         (RO:0002629/0002630) maps to ``biolink:regulates``. ``oih:distinguishes`` maps to
         ``related_to_at_instance_level``: Biolink's ``diagnoses`` wants a diagnostic aid (a device or substance),
-        which a test taper is not.
+        which a test taper is not; ``oih:managed_by`` to ``treatment_applications_from`` (said as the dose strategy
+        ``applied_to_treat`` the condition: a practice the text reports, not an established efficacy).
     map_category : str
         For classes: the category the mechanism map draws its members as (:data:`MAP_CATEGORIES`).
     biolink_alt : tuple of str
@@ -276,9 +277,11 @@ RELATIONS: dict[str, Term] = {
         _r("RO:0002448", "directly regulates activity of", "A material entity directly changes the activity of another material entity.",
            ("RO:0002566",), domain=(M,), range=(M,), biolink="biolink:affects"),
         _r("RO:0002450", "directly positively regulates activity of", "A material entity directly increases the activity of another "
-           "material entity (directly activates).", ("RO:0002448", "oih:promotes", "oih:activates"), 1, (M,), (M,), biolink="biolink:affects"),
+           "material entity (directly activates).", ("RO:0002448", "oih:promotes", "oih:activates"), 1, (M,), (M,), biolink="biolink:affects",
+           qualifiers=(("object_aspect_qualifier", "activity"),)),
         _r("RO:0002449", "directly negatively regulates activity of", "A material entity directly decreases the activity of another "
-           "material entity (directly inhibits).", ("RO:0002448", "oih:inhibits"), -1, (M,), (M,), biolink="biolink:affects"),
+           "material entity (directly inhibits).", ("RO:0002448", "oih:inhibits"), -1, (M,), (M,), biolink="biolink:affects",
+           qualifiers=(("object_aspect_qualifier", "activity"),)),
         _r("oih:increases_activity_of", "increases activity or amount of", "A process, or a material entity acting through "
            "intermediates, increases the activity or amount of a material entity (RO has no signed relation from a process to a "
            "material entity, and RO:0002450 is for direct regulation).", ("RO:0002410", "oih:promotes"), 1, (PR, M), (M,),
@@ -313,7 +316,8 @@ RELATIONS: dict[str, Term] = {
         _r("oih:predisposes_to", "predisposes to", "A condition makes a patient more vulnerable to another condition.", domain=(C,), range=(C,),
            close=("RO:0003302",), biolink="biolink:contributes_to"),
         _r("oih:mistaken_for", "is mistaken for", "A condition is commonly misdiagnosed as another.", domain=(C,), range=(C,), biolink="biolink:related_to"),
-        _r("oih:managed_by", "conventionally managed by", "The clinical action conventionally taken for a condition.", domain=(C,), range=(ACT,), biolink="biolink:treated_by"),
+        _r("oih:managed_by", "conventionally managed by", "The clinical action conventionally taken for a condition.", domain=(C,), range=(ACT,),
+           biolink="biolink:treatment_applications_from"),
     ]
 }
 

@@ -18,7 +18,8 @@ import pytest
 from reasoner_pydantic import MetaKnowledgeGraph, Response
 
 from kg import OIHKG, biolink, vocab
-from kg.trapi import INFORES, TRAPIError
+from kg.biolink import INFORES
+from kg.trapi import TRAPIError
 
 KETAMINE, METHADONE, MORPHINE, OPIOID = "CHEBI:6121", "CHEBI:6807", "CHEBI:17303", "oih:opioid"
 NMDA, TLR4, MOR, MICROGLIA_ACTIVATION = "GO:0017146", "HGNC:11850", "HGNC:8156", "GO:0001774"
@@ -192,6 +193,7 @@ def test_every_support_graph_is_closed_over_premises(ask):
             assert g in message["auxiliary_graphs"] and set(message["auxiliary_graphs"][g]["edges"]) <= set(message["knowledge_graph"]["edges"])
     for e in message["knowledge_graph"]["edges"].values():
         assert {e["subject"], e["object"]} <= set(message["knowledge_graph"]["nodes"])
+        assert attr(e, "biolink:has_evidence") or attr(e, "biolink:knowledge_level") == "logical_entailment"
 
 
 def test_set_valued_query_nodes_bind_every_member_in_one_result(ask):
@@ -213,7 +215,7 @@ def test_pathfinder_from_opioid_agonist_to_hyperalgesia(ask):
     answer = ask({"o": {"ids": [OPIOID]}, "h": {"ids": [HYPERALGESIA]}}, paths={"p": {"subject": "o", "object": "h"}})
     message = answer["message"]
     (result,) = message["results"]
-    assert len(result["analyses"]) >= 3
+    assert len(result["analyses"]) >= 3 and answer["schema_version"] == "1.6.0"
     signs = {}
     for analysis in result["analyses"]:
         (binding,) = analysis["path_bindings"]["p"]
@@ -276,6 +278,111 @@ def test_an_unknown_id_is_a_warning_not_an_error(ask):
     assert any(log["level"] == "WARNING" and "CHEBI:0" in log["message"] for log in answer["logs"])
 
 
+def test_pathfinder_constraints_and_within_a_list_or_across_lists_and_predicates_do_not_filter_steps(ask):
+    nodes = {"o": {"ids": [OPIOID]}, "h": {"ids": [HYPERALGESIA]}}
+
+    def paths(**qp):
+        answer = ask(nodes, paths={"p": {"subject": "o", "object": "h", **qp}})
+        return {a["path_bindings"]["p"][0]["id"] for r in answer["message"]["results"] for a in r["analyses"]}
+
+    every, genes = paths(), paths(constraints=[{"intermediate_categories": ["biolink:Gene"]}])
+    assert genes and genes < every
+    assert paths(constraints=[{"intermediate_categories": ["biolink:Gene", "biolink:Disease"]}]) == set()  # AND: no Disease
+    assert paths(constraints=[{"intermediate_categories": ["biolink:Gene"]}, {"intermediate_categories": ["biolink:Disease"]}]) == genes
+    assert paths(predicates=["biolink:affects"]) == every  # the kind of path wanted, not a filter on its steps
+
+
+def test_set_interpretation_all_needs_every_member_in_the_result(ask):
+    edge = {"e": {"subject": "d", "object": "n", "predicates": ["biolink:affects"], "qualifier_constraints": DECREASED}}
+    both = ask({"d": {"ids": ["oih:set/blockers"], "member_ids": [KETAMINE, METHADONE], "set_interpretation": "ALL"},
+                "n": {"ids": [NMDA]}}, edge)
+    (result,) = both["message"]["results"]
+    assert [(b["id"], b["query_id"]) for b in result["node_bindings"]["d"]] == [(KETAMINE, "oih:set/blockers"), (METHADONE, "oih:set/blockers")]
+    morphine_too = ask({"d": {"ids": ["oih:set/mixed"], "member_ids": [KETAMINE, MORPHINE], "set_interpretation": "ALL"},
+                        "n": {"ids": [NMDA]}}, edge)
+    assert morphine_too["message"]["results"] == []  # morphine does not lower NMDA function: no set binds both
+
+
+def test_an_id_asked_for_directly_binds_as_itself(ask):
+    answer = ask({"d": {"ids": [OPIOID, MORPHINE]}, "t": {"ids": [TLR4]}},
+                 {"e": {"subject": "d", "object": "t", "predicates": ["biolink:affects"]}})
+    bindings = {b["id"]: b.get("query_id") for r in answer["message"]["results"] for b in r["node_bindings"]["d"]}
+    assert bindings[MORPHINE] is None and bindings[OPIOID] is None and bindings[METHADONE] == OPIOID
+
+
+def test_pathway_edges_say_no_direction_of_the_whole_pathway(ask):
+    answer = ask({"a": {"ids": [MOR, KETAMINE]}, "p": {"categories": ["biolink:Pathway"]}},
+                 {"e": {"subject": "a", "object": "p", "predicates": ["biolink:affects"]}})
+    links = [e for e in answer["message"]["knowledge_graph"]["edges"].values()
+             if attr(e, "biolink:original_predicate") in ("oih:inhibits_pathway", "oih:drives_pathway")]
+    assert any(e["subject"] == MOR and e["object"] == "oih:descending_facilitation_pathway" for e in links)
+    assert links and all(not e.get("qualifiers") and attr(e, "oih:sign") is None for e in links)
+
+
+def test_turned_round_edges_keep_no_sign_and_clinical_practice_is_applied_to_treat(ask, kg):
+    answer = ask({"p": {"ids": ["GO:0060291"]}, "n": {"ids": [NMDA]}}, {"e": {"subject": "p", "object": "n"}})
+    turned = [e for e in answer["message"]["knowledge_graph"]["edges"].values() if e["predicate"] == "biolink:has_participant"]
+    assert turned  # "the NMDA receptor is capable of part of LTP", said from LTP
+    for e in turned:
+        assert attr(e, "oih:sign") is None and "other way round" in next(
+            a["description"] for a in e["attributes"] if a["attribute_type_id"] == "biolink:original_predicate")
+    escalation = ask({"d": {"ids": ["oih:dose_escalation"]}, "c": {"ids": ["oih:opioid_tolerance"]}},
+                     {"e": {"subject": "d", "object": "c", "predicates": ["biolink:applied_to_treat"]}})
+    assert len(escalation["message"]["results"]) == 1
+    assert ask({"d": {"ids": ["oih:dose_escalation"]}, "c": {"ids": ["oih:opioid_tolerance"]}},
+               {"e": {"subject": "d", "object": "c", "predicates": ["biolink:treats"]}})["message"]["results"] == []
+
+
+def test_direct_activity_regulation_names_the_activity_aspect(ask):
+    answer = ask({"o": {"ids": [OPIOID]}, "t": {"ids": [TLR4]}}, {"e": {"subject": "o", "object": "t"}})
+    (edge,) = [e for e in answer["message"]["knowledge_graph"]["edges"].values() if attr(e, "biolink:original_predicate") == "RO:0002450"
+               and attr(e, "biolink:knowledge_level") == "knowledge_assertion"]
+    assert quals(edge)["biolink:object_aspect_qualifier"] == "activity" and quals(edge)["biolink:object_direction_qualifier"] == "increased"
+
+
+def test_constraints_and_qualifiers_the_graph_cannot_judge_are_said(kg, ask):
+    with pytest.raises(TRAPIError) as err:
+        kg.trapi.query({"message": {"query_graph": {"nodes": {"a": {"ids": [KETAMINE], "constraints": [
+            {"id": "biolink:molecular_weight", "name": "mw", "operator": ">", "value": 200}]}}, "edges": {}}}})
+    assert err.value.code == "UnsupportedConstraint" and "molecular_weight" in err.value.message
+    with pytest.raises(TRAPIError) as err:
+        kg.trapi.query({"message": {"query_graph": {"nodes": {"a": {"ids": [KETAMINE]}, "b": {}}, "edges": {"e": {
+            "subject": "a", "object": "b", "attribute_constraints": [
+                {"id": "biolink:supporting_text", "name": "quote", "operator": "matches", "value": "("}]}}}}})
+    assert err.value.code == "UnsupportedConstraint"
+    answer = ask({"a": {"ids": [KETAMINE]}, "b": {}}, {"e": {"subject": "a", "object": "b", "qualifier_constraints": [
+        {"qualifier_set": [{"qualifier_type_id": "biolink:frequency_qualifier_x", "qualifier_value": "x"}]}]}})
+    assert answer["message"]["results"] == [] and any("not a Biolink" in log["message"] for log in answer["logs"])
+    inverse = ask({"a": {"ids": [NMDA]}, "b": {}}, {"e": {"subject": "a", "object": "b", "predicates": ["biolink:affected_by"],
+                                                         "qualifier_constraints": DECREASED}})
+    assert any("own direction" in log["message"] for log in inverse["logs"])
+    # a pattern that backtracks without end in Python's re is answered (the regex engine bounds it)
+    quoted = ask({"a": {"ids": [KETAMINE]}, "b": {"ids": [NMDA]}}, {"e": {"subject": "a", "object": "b", "attribute_constraints": [
+        {"id": "biolink:supporting_text", "name": "quote", "operator": "matches", "value": "^(.*?,?)*;$"}]}})
+    assert quoted["message"]["results"] == []
+    sourced = ask({"a": {"ids": [KETAMINE]}, "b": {"ids": [NMDA]}}, {"e": {"subject": "a", "object": "b", "attribute_constraints": [
+        {"id": "biolink:knowledge_source", "name": "source", "operator": "==", "value": INFORES}]}})
+    assert sourced["message"]["results"]
+
+
+def test_limits_cut_answers_with_a_warning_and_refuse_oversized_queries(kg):
+    from kg.trapi import TRAPI, Limits
+
+    small = TRAPI(kg.engine, Limits(max_results=3, max_pairs=2))
+    answer = valid(small.query({"message": {"query_graph": {"nodes": {"a": {}, "b": {}}, "edges": {"e": {"subject": "a", "object": "b"}}}}}))
+    assert len(answer["message"]["results"]) == 3 and any(log.get("code") == "ResultsTruncated" for log in answer["logs"])
+    unknown = valid(small.query({"message": {"query_graph": {"nodes": {"a": {"ids": [f"CHEBI:{i}" for i in range(50)]}}, "edges": {}}}}))
+    assert [log["code"] for log in unknown["logs"] if log["level"] == "WARNING"] == ["UnknownCurie"]
+    with pytest.raises(TRAPIError) as err:
+        small.query({"message": {"query_graph": {"nodes": {"o": {"ids": [OPIOID, MORPHINE, METHADONE]}, "h": {"ids": [HYPERALGESIA]}},
+                                                 "paths": {"p": {"subject": "o", "object": "h"}}}}})
+    assert err.value.status == 413
+    for qg in ({"nodes": {"a": {}, "b": {}}, "edges": {}}, {"nodes": {"a": {"ids": [KETAMINE]}}, "paths": {}}):
+        with pytest.raises(TRAPIError) as err:
+            kg.trapi.query({"message": {"query_graph": qg}})
+        assert (err.value.status, err.value.code) == (400, "QueryNotTraversable")
+
+
 # -- the meta knowledge graph and the mapping
 
 
@@ -285,17 +392,26 @@ def _kgx(kg) -> tuple[list[dict], list[dict]]:
     return read("nodes.tsv"), read("edges.tsv")
 
 
-def test_meta_knowledge_graph_equals_what_the_graph_holds(kg):
+def test_meta_knowledge_graph_equals_what_the_graph_holds(kg, ask):
     meta = kg.trapi.meta_knowledge_graph()
     MetaKnowledgeGraph.model_validate(meta)
     assert meta["biolink_version"] == biolink.version()
-    nodes, edges = _kgx(kg)
-    category = {n["id"]: n["category"] for n in nodes}
-    held = Counter((category[e["subject"]], e["predicate"], category[e["object"]]) for e in edges)
+    # what an unconstrained lookup serves (the query path, not the meta path) ...
+    served = ask({"a": {}, "b": {}}, {"e": {"subject": "a", "object": "b"}})["message"]["knowledge_graph"]
+    category = {n: body["categories"][0] for n, body in served["nodes"].items()}
+    held = Counter((category[e["subject"]], e["predicate"], category[e["object"]]) for e in served["edges"].values())
     assert {(m["subject"], m["predicate"], m["object"]): c["count"] for m, c in zip(meta["edges"], meta["counts"]["edges"])} == held
-    assert Counter(n["category"] for n in nodes) == Counter(meta["counts"]["nodes"]) + Counter()  # categories of every node
     for cat, entry in meta["nodes"].items():
-        assert set(entry["id_prefixes"]) == {n["id"].split(":")[0] for n in nodes if n["category"] == cat}
+        assert set(entry["id_prefixes"]) == {n.split(":")[0] for n, c in category.items() if c == cat}
+    # ... is every edge the catalog reads, and besides them only statements the store holds
+    graph = kg.trapi.graph
+    rows = {(r["subject"], r["predicate"], r["object"], bool(r["inferred"]), r["context"]) for r in kg.edges()}
+    edges = {(e.source[0], e.relation, e.source[1], e.inferred, e.context): e for e in graph.edges.values()}
+    assert rows <= set(edges) and len(served["edges"]) == len(edges)
+    for s, p, o, inferred, _ in set(edges) - rows:
+        where = "inferred" if inferred else "asserted"
+        assert kg.sparql(f"ASK {{ GRAPH <https://w3id.org/oihkg/graph/{where}> {{ <{vocab.expand(s)}> <{vocab.expand(p)}> "
+                         f"<{vocab.expand(o)}> }} }}"), (s, p, o)
     affects = [m for m in meta["edges"] if m["predicate"] == "biolink:affects" and m["object"] == "biolink:MacromolecularComplex"]
     assert any({"qualifier_type_id": "biolink:object_direction_qualifier", "applicable_values": ["decreased", "increased"]}
                in m.get("qualifiers", []) for m in affects)
@@ -381,6 +497,9 @@ def test_trapi_over_http_answers_and_refuses_in_trapi_shape(http):
     valid(bad.json())
     refused = http.post("/trapi/query", json={"message": {"query_graph": qg}, "workflow": [{"id": "overlay_connect_knodes"}]})
     assert refused.status_code == 501 and refused.json()["status"] == "UnsupportedOperation"
+    for raw in (b"[" * 200_000, b'{"message": {"query_graph": {"nodes": {"a": {"ids": [NaN]}}, "edges": {}}}}', b"\xff\xfe"):
+        r = http.post("/trapi/query", content=raw, headers={"content-type": "application/json"})
+        assert r.status_code == 400 and r.json()["status"] == "InvalidJSON", raw[:40]
 
 
 def test_meta_knowledge_graph_health_and_openapi_name_the_versions(http):
