@@ -400,16 +400,18 @@ class Edge:
         return 0 if self.flipped else self.sign
 
     def attributes(self) -> list[dict]:
-        """The TRAPI attributes: knowledge level, agent type, RO predicate, citations, quote, ECO code, sign, context."""
+        """The TRAPI attributes: knowledge level, agent type, RO predicate, citations, the ECO code with the quote as its
+        ``supporting_text``, sign, context."""
         out = [attribute("biolink:knowledge_level", self.knowledge_level), attribute("biolink:agent_type", self.agent_type),
                attribute("biolink:original_predicate", self.relation, original_attribute_name="relation",
                          description=self.relation_label + (" (said the other way round)" if self.flipped else ""))]
         if self.citations:
             out.append(attribute("biolink:publications", self.publications, description="problem_id citations of the source text"))
-        if self.quote:
-            out.append(attribute("biolink:supporting_text", [self.quote]))
+        quote = [attribute("biolink:supporting_text", [self.quote], description="the source text's sentence")] if self.quote else None
         if self.evidence_type:
-            out.append(attribute("biolink:has_evidence", [self.evidence_type]))
+            out.append(attribute("biolink:has_evidence", [self.evidence_type], attributes=quote))
+        elif quote:
+            out += quote
         if self.said_sign:
             out.append(attribute("oih:sign", self.said_sign, description="+1: more of the subject, more of the object; -1: less"))
         if self.context:

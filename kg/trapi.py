@@ -190,8 +190,8 @@ class TRAPI:
     @cached_property
     def _attribute_types(self) -> tuple[frozenset[str], frozenset[str]]:
         """The attribute types the graph's nodes and edges carry, which constraints may name."""
-        nodes = {a["attribute_type_id"] for n in self.graph.nodes.values() for a in n.attributes()}
-        edges = {a["attribute_type_id"] for e in self.graph.edges.values() for a in e.attributes()}
+        nodes = {a["attribute_type_id"] for n in self.graph.nodes.values() for a in _flat(n.attributes())}
+        edges = {a["attribute_type_id"] for e in self.graph.edges.values() for a in _flat(e.attributes())}
         return frozenset(nodes), frozenset(edges) | frozenset(_SOURCE_ATTRIBUTES)
 
     # -- the meta knowledge graph
@@ -213,7 +213,7 @@ class TRAPI:
             t["count"] += 1
             for qt, qv in e.qualifiers:
                 t["qualifiers"][qt].add(qv)
-            t["attributes"] |= {a["attribute_type_id"] for a in e.attributes()}
+            t["attributes"] |= {a["attribute_type_id"] for a in _flat(e.attributes())}
         edges = []
         for (s, p, o), t in sorted(triples.items()):
             meta = {"subject": s, "predicate": p, "object": o, "knowledge_types": ["lookup"],
@@ -376,7 +376,7 @@ class TRAPI:
         return not qn.constraints or self._satisfies(node.attributes(), qn.constraints)
 
     def _satisfies(self, attributes: list[dict], constraints: list[dict]) -> bool:
-        attributes = attributes + [{"attribute_type_id": t, "value": INFORES} for t in _SOURCE_ATTRIBUTES]
+        attributes = _flat(attributes) + [{"attribute_type_id": t, "value": INFORES} for t in _SOURCE_ATTRIBUTES]
         for c in constraints:
             hit = any(a["attribute_type_id"] == c["id"] and self._compare(c["operator"], a["value"], c["value"]) for a in attributes)
             if hit == bool(c.get("not", False)):
@@ -590,6 +590,14 @@ class TRAPI:
             if len(analyses) >= self.limits.max_paths:
                 break
         return analyses
+
+
+def _flat(attributes: list[dict]) -> list[dict]:
+    """Attributes with their nested attributes (a quote under its evidence code), which constraints may name."""
+    out = []
+    for a in attributes:
+        out += [a, *_flat(a.get("attributes") or [])]
+    return out
 
 
 def _is_qualifier(curie: str) -> bool:

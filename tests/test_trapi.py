@@ -94,9 +94,10 @@ def test_ketamine_blocks_the_nmda_receptor_as_the_text_says_with_its_evidence(as
     assert edge["sources"] == [{"resource_id": INFORES, "resource_role": "primary_knowledge_source"}]
     assert attr(edge, "biolink:agent_type") == "manual_agent" and attr(edge, "biolink:original_predicate") == "RO:0018029"
     (row,) = kg.edges(subject=KETAMINE, object=NMDA, inferred=False)
-    assert attr(edge, "biolink:supporting_text") == [row["quote"]] and "NMDA" in row["quote"]
-    assert attr(edge, "biolink:publications") == [f"oih:citation/{c}" for c in row["citations"]]
-    assert attr(edge, "biolink:has_evidence") == [row["evidenceType"]] and attr(edge, "oih:sign") == -1
+    evidence = next(a for a in edge["attributes"] if a["attribute_type_id"] == "biolink:has_evidence")
+    assert evidence["value"] == [row["evidenceType"]] and attr(evidence, "biolink:supporting_text") == [row["quote"]]
+    assert "NMDA" in row["quote"] and attr(edge, "biolink:publications") == [f"oih:citation/{c}" for c in row["citations"]]
+    assert attr(edge, "oih:sign") == -1
 
 
 def test_what_tlr4_activation_leads_to_through_curated_edges(ask):
