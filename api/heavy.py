@@ -58,8 +58,9 @@ class HeavyCache:
             _, dropped = self._kept.popitem(last=False)
             self._size -= len(dropped)
 
-    async def get(self, key: Hashable, compute: Callable[[], bytes]) -> bytes:
-        """The answer for ``key``, computed by ``compute`` (in a thread) at most once while it is kept.
+    async def get(self, key: Hashable, compute: Callable[[], bytes], keep: Callable[[bytes], bool] | None = None) -> bytes:
+        """The answer for ``key``, computed by ``compute`` (in a thread) at most once while it is kept; an answer for
+        which ``keep`` says False (one cut short, say) is answered but not kept.
 
         Raises
         ------
@@ -84,7 +85,8 @@ class HeavyCache:
                 value = await asyncio.to_thread(compute)
             finally:
                 self._slots.release()
-            self._keep(key, value)
+            if keep is None or keep(value):
+                self._keep(key, value)
             flight.set_result(value)
             return value
         except BaseException as exc:

@@ -53,6 +53,8 @@ TRAPI_VERSION = "1.5.0"
 PATHFINDER_VERSION = "1.6.0"
 #: The workflow operations answered; any other is refused with 501.
 OPERATIONS = ("lookup",)
+#: How deep a request's JSON may nest (a query graph needs about 10 levels).
+MAX_DEPTH = 64
 #: Attribute types a constraint may name besides the ones the graph's nodes and edges carry.
 _SOURCE_ATTRIBUTES = ("biolink:knowledge_source", "biolink:primary_knowledge_source")
 
@@ -126,7 +128,7 @@ def _log(level: str, message: str, code: str | None = None) -> dict:
 @dataclass
 class _QNode:
     key: str
-    candidates: dict[str, str] | None  # node id -> the query id it matched (itself, an xref, its drug class); None: any
+    candidates: dict[str, set[str]] | None  # node id -> the query ids it matches (itself, as an xref, as a member); None: any
     categories: frozenset[str]
     constraints: list[dict]
     is_set: bool
@@ -137,8 +139,8 @@ class _QNode:
         """The ``query_id`` of a binding: the set's id, or the query id a node matched through when not itself."""
         if self.set_id:
             return self.set_id
-        origin = (self.candidates or {}).get(nid)
-        return origin if origin and origin != nid else None
+        origins = (self.candidates or {}).get(nid, set())
+        return None if not origins or nid in origins else min(origins)
 
 
 @dataclass
@@ -150,6 +152,24 @@ class _QEdge:
     reverse: frozenset[str]
     qualifier_sets: list[list[tuple[str, str]]]
     constraints: list[dict]
+
+
+def _depth(value: Any) -> int:
+    """How deep a JSON value nests, counted without recursion."""
+    deepest, todo = 0, [(value, 1)]
+    while todo:
+        v, d = todo.pop()
+        if isinstance(v, (dict, list)):
+            deepest = max(deepest, d)
+            if d <= MAX_DEPTH:
+                todo += [(x, d + 1) for x in (v.values() if isinstance(v, dict) else v)]
+    return deepest
+
+
+def _binding(nid: str, qn: _QNode) -> dict:
+    """A node binding, with the query id it was matched through when that is not the node's own."""
+    q = qn.query_id(nid)
+    return {"id": nid, "attributes": [], **({"query_id": q} if q else {})}
 
 
 def _where(errors: list[dict], pathfinder: bool, most: int = 5) -> list[str]:
@@ -245,7 +265,7 @@ class TRAPI:
         qg = message["query_graph"]
         logs: list[dict] = []
         deadline = time.monotonic() + self.limits.seconds
-        pathfinder = "paths" in qg
+        pathfinder = qg.get("paths") is not None
         if pathfinder:
             results, edge_ids, aux = self._pathfinder(qg, logs, deadline)
         else:
@@ -265,6 +285,8 @@ class TRAPI:
 
         if not isinstance(request, dict):
             raise TRAPIError(400, "InvalidRequest", "the body must be a JSON object with a 'message'")
+        if _depth(request) > MAX_DEPTH:
+            raise TRAPIError(400, "InvalidQuery", f"the body nests deeper than {MAX_DEPTH} levels")
         message = request.get("message")
         qg = message.get("query_graph") if isinstance(message, dict) else None
         paths = qg.get("paths") if isinstance(qg, dict) else None
@@ -276,6 +298,8 @@ class TRAPI:
                     qp.setdefault("constraints", None)
         try:
             Query.model_validate(checked)
+        except RecursionError:
+            raise TRAPIError(400, "InvalidQuery", "the body nests too deeply") from None
         except ValidationError as exc:
             where = "; ".join(_where(exc.errors(), isinstance(paths, dict)))
             raise TRAPIError(400, "InvalidQuery", f"the body is not a valid TRAPI query: {where}") from None
@@ -287,7 +311,7 @@ class TRAPI:
         qg = message.get("query_graph")
         if not qg:
             raise TRAPIError(400, "QueryGraphMissing", "the message has no query_graph")
-        if "paths" in qg and qg.get("edges"):
+        if qg.get("paths") is not None and qg.get("edges"):
             raise TRAPIError(400, "QueryNotTraversable", "a query graph has edges or paths, not both")
         return message
 
@@ -318,20 +342,23 @@ class TRAPI:
             raise TRAPIError(413, "BatchSizeExceeded", f"query node {key} has {len(ids)} ids; at most {self.limits.max_ids}")
         candidates = None
         if ids:
-            candidates, unknown, expand = {}, [], []
-            for qid in ids:  # what the client named directly first, so its own ids bind as themselves
-                hits = ({qid} if qid in g.nodes else set()) | g.xref_index.get(qid, set())
-                if not hits:
+            candidates, unknown = defaultdict(set), []
+            direct = {qid for qid in ids if qid in g.nodes}
+            for qid in direct:  # what the client named directly binds as itself
+                candidates[qid].add(qid)
+            for qid in ids:
+                for nid in g.xref_index.get(qid, ()):
+                    candidates[nid].add(qid)
+                if qid not in direct and qid not in g.xref_index:
                     unknown.append(qid)
-                for nid in sorted(hits):
-                    if candidates.setdefault(nid, qid) == qid:
-                        expand.append(nid)
-            while expand:  # a drug class's members are its descendants
+            expand = list(candidates)
+            while expand:  # a drug class's members are its descendants, matched through what the class matched
                 nid = expand.pop()
-                for member in sorted(g.members.get(nid, ())):
-                    if member not in candidates:
-                        candidates[member] = candidates[nid]
+                for member in g.members.get(nid, ()):
+                    if not candidates[nid] <= candidates[member]:
+                        candidates[member] |= candidates[nid] - ({member} if member in direct else set())
                         expand.append(member)
+            candidates = dict(candidates)
             if unknown:
                 shown = ", ".join(unknown[:10]) + (f" and {len(unknown) - 10} more" if len(unknown) > 10 else "")
                 logs.append(_log("WARNING", f"query node {key}: {shown} not in this graph", "UnknownCurie"))
@@ -358,7 +385,7 @@ class TRAPI:
         for t in sorted({t for s in sets for t, _ in s}):
             if not _is_qualifier(t):
                 logs.append(_log("WARNING", f"query edge {key}: {t} is not a Biolink {biolink.version()} qualifier; no edge has it"))
-        if sets and reverse - set(predicates):
+        if sets and any(biolink.canonical(p)[1] for p in predicates):
             logs.append(_log("WARNING", f"query edge {key}: qualifier constraints are matched in the query edge's own direction "
                                         "only, so edges found through an inverse predicate are left out"))
         if q.get("knowledge_type") == "inferred":
@@ -388,6 +415,8 @@ class TRAPI:
         with a time limit, so a pathological pattern fails instead of holding the server."""
         if op == "===":
             return have == want
+        if isinstance(want, (list, tuple)):  # a list of wanted values is an OR (== is IN)
+            return any(self._compare(op, have, w) for w in want)
         for v in have if isinstance(have, (list, tuple)) else [have]:
             try:
                 if op == "==" and (v == want or str(v) == str(want)):
@@ -451,10 +480,10 @@ class TRAPI:
                              "ResultsTruncated"))
         results, edge_ids = [], set()
         for slot in grouped.values():
-            if not all(qn.required <= {qn.candidates[n] for n in slot["nodes"][k]} for k, qn in qnodes.items() if qn.required):
+            if not all(qn.required <= set().union(*(qn.candidates[n] for n in slot["nodes"][k]))
+                       for k, qn in qnodes.items() if qn.required):
                 continue  # set_interpretation ALL: every member is bound in the one result, or there is no result
-            bindings = {k: [{"id": nid, "attributes": [], **({"query_id": q} if (q := qnodes[k].query_id(nid)) else {})}
-                            for nid in sorted(ids)] for k, ids in slot["nodes"].items()}
+            bindings = {k: [_binding(nid, qnodes[k]) for nid in sorted(ids)] for k, ids in slot["nodes"].items()}
             edge_bindings = {k: [{"id": e, "attributes": []} for e in sorted(ids)] for k, ids in slot["edges"].items()}
             edge_ids |= {e for ids in slot["edges"].values() for e in ids}
             results.append({"node_bindings": bindings, "analyses": [{"resource_id": INFORES, "edge_bindings": edge_bindings}]})
@@ -486,10 +515,12 @@ class TRAPI:
         if not order:
             ((key, qn),) = qnodes.items()
             for nid in sorted(qn.candidates if qn.candidates is not None else g.nodes):
+                if time.monotonic() > deadline:
+                    return
                 if self._node_ok(qn, nid):
                     yield {key: nid}, {}
             return
-        steps = 0
+        steps, expired = 0, False
 
         def pool(qe: _QEdge, nb: dict) -> list[str]:
             for end in (qe.subject, qe.object):
@@ -501,14 +532,16 @@ class TRAPI:
             return list(g.edges)
 
         def extend(i: int, nb: dict, eb: dict) -> Iterator[tuple[dict, dict]]:
-            nonlocal steps
+            nonlocal steps, expired
             if i == len(order):
                 yield dict(nb), dict(eb)
                 return
             qe = order[i]
             for eid in pool(qe, nb):
                 steps += 1
-                if steps % 500 == 0 and time.monotonic() > deadline:
+                if steps % 200 == 0 and time.monotonic() > deadline:
+                    expired = True
+                if expired:  # every level stops, not only the deepest
                     return
                 for s, o in self._orientations(qe, g.edges[eid]):
                     if nb.get(qe.subject, s) != s or nb.get(qe.object, o) != o or (qe.subject == qe.object and s != o):
@@ -539,13 +572,14 @@ class TRAPI:
             qn = self._qnode(key, qg["nodes"][key], logs)
             if qn.candidates is None:
                 raise TRAPIError(400, "QueryNotTraversable", f"path {pkey}: Pathfinder needs both ends pinned by ids; {key} has none")
-            ends[end] = (key, [n for n, origin in qn.candidates.items() if n == origin or n in g.xref_index.get(origin, ())])
+            ends[end] = (key, qn, [n for n, origins in qn.candidates.items()
+                                   if (n in origins or any(n in g.xref_index.get(o, ()) for o in origins)) and self._node_ok(qn, n)])
         for p in qp.get("predicates") or ():  # what kind of paths are wanted, not a filter on their steps (TRAPI 1.6)
             if biolink.predicate(p) is None:
                 raise TRAPIError(400, "UnsupportedPredicate", f"path {pkey}: {p} is not a Biolink {biolink.version()} predicate")
         constraints = [frozenset(self._category(f"path {pkey}", c) for c in con.get("intermediate_categories") or ())
                        for con in qp.get("constraints") or []]
-        (skey, sources), (okey, targets) = ends["subject"], ends["object"]
+        (skey, sq, sources), (okey, oq, targets) = ends["subject"], ends["object"]
         if len(sources) * len(targets) > self.limits.max_pairs:
             raise TRAPIError(413, "QueryTooLarge", f"path {pkey}: {len(sources)} × {len(targets)} ends; at most "
                                                    f"{self.limits.max_pairs} pairs")
@@ -557,8 +591,7 @@ class TRAPI:
                     return results, edge_ids, aux
                 analyses = self._paths(pkey, s, t, constraints, logs, edge_ids, aux)
                 if analyses:
-                    results.append({"node_bindings": {skey: [{"id": s, "attributes": []}], okey: [{"id": t, "attributes": []}]},
-                                    "analyses": analyses})
+                    results.append({"node_bindings": {skey: [_binding(s, sq)], okey: [_binding(t, oq)]}, "analyses": analyses})
         return results, edge_ids, aux
 
     def _paths(self, pkey: str, s: str, t: str, constraints: list[frozenset[str]], logs: list[dict], edge_ids: set[str],
@@ -604,6 +637,8 @@ def _is_qualifier(curie: str) -> bool:
     """Whether a CURIE names a Biolink qualifier slot."""
     slots = biolink.schema()["slots"]
     name, seen = curie.split(":", 1)[-1].replace("_", " "), set()
+    if name in slots and name.endswith(" qualifier"):  # some qualifiers are association slots by is_a
+        return True
     while name and name not in seen:
         if name == "qualifier":
             return True

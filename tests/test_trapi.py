@@ -384,6 +384,74 @@ def test_limits_cut_answers_with_a_warning_and_refuse_oversized_queries(kg):
         assert (err.value.status, err.value.code) == (400, "QueryNotTraversable")
 
 
+
+def test_the_time_limit_stops_every_level_of_the_search(kg):
+    from kg.trapi import TRAPI, Limits
+
+    quick = TRAPI(kg.engine, Limits(seconds=0.3))
+    chain = {"nodes": {k: {} for k in "abcde"}, "edges": {
+        "e1": {"subject": "a", "object": "b"}, "e2": {"subject": "b", "object": "c"}, "e3": {"subject": "c", "object": "d"},
+        "e4": {"subject": "d", "object": "e", "predicates": ["biolink:treats"], "qualifier_constraints": DECREASED}}}
+    answer = valid(quick.query({"message": {"query_graph": chain}}))
+    assert any(log.get("code") == "ResultsTruncated" for log in answer["logs"])
+
+
+def test_xrefs_direct_ids_and_sets_bind_with_the_right_query_ids(ask):
+    xref = "CHEBI:60643"  # an xref of the NMDA receptor antagonist class
+    both = ask({"d": {"ids": [xref, "oih:nmda_antagonist"]}})
+    assert {b["id"]: b.get("query_id") for r in both["message"]["results"] for b in r["node_bindings"]["d"]}[
+        "oih:nmda_antagonist"] is None
+    as_set = ask({"d": {"ids": ["oih:set/x"], "member_ids": ["oih:nmda_antagonist", xref], "set_interpretation": "ALL"},
+                  "n": {"ids": [NMDA]}}, {"e": {"subject": "d", "object": "n", "predicates": ["biolink:affects"]}})
+    assert len(as_set["message"]["results"]) == 1
+    path = ask({"o": {"ids": ["CHEBI:35482"]}, "h": {"ids": [HYPERALGESIA]}}, paths={"p": {"subject": "o", "object": "h"}})
+    assert path["message"]["results"][0]["node_bindings"]["o"] == [{"id": OPIOID, "attributes": [], "query_id": "CHEBI:35482"}]
+    excluded = ask({"o": {"ids": [OPIOID], "constraints": [{"id": "biolink:synonym", "name": "s", "operator": "==", "value": "nothing"}]},
+                    "h": {"ids": [HYPERALGESIA]}}, paths={"p": {"subject": "o", "object": "h"}})
+    assert excluded["message"]["results"] == []  # a node constraint on an end is honoured
+
+
+def test_small_protocol_points(ask):
+    lookup = ask({"k": {"ids": [KETAMINE]}, "n": {"ids": [NMDA]}}, {"e": {"subject": "k", "object": "n"}}, paths=None)
+    assert lookup["message"]["results"]
+    either = [{"id": "biolink:knowledge_level", "name": "kl", "operator": "==", "value": ["knowledge_assertion", "logical_entailment"]}]
+    assert ask({"k": {"ids": [KETAMINE]}, "n": {"ids": [NMDA]}},
+               {"e": {"subject": "k", "object": "n", "attribute_constraints": either}})["message"]["results"]  # a list is an OR
+    plain = ask({"k": {"ids": [KETAMINE]}, "n": {"ids": [NMDA]}}, {"e": {"subject": "k", "object": "n", "predicates": ["biolink:affects"],
+                                                                      "qualifier_constraints": DECREASED}})
+    assert not [log for log in plain["logs"] if log["level"] == "WARNING"]
+    catalyst = ask({"k": {"ids": [KETAMINE]}, "n": {}}, {"e": {"subject": "k", "object": "n", "qualifier_constraints": [
+        {"qualifier_set": [{"qualifier_type_id": "biolink:catalyst_qualifier", "qualifier_value": "x"}]}]}})
+    assert not [log for log in catalyst["logs"] if "not a Biolink" in log["message"]]
+
+
+def test_a_deeply_nested_body_is_refused(kg):
+    deep: dict = {}
+    for _ in range(600):
+        deep = {"x": deep}
+    with pytest.raises(TRAPIError) as err:
+        kg.trapi.query({"message": {"query_graph": {"nodes": {"a": {"ids": [KETAMINE], "deep": deep}}, "edges": {}}}})
+    assert err.value.status == 400 and "nests" in err.value.message
+
+
+def test_heavy_cache_does_not_keep_what_keep_refuses():
+    import asyncio
+
+    from api.heavy import HeavyCache
+
+    calls = []
+
+    async def run():
+        cache = HeavyCache()
+        for _ in range(2):
+            await cache.get("k", lambda: calls.append(1) or b"cut", keep=lambda b: b != b"cut")
+        await cache.get("j", lambda: calls.append(2) or b"whole")
+        await cache.get("j", lambda: calls.append(2) or b"whole")
+
+    asyncio.run(run())
+    assert calls == [1, 1, 2]
+
+
 # -- the meta knowledge graph and the mapping
 
 
@@ -498,9 +566,13 @@ def test_trapi_over_http_answers_and_refuses_in_trapi_shape(http):
     valid(bad.json())
     refused = http.post("/trapi/query", json={"message": {"query_graph": qg}, "workflow": [{"id": "overlay_connect_knodes"}]})
     assert refused.status_code == 501 and refused.json()["status"] == "UnsupportedOperation"
-    for raw in (b"[" * 200_000, b'{"message": {"query_graph": {"nodes": {"a": {"ids": [NaN]}}, "edges": {}}}}', b"\xff\xfe"):
+    nested = b'{"message": {"query_graph": {"nodes": {"a": {"x": ' + b"[" * 700 + b"]" * 700 + b'}}, "edges": {}}}}'
+    for raw in (b"[" * 200_000, b'{"message": {"query_graph": {"nodes": {"a": {"ids": [NaN]}}, "edges": {}}}}', b"\xff\xfe",
+                b'{"message": {"query_graph": {"nodes": {"a": {"constraints": [{"value": 1e999}]}}, "edges": {}}}}'):
         r = http.post("/trapi/query", content=raw, headers={"content-type": "application/json"})
         assert r.status_code == 400 and r.json()["status"] == "InvalidJSON", raw[:40]
+    deep = http.post("/trapi/query", content=nested, headers={"content-type": "application/json"})
+    assert deep.status_code == 400 and "nests" in deep.json()["detail"]
 
 
 def test_meta_knowledge_graph_health_and_openapi_name_the_versions(http):

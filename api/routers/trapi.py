@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
 from api.deps import KG
+from api.errors import RETRY_AFTER
+from api.heavy import HeavyBusy
 from kg.biolink import INFORES
 from kg.trapi import OPERATIONS, TRAPI_VERSION, Limits, TRAPIError
 
@@ -28,11 +31,18 @@ def _not_json(constant: str):
     raise ValueError(f"{constant} is not JSON")
 
 
+def _finite(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError(f"{text[:40]} is too large a number")
+    return value
+
+
 def _parse(raw: bytes):
     """The body as JSON, or :class:`TRAPIError` (400) for bytes that are not: bad UTF-8, bad syntax, NaN or Infinity,
-    nesting too deep to read."""
+    a number too large for a float, nesting too deep to read."""
     try:
-        return json.loads(raw, parse_constant=_not_json)
+        return json.loads(raw, parse_constant=_not_json, parse_float=_finite)
     except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         reason = "it nests too deeply" if isinstance(exc, RecursionError) else str(exc)[:200]
         raise TRAPIError(400, "InvalidJSON", f"the body is not JSON: {reason}") from None
@@ -57,9 +67,13 @@ async def trapi_query(request: Request, kg: KG) -> Response:
     try:
         body = _parse(await request.body())
         key = ("trapi", hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest())
-        answer = await request.app.state.trapi.get(key, lambda: json.dumps(kg.trapi.query(body)).encode())
+        answer = await request.app.state.trapi.get(key, lambda: json.dumps(kg.trapi.query(body)).encode(),
+                                                   keep=lambda answer: b'"ResultsTruncated"' not in answer)
     except TRAPIError as exc:
         return JSONResponse(exc.response(body), status_code=exc.status)
+    except HeavyBusy as exc:
+        return JSONResponse(TRAPIError(503, "ServiceUnavailable", str(exc)).response(body), status_code=503,
+                            headers={"Retry-After": RETRY_AFTER[HeavyBusy]})
     return Response(answer, media_type="application/json")
 
 
