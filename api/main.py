@@ -141,7 +141,8 @@ def create_app(settings: Settings | None = None) -> FastAPIOffline:
     app = FastAPIOffline(
         title="oihkg",
         version=__version__,
-        description="Knowledge graph and mechanism query engine for opioid-induced hyperalgesia: REST, SPARQL 1.1 Protocol, TRAPI, exports.",
+        description="Knowledge graph and mechanism query engine for opioid-induced hyperalgesia: REST, SPARQL 1.1 Protocol, "
+                    "TRAPI, exports. Write SPARQL in the [SPARQL query editor](/sparql); explore the [mechanism map](/map).",
         lifespan=lifespan,
     )
     if settings.cors_origins:

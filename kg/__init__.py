@@ -126,6 +126,11 @@ class OIHKG:
         (:meth:`kg.catalog.Catalog.query`)."""
         return self.catalog.query(name, **params)
 
+    def completions(self) -> dict[str, Any]:
+        """What the SPARQL editor completes and offers: prefixes, entities, schema terms, named-query examples
+        (:meth:`kg.catalog.Catalog.completions`)."""
+        return self.catalog.completions()
+
     def sparql(self, text: str) -> Any:
         """Run SPARQL: rows, a bool or triples, by the query's form (:meth:`kg.catalog.Catalog.sparql`)."""
         return self.catalog.sparql(text)

@@ -110,6 +110,20 @@ class Param:
     kind: str
     description: str
 
+    @property
+    def example(self) -> str | None:
+        """The first example the description gives after "e.g.": a CURIE, or a name without its quotes.
+
+        Examples
+        --------
+        >>> Param("mediator", "IRI", 'the mediator, e.g. HGNC:11892 or "TNF-α"').example
+        'HGNC:11892'
+        >>> Param("subject", "IRI", 'the subject, e.g. "test taper"').example
+        'test taper'
+        """
+        m = re.search(r'e\.g\.\s+(?:"([^"]+)"|([^\s,;]+))', self.description)
+        return (m.group(1) or m.group(2)) if m else None
+
 
 @dataclass(frozen=True)
 class NamedQuery:

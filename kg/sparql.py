@@ -26,8 +26,8 @@ import mimeparse
 from kg.store import GRAPH_TYPES, RESULT_TYPES, QueryError, Store
 from kg.workers import Answer
 
-__all__ = ["RESULT_TYPES", "GRAPH_TYPES", "NotAcceptable", "ServiceRefused", "negotiate", "services", "check_services",
-           "answer", "service_description"]
+__all__ = ["RESULT_TYPES", "GRAPH_TYPES", "NotAcceptable", "ServiceRefused", "negotiate", "prefers_html", "services",
+           "check_services", "answer", "service_description"]
 
 
 class NotAcceptable(Exception):
@@ -132,6 +132,26 @@ def negotiate(accept: str | None, offered: tuple[str, ...] | list[str]) -> str:
     if not best:
         raise NotAcceptable(f"none of {', '.join(offered)} is acceptable to 'Accept: {accept[:200]}'")
     return best
+
+
+def prefers_html(accept: str | None) -> bool:
+    """Whether an ``Accept`` header asks for a page (a browser) rather than results or a graph: it names
+    ``text/html`` and ranks it above every SPARQL result and graph type. A client that names no type, or ``*/*``,
+    gets results as before.
+
+    Examples
+    --------
+    >>> prefers_html("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
+    True
+    >>> prefers_html("application/sparql-results+json,*/*;q=0.9"), prefers_html("*/*"), prefers_html(None)
+    (False, False, False)
+    """
+    if not accept or "text/html" not in accept.lower():
+        return False
+    try:
+        return mimeparse.best_match([*RESULT_TYPES, *GRAPH_TYPES, "text/html"], accept) == "text/html"
+    except ValueError:
+        return False
 
 
 def answer(store: Store, query: str, accept: str | None, default_graphs: list[str] | None,

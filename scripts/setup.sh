@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Set up everything oihkg needs on a fresh Debian machine: a JRE for HermiT,
-# a virtual environment in .venv, and the package with its test extras.
+# a virtual environment in .venv, the package with its test extras, and the
+# SPARQL editor's browser assets (YASGUI, from the npm registry with npm ci and
+# the committed lockfile in api/static; Debian's nodejs and npm when missing).
 # With --browser (the tests), also Debian's chromium for the Playwright map tests:
 # Playwright drives /usr/bin/chromium and never downloads a browser of its own.
 # Idempotent: a second run with an unchanged pyproject.toml does nothing.
@@ -13,11 +15,21 @@ if [ "${1:-}" = "--browser" ] && ! [ -x /usr/bin/chromium ]; then
     need_apt+=(chromium)
 fi
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need_apt+=(python3-venv)
+command -v npm >/dev/null 2>&1 || need_apt+=(nodejs npm)
 if [ ${#need_apt[@]} -gt 0 ]; then
     echo "setup: installing Debian packages: ${need_apt[*]}"
     SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}"
+fi
+
+# the editor's assets: reinstalled when the lockfile changes
+assets="api/static/node_modules/.oihkg-stamp"
+lock="$(sha256sum api/static/package-lock.json | cut -d' ' -f1)"
+if ! [ -f "$assets" ] || [ "$(cat "$assets")" != "$lock" ]; then
+    echo "setup: installing the SPARQL editor's assets (npm ci in api/static)"
+    npm ci --prefix api/static --ignore-scripts --omit=dev --no-audit --no-fund --loglevel=error
+    echo "$lock" > "$assets"
 fi
 
 stamp=".venv/.setup-stamp"

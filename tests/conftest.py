@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -43,8 +46,8 @@ def tiny_seed() -> Path:
 
 
 #: Fixtures that start a server or a browser, or run HermiT on a whole ontology: a test using one is ``slow``.
-SLOW_FIXTURES = {"api_server", "remote_api_server", "oxigraph_server", "remote_kg", "http", "sparql_http", "browser", "start_server",
-                 "reasoned", "planted", "planted_kg"}
+SLOW_FIXTURES = {"api_server", "remote_api_server", "oxigraph_server", "remote_kg", "http", "sparql_http", "browser", "open_page",
+                 "start_server", "reasoned", "planted", "planted_kg"}
 
 
 def pytest_collection_modifyitems(config, items):
@@ -182,3 +185,75 @@ def api_server(tmp_path_factory):
 def remote_api_server(tmp_path_factory, remote_kg, oxigraph_server):
     """A real ``oihkg serve --endpoint`` in front of the Oxigraph server (the artifacts uploaded by ``remote_kg``)."""
     yield from _serve(tmp_path_factory, "--endpoint", oxigraph_server["query"])
+
+
+CHROMIUM = Path(os.environ.get("OIHKG_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium driven by Playwright (Playwright never downloads a browser here); one per test module, since
+    Playwright's sync API keeps an event loop running in this thread while it is open."""
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} not found: run `bash scripts/setup.sh --browser` (installs Debian's chromium)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+class BrowserPage:
+    """A loaded page with the requests it tried outside 127.0.0.1 (aborted) and its console errors."""
+
+    def __init__(self, page, external, errors):
+        self.page, self.external, self.errors = page, external, errors
+
+    def js(self, expr: str):
+        return self.page.evaluate(expr)
+
+    def clean(self):
+        assert self.external == [], f"external requests attempted: {self.external}"
+        assert self.errors == [], f"console errors: {self.errors}"
+
+
+@pytest.fixture()
+def open_page(browser):
+    """Open a URL in a new 1400×900 context, every request to a host other than 127.0.0.1 (or a scheme other than
+    file/data/blob) aborted and recorded, and wait until the JavaScript expression ``ready`` is true; each context is
+    closed at the end."""
+    contexts = []
+
+    def _open(url: str, ready: str, seconds: float = 90) -> BrowserPage:
+        context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
+        contexts.append(context)
+        page = context.new_page()
+        external: list[str] = []
+        errors: list[str] = []
+
+        def guard(route):
+            u = urlsplit(route.request.url)
+            if u.scheme in ("file", "data", "blob") or u.hostname == "127.0.0.1":
+                route.continue_()
+            else:
+                external.append(route.request.url)
+                route.abort()
+
+        context.route("**/*", guard)
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(url)
+        # polled with evaluate (run by the devtools protocol): wait_for_function compiles its predicate in the page,
+        # which the served pages' Content-Security-Policy forbids, as it should
+        deadline = time.monotonic() + seconds
+        while not page.evaluate(f"() => {ready}"):
+            assert time.monotonic() < deadline, f"{url} was not ready within {seconds:g} s"
+            page.wait_for_timeout(100)
+        return BrowserPage(page, external, errors)
+
+    yield _open
+    for context in contexts:
+        context.close()

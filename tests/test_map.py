@@ -6,34 +6,17 @@ and recorded, and each test asserts none was attempted. Screenshots go to tests/
 
 from __future__ import annotations
 
-import os
 import sys
-import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import httpx
 import pytest
 
 from kg import OIHKG
 
-CHROMIUM = Path(os.environ.get("OIHKG_CHROMIUM", "/usr/bin/chromium"))
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
 ARTIFACTS = Path(__file__).parent / "artifacts"
 TLR4, MICROGLIA_ACT, GLIAL = "HGNC:11850", "GO:0001774", "oih:glial_neuroinflammatory_pathway"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} not found: run `bash scripts/setup.sh --browser` (installs Debian's chromium)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        yield b
-        b.close()
+MAP_READY = "Boolean(window.oihMap && window.oihMap.isStabilized())"
 
 
 @pytest.fixture(scope="module")
@@ -53,57 +36,15 @@ def graph_node_count():
     return len({r["curie"] for r in OIHKG.open().query("graph-nodes")})
 
 
-class Page:
-    """A loaded map page with its recorded external requests and console errors."""
-
-    def __init__(self, page, external, errors):
-        self.page, self.external, self.errors = page, external, errors
-
-    def js(self, expr: str):
-        return self.page.evaluate(expr)
-
-    def clean(self):
-        assert self.external == [], f"external requests attempted: {self.external}"
-        assert self.errors == [], f"console errors: {self.errors}"
-
-
-def _open(browser, url: str) -> Page:
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
-    page = context.new_page()
-    external: list[str] = []
-    errors: list[str] = []
-
-    def guard(route):
-        u = urlsplit(route.request.url)
-        if u.scheme in ("file", "data", "blob") or u.hostname == "127.0.0.1":
-            route.continue_()
-        else:
-            external.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", guard)
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(url)
-    # polled with evaluate (run by the devtools protocol), since wait_for_function compiles its predicate in the page,
-    # which the served page's Content-Security-Policy forbids, as it should
-    deadline = time.monotonic() + 90
-    while not page.evaluate("() => Boolean(window.oihMap && window.oihMap.isStabilized())"):
-        assert time.monotonic() < deadline, "the map did not settle within 90 s"
-        page.wait_for_timeout(100)
-    return Page(page, external, errors)
-
-
 @pytest.fixture(params=["served", "file"])
-def mapped(request, browser, api_server, map_file):
+def mapped(request, open_page, api_server, map_file):
     url = f"{api_server}/map" if request.param == "served" else map_file.as_uri()
-    p = _open(browser, url)
+    p = open_page(url, MAP_READY)
     p.source = request.param
-    yield p
-    p.page.context.close()
+    return p
 
 
-def _non_blank_pixels(p: Page) -> int:
+def _non_blank_pixels(p) -> int:
     return p.js("""(() => {
         const c = document.querySelector('#network canvas');
         const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
@@ -219,14 +160,13 @@ def test_export_png_downloads_the_view(mapped, tmp_path):
     mapped.clean()
 
 
-def test_layout_is_the_same_on_every_load(browser, map_file):
+def test_layout_is_the_same_on_every_load(open_page, map_file):
     positions = []
     for _ in range(2):
-        p = _open(browser, map_file.as_uri())
+        p = open_page(map_file.as_uri(), MAP_READY)
         positions.append(p.js("(() => { const q = oihMap.network.getPositions(); "
                               "return Object.keys(q).sort().map(k => [k, Math.round(q[k].x), Math.round(q[k].y)]); })()"))
         p.clean()
-        p.page.context.close()
     assert positions[0] == positions[1]
 
 

@@ -1,17 +1,23 @@
-"""GET, POST /sparql: the SPARQL 1.1 Protocol, read-only, with content negotiation and a query deadline."""
+"""GET, POST /sparql: the SPARQL 1.1 Protocol, read-only, with content negotiation and a query deadline; a browser
+gets the query editor (YASGUI, installed from npm at setup and served from here), fed by /sparql/completions."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from typing import Annotated
 from urllib.parse import parse_qs
 
+from pathlib import Path
+from urllib.parse import unquote_to_bytes
+
 from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
+from fastapi.responses import FileResponse, HTMLResponse
 
 from api import errors
-from api.deps import Pool
-from kg.sparql import service_description
+from api.deps import KG, Pool
+from kg.sparql import prefers_html, service_description
 
 router = APIRouter(tags=["sparql"])
 log = logging.getLogger("oihkg.sparql")
@@ -53,6 +59,63 @@ def _refuse_update() -> None:
     raise HTTPException(403, "this SPARQL endpoint is read-only; updates are refused")
 
 
+def _strict(request: Request, form: dict[str, list[str]] | None = None) -> None:
+    """The protocol's rules that a lenient parse would hide: one query, and UTF-8 throughout (400 otherwise)."""
+    raw = request.scope.get("query_string", b"")
+    for part in raw.split(b"&"):
+        try:
+            unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8")
+        except UnicodeDecodeError:
+            raise HTTPException(400, "the query string is not UTF-8 (percent-encode the query's UTF-8 bytes)") from None
+    queries = len(request.query_params.getlist("query")) + len((form or {}).get("query", []))
+    if queries > 1:
+        raise HTTPException(400, f"the request gives {queries} queries; give exactly one 'query' parameter")
+
+
+_EDITOR = Path(__file__).resolve().parent.parent / "editor"
+_YASGUI = Path(__file__).resolve().parent.parent / "static" / "node_modules" / "@zazuko" / "yasgui" / "build"
+#: The editor's files: its own page, script and style, and YASGUI's build (installed by scripts/setup.sh with npm ci).
+EDITOR_ASSETS = {
+    "editor.js": (_EDITOR / "editor.js", "text/javascript"),
+    "editor.css": (_EDITOR / "editor.css", "text/css"),
+    "yasgui.min.js": (_YASGUI / "yasgui.min.js", "text/javascript"),
+    "yasgui.min.css": (_YASGUI / "yasgui.min.css", "text/css"),
+}
+
+
+def _editor_page() -> HTMLResponse:
+    if not all(path.is_file() for path, _ in EDITOR_ASSETS.values()):
+        raise HTTPException(503, "the SPARQL editor's assets are not installed: run `bash scripts/setup.sh` (npm ci in "
+                                 "api/static)")
+    return HTMLResponse((_EDITOR / "editor.html").read_text(encoding="utf-8"), headers={"Cache-Control": "no-cache"})
+
+
+@router.get("/sparql/editor/{name}", include_in_schema=False)
+async def editor_asset(name: str) -> FileResponse:
+    """One file of the query editor: its own script and style, or YASGUI's (from npm, never a CDN)."""
+    if name not in EDITOR_ASSETS:
+        raise HTTPException(404, f"the editor has no file {name[:80]!r}")
+    path, media = EDITOR_ASSETS[name]
+    if not path.is_file():
+        raise HTTPException(503, "the SPARQL editor's assets are not installed: run `bash scripts/setup.sh`")
+    return FileResponse(path, media_type=media, headers={"Cache-Control": "no-cache"})
+
+
+@router.get("/sparql/completions")
+async def completions(request: Request, kg: KG) -> Response:
+    """What the query editor completes and offers, read from the served graph: ``prefixes``, ``entities`` (id, IRI,
+    the term as SPARQL writes it, label, synonyms, type), ``schema`` (classes and relations) and ``examples`` (the
+    named queries, their parameters as a VALUES block to edit). Made once per server (the store does not change
+    under it) and answered with an ETag, so a browser asks again only when it changed."""
+    import hashlib
+
+    body = await request.app.state.heavy.get(("completions",), lambda: json.dumps(kg.completions()).encode())
+    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers={"ETag": etag})
+    return Response(body, media_type="application/json", headers={"ETag": etag, "Cache-Control": "no-cache"})
+
+
 @router.get("/sparql", response_class=Response, responses=RESPONSES)
 async def sparql_get(
     request: Request, pool: Pool,
@@ -62,7 +125,11 @@ async def sparql_get(
     update: Annotated[str | None, Query(description="refused")] = None,
     accept: Annotated[str | None, Header()] = None,
 ) -> Response:
-    """Query by GET; without ``query``, the service description."""
+    """Query by GET; without ``query``, the service description; a browser (``Accept`` ranking ``text/html`` first)
+    gets the query editor, with the query of the URL in it."""
+    _strict(request)
+    if prefers_html(accept):
+        return _editor_page()
     if update is not None:
         _refuse_update()
     if query is None:
@@ -85,14 +152,22 @@ async def sparql_post(
 ) -> Response:
     """Query by POST, form-encoded (``query=``) or directly (``application/sparql-query``); updates are refused."""
     ctype = (content_type or "").split(";")[0].strip().lower()
-    body = (await request.body()).decode("utf-8", errors="replace")
+    try:
+        body = (await request.body()).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise HTTPException(400, f"the request body is not UTF-8 (byte {exc.start}): send the query as UTF-8") from None
     dg, ng = list(default_graph_uri or []), list(named_graph_uri or [])
     if ctype == "application/sparql-update":
         _refuse_update()
     if ctype == "application/sparql-query":
+        _strict(request, {"query": [body]})
         query = body
     elif ctype == "application/x-www-form-urlencoded":
-        form = parse_qs(body, keep_blank_values=True)
+        try:
+            form = parse_qs(body, keep_blank_values=True, errors="strict")
+        except UnicodeDecodeError:
+            raise HTTPException(400, "the form is not UTF-8 (percent-encode the query's UTF-8 bytes)") from None
+        _strict(request, form)
         if "update" in form:
             _refuse_update()
         if "query" not in form:

@@ -1,0 +1,202 @@
+"""The SPARQL workbench: the query editor a browser gets at /sparql (Debian's chromium, network cut), its completion
+data, and the strict protocol.
+
+Every request to a host other than 127.0.0.1 is aborted and recorded, and each browser test asserts none was
+attempted and no console error. Screenshots go to tests/artifacts/.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+import pytest
+
+from kg import OIHKG
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
+READY = "document.body.dataset.ready === '1'"
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+@pytest.fixture(scope="module")
+def http(api_server):
+    with httpx.Client(base_url=api_server, timeout=60) as client:
+        yield client
+
+
+@pytest.fixture()
+def editor(open_page, api_server):
+    return open_page(f"{api_server}/sparql", READY)
+
+
+def _shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name))
+
+
+def _type_at_end(page, text: str) -> None:
+    page.click(".CodeMirror")
+    page.keyboard.press("Control+End")
+    page.keyboard.type(text)
+
+
+def _hints(page) -> list[str]:
+    for _ in range(30):
+        hints = page.eval_on_selector_all(".CodeMirror-hints li", "els => els.map(e => e.textContent)")
+        if hints:
+            return hints
+        page.wait_for_timeout(100)
+    return []
+
+
+def _run_and_wait(p, selector: str) -> None:
+    p.page.click(".yasqe_queryButton")
+    p.page.wait_for_selector(selector, timeout=30_000)
+
+
+# -- in the browser
+
+
+def test_the_editor_loads_offline_and_completes_a_name_to_its_identifier(editor):
+    _type_at_end(editor.page, "\nketam")
+    hints = _hints(editor.page)
+    assert hints and hints[0].startswith("CHEBI:6121") and "ketamine" in hints[0]
+    _shot(editor.page, "editor-completion.png")
+    editor.page.keyboard.press("Enter")
+    assert "CHEBI:6121" in editor.js("oihkgEditor.getTab().getQuery()")
+    editor.clean()
+
+
+@pytest.mark.parametrize("typed, expected", [("μOR", "HGNC:8156"), ("TNF", "HGNC:11892"), ("RO:00023", "RO:0002304")])
+def test_synonyms_and_schema_terms_complete(editor, typed, expected):
+    _type_at_end(editor.page, "\n" + typed)
+    assert any(h.startswith(expected) for h in _hints(editor.page)), typed
+    editor.clean()
+
+
+def test_a_named_query_runs_from_the_examples_and_links_its_terms(editor):
+    editor.page.click("#example-list button[data-query='releases-mediator']")
+    assert "VALUES (?mediator) { (UNDEF) }" in editor.js("oihkgEditor.getTab().getQuery()")
+    _run_and_wait(editor, ".yasr table tbody tr")
+    rows = editor.page.eval_on_selector_all(".yasr table tbody tr", "els => els.map(e => e.innerText)")
+    assert any("HGNC:1033" in r and "microglial cell" in r for r in rows)  # BDNF, released by microglia
+    links = dict(editor.page.eval_on_selector_all(".yasr table a", "els => els.map(e => [e.textContent, e.getAttribute('href')])"))
+    assert links["HGNC:1033"] == "/entities/HGNC%3A1033"
+    _shot(editor.page, "editor-named-query.png")
+    editor.clean()
+
+
+def test_a_syntax_error_shows_the_parsers_message(editor, http):
+    bad = "SELECT ?x WHERE { ?x ?y }"
+    message = http.get("/sparql", params={"query": bad}).json()["detail"]
+    assert message.startswith("error at 1:")
+    editor.js(f"oihkgEditor.getTab().setQuery({bad!r})")
+    _run_and_wait(editor, ".yasr .errorResult")
+    assert message in editor.page.inner_text(".yasr .errorResult")
+    _shot(editor.page, "editor-syntax-error.png")
+    editor.errors = [e for e in editor.errors if "400" not in e]  # the browser logs the failed request itself
+    editor.clean()
+
+
+def test_the_url_of_a_run_query_reopens_it(editor, open_page):
+    query = "SELECT ?label WHERE { <http://purl.obolibrary.org/obo/CHEBI_6121> <http://www.w3.org/2000/01/rdf-schema#label> ?label }"
+    editor.js(f"oihkgEditor.getTab().setQuery({query!r})")
+    _run_and_wait(editor, ".yasr table tbody tr")
+    url = editor.page.url
+    assert "query=" in url
+    again = open_page(url, READY)
+    assert again.js("oihkgEditor.getTab().getQuery()") == query
+    again.page.wait_for_selector(".yasr table tbody tr", timeout=30_000)
+    assert "ketamine" in again.page.inner_text(".yasr table tbody")
+    _shot(again.page, "editor-shared-link.png")
+    editor.clean()
+    again.clean()
+
+
+def test_results_download_as_csv_tsv_and_json(editor, tmp_path):
+    editor.page.click("#example-list button[data-query='releases-mediator']")
+    for ext in ("csv", "tsv", "json"):
+        with editor.page.expect_download() as info:
+            editor.page.click(f"#downloads button[data-ext='{ext}']")
+        path = tmp_path / f"r.{ext}"
+        info.value.save_as(path)
+        text = path.read_text(encoding="utf-8")
+        assert "1033" in text, ext
+    editor.clean()
+
+
+# -- over HTTP
+
+
+def test_a_browser_gets_the_editor_and_protocol_clients_keep_their_answers(http):
+    page = http.get("/sparql", headers={"Accept": BROWSER_ACCEPT})
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "/sparql/editor/yasgui.min.js" in page.text and "cdn" not in page.text.lower()
+    assert http.get("/sparql").headers["content-type"].startswith("text/turtle")  # the service description
+    assert http.get("/sparql", headers={"Accept": "*/*"}).headers["content-type"].startswith("text/turtle")
+    q = "ASK { ?s ?p ?o }"
+    assert http.get("/sparql", params={"query": q}).json()["boolean"] is True
+    assert http.get("/sparql", params={"query": q}, headers={"Accept": "application/sparql-results+json"}).json()["boolean"]
+    shared = http.get("/sparql", params={"query": q}, headers={"Accept": BROWSER_ACCEPT})
+    assert shared.headers["content-type"].startswith("text/html")  # a shared link opens the editor
+
+
+def test_the_editor_links_from_docs_map_and_readme(http):
+    assert "[SPARQL query editor](/sparql)" in http.get("/openapi.json").json()["info"]["description"]  # shown by /docs
+    assert 'href="/sparql"' in http.get("/map").text
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    assert "http://127.0.0.1:8000/sparql" in "\n".join(readme.splitlines()[:20])  # on the first screen
+
+
+def test_completions_come_from_the_served_graph_and_are_cached(http):
+    r = http.get("/sparql/completions")
+    body, etag = r.json(), r.headers["etag"]
+    assert http.get("/sparql/completions", headers={"If-None-Match": etag}).status_code == 304
+    ids = {e["id"]: e for e in body["entities"]}
+    assert ids["CHEBI:6121"]["label"] == "ketamine" and "Ketalar" in ids["CHEBI:6121"]["synonyms"]
+    assert {"oih", "RO", "HGNC"} <= set(body["prefixes"])
+    schema = {t["id"]: t for t in body["schema"]}
+    assert schema["RO:0002304"]["kind"] == "relation" and schema["oih:Receptor"]["kind"] == "class"
+    assert schema["oih:class/opioid"]["sparql"] == "<https://w3id.org/oihkg/class/opioid>"  # "/" cannot stay in a prefixed name
+    assert len(body["examples"]) == len(OIHKG.open().queries)
+
+
+def test_every_example_runs_and_its_commented_example_binding_too():
+    kg = OIHKG.open()
+    for ex in kg.completions()["examples"]:
+        assert isinstance(kg.sparql(ex["text"]), (list, bool)), ex["name"]
+        if ex["params"]:
+            line = next(x for x in ex["text"].splitlines() if x.startswith("# parameters:"))
+            one = line.split("e.g. ", 1)[1]
+            text = "\n".join(x for x in ex["text"].splitlines() if not x.startswith("VALUES")) + "\n" + one
+            assert kg.sparql(text), ex["name"]  # the example the header gives has answers
+
+
+@pytest.mark.parametrize("how", ["get", "form"])
+def test_two_query_parameters_are_refused(http, how):
+    if how == "get":
+        r = http.get("/sparql?query=" + quote("ASK {}") + "&query=" + quote("ASK { ?s ?p ?o }"))
+    else:
+        r = http.post("/sparql", content="query=ASK%20%7B%7D&query=ASK%20%7B%7D",
+                      headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert r.status_code == 400 and "2 queries" in r.json()["detail"]
+
+
+@pytest.mark.parametrize("body, ctype", [(b"ASK {\xff}", "application/sparql-query"),
+                                         (b"query=ASK%20%7B%FF%7D", "application/x-www-form-urlencoded")])
+def test_a_body_that_is_not_utf8_is_refused(http, body, ctype):
+    r = http.post("/sparql", content=body, headers={"Content-Type": ctype})
+    assert r.status_code == 400 and "UTF-8" in r.json()["detail"]
+
+
+def test_a_query_string_that_is_not_utf8_is_refused(http):
+    r = http.get("/sparql?query=ASK%20%7B%FF%7D")
+    assert r.status_code == 400 and "UTF-8" in r.json()["detail"]
+
+
+def test_editor_assets_are_whitelisted(http):
+    assert http.get("/sparql/editor/yasgui.min.js").status_code == 200
+    assert http.get("/sparql/editor/..%2F..%2Fmain.py").status_code == 404
+    assert http.get("/sparql/editor/package.json").status_code == 404
