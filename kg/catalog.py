@@ -28,7 +28,7 @@ from functools import cached_property
 from typing import Any
 
 from kg import vocab
-from kg.queries import AmbiguousEntity, NamedQuery, UnknownEntity, check_syntax, load_queries, run
+from kg.queries import AmbiguousEntity, NamedQuery, Param, UnknownEntity, check_syntax, load_queries, run
 from kg.store import Boolean, Literal, NamedNode, Row, Solutions, Store
 
 __all__ = ["Catalog", "Names", "plain", "plain_row"]
@@ -303,6 +303,11 @@ class Catalog:
 
     # -- what the SPARQL editor completes
     def completions(self) -> dict[str, Any]:
+        """What a SPARQL editor over this graph completes and offers (:meth:`_completions`), read once per store."""
+        return self._completions
+
+    @cached_property
+    def _completions(self) -> dict[str, Any]:
         """What a SPARQL editor over this graph completes and offers, read from the served graph.
 
         ``prefixes`` is the prefix map; ``entities`` every entity (``id``, ``iri``, ``sparql`` — the term as SPARQL
@@ -334,8 +339,9 @@ class Catalog:
         return (f"{q.text.rstrip()}\n# parameters: UNDEF is every value; to ask for one, e.g. VALUES ({names}) {{ ({examples}) }}\n"
                 f"VALUES ({names}) {{ ({' '.join('UNDEF' for _ in q.params)}) }}\n")
 
-    def _example_term(self, p, text: str) -> str:
-        """A parameter's example as the query can write it: a prefixed name its PREFIX lines declare, else ``<IRI>``."""
+    def _example_term(self, p: Param, text: str) -> str:
+        """A parameter's example as the query can write it: a prefixed name its PREFIX lines declare, else ``<IRI>``;
+        ``UNDEF`` when the description gives none, or one the graph does not know."""
         if p.example is None:
             return "UNDEF"
         if p.kind == "literal":
@@ -343,7 +349,10 @@ class Catalog:
         try:
             iri = vocab.expand(p.example)
         except ValueError:
-            iri = self.resolve(p.example)
+            try:
+                iri = self.resolve(p.example)
+            except (UnknownEntity, AmbiguousEntity):
+                return "UNDEF"
         term = _sparql_term(vocab.compress(iri), iri)
         declared = re.search(rf"^PREFIX\s+{re.escape(term.split(':')[0])}:", text, re.M | re.I)
         return term if term.startswith("<") or declared else f"<{iri}>"

@@ -145,11 +145,14 @@ def prefers_html(accept: str | None) -> bool:
     True
     >>> prefers_html("application/sparql-results+json,*/*;q=0.9"), prefers_html("*/*"), prefers_html(None)
     (False, False, False)
+    >>> prefers_html("application/sparql-results+json, text/html"), prefers_html("TEXT/HTML")  # a tie is not a browser
+    (False, True)
     """
-    if not accept or "text/html" not in accept.lower():
+    accept = (accept or "").lower()
+    if "text/html" not in accept:
         return False
     try:
-        return mimeparse.best_match([*RESULT_TYPES, *GRAPH_TYPES, "text/html"], accept) == "text/html"
+        return mimeparse.quality("text/html", accept) > max(mimeparse.quality(t, accept) for t in (*RESULT_TYPES, *GRAPH_TYPES))
     except ValueError:
         return False
 

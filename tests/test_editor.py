@@ -127,6 +127,53 @@ def test_results_download_as_csv_tsv_and_json(editor, tmp_path):
     editor.clean()
 
 
+def _query(p) -> str:
+    return p.js("oihkgEditor.getTab().getQuery()")
+
+
+def test_completion_leaves_keywords_alone_takes_whole_words_and_declares_prefixes(editor):
+    editor.page.click("#example-list button[data-query='releases-mediator']")
+    _type_at_end(editor.page, "\nSELECT")
+    editor.page.wait_for_timeout(300)
+    editor.page.keyboard.press("Enter")  # a keyword offers nothing to pick, so Enter stays Enter
+    assert "SELECT\n" in _query(editor) and "GO:0017146" not in _query(editor).split("VALUES")[-1]
+    _type_at_end(editor.page, "TNF-α")
+    assert _hints(editor.page)[0].startswith("HGNC:11892")
+    editor.page.keyboard.press("Enter")
+    tail = _query(editor).rstrip().splitlines()[-1]
+    assert tail == "HGNC:11892"  # the whole "TNF-α" replaced, not "TNF-HGNC:11892"
+    assert "PREFIX HGNC: <https://identifiers.org/hgnc:>" in _query(editor)  # the example did not declare HGNC
+    editor.clean()
+
+
+def test_ctrl_space_stays_on_this_server(editor):
+    _type_at_end(editor.page, "\n?s rdfs:lab")
+    editor.page.keyboard.press("Control+Space")
+    editor.page.wait_for_timeout(500)
+    _type_at_end(editor.page, "\n?s a oih:Rec")
+    editor.page.keyboard.press("Control+Space")
+    assert any(h.startswith("oih:Receptor") for h in _hints(editor.page))
+    editor.clean()  # no request to LOV or prefix.cc, no console error
+
+
+def test_the_share_button_links_to_the_current_query(editor, api_server):
+    editor.js("oihkgEditor.getTab().setQuery('ASK { ?s ?p ?o }')")
+    editor.page.click(".yasqe_share")
+    link = editor.page.input_value(".yasqe_sharePopup input")
+    assert link == f"{api_server}/sparql?query=" + quote("ASK { ?s ?p ?o }", safe="")
+    editor.clean()
+
+
+def test_only_entities_link_to_entity_pages(editor):
+    editor.js("oihkgEditor.getTab().setQuery('SELECT ?p ?o WHERE { <http://purl.obolibrary.org/obo/CHEBI_6121> ?p ?o } ORDER BY ?p')")
+    _run_and_wait(editor, ".yasr table tbody tr")
+    links = dict(editor.page.eval_on_selector_all(".yasr table a", "els => els.map(e => [e.textContent, e.getAttribute('href')])"))
+    assert links["rdfs:label"] == "http://www.w3.org/2000/01/rdf-schema#label"  # shortened, its own link kept
+    assert links["oih:Drug"] == "https://w3id.org/oihkg/Drug"  # a class of the schema: no entity page
+    assert links["GO:0017146"] == "/entities/GO%3A0017146"  # an entity: its page here
+    editor.clean()
+
+
 # -- over HTTP
 
 
@@ -150,10 +197,20 @@ def test_the_editor_links_from_docs_map_and_readme(http):
     assert "http://127.0.0.1:8000/sparql" in "\n".join(readme.splitlines()[:20])  # on the first screen
 
 
+def test_ties_and_other_parameters_keep_the_protocol(http):
+    q = {"query": "ASK { ?s ?p ?o }"}
+    tie = http.get("/sparql", params=q, headers={"Accept": "application/sparql-results+json, text/html"})
+    assert tie.headers["content-type"].startswith("application/sparql-results+json") and tie.headers["vary"] == "Accept"
+    assert http.get("/sparql?query=ASK%20%7B%7D&utm=%E9").status_code == 200  # a parameter the protocol does not read
+    assert http.post("/sparql", content=b"INSERT DATA {\xff}", headers={"Content-Type": "application/sparql-update"}).status_code == 403
+    assert http.post("/sparql", content=b"\xff", headers={"Content-Type": "text/plain"}).status_code == 415
+
+
 def test_completions_come_from_the_served_graph_and_are_cached(http):
     r = http.get("/sparql/completions")
     body, etag = r.json(), r.headers["etag"]
     assert http.get("/sparql/completions", headers={"If-None-Match": etag}).status_code == 304
+    assert http.get("/sparql/completions", headers={"If-None-Match": f'"other", W/{etag}'}).status_code == 304
     ids = {e["id"]: e for e in body["entities"]}
     assert ids["CHEBI:6121"]["label"] == "ketamine" and "Ketalar" in ids["CHEBI:6121"]["synonyms"]
     assert {"oih", "RO", "HGNC"} <= set(body["prefixes"])

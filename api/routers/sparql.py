@@ -4,13 +4,13 @@ gets the query editor (YASGUI, installed from npm at setup and served from here)
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
-from typing import Annotated
-from urllib.parse import parse_qs
-
+import os
 from pathlib import Path
-from urllib.parse import unquote_to_bytes
+from typing import Annotated
+from urllib.parse import parse_qs, unquote_to_bytes
 
 from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse
@@ -38,7 +38,8 @@ RESPONSES = {
                          "worker stayed busy (with Retry-After)"},
     504: {"description": "the SPARQL endpoint behind this server did not answer in time"},
 }
-
+#: The answer of /sparql depends on Accept (a page for a browser, results or a graph otherwise).
+VARY = {"Vary": "Accept"}
 
 
 async def _run(request: Request, pool: Pool, query: str, accept: str | None, dg: list[str], ng: list[str]) -> Response:
@@ -52,28 +53,40 @@ async def _run(request: Request, pool: Pool, query: str, accept: str | None, dg:
     except Exception:  # noqa: BLE001 - an untyped failure: logged, and answered in the API's error shape
         log.exception("SPARQL query failed")
         raise HTTPException(500, "the query failed inside the server") from None
-    return Response(ans.body, media_type=ans.media_type)
+    return Response(ans.body, media_type=ans.media_type, headers=VARY)
 
 
 def _refuse_update() -> None:
     raise HTTPException(403, "this SPARQL endpoint is read-only; updates are refused")
 
 
+#: The protocol's own parameters, which must be UTF-8 (others, such as a tracking tag, are not read).
+PROTOCOL_PARAMS = (b"query", b"default-graph-uri", b"named-graph-uri")
+
+
 def _strict(request: Request, form: dict[str, list[str]] | None = None) -> None:
-    """The protocol's rules that a lenient parse would hide: one query, and UTF-8 throughout (400 otherwise)."""
-    raw = request.scope.get("query_string", b"")
-    for part in raw.split(b"&"):
+    """The protocol's rules that a lenient parse would hide: one query, and the protocol's parameters in UTF-8
+    (400 otherwise)."""
+    for part in request.scope.get("query_string", b"").split(b"&"):
+        name, _, value = part.partition(b"=")
+        if unquote_to_bytes(name.replace(b"+", b" ")) not in PROTOCOL_PARAMS:
+            continue
         try:
-            unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8")
+            unquote_to_bytes(value.replace(b"+", b" ")).decode("utf-8")
         except UnicodeDecodeError:
-            raise HTTPException(400, "the query string is not UTF-8 (percent-encode the query's UTF-8 bytes)") from None
+            raise HTTPException(400, f"the {name.decode('latin-1')!r} parameter is not UTF-8 (percent-encode the UTF-8 "
+                                     "bytes)") from None
     queries = len(request.query_params.getlist("query")) + len((form or {}).get("query", []))
     if queries > 1:
         raise HTTPException(400, f"the request gives {queries} queries; give exactly one 'query' parameter")
 
 
 _EDITOR = Path(__file__).resolve().parent.parent / "editor"
-_YASGUI = Path(__file__).resolve().parent.parent / "static" / "node_modules" / "@zazuko" / "yasgui" / "build"
+#: Where ``npm ci`` put the editor's assets: api/static of the source tree (scripts/setup.sh), or OIHKG_STATIC.
+STATIC = Path(os.environ.get("OIHKG_STATIC") or Path(__file__).resolve().parent.parent / "static")
+_YASGUI = STATIC / "node_modules" / "@zazuko" / "yasgui" / "build"
+NOT_INSTALLED = (f"the SPARQL editor's assets are not installed in {STATIC}: run `bash scripts/setup.sh` (npm ci in "
+                 "api/static), or point OIHKG_STATIC at a folder where `npm ci` ran")
 #: The editor's files: its own page, script and style, and YASGUI's build (installed by scripts/setup.sh with npm ci).
 EDITOR_ASSETS = {
     "editor.js": (_EDITOR / "editor.js", "text/javascript"),
@@ -85,9 +98,8 @@ EDITOR_ASSETS = {
 
 def _editor_page() -> HTMLResponse:
     if not all(path.is_file() for path, _ in EDITOR_ASSETS.values()):
-        raise HTTPException(503, "the SPARQL editor's assets are not installed: run `bash scripts/setup.sh` (npm ci in "
-                                 "api/static)")
-    return HTMLResponse((_EDITOR / "editor.html").read_text(encoding="utf-8"), headers={"Cache-Control": "no-cache"})
+        raise HTTPException(503, NOT_INSTALLED)
+    return HTMLResponse((_EDITOR / "editor.html").read_text(encoding="utf-8"), headers={"Cache-Control": "no-cache", **VARY})
 
 
 @router.get("/sparql/editor/{name}", include_in_schema=False)
@@ -97,7 +109,7 @@ async def editor_asset(name: str) -> FileResponse:
         raise HTTPException(404, f"the editor has no file {name[:80]!r}")
     path, media = EDITOR_ASSETS[name]
     if not path.is_file():
-        raise HTTPException(503, "the SPARQL editor's assets are not installed: run `bash scripts/setup.sh`")
+        raise HTTPException(503, NOT_INSTALLED)
     return FileResponse(path, media_type=media, headers={"Cache-Control": "no-cache"})
 
 
@@ -105,13 +117,13 @@ async def editor_asset(name: str) -> FileResponse:
 async def completions(request: Request, kg: KG) -> Response:
     """What the query editor completes and offers, read from the served graph: ``prefixes``, ``entities`` (id, IRI,
     the term as SPARQL writes it, label, synonyms, type), ``schema`` (classes and relations) and ``examples`` (the
-    named queries, their parameters as a VALUES block to edit). Made once per server (the store does not change
-    under it) and answered with an ETag, so a browser asks again only when it changed."""
-    import hashlib
-
+    named queries, their parameters as a VALUES block to edit). Read from the store once per server (the catalog
+    keeps it) and answered with an ETag that is a digest of the answer, so it changes with the store and a browser
+    fetches it again only then."""
     body = await request.app.state.heavy.get(("completions",), lambda: json.dumps(kg.completions()).encode())
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-    if request.headers.get("if-none-match") == etag:
+    asked = [t.strip().removeprefix("W/") for t in request.headers.get("if-none-match", "").split(",")]
+    if etag in asked or "*" in asked:
         return Response(status_code=304, headers={"ETag": etag})
     return Response(body, media_type="application/json", headers={"ETag": etag, "Cache-Control": "no-cache"})
 
@@ -127,13 +139,13 @@ async def sparql_get(
 ) -> Response:
     """Query by GET; without ``query``, the service description; a browser (``Accept`` ranking ``text/html`` first)
     gets the query editor, with the query of the URL in it."""
+    if update is not None:
+        _refuse_update()
     _strict(request)
     if prefers_html(accept):
         return _editor_page()
-    if update is not None:
-        _refuse_update()
     if query is None:
-        return Response(service_description(str(request.url_for("sparql_get"))), media_type="text/turtle")
+        return Response(service_description(str(request.url_for("sparql_get"))), media_type="text/turtle", headers=VARY)
     return await _run(request, pool, query, accept, default_graph_uri or [], named_graph_uri or [])
 
 
@@ -152,29 +164,33 @@ async def sparql_post(
 ) -> Response:
     """Query by POST, form-encoded (``query=``) or directly (``application/sparql-query``); updates are refused."""
     ctype = (content_type or "").split(";")[0].strip().lower()
+    if ctype == "application/sparql-update":
+        _refuse_update()
+    if ctype not in ("application/sparql-query", "application/x-www-form-urlencoded"):
+        raise HTTPException(415, "POST application/sparql-query or application/x-www-form-urlencoded")
     try:
         body = (await request.body()).decode("utf-8")
     except UnicodeDecodeError as exc:
         raise HTTPException(400, f"the request body is not UTF-8 (byte {exc.start}): send the query as UTF-8") from None
     dg, ng = list(default_graph_uri or []), list(named_graph_uri or [])
-    if ctype == "application/sparql-update":
-        _refuse_update()
     if ctype == "application/sparql-query":
         _strict(request, {"query": [body]})
         query = body
     elif ctype == "application/x-www-form-urlencoded":
-        try:
-            form = parse_qs(body, keep_blank_values=True, errors="strict")
-        except UnicodeDecodeError:
-            raise HTTPException(400, "the form is not UTF-8 (percent-encode the query's UTF-8 bytes)") from None
-        _strict(request, form)
+        form = parse_qs(body, keep_blank_values=True, errors="surrogateescape")
+        for name in PROTOCOL_PARAMS:
+            for value in form.get(name.decode(), []):
+                try:
+                    value.encode("utf-8")
+                except UnicodeEncodeError:
+                    raise HTTPException(400, f"the form's {name.decode()!r} field is not UTF-8 (percent-encode the UTF-8 "
+                                             "bytes)") from None
         if "update" in form:
             _refuse_update()
+        _strict(request, form)
         if "query" not in form:
             raise HTTPException(400, "the form has no 'query' field")
         query = form["query"][0]
         dg += form.get("default-graph-uri", [])
         ng += form.get("named-graph-uri", [])
-    else:
-        raise HTTPException(415, "POST application/sparql-query or application/x-www-form-urlencoded")
     return await _run(request, pool, query, accept, dg, ng)
