@@ -57,10 +57,11 @@ class PathResult:
     target: str
     paths: list[SignedPath] = field(default_factory=list)
     message: str = ""
+    diagnosis: dict | None = None
 
     def as_dict(self) -> dict:
         return {"status": self.status.value, "source": self.source, "target": self.target, "message": self.message,
-                "paths": [p.as_dict() for p in self.paths]}
+                "diagnosis": self.diagnosis, "paths": [p.as_dict() for p in self.paths]}
 
 
 def _edge(g: nx.MultiDiGraph, u: str, v: str, key: str) -> dict:
@@ -136,8 +137,9 @@ def signed_paths(g: nx.MultiDiGraph, source: str, target: str, max_length: int =
     """
     s, t = source, target
     if s not in g or t not in g:
-        missing = ", ".join(repr(n) for n in (source, target) if n not in g)
-        return PathResult(PathStatus.unknown_node, source, target, message=f"not in the causal graph: {missing}")
+        missing = [n for n in (source, target) if n not in g]
+        return PathResult(PathStatus.unknown_node, source, target, message=f"not in the causal graph: {', '.join(map(repr, missing))}",
+                          diagnosis={"reason": "not_in_graph", "names": missing})
     found = []
     reach = nx.descendants(g, s) if s != t else set()
     if t in reach:
@@ -149,17 +151,35 @@ def signed_paths(g: nx.MultiDiGraph, source: str, target: str, max_length: int =
                     found.append(p)
     found.sort(key=_rank)
     if not found:
-        return PathResult(PathStatus.no_path, s, t, message=_why_none(g, s, t, reach, max_length, sign))
+        message, diagnosis = _why_none(g, s, t, reach, max_length, sign)
+        return PathResult(PathStatus.no_path, s, t, message=message, diagnosis=diagnosis)
     return PathResult(PathStatus.found, s, t, found[:limit], f"{len(found)} path(s)")
 
 
-def _why_none(g: nx.MultiDiGraph, s: str, t: str, reach: set[str], max_length: int, sign: int | None) -> str:
-    """Why no path was found: unreachable, too long, or none of the asked sign (with the shortest of the other)."""
+def _why_none(g: nx.MultiDiGraph, s: str, t: str, reach: set[str], max_length: int, sign: int | None) -> tuple[str, dict]:
+    """Why no path was found, as a sentence and as data: ``unreachable`` (at any length), ``too_long`` (with the
+    shortest length), or ``wrong_sign`` (with the shortest path of the other sign, if any).
+
+    Examples
+    --------
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_edge("a", "b", key="r", sign=-1, relation="r", inferred=False, evidence={"citations": (), "quote": "", "evidence_type": ""})
+    'r'
+    >>> for n in g: g.nodes[n]["label"] = n
+    >>> signed_paths(g, "a", "b", sign=1).diagnosis
+    {'reason': 'wrong_sign', 'sign': 1, 'max_length': 6, 'other_sign_shortest': {'nodes': ['a', 'b'], 'sign': -1, 'length': 1}}
+    >>> signed_paths(g, "b", "a").diagnosis["reason"]
+    'unreachable'
+    """
     if t not in reach:
-        return f"{t} cannot be reached from {s} at any length"
+        return f"{t} cannot be reached from {s} at any length", {"reason": "unreachable"}
     shortest = nx.shortest_path_length(g, s, t)
     if shortest > max_length:
-        return f"no path of at most {max_length} edges; the shortest has {shortest}"
+        return (f"no path of at most {max_length} edges; the shortest has {shortest}",
+                {"reason": "too_long", "max_length": max_length, "shortest_length": shortest})
     other = signed_paths(g, s, t, max_length=max_length, sign=-sign, limit=1)
     shown = f"; the shortest {'+' if -sign > 0 else '-'} path has {other.paths[0].length} edge(s)" if other.paths else ""
-    return f"no {'+' if sign > 0 else '-'} path of at most {max_length} edges{shown}"
+    best = other.paths[0] if other.paths else None
+    return (f"no {'+' if sign > 0 else '-'} path of at most {max_length} edges{shown}",
+            {"reason": "wrong_sign", "sign": sign, "max_length": max_length,
+             "other_sign_shortest": {"nodes": list(best.nodes), "sign": best.sign, "length": best.length} if best else None})

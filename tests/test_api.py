@@ -285,6 +285,9 @@ def test_paths_route_signed_paths_and_errors(http):
     neg = http.get("/paths", params={"source": "chronic opioid exposure", "target": "analgesic effect", "sign": "-"}).json()
     assert neg["paths"] and {p["sign"] for p in neg["paths"]} == {-1}
     assert http.get("/paths", params={"source": "hyperalgesia", "target": "TLR4"}).json()["status"] == "no_path"
+    minus = http.get("/paths", params={"source": "TLR4", "target": "hyperalgesia", "sign": "-"}).json()
+    assert minus["paths"] == [] and minus["diagnosis"]["reason"] == "wrong_sign"  # and the shortest + path:
+    assert minus["diagnosis"]["other_sign_shortest"]["sign"] == 1 and minus["diagnosis"]["other_sign_shortest"]["nodes"][0] == "HGNC:11850"
     r = http.get("/paths", params={"source": "nowhere", "target": "TLR4"})
     assert r.status_code == 404 and "nowhere" in r.json()["detail"]
     assert http.get("/paths", params={"source": "TLR4", "target": "H", "max_length": 99}).status_code == 422

@@ -396,6 +396,17 @@ def test_an_empty_path_answer_says_why(kg):
     assert off.status.value == "no_path" and "no + path" in off.message and "shortest - path" in off.message
 
 
+def test_an_empty_path_answer_says_why_as_data_too(kg):
+    assert kg.paths("hyperalgesia", "TLR4").diagnosis == {"reason": "unreachable"}
+    shortest = kg.paths("opioid agonist", "hyperalgesic component").paths[0].length
+    assert kg.paths("opioid agonist", "hyperalgesic component", max_length=2).diagnosis == {
+        "reason": "too_long", "max_length": 2, "shortest_length": shortest}
+    off = kg.paths("OFF-cell", "hyperalgesia", sign=1).diagnosis
+    assert off["reason"] == "wrong_sign" and off["sign"] == 1 and off["other_sign_shortest"]["sign"] == -1
+    assert off["other_sign_shortest"]["nodes"][0] == "oih:off_cell" and off["other_sign_shortest"]["nodes"][-1] == "oih:hyperalgesia"
+    assert kg.paths("TLR4", "hyperalgesia").diagnosis is None  # found: nothing to explain
+
+
 def test_an_agent_reached_twice_acts_once(kg):
     both = kg.simulate(interventions=["opioid rotation", "methadone"])
     nmda = [e for e in both.applied if e.get("pathway") == "oih:nmda_central_sensitization_pathway"]
