@@ -33,6 +33,8 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from kg import vocab
+
 if TYPE_CHECKING:
     from kg.catalog import Catalog
 
@@ -288,8 +290,6 @@ def _enum_has(qualifier: str, value: str) -> bool:
 def check() -> list[str]:
     """What the mapping table of :mod:`kg.vocab` names that the packaged Biolink model lacks, deprecates, or keeps
     only as a mixin (a category must be a class instances can have)."""
-    from kg import vocab
-
     problems = []
     for term in vocab.CLASSES.values():
         found = category(term.biolink)
@@ -501,8 +501,6 @@ class _Builder:
         self.inferences: dict[tuple[str, str, str], dict] = {}
 
     def build(self) -> BiolinkGraph:
-        from kg import vocab
-
         for card in self.catalog.cards().values():
             try:
                 term = vocab.entity_class(card.get("types", []))
@@ -538,8 +536,6 @@ class _Builder:
 
     def _add(self, s: str, relation: str, o: str, inferred: bool, sign=None, citations=(), quote="", evidence_type="",
              context=None, via=None) -> Edge | None:
-        from kg import vocab
-
         try:
             term = vocab.relation(relation)
         except KeyError:
@@ -562,8 +558,6 @@ class _Builder:
     def _find(self, s: str, relation: str, o: str, citations=()) -> Edge | None:
         """The edge of a statement: an existing one (asserted first), else a new one: inferred when the reasoner
         inferred it, else a statement the curators gave outside the edge rows (a pathway membership)."""
-        from kg import vocab
-
         found = [self.edges[e] for e in self.by_statement.get((s, relation, o), [])]
         if found:
             return min(found, key=lambda e: (e.inferred, e.context is not None))
@@ -571,8 +565,6 @@ class _Builder:
         return self._add(s, relation, o, inferred, citations=citations, evidence_type="" if inferred else vocab.ECO_CURATOR)
 
     def _premise(self, p: dict) -> Edge | None:
-        from kg import vocab
-
         kind = p.get("kind")
         if kind == "triple":
             return self._find(p["subject"], p["predicate"], p["object"])
