@@ -174,3 +174,62 @@ def test_served_map_reflects_the_served_graph(api_server):
     html = httpx.get(f"{api_server}/map", timeout=60).text
     assert html.startswith("<!DOCTYPE html>") and "cdn" not in html.lower().split("window.oih_data")[0][:2000]
     assert '"HGNC:11850"' in html and "vis.Network" in html
+
+
+@pytest.fixture()
+def served_map(open_page, api_server):
+    return open_page(f"{api_server}/map", MAP_READY)
+
+
+def _search_paths(p, source: str, target: str, sign: str = "", longest: int = 6) -> None:
+    p.page.fill("#path-source", source)
+    p.page.fill("#path-target", target)
+    p.page.select_option("#path-sign", sign)
+    p.page.fill("#path-max", str(longest))
+    p.page.click("#path-form button[type=submit]")
+    p.page.wait_for_selector("#panel ol.paths li, #panel .no-path", timeout=30_000)
+
+
+def test_path_search_lists_paths_with_quotes_and_highlights_one(served_map):
+    _search_paths(served_map, "opioid agonist", "hyperalgesia")
+    items = served_map.page.eval_on_selector_all("#panel ol.paths li", "els => els.map(e => e.innerText)")
+    assert len(items) >= 3 and any("toll-like receptor 4" in i for i in items)
+    assert served_map.page.eval_on_selector_all("#panel ol.paths blockquote", "els => els.length") > 0  # each edge's quote
+    chosen = served_map.js("oihMap.chosenPath()")
+    assert chosen["nodes"][0] == "oih:opioid" and chosen["nodes"][-1] == "oih:hyperalgesia"
+    selected = set(served_map.js("oihMap.network.getSelectedNodes()"))
+    assert set(chosen["nodes"]) <= selected and served_map.js("oihMap.network.getSelectedEdges().length") == len(chosen["edges"])
+    ARTIFACTS.mkdir(exist_ok=True)
+    served_map.page.screenshot(path=str(ARTIFACTS / "map-path.png"))
+    served_map.clean()
+
+
+def test_an_empty_path_search_says_why(served_map):
+    _search_paths(served_map, "TLR4", "hyperalgesia", sign="-")
+    text = served_map.page.inner_text("#panel .no-path")
+    assert "none of sign −" in text and "the shortest + path has" in text and "toll-like receptor 4 →" in text
+    _search_paths(served_map, "unobtainium", "hyperalgesia")
+    assert "unknown name “unobtainium”" in served_map.page.inner_text("#panel .no-path")
+    _search_paths(served_map, "hyperalgesia", "TLR4")
+    assert "cannot be reached at any length" in served_map.page.inner_text("#panel .no-path")
+    served_map.clean()
+
+
+def test_a_shared_link_restores_the_view(served_map, open_page):
+    served_map.page.select_option("#intervention", "oih:tlr4_antagonist")
+    _search_paths(served_map, "opioid agonist", "hyperalgesia")
+    served_map.page.click("#panel ol.paths li:nth-child(2)")
+    want = served_map.js("oihMap.chosenPath()")["nodes"]
+    url = served_map.page.url
+    assert "#" in url and "path=" in url
+    again = open_page(url, MAP_READY)
+    assert again.js("oihMap.chosenPath()")["nodes"] == want
+    assert again.page.input_value("#intervention") == "oih:tlr4_antagonist"
+    served_map.clean()
+    again.clean()
+
+
+def test_a_saved_map_file_says_path_search_needs_the_server(open_page, map_file):
+    p = open_page(map_file.as_uri(), MAP_READY)
+    assert p.page.is_disabled("#path-source") and "oihkg serve" in p.page.inner_text("#path-message")
+    p.clean()

@@ -1,6 +1,7 @@
-/* oihkg mechanism map: search, filters, evidence panel, intervention highlight, physics, PNG export.
-   Data come inlined as window.OIH_DATA (kg/viz.py); nothing is fetched. window.oihMap is the
-   page's small API (used by the tests and handy from the console). */
+/* oihkg mechanism map: search, filters, evidence panel, intervention highlight, path search, physics, PNG export,
+   and the view kept in the URL's fragment. Data come inlined as window.OIH_DATA (kg/viz.py); only path search asks
+   the server that served the page (/paths). window.oihMap is the page's small API (used by the tests and handy
+   from the console). */
 (function () {
   "use strict";
   const D = window.OIH_DATA;
@@ -233,16 +234,169 @@
     el("div", { class: "legend-row" }, el("span", { class: "line", style: `border-color:${sc.none}` }), "unsigned relation"),
     el("div", { class: "legend-row" }, el("span", { class: "line", style: `border-color:${sc["+"]};border-top-style:dashed` }), "inferred by the reasoner"));
 
+  // -- path search (from the server's /paths; a saved map file has no server to ask)
+  const served = location.protocol === "http:" || location.protocol === "https:";
+  const pathMessage = document.getElementById("path-message");
+  const pathState = { result: null, chosen: -1, query: null };
+  if (!served) {
+    document.querySelectorAll("#path-form input, #path-form select, #path-form button").forEach((x) => { x.disabled = true; });
+    pathMessage.textContent = "Path search asks the server: open this map from `oihkg serve` at /map.";
+  }
+  const SIGN_NAME = { "1": "+", "-1": "−" };
+  function mapEdgeId(step) {
+    for (const [eid, e] of Object.entries(meta.edges)) {
+      if (e.subject === step.subject && e.object === step.object && e.predicate === step.relation && e.inferred === step.inferred) return eid;
+    }
+    return null;
+  }
+  function choosePath(i) {
+    const paths = pathState.result ? pathState.result.paths : [];
+    if (!paths[i]) return;
+    pathState.chosen = i;
+    const p = paths[i];
+    const eids = p.edges.map(mapEdgeId).filter((x) => x);
+    if (p.edges.some((e) => e.inferred) && !state.inferred) {
+      state.inferred = true;
+      document.getElementById("show-inferred").checked = true;
+      refresh();
+    }
+    const nodesOn = p.nodes.filter((n) => nodeView.get(n) !== null);
+    network.setSelection({ nodes: nodesOn, edges: eids.filter((e) => edgeView.get(e) !== null) }, { unselectAll: true, highlightEdges: false });
+    if (nodesOn.length) network.fit({ nodes: nodesOn, animation: false });
+    panel.querySelectorAll("ol.paths li").forEach((li, j) => li.classList.toggle("chosen", j === i));
+    saveView();
+  }
+  function why(d) {
+    if (!d) return "";
+    if (d.reason === "unreachable") return "it cannot be reached at any length";
+    if (d.reason === "too_long") return `none within ${d.max_length} edges; the shortest has ${d.shortest_length}`;
+    if (d.reason === "wrong_sign") {
+      const o = d.other_sign_shortest;
+      return `none of sign ${SIGN_NAME[d.sign]} within ${d.max_length} edges` +
+        (o ? `; the shortest ${SIGN_NAME[o.sign]} path has ${o.length} edge(s): ${o.nodes.map(label).join(" → ")}` : "");
+    }
+    return d.reason;
+  }
+  function showPaths(res) {
+    pathState.result = res;
+    pathState.chosen = -1;
+    const head = el("h3", {}, `${label(res.source)} → ${label(res.target)}`);
+    if (!res.paths.length) {
+      const text = `No path: ${why(res.diagnosis)}.`;
+      pathMessage.textContent = text;
+      show(head, el("p", { class: "no-path" }, text));
+      network.unselectAll();
+      saveView();
+      return;
+    }
+    pathMessage.textContent = `${res.paths.length} path(s); the first is highlighted.`;
+    const ol = el("ol", { class: "paths" });
+    res.paths.forEach((p, i) => {
+      const li = el("li", {}, el("strong", {}, `${SIGN_NAME[p.sign]} `), p.nodes.map(label).join(" → "));
+      for (const e of p.edges) {
+        const cites = e.citations.length ? ` [${e.citations.map(citation).join(", ")}]` : " [no citation]";
+        const shown = meta.edges[mapEdgeId(e)];
+        const relation = shown ? shown.relation : e.relation;
+        li.append(el("div", { class: "path-edge" }, `${label(e.subject)} ${relation} ${label(e.object)}${cites}`,
+          e.quote ? el("blockquote", {}, e.quote) : ""));
+      }
+      li.addEventListener("click", () => choosePath(i));
+      ol.append(li);
+    });
+    show(head, ol);
+    choosePath(0);
+  }
+  function findPaths(source, target, sign, maxLength) {
+    const s = find(source), t = find(target);
+    const unknown = [[source, s], [target, t]].filter(([, id]) => id === null).map(([text]) => `“${text}”`);
+    pathState.query = { source, target, sign: sign || "", max: String(maxLength || 6) };
+    if (unknown.length) {
+      const text = `No path: unknown name ${unknown.join(" and ")}.`;
+      pathMessage.textContent = text;
+      show(el("p", { class: "no-path" }, text));
+      return Promise.resolve(null);
+    }
+    const q = new URLSearchParams({ source: s, target: t, max_length: pathState.query.max });
+    if (sign) q.set("sign", sign === "+" ? "1" : "-1");
+    pathMessage.textContent = "searching…";
+    return fetch(`/paths?${q}`, { headers: { Accept: "application/json" } })
+      .then((r) => r.json().then((body) => {
+        if (!r.ok) throw new Error(typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail));
+        showPaths(body);
+        return body;
+      }))
+      .catch((err) => { pathMessage.textContent = `Path search failed: ${err.message}`; return null; });
+  }
+  document.getElementById("path-form").addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    findPaths(document.getElementById("path-source").value, document.getElementById("path-target").value,
+      document.getElementById("path-sign").value, document.getElementById("path-max").value);
+  });
+
+  // -- the view lives in the URL's fragment, so a copied link reopens it
+  let restoring = false;
+  function saveView() {
+    if (restoring) return;
+    const v = new URLSearchParams();
+    const sel = network.getSelectedNodes();
+    if (pathState.query) {
+      v.set("path", [pathState.query.source, pathState.query.target, pathState.query.sign, pathState.query.max].join("|"));
+      if (pathState.chosen > 0) v.set("chosen", String(pathState.chosen));
+    } else if (sel.length === 1) v.set("node", sel[0]);
+    if (state.intervention) v.set("intervention", state.intervention);
+    if (state.pathway) v.set("pathway", state.pathway);
+    if (state.inferred) v.set("inferred", "1");
+    if (state.hiddenTypes.size) v.set("hide", [...state.hiddenTypes].join(","));
+    history.replaceState(null, "", `${location.pathname}${location.search}${v.toString() ? "#" + v : ""}`);
+  }
+  function restoreView() {
+    const v = new URLSearchParams(location.hash.slice(1));
+    restoring = true;
+    if (v.get("hide")) {
+      for (const cat of v.get("hide").split(",")) {
+        state.hiddenTypes.add(cat);
+        const box = typeBox.querySelector(`input[value="${CSS.escape(cat)}"]`);
+        if (box) box.checked = false;
+      }
+    }
+    if (v.get("pathway") && meta.pathways[v.get("pathway")]) { state.pathway = v.get("pathway"); pathwaySelect.value = state.pathway; }
+    if (v.get("inferred") === "1") { state.inferred = true; document.getElementById("show-inferred").checked = true; }
+    refresh();
+    if (v.get("intervention") && meta.interventions[v.get("intervention")]) { ivSelect.value = v.get("intervention"); highlight(v.get("intervention")); }
+    if (v.get("node") && meta.nodes[v.get("node")]) focus(v.get("node"));
+    restoring = false;
+    const path = v.get("path");
+    if (path && served) {
+      const [source, target, sign, max] = path.split("|");
+      document.getElementById("path-source").value = source;
+      document.getElementById("path-target").value = target;
+      document.getElementById("path-sign").value = sign || "";
+      document.getElementById("path-max").value = max || "6";
+      const chosen = Number(v.get("chosen") || 0);
+      return findPaths(source, target, sign, max).then(() => { if (chosen) choosePath(chosen); });
+    }
+    return Promise.resolve();
+  }
+  network.on("click", () => { pathState.query = null; saveView(); });
+  ivSelect.addEventListener("change", saveView);
+  pathwaySelect.addEventListener("change", saveView);
+  document.getElementById("show-inferred").addEventListener("change", saveView);
+  typeBox.addEventListener("change", saveView);
+  let restored = false;
+  network.once("stabilizationIterationsDone", () => { restoreView().then(() => { restored = true; }); });
+
   refresh();
   window.oihMap = {
     network, nodes, edges,
     visibleNodeCount: () => nodeView.length,
     visibleEdgeCount: visibleEdges,
-    isStabilized: () => stabilized,
+    isStabilized: () => stabilized && restored,
     physicsOn: () => physicsButton.dataset.on === "1",
     find, focus, highlight,
     highlighted: () => state.highlighted,
     selected: () => network.getSelectedNodes(),
     pngDataUrl,
+    findPaths, choosePath,
+    chosenPath: () => (pathState.result && pathState.chosen >= 0 ? pathState.result.paths[pathState.chosen] : null),
   };
 })();
