@@ -6,6 +6,7 @@ and recorded, and each test asserts none was attempted. Screenshots go to tests/
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 
@@ -233,3 +234,46 @@ def test_a_saved_map_file_says_path_search_needs_the_server(open_page, map_file)
     p = open_page(map_file.as_uri(), MAP_READY)
     assert p.page.is_disabled("#path-source") and "oihkg serve" in p.page.inner_text("#path-message")
     p.clean()
+
+
+def _set_dose(p, dose: float) -> dict:
+    p.js(f"(() => {{ const d = document.getElementById('sim-dose'); d.value = '{dose}'; "
+         "d.dispatchEvent(new Event('input', {bubbles: true})); })()")
+    for _ in range(100):
+        r = p.js("oihMap.simulation()")
+        if r and r["prescribed_dose"] == dose:
+            return r
+        p.page.wait_for_timeout(100)
+    raise AssertionError(f"no simulation at dose {dose}")
+
+
+def test_the_simulator_redraws_and_flips_at_the_threshold_the_api_reports(served_map, api_server):
+    first = served_map.js("oihMap.simulation()")
+    threshold = httpx.post(f"{api_server}/simulate", json={"exposure": first["params"]["exposure"]}, timeout=30).json()[
+        "oih_threshold_dose"]
+    assert threshold and first["oih_threshold_dose"] == threshold
+    before = served_map.js("document.getElementById('sim-plot').toDataURL()")
+    low = _set_dose(served_map, max(math.floor(threshold - 3), 1))  # the slider moves in steps of 0.5
+    assert low["classification"] == "tolerance" and "tolerance" in served_map.page.inner_text("#sim-result")
+    high = _set_dose(served_map, math.ceil(threshold + 3))
+    assert high["classification"] == "OIH" and "OIH" in served_map.page.inner_text("#sim-result")
+    assert served_map.js("document.getElementById('sim-plot').toDataURL()") != before
+    assert "not clinical data" in served_map.page.inner_text("#simulator")
+    served_map.page.check("#sim-interventions input[value='CHEBI:6121']")  # ketamine, overlaid on the curves without it
+    for _ in range(100):
+        if served_map.js("oihMap.simulationWithout()") and served_map.js("oihMap.simulation().interventions.length"):
+            break
+        served_map.page.wait_for_timeout(100)
+    assert served_map.js("oihMap.simulationWithout().interventions") == []
+    assert "without the interventions" in served_map.page.inner_text("#sim-result")
+    ARTIFACTS.mkdir(exist_ok=True)
+    served_map.page.screenshot(path=str(ARTIFACTS / "map-simulator.png"))
+    served_map.clean()
+
+
+def test_a_shared_link_restores_the_simulator(served_map, open_page):
+    _set_dose(served_map, 12.5)
+    again = open_page(served_map.page.url, MAP_READY)
+    assert again.js("oihMap.simulation()")["prescribed_dose"] == 12.5
+    served_map.clean()
+    again.clean()
