@@ -1,7 +1,9 @@
 """The interactive mechanism map: one self-contained HTML file that makes no external request.
 
 pyvis builds the network (nodes shaped and coloured by type, signed and
-inferred edges styled, vis.js options with a fixed layout seed). pyvis's own
+inferred edges styled, each node on its causal level so the default view reads
+left to right: inputs, receptors and cells, processes, mediators, phenotypes,
+the pain model's quantities; a force-directed view is the page's other choice). pyvis's own
 template loads vis-network and Bootstrap from CDNs, so the page is rendered
 from ``kg/templates/map.html`` instead, with the vis-network script and style
 that ship inside the pyvis package inlined, and the map's own script and
@@ -36,20 +38,57 @@ if TYPE_CHECKING:
 
     from kg.catalog import Catalog
 
-__all__ = ["map_data", "render_map", "script_json"]
+__all__ = ["map_data", "render_map", "script_json", "causal_levels", "OPTIONS", "FORCE_OPTIONS"]
 
 SIGN_COLOURS = {1: "#2b8cbe", -1: "#e34a33", None: "#999999"}
+#: The default view: causal flow from left to right, one column per causal level (:func:`causal_levels`).
 OPTIONS: dict[str, Any] = {
-    "layout": {"randomSeed": 7, "improvedLayout": True},
+    "layout": {"randomSeed": 7, "improvedLayout": False,
+               "hierarchical": {"enabled": True, "direction": "LR", "sortMethod": "directed", "levelSeparation": 175,
+                                "nodeSpacing": 30, "treeSpacing": 40, "blockShifting": True, "edgeMinimization": True,
+                                "parentCentralization": True}},
+    "physics": {
+        "solver": "hierarchicalRepulsion",
+        "hierarchicalRepulsion": {"nodeDistance": 60, "springLength": 100, "avoidOverlap": 0.6},
+        "stabilization": {"enabled": True, "iterations": 300, "updateInterval": 50},
+    },
+    "interaction": {"hover": True, "navigationButtons": False, "keyboard": False, "tooltipDelay": 150},
+    "nodes": {"font": {"size": 16, "face": "sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"}, "borderWidth": 1},
+    "edges": {"smooth": {"type": "cubicBezier", "forceDirection": "horizontal", "roundness": 0.4}, "width": 1.4,
+              "font": {"size": 10, "align": "middle"}},
+}
+#: The force-directed view, a choice of the page.
+FORCE_OPTIONS: dict[str, Any] = {
+    "layout": {"randomSeed": 7, "improvedLayout": True, "hierarchical": {"enabled": False}},
     "physics": {
         "solver": "forceAtlas2Based",
         "forceAtlas2Based": {"gravitationalConstant": -60, "springLength": 110, "avoidOverlap": 0.4},
         "stabilization": {"enabled": True, "iterations": 400, "updateInterval": 50},
     },
-    "interaction": {"hover": True, "navigationButtons": False, "keyboard": False, "tooltipDelay": 150},
-    "nodes": {"font": {"size": 14, "face": "sans-serif"}, "borderWidth": 1},
-    "edges": {"smooth": {"type": "dynamic"}, "width": 1.4, "font": {"size": 10, "align": "middle"}},
+    "edges": {"smooth": {"type": "dynamic"}},
 }
+
+
+def causal_levels(graph: nx.MultiDiGraph) -> dict[str, int]:
+    """Each node's causal level: the longest causal distance from an input (a node nothing in the graph causes),
+    counted on the graph of strongly connected components, so the members of a feedback loop share one level and every
+    other edge points to a higher level.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> g = nx.MultiDiGraph([("drug", "receptor"), ("receptor", "process"), ("process", "receptor"), ("process", "pain"),
+    ...                      ("drug", "pain")])
+    >>> causal_levels(g)
+    {'drug': 0, 'receptor': 1, 'process': 1, 'pain': 2}
+    """
+    import networkx as nx
+
+    components = nx.condensation(nx.DiGraph(graph))
+    level: dict[int, int] = {}
+    for c in nx.topological_sort(components):
+        level[c] = 1 + max((level[p] for p in components.predecessors(c)), default=-1)
+    return {n: level[components.graph["mapping"][n]] for n in graph.nodes}
 
 
 def _category(type_name: str) -> str:
@@ -83,10 +122,14 @@ def map_data(catalog: Catalog, graph: nx.MultiDiGraph) -> dict[str, Any]:
         pathways and categories.
     """
     nodes = _nodes(catalog, graph)
+    levels = causal_levels(graph)
+    for c, n in nodes.items():  # a pathway sits among its members
+        members = sorted(levels[m] for m, d in nodes.items() if c in d["pathways"])
+        n["level"] = members[len(members) // 2] if n["category"] == "pathway" and members else levels.get(c, 0)
     edges, rows = _edges(catalog, nodes)
     vis_nodes, vis_edges = _network(nodes, edges, rows)
     return {
-        "nodes": vis_nodes, "edges": vis_edges, "options": OPTIONS,
+        "nodes": vis_nodes, "edges": vis_edges, "options": OPTIONS, "forceOptions": FORCE_OPTIONS,
         "meta": {"nodes": nodes, "edges": edges, "interventions": _interventions(catalog, graph),
                  "pathways": {c: n["label"] for c, n in nodes.items() if n["category"] == "pathway"},
                  "categories": {k: {"color": v.colour, "shape": v.shape, "label": v.legend} for k, v in vocab.MAP_CATEGORIES.items()},
@@ -130,7 +173,7 @@ def _network(nodes: dict, edges: dict, rows: list[tuple[str, dict]]) -> tuple[li
     for c, n in sorted(nodes.items()):
         style = vocab.MAP_CATEGORIES[n["category"]]
         net.add_node(c, label=n["label"], color=style.colour, shape=style.shape, title=f"{n['label']} ({c})",
-                     size=18 if n["category"] == "pathway" else 14)
+                     size=18 if n["category"] == "pathway" else 14, level=n["level"])
     for eid, e in rows:
         sign = edges[eid]["sign"]
         arrow = {"to": {"enabled": True, "type": "bar" if sign == -1 else "arrow", "scaleFactor": 0.8}}

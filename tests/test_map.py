@@ -97,14 +97,16 @@ def test_tlr4_antagonist_highlights_the_glial_pathway(mapped):
 
 
 def test_clicking_an_edge_shows_its_evidence(mapped):
-    # the canvas point halfway along the ketamine -| NMDA receptor edge, found from vis.js's own geometry
+    # a canvas point along the ketamine -| NMDA receptor edge that no node covers, found from vis.js's own geometry
     eid = mapped.js("""oihMap.edges.get({filter: e => e.from === 'CHEBI:6121' && e.to === 'GO:0017146'})[0].id""")
     mapped.js("oihMap.network.fit({nodes: ['CHEBI:6121', 'GO:0017146'], animation: false})")
     x, y = mapped.js(f"""(() => {{
-        const p = oihMap.network.body.edges['{eid}'].edgeType.getPoint(0.5);
-        const d = oihMap.network.canvasToDOM(p);
         const r = document.getElementById('network').getBoundingClientRect();
-        return [r.left + d.x, r.top + d.y];
+        for (const t of [0.5, 0.4, 0.6, 0.3, 0.7, 0.25, 0.75]) {{
+            const d = oihMap.network.canvasToDOM(oihMap.network.body.edges['{eid}'].edgeType.getPoint(t));
+            if (oihMap.network.getNodeAt(d) === undefined && oihMap.network.getEdgeAt(d) === '{eid}') return [r.left + d.x, r.top + d.y];
+        }}
+        return null;
     }})()""")
     mapped.page.mouse.click(x, y)
     panel = mapped.page.inner_text("#panel")
@@ -277,3 +279,28 @@ def test_a_shared_link_restores_the_simulator(served_map, open_page):
     assert again.js("oihMap.simulation()")["prescribed_dose"] == 12.5
     served_map.clean()
     again.clean()
+
+
+def test_the_default_view_reads_in_causal_order_and_the_force_layout_stays_available(served_map):
+    got = served_map.js("""(() => {
+        const pos = oihMap.network.getPositions(), level = {};
+        for (const n of window.OIH_DATA.nodes) level[n.id] = n.level;
+        const edges = Object.values(window.OIH_DATA.meta.edges).filter((e) => !e.inferred && e.sign !== null);
+        return { layout: oihMap.layout(), edges: edges.map((e) => [e.subject, e.object, level[e.subject], level[e.object],
+                 pos[e.subject].x, pos[e.object].x]) };
+    })()""")
+    assert got["layout"] == "flow"
+    checked = 0
+    for s, o, ls, lo, xs, xo in got["edges"]:
+        assert ls <= lo, f"{s} -> {o} points back a level"  # only a feedback loop shares a level
+        if ls < lo:
+            assert xs < xo, f"{s} -> {o} is drawn right to left"
+            checked += 1
+    assert checked > 50
+    served_map.page.select_option("#layout", "force")
+    for _ in range(200):
+        if served_map.js("!oihMap.physicsOn()"):
+            break
+        served_map.page.wait_for_timeout(100)
+    assert served_map.js("oihMap.layout()") == "force" and "layout=force" in served_map.page.url
+    served_map.clean()

@@ -208,6 +208,59 @@
   physicsButton.addEventListener("click", () => setPhysics(physicsButton.dataset.on !== "1"));
   document.getElementById("fit").addEventListener("click", () => network.fit({ animation: false }));
 
+  // -- layout: the causal flow (levels from the graph, kg/viz.py) or force-directed
+  const layoutSelect = document.getElementById("layout");
+  function setLayout(kind) {
+    layoutSelect.value = kind;
+    network.setOptions(kind === "force" ? D.forceOptions : { layout: D.options.layout, physics: D.options.physics, edges: D.options.edges });
+    setPhysics(true);
+    network.stabilize(kind === "force" ? 400 : 300);
+    network.once("stabilized", () => { setPhysics(false); network.fit({ animation: false }); });
+  }
+  layoutSelect.addEventListener("change", () => { setLayout(layoutSelect.value); saveView(); });
+
+  // -- pathways drawn as coloured areas around their members (convex hulls under the network)
+  const HULL_COLOURS = ["#fdae6b", "#9ecae1", "#a1d99b", "#bcbddc", "#fc9272", "#fdd0a2"];
+  const hullColour = new Map(Object.keys(meta.pathways).sort().map((p, i) => [p, HULL_COLOURS[i % HULL_COLOURS.length]]));
+  function convexHull(points) {
+    const pts = points.slice().sort((a, b) => a.x - b.x || a.y - b.y);
+    const cross = (o, a, b) => (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x);
+    const half = (list) => {
+      const out = [];
+      for (const p of list) {
+        while (out.length >= 2 && cross(out[out.length - 2], out[out.length - 1], p) <= 0) out.pop();
+        out.push(p);
+      }
+      return out;
+    };
+    const lower = half(pts), upper = half(pts.slice().reverse());
+    return lower.slice(0, -1).concat(upper.slice(0, -1));
+  }
+  const hullBox = document.getElementById("show-hulls");
+  hullBox.addEventListener("change", () => { network.redraw(); saveView(); });
+  network.on("beforeDrawing", (ctx) => {
+    if (!hullBox.checked) return;
+    const pos = network.getPositions();
+    for (const pid of hullColour.keys()) {
+      if (state.pathway && state.pathway !== pid) continue;
+      const members = Object.keys(meta.nodes).filter((n) => (n === pid || (meta.nodes[n].pathways || []).includes(pid))
+        && nodeView.get(n) !== null && pos[n]);
+      if (members.length < 2) continue;
+      const hull = convexHull(members.map((n) => pos[n]));
+      ctx.save();
+      ctx.globalAlpha = 0.16;
+      ctx.fillStyle = ctx.strokeStyle = hullColour.get(pid);
+      ctx.lineWidth = 46;
+      ctx.lineJoin = "round";
+      ctx.beginPath();
+      hull.forEach((p, i) => (i ? ctx.lineTo(p.x, p.y) : ctx.moveTo(p.x, p.y)));
+      ctx.closePath();
+      ctx.fill();
+      ctx.stroke();
+      ctx.restore();
+    }
+  });
+
   // -- export PNG (white background under the transparent canvas)
   function pngDataUrl() {
     const src = container.querySelector("canvas");
@@ -226,6 +279,10 @@
   const legend = document.getElementById("legend");
   for (const [cat, c] of Object.entries(meta.categories)) {
     if (present.has(cat)) legend.append(el("div", { class: "legend-row" }, el("span", { class: "swatch", style: `background:${c.color}` }), `${c.label} (${c.shape})`));
+  }
+  for (const [pid, colour] of hullColour) {
+    legend.append(el("div", { class: "legend-row" }, el("span", { class: "swatch", style: `background:${colour};opacity:.6` }),
+      `area: ${meta.pathways[pid]}`));
   }
   const sc = meta.signColours;
   legend.append(
@@ -440,6 +497,8 @@
     if (state.pathway) v.set("pathway", state.pathway);
     if (state.inferred) v.set("inferred", "1");
     if (state.hiddenTypes.size) v.set("hide", [...state.hiddenTypes].join(","));
+    if (layoutSelect.value === "force") v.set("layout", "force");
+    if (!hullBox.checked) v.set("hulls", "0");
     if (sim.result) {
       const st = simSettings();
       v.set("sim", [st.dose, st.exposure, st.profile || "", st.interventions.join(",")].join("|"));
@@ -458,6 +517,8 @@
     }
     if (v.get("pathway") && meta.pathways[v.get("pathway")]) { state.pathway = v.get("pathway"); pathwaySelect.value = state.pathway; }
     if (v.get("inferred") === "1") { state.inferred = true; document.getElementById("show-inferred").checked = true; }
+    if (v.get("hulls") === "0") hullBox.checked = false;
+    if (v.get("layout") === "force") setLayout("force");
     refresh();
     if (v.get("intervention") && meta.interventions[v.get("intervention")]) { ivSelect.value = v.get("intervention"); highlight(v.get("intervention")); }
     if (v.get("node") && meta.nodes[v.get("node")]) focus(v.get("node"));
@@ -505,5 +566,6 @@
     findPaths, choosePath,
     chosenPath: () => (pathState.result && pathState.chosen >= 0 ? pathState.result.paths[pathState.chosen] : null),
     simulate, simulation: () => sim.result, simulationWithout: () => sim.without,
+    setLayout, layout: () => layoutSelect.value,
   };
 })();
