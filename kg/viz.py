@@ -45,7 +45,7 @@ SIGN_COLOURS = {1: "#2b8cbe", -1: "#e34a33", None: "#999999"}
 OPTIONS: dict[str, Any] = {
     "layout": {"randomSeed": 7, "improvedLayout": False,
                "hierarchical": {"enabled": True, "direction": "LR", "sortMethod": "directed", "levelSeparation": 175,
-                                "nodeSpacing": 30, "treeSpacing": 40, "blockShifting": True, "edgeMinimization": True,
+                                "nodeSpacing": 42, "treeSpacing": 40, "blockShifting": True, "edgeMinimization": True,
                                 "parentCentralization": True}},
     "physics": {
         "solver": "hierarchicalRepulsion",
