@@ -44,16 +44,17 @@ SIGN_COLOURS = {1: "#2b8cbe", -1: "#e34a33", None: "#999999"}
 #: The default view: causal flow from left to right, one column per causal level (:func:`causal_levels`).
 OPTIONS: dict[str, Any] = {
     "layout": {"randomSeed": 7, "improvedLayout": False,
-               "hierarchical": {"enabled": True, "direction": "LR", "sortMethod": "directed", "levelSeparation": 175,
-                                "nodeSpacing": 42, "treeSpacing": 40, "blockShifting": True, "edgeMinimization": True,
+               "hierarchical": {"enabled": True, "direction": "LR", "sortMethod": "directed", "levelSeparation": 125,
+                                "nodeSpacing": 34, "treeSpacing": 40, "blockShifting": True, "edgeMinimization": True,
                                 "parentCentralization": True}},
     "physics": {
         "solver": "hierarchicalRepulsion",
-        "hierarchicalRepulsion": {"nodeDistance": 60, "springLength": 100, "avoidOverlap": 0.6},
+        "hierarchicalRepulsion": {"nodeDistance": 68, "springLength": 100, "avoidOverlap": 0.7},
         "stabilization": {"enabled": True, "iterations": 300, "updateInterval": 50},
     },
     "interaction": {"hover": True, "navigationButtons": False, "keyboard": False, "tooltipDelay": 150},
-    "nodes": {"font": {"size": 16, "face": "sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"}, "borderWidth": 1},
+    "nodes": {"font": {"size": 16, "face": "sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"}, "borderWidth": 1,
+              "widthConstraint": {"maximum": 120}},
     "edges": {"smooth": {"type": "cubicBezier", "forceDirection": "horizontal", "roundness": 0.4}, "width": 1.4,
               "font": {"size": 10, "align": "middle"}},
 }

@@ -250,6 +250,7 @@ def _set_dose(p, dose: float) -> dict:
 
 
 def test_the_simulator_redraws_and_flips_at_the_threshold_the_api_reports(served_map, api_server):
+    served_map.page.click("#simulator-box > summary")
     first = served_map.js("oihMap.simulation()")
     threshold = httpx.post(f"{api_server}/simulate", json={"exposure": first["params"]["exposure"]}, timeout=30).json()[
         "oih_threshold_dose"]
@@ -274,9 +275,10 @@ def test_the_simulator_redraws_and_flips_at_the_threshold_the_api_reports(served
 
 
 def test_a_shared_link_restores_the_simulator(served_map, open_page):
+    served_map.page.click("#simulator-box > summary")
     _set_dose(served_map, 12.5)
     again = open_page(served_map.page.url, MAP_READY)
-    assert again.js("oihMap.simulation()")["prescribed_dose"] == 12.5
+    assert again.js("oihMap.simulation()")["prescribed_dose"] == 12.5 and again.js("document.getElementById('simulator-box').open")
     served_map.clean()
     again.clean()
 
@@ -290,6 +292,8 @@ def test_the_default_view_reads_in_causal_order_and_the_force_layout_stays_avail
                  pos[e.subject].x, pos[e.object].x]) };
     })()""")
     assert got["layout"] == "flow"
+    font = served_map.js("window.OIH_DATA.options.nodes.font.size")
+    assert served_map.js("oihMap.network.getScale()") * font >= 8.5  # labels at the initial fit, in screen pixels
     checked = 0
     for s, o, ls, lo, xs, xo in got["edges"]:
         assert ls <= lo, f"{s} -> {o} points back a level"  # only a feedback loop shares a level

@@ -476,6 +476,7 @@
       el("div", { class: "hint" }, r.note));
   }
   function scheduleSimulation() { clearTimeout(sim.timer); sim.timer = setTimeout(simulate, 120); }
+  document.getElementById("simulator-box").addEventListener("toggle", () => { network.redraw(); saveView(); });
   simForm.addEventListener("input", scheduleSimulation);
   simForm.addEventListener("change", scheduleSimulation);
   if (!served) {
@@ -499,7 +500,7 @@
     if (state.hiddenTypes.size) v.set("hide", [...state.hiddenTypes].join(","));
     if (layoutSelect.value === "force") v.set("layout", "force");
     if (!hullBox.checked) v.set("hulls", "0");
-    if (sim.result) {
+    if (sim.result && document.getElementById("simulator-box").open) {
       const st = simSettings();
       v.set("sim", [st.dose, st.exposure, st.profile || "", st.interventions.join(",")].join("|"));
     }
@@ -523,6 +524,7 @@
     if (v.get("intervention") && meta.interventions[v.get("intervention")]) { ivSelect.value = v.get("intervention"); highlight(v.get("intervention")); }
     if (v.get("node") && meta.nodes[v.get("node")]) focus(v.get("node"));
     if (v.get("sim")) {
+      document.getElementById("simulator-box").open = true;
       const [dose, exposure, profile, ivs] = v.get("sim").split("|");
       document.getElementById("sim-dose").value = dose;
       document.getElementById("sim-exposure").value = exposure;
