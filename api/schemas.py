@@ -156,8 +156,9 @@ class PathsAnswer(BaseModel):
     target: str
     message: str
     diagnosis: dict | None = Field(None, description="why there is no path, as data: reason unreachable (at any length), "
-                                                     "too_long (with shortest_length) or wrong_sign (with "
-                                                     "other_sign_shortest: nodes, sign, length); null when paths were found")
+                                                     "too_long (with shortest_length), wrong_sign (with "
+                                                     "other_sign_shortest: nodes, sign, length) or not_in_graph (with names); "
+                                                     "null when paths were found")
     paths: list[SignedPathModel]
 
 

@@ -73,7 +73,7 @@ FORCE_OPTIONS: dict[str, Any] = {
 def causal_levels(graph: nx.MultiDiGraph) -> dict[str, int]:
     """Each node's causal level: the longest causal distance from an input (a node nothing in the graph causes),
     counted on the graph of strongly connected components, so the members of a feedback loop share one level and every
-    other edge points to a higher level.
+    other causal edge points to a higher level (the map's non-causal edges, such as part-of, are not counted).
 
     Examples
     --------
@@ -124,9 +124,18 @@ def map_data(catalog: Catalog, graph: nx.MultiDiGraph) -> dict[str, Any]:
     """
     nodes = _nodes(catalog, graph)
     levels = causal_levels(graph)
-    for c, n in nodes.items():  # a pathway sits among its members
-        members = sorted(levels[m] for m, d in nodes.items() if c in d["pathways"])
-        n["level"] = members[len(members) // 2] if n["category"] == "pathway" and members else levels.get(c, 0)
+    last = max(levels.values(), default=0)
+    members: dict[str, list[int]] = {}
+    for c, n in nodes.items():
+        for pw in n["pathways"]:
+            members.setdefault(pw, []).append(levels.get(c, 0))
+    for c, n in nodes.items():
+        if n["category"] == "pathway" and members.get(c):  # a pathway sits among its members
+            n["level"] = sorted(members[c])[len(members[c]) // 2]
+        elif c in graph and graph.degree(c) == 0 and n["category"] in ("phenotype", "condition", "quantity"):
+            n["level"] = last  # an end point the causal edges do not reach sits with the other end points
+        else:
+            n["level"] = levels.get(c, 0)
     edges, rows = _edges(catalog, nodes)
     vis_nodes, vis_edges = _network(nodes, edges, rows)
     return {

@@ -307,4 +307,22 @@ def test_the_default_view_reads_in_causal_order_and_the_force_layout_stays_avail
             break
         served_map.page.wait_for_timeout(100)
     assert served_map.js("oihMap.layout()") == "force" and "layout=force" in served_map.page.url
+    assert served_map.js("oihMap.network.physics.options.solver") == "forceAtlas2Based"  # its own physics, not the flow's
+    served_map.clean()
+
+
+def test_the_latest_path_search_wins_and_a_path_is_shown_whole(served_map):
+    served_map.page.uncheck("#type-filter input[value='quantity']")
+    served_map.js("(() => { oihMap.findPaths('TLR4', 'hyperalgesia', '', 6); return 1; })()")
+    served_map.js("(() => { oihMap.findPaths('opioid agonist', 'hyperalgesic component', '', 6); return 1; })()")
+    for _ in range(100):
+        chosen = served_map.js("oihMap.chosenPath()")
+        if chosen and chosen["nodes"][-1] == "oih:hyperalgesic_component":
+            break
+        served_map.page.wait_for_timeout(100)
+    served_map.page.wait_for_timeout(500)  # the earlier search has answered by now, and must not have replaced it
+    chosen = served_map.js("oihMap.chosenPath()")
+    assert chosen["nodes"][0] == "oih:opioid" and chosen["nodes"][-1] == "oih:hyperalgesic_component"
+    hidden = served_map.js(f"{chosen['nodes']!r}.filter(n => !oihMap.network.body.nodes[n] || oihMap.network.body.nodes[n].options.hidden)")
+    assert hidden == [] and served_map.page.is_checked("#type-filter input[value='quantity']")  # the filter was lifted
     served_map.clean()

@@ -15,7 +15,7 @@
   const nodeView = new vis.DataView(nodes, { filter: nodeVisible });
   const edgeView = new vis.DataView(edges, { filter: edgeVisible });
   const container = document.getElementById("network");
-  const network = new vis.Network(container, { nodes: nodeView, edges: edgeView }, D.options);
+  const network = new vis.Network(container, { nodes: nodeView, edges: edgeView }, JSON.parse(JSON.stringify(D.options)));
   let stabilized = false;
 
   function nodeVisible(n) {
@@ -212,7 +212,11 @@
   const layoutSelect = document.getElementById("layout");
   function setLayout(kind) {
     layoutSelect.value = kind;
-    network.setOptions(kind === "force" ? D.forceOptions : { layout: D.options.layout, physics: D.options.physics, edges: D.options.edges });
+    // vis changes the options objects it is given, so each call gets a fresh copy
+    const copy = (o) => JSON.parse(JSON.stringify(o));
+    network.setOptions(kind === "force" ? copy(D.forceOptions) : copy({ layout: D.options.layout, physics: D.options.physics, edges: D.options.edges }));
+    // vis puts back its saved physics when the hierarchical layout goes off: set the force view's own again
+    if (kind === "force") network.setOptions(copy({ physics: D.forceOptions.physics, edges: D.forceOptions.edges }));
     setPhysics(true);
     network.stabilize(kind === "force" ? 400 : 300);
     network.once("stabilized", () => { setPhysics(false); network.fit({ animation: false }); });
@@ -294,7 +298,7 @@
   // -- path search (from the server's /paths; a saved map file has no server to ask)
   const served = location.protocol === "http:" || location.protocol === "https:";
   const pathMessage = document.getElementById("path-message");
-  const pathState = { result: null, chosen: -1, query: null };
+  const pathState = { result: null, chosen: -1, query: null, seq: 0 };
   if (!served) {
     document.querySelectorAll("#path-form input, #path-form select, #path-form button").forEach((x) => { x.disabled = true; });
     pathMessage.textContent = "Path search asks the server: open this map from `oihkg serve` at /map.";
@@ -312,6 +316,19 @@
     pathState.chosen = i;
     const p = paths[i];
     const eids = p.edges.map(mapEdgeId).filter((x) => x);
+    // a path is shown whole: the filters that would hide part of it are lifted
+    let lifted = false;
+    for (const n of p.nodes) {
+      const cat = meta.nodes[n] && meta.nodes[n].category;
+      if (cat && state.hiddenTypes.has(cat)) {
+        state.hiddenTypes.delete(cat);
+        const box = typeBox.querySelector(`input[value="${CSS.escape(cat)}"]`);
+        if (box) box.checked = true;
+        lifted = true;
+      }
+    }
+    if (state.pathway && p.nodes.some((n) => nodeView.get(n) === null)) { state.pathway = ""; pathwaySelect.value = ""; lifted = true; }
+    if (lifted) refresh();
     if (p.edges.some((e) => e.inferred) && !state.inferred) {
       state.inferred = true;
       document.getElementById("show-inferred").checked = true;
@@ -325,6 +342,7 @@
   }
   function why(d) {
     if (!d) return "";
+    if (d.reason === "not_in_graph") return `not in the causal graph: ${(d.names || []).map(label).join(", ")}`;
     if (d.reason === "unreachable") return "it cannot be reached at any length";
     if (d.reason === "too_long") return `none within ${d.max_length} edges; the shortest has ${d.shortest_length}`;
     if (d.reason === "wrong_sign") {
@@ -368,6 +386,7 @@
     const unknown = [[source, s], [target, t]].filter(([, id]) => id === null).map(([text]) => `“${text}”`);
     pathState.query = { source, target, sign: sign || "", max: String(maxLength || 6) };
     if (unknown.length) {
+      ++pathState.seq;
       const text = `No path: unknown name ${unknown.join(" and ")}.`;
       pathMessage.textContent = text;
       show(el("p", { class: "no-path" }, text));
@@ -376,13 +395,14 @@
     const q = new URLSearchParams({ source: s, target: t, max_length: pathState.query.max });
     if (sign) q.set("sign", sign === "+" ? "1" : "-1");
     pathMessage.textContent = "searching…";
+    const seq = ++pathState.seq;  // only the latest search may answer
     return fetch(`/paths?${q}`, { headers: { Accept: "application/json" } })
       .then((r) => r.json().then((body) => {
         if (!r.ok) throw new Error(typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail));
-        showPaths(body);
+        if (seq === pathState.seq) showPaths(body);
         return body;
       }))
-      .catch((err) => { pathMessage.textContent = `Path search failed: ${err.message}`; return null; });
+      .catch((err) => { if (seq === pathState.seq) pathMessage.textContent = `Path search failed: ${err.message}`; return null; });
   }
   document.getElementById("path-form").addEventListener("submit", (ev) => {
     ev.preventDefault();
@@ -428,7 +448,7 @@
       sim.without = without || null;
       drawSimulation();
       saveView();
-    }).catch((err) => { document.getElementById("sim-result").textContent = `Simulation failed: ${err.message}`; });
+    }).catch((err) => { if (seq === sim.seq) document.getElementById("sim-result").textContent = `Simulation failed: ${err.message}`; });
   }
   const CURVES = [["P", "#222", "net pain P"], ["A", "#2166ac", "analgesia A"], ["H", "#b2182b", "hyperalgesic component H"]];
   function drawSimulation() {
@@ -510,7 +530,7 @@
     const v = new URLSearchParams(location.hash.slice(1));
     restoring = true;
     if (v.get("hide")) {
-      for (const cat of v.get("hide").split(",")) {
+      for (const cat of v.get("hide").split(",").filter((c) => present.has(c))) {
         state.hiddenTypes.add(cat);
         const box = typeBox.querySelector(`input[value="${CSS.escape(cat)}"]`);
         if (box) box.checked = false;
@@ -526,9 +546,11 @@
     if (v.get("sim")) {
       document.getElementById("simulator-box").open = true;
       const [dose, exposure, profile, ivs] = v.get("sim").split("|");
-      document.getElementById("sim-dose").value = dose;
-      document.getElementById("sim-exposure").value = exposure;
-      if (profile) profileSelect.value = profile;
+      for (const [id, value] of [["sim-dose", dose], ["sim-exposure", exposure]]) {
+        const input = document.getElementById(id), x = Number(value);
+        if (value !== "" && Number.isFinite(x) && x >= Number(input.min) && x <= Number(input.max)) input.value = value;
+      }
+      if (profile && [...profileSelect.options].some((o) => o.value === profile)) profileSelect.value = profile;
       const chosen = new Set((ivs || "").split(",").filter((x) => x));
       simBox.querySelectorAll("input").forEach((b) => { b.checked = chosen.has(b.value); });
     }
