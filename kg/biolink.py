@@ -432,6 +432,11 @@ class Edge:
         return out
 
 
+def _preferred(edges: list[Edge]) -> Edge | None:
+    """Of the edges of one statement, the asserted one before the inferred, the one without a context first."""
+    return min(edges, key=lambda e: (e.inferred, e.context is not None)) if edges else None
+
+
 def _edge_id(*key: Any) -> str:
     return "oihkg:" + hashlib.blake2b(json.dumps(key).encode(), digest_size=6).hexdigest()
 
@@ -464,7 +469,7 @@ class BiolinkGraph:
         """The edge of a statement in its own direction (the asserted one first, then the one without context)."""
         hits = [self.edges[i] for i in self.incident.get(s, ()) if self.edges[i].source == (s, o)
                 and self.edges[i].relation == relation and (inferred is None or self.edges[i].inferred == inferred)]
-        return min(hits, key=lambda e: (e.inferred, e.context is not None)) if hits else None
+        return _preferred(hits)
 
     def support_closure(self, edge_ids) -> tuple[set[str], set[str]]:
         """The edges and support graphs that explain ``edge_ids``, transitively (premises of premises)."""
@@ -560,7 +565,7 @@ class _Builder:
         inferred it, else a statement the curators gave outside the edge rows (a pathway membership)."""
         found = [self.edges[e] for e in self.by_statement.get((s, relation, o), [])]
         if found:
-            return min(found, key=lambda e: (e.inferred, e.context is not None))
+            return _preferred(found)
         inferred = (s, relation, o) in self.inferences
         return self._add(s, relation, o, inferred, citations=citations, evidence_type="" if inferred else vocab.ECO_CURATOR)
 

@@ -57,6 +57,8 @@ OPERATIONS = ("lookup",)
 MAX_DEPTH = 64
 #: Attribute types a constraint may name besides the ones the graph's nodes and edges carry.
 _SOURCE_ATTRIBUTES = ("biolink:knowledge_source", "biolink:primary_knowledge_source")
+#: What every edge and node says of those (this resource is the source), for constraints to test.
+_SOURCES = [{"attribute_type_id": t, "value": INFORES} for t in _SOURCE_ATTRIBUTES]
 
 
 @dataclass(frozen=True)
@@ -320,6 +322,11 @@ class TRAPI:
             raise TRAPIError(400, "UnsupportedCategory", f"{where}: {c} is not a Biolink {biolink.version()} category")
         return c
 
+    def _predicate(self, where: str, p: str) -> str:
+        if biolink.predicate(p) is None:
+            raise TRAPIError(400, "UnsupportedPredicate", f"{where}: {p} is not a Biolink {biolink.version()} predicate")
+        return p
+
     def _constraints(self, where: str, constraints: list[dict], offered: frozenset[str]) -> list[dict]:
         unknown = sorted({c["id"] for c in constraints} - offered)
         if unknown:
@@ -374,10 +381,7 @@ class TRAPI:
         known = {"subject", "object", "predicates", "knowledge_type", "attribute_constraints", "qualifier_constraints"}
         for extra in sorted(set(q) - known):
             logs.append(_log("WARNING", f"query edge {key}: property {extra!r} is not recognised and was ignored"))
-        predicates = list(q.get("predicates") or ["biolink:related_to"])
-        for p in predicates:
-            if biolink.predicate(p) is None:
-                raise TRAPIError(400, "UnsupportedPredicate", f"query edge {key}: {p} is not a Biolink {biolink.version()} predicate")
+        predicates = [self._predicate(f"query edge {key}", p) for p in q.get("predicates") or ["biolink:related_to"]]
         reverse = {biolink.inverse(p) for p in predicates if biolink.inverse(p)} | {p for p in predicates if biolink.symmetric(p)}
         sets = [[(c["qualifier_type_id"], c["qualifier_value"]) for c in s.get("qualifier_set") or []]
                 for s in q.get("qualifier_constraints") or []]
@@ -403,7 +407,7 @@ class TRAPI:
         return not qn.constraints or self._satisfies(node.attributes(), qn.constraints)
 
     def _satisfies(self, attributes: list[dict], constraints: list[dict]) -> bool:
-        attributes = _flat(attributes) + [{"attribute_type_id": t, "value": INFORES} for t in _SOURCE_ATTRIBUTES]
+        attributes = _flat(attributes) + _SOURCES
         for c in constraints:
             hit = any(a["attribute_type_id"] == c["id"] and self._compare(c["operator"], a["value"], c["value"]) for a in attributes)
             if hit == bool(c.get("not", False)):
@@ -575,8 +579,7 @@ class TRAPI:
             ends[end] = (key, qn, [n for n, origins in qn.candidates.items()
                                    if (n in origins or any(n in g.xref_index.get(o, ()) for o in origins)) and self._node_ok(qn, n)])
         for p in qp.get("predicates") or ():  # what kind of paths are wanted, not a filter on their steps (TRAPI 1.6)
-            if biolink.predicate(p) is None:
-                raise TRAPIError(400, "UnsupportedPredicate", f"path {pkey}: {p} is not a Biolink {biolink.version()} predicate")
+            self._predicate(f"path {pkey}", p)
         constraints = [frozenset(self._category(f"path {pkey}", c) for c in con.get("intermediate_categories") or ())
                        for con in qp.get("constraints") or []]
         (skey, sq, sources), (okey, oq, targets) = ends["subject"], ends["object"]
