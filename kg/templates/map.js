@@ -137,12 +137,17 @@
   });
 
   // -- filters
+  function showType(cat, shown) {
+    if (shown) state.hiddenTypes.delete(cat); else state.hiddenTypes.add(cat);
+    const box = document.querySelector(`#type-filter input[value="${CSS.escape(cat)}"]`);
+    if (box) box.checked = shown;
+  }
   const typeBox = document.getElementById("type-filter");
   const present = new Set(D.nodes.map((n) => n.category));
   for (const [cat, c] of Object.entries(meta.categories)) {
     if (!present.has(cat)) continue;
     const box = el("input", { type: "checkbox", value: cat, checked: "" });
-    box.addEventListener("change", () => { if (box.checked) state.hiddenTypes.delete(cat); else state.hiddenTypes.add(cat); refresh(); });
+    box.addEventListener("change", () => { showType(cat, box.checked); refresh(); });
     typeBox.append(el("label", {}, box, el("span", { class: "swatch", style: `background:${c.color}` }), c.label));
   }
   const pathwaySelect = document.getElementById("pathway-filter");
@@ -321,9 +326,7 @@
     for (const n of p.nodes) {
       const cat = meta.nodes[n] && meta.nodes[n].category;
       if (cat && state.hiddenTypes.has(cat)) {
-        state.hiddenTypes.delete(cat);
-        const box = typeBox.querySelector(`input[value="${CSS.escape(cat)}"]`);
-        if (box) box.checked = true;
+        showType(cat, true);
         lifted = true;
       }
     }
@@ -530,11 +533,7 @@
     const v = new URLSearchParams(location.hash.slice(1));
     restoring = true;
     if (v.get("hide")) {
-      for (const cat of v.get("hide").split(",").filter((c) => present.has(c))) {
-        state.hiddenTypes.add(cat);
-        const box = typeBox.querySelector(`input[value="${CSS.escape(cat)}"]`);
-        if (box) box.checked = false;
-      }
+      for (const cat of v.get("hide").split(",").filter((c) => present.has(c))) showType(cat, false);
     }
     if (v.get("pathway") && meta.pathways[v.get("pathway")]) { state.pathway = v.get("pathway"); pathwaySelect.value = state.pathway; }
     if (v.get("inferred") === "1") { state.inferred = true; document.getElementById("show-inferred").checked = true; }
