@@ -24,6 +24,9 @@ class Health(BaseModel):
     selector: str = Field(description="the store as one selector string: oxigraph:memory, oxigraph:DIR or sparql:URL")
     triples: dict[str, int] = Field(default_factory=dict, description="triples per graph, counted at start (or when the "
                                                                       "endpoint came back)")
+    checksum: str | None = Field(None, description="a fingerprint of what the store holds (SHA-256 over the checksums "
+                                                  "recorded when its graphs were loaded); answers that depend only on "
+                                                  "the store are cached under it")
     versions: dict[str, str]
     biolink_version: str = Field(description="the Biolink model (the packaged one) the TRAPI answers and KGX export follow")
     trapi_version: str = Field(description="the TRAPI version of /trapi/query answers")

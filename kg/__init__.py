@@ -192,10 +192,11 @@ class OIHKG:
                 "versions": versions(), "biolink_version": biolink.version(), "trapi_version": TRAPI_VERSION}
 
     def about(self) -> dict[str, Any]:
-        """:meth:`where`, and the triple counts: counted once per store and cached, so a liveness probe costs next to
-        nothing."""
+        """:meth:`where`, the triple counts and the store's ``checksum`` (:meth:`kg.store.Store.checksum`, the key of
+        answers that depend only on what the store holds): taken once per store and cached, so a liveness probe costs
+        next to nothing."""
         if self._about is None:
-            self._about = {**self.where(), "triples": self.store.counts()}
+            self._about = {**self.where(), "triples": self.store.counts(), "checksum": self.store.checksum()}
         return self._about
 
     # -- outputs

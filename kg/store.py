@@ -357,6 +357,14 @@ class Store(ABC):
             q = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {NamedNode(graph)} {{ ?s ?p ?o }} }}"
         return int(self.select(q)[0]["n"].value)
 
+    def checksum(self) -> str | None:
+        """A fingerprint of what the store holds: the checksums recorded in its meta graph when graphs were loaded
+        (the artifacts' SHA-256, :func:`artifacts_checksum`), hashed together; None when nothing recorded one (a
+        remote store filled by other means). One triple pattern, so it is cheap to ask."""
+        rows = self.query(f"SELECT ?c WHERE {{ GRAPH {META} {{ ?g {CHECKSUM} ?c }} }}", named_graphs=[META.value])
+        found = sorted(r["c"].value for r in rows) if isinstance(rows, Solutions) else []
+        return hashlib.sha256("\n".join(found).encode()).hexdigest() if found else None
+
     def counts(self) -> dict[str, int]:
         """Triple counts of the asserted and inferred graphs and their union."""
         return {"asserted": self.count(ASSERTED.value), "inferred": self.count(INFERRED.value), "total": self.count()}
@@ -583,6 +591,14 @@ class RemoteStore(Store):
                 raise EndpointError(f"graph store {self.graph_store} unreachable: {exc}") from None
             if resp.status_code >= 300:
                 raise EndpointError(f"upload of {graph.value} failed: {resp.status_code} {resp.text[:300]}")
+        record = f"{META} {CHECKSUM} {Literal(artifacts_checksum(paths))} .\n".encode()
+        try:  # the same fingerprint the embedded store records, so a cache keyed on it follows the data
+            resp = self._http.put(self.graph_store, params={"graph": META.value}, content=record,
+                                  headers={"Content-Type": "application/n-triples"})
+        except httpx.HTTPError as exc:
+            raise EndpointError(f"graph store {self.graph_store} unreachable: {exc}") from None
+        if resp.status_code >= 300:
+            raise EndpointError(f"upload of {META.value} failed: {resp.status_code} {resp.text[:300]}")
 
     def close(self) -> None:
         self._http.close()

@@ -38,12 +38,14 @@ def test_health_reports_counts_and_versions(http):
     assert body["status"] == "ok" and body["store"] == "embedded" and body["selector"] == "oxigraph:memory"
     assert body["triples"]["asserted"] > 1500 and body["triples"]["inferred"] > 1000
     assert {"oihkg", "pyoxigraph", "owlready2", "rdflib", "biolink-model"} <= set(body["versions"])
+    assert len(body["checksum"]) == 64  # the store's fingerprint, under which /map is cached
 
 
-def test_health_behind_an_endpoint_names_it(remote_api_server, oxigraph_server):
+def test_health_behind_an_endpoint_names_it(remote_api_server, oxigraph_server, http):
     body = httpx.get(f"{remote_api_server}/health", timeout=10).json()
     assert body["store"] == oxigraph_server["query"] and body["selector"] == f"sparql:{oxigraph_server['query']}"
     assert body["triples"]["asserted"] > 1500
+    assert body["checksum"] == http.get("/health").json()["checksum"]  # the upload records the same fingerprint
 
 
 def test_search_by_synonym(http):

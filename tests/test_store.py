@@ -33,6 +33,16 @@ def test_asserted_and_inferred_live_in_their_named_graphs(embedded):
     assert c["total"] == c["asserted"] + c["inferred"] - _shared(embedded)
 
 
+def test_the_checksum_fingerprints_the_loaded_artifacts(embedded, remote, repo_paths):
+    import hashlib
+
+    from kg.store import artifacts_checksum
+
+    want = hashlib.sha256(artifacts_checksum(repo_paths).encode()).hexdigest()
+    assert embedded.checksum() == want and remote.checksum() == want  # the upload records it beside the graphs
+    assert "https://w3id.org/oihkg/graph/meta" not in remote.graphs()  # and it stays out of the served dataset
+
+
 def _shared(store) -> int:
     q = ("SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/oihkg/graph/asserted> { ?s ?p ?o } "
          "GRAPH <https://w3id.org/oihkg/graph/inferred> { ?s ?p ?o } }")
