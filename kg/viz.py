@@ -44,12 +44,12 @@ SIGN_COLOURS = {1: "#2b8cbe", -1: "#e34a33", None: "#999999"}
 #: The default view: causal flow from left to right, one column per causal level (:func:`causal_levels`).
 OPTIONS: dict[str, Any] = {
     "layout": {"randomSeed": 7, "improvedLayout": False,
-               "hierarchical": {"enabled": True, "direction": "LR", "sortMethod": "directed", "levelSeparation": 125,
+               "hierarchical": {"enabled": True, "direction": "LR", "sortMethod": "directed", "levelSeparation": 145,
                                 "nodeSpacing": 34, "treeSpacing": 40, "blockShifting": True, "edgeMinimization": True,
                                 "parentCentralization": True}},
     "physics": {
         "solver": "hierarchicalRepulsion",
-        "hierarchicalRepulsion": {"nodeDistance": 68, "springLength": 100, "avoidOverlap": 0.7},
+        "hierarchicalRepulsion": {"nodeDistance": 115, "springLength": 100, "avoidOverlap": 0.7},
         "stabilization": {"enabled": True, "iterations": 300, "updateInterval": 50},
     },
     "interaction": {"hover": True, "navigationButtons": False, "keyboard": False, "tooltipDelay": 150},
@@ -73,15 +73,17 @@ FORCE_OPTIONS: dict[str, Any] = {
 def causal_levels(graph: nx.MultiDiGraph) -> dict[str, int]:
     """Each node's causal level: the longest causal distance from an input (a node nothing in the graph causes),
     counted on the graph of strongly connected components, so the members of a feedback loop share one level and every
-    other causal edge points to a higher level (the map's non-causal edges, such as part-of, are not counted).
+    other causal edge points to a higher level (the map's non-causal edges, such as part-of, are not counted). An input
+    then moves right to the level just before its nearest consequence, so a drug stands beside what it acts on and the
+    first column does not hold every input of the graph; a node with no causal edge keeps level 0.
 
     Examples
     --------
     >>> import networkx as nx
     >>> g = nx.MultiDiGraph([("drug", "receptor"), ("receptor", "process"), ("process", "receptor"), ("process", "pain"),
-    ...                      ("drug", "pain")])
+    ...                      ("drug", "pain"), ("blocker", "pain")])
     >>> causal_levels(g)
-    {'drug': 0, 'receptor': 1, 'process': 1, 'pain': 2}
+    {'drug': 0, 'receptor': 1, 'process': 1, 'pain': 2, 'blocker': 1}
     """
     import networkx as nx
 
@@ -89,7 +91,34 @@ def causal_levels(graph: nx.MultiDiGraph) -> dict[str, int]:
     level: dict[int, int] = {}
     for c in nx.topological_sort(components):
         level[c] = 1 + max((level[p] for p in components.predecessors(c)), default=-1)
+    for c in components.nodes:
+        if components.in_degree(c) == 0 and components.out_degree(c) > 0:  # an input, as late as its consequences allow
+            level[c] = min(level[s] for s in components.successors(c)) - 1
     return {n: level[components.graph["mapping"][n]] for n in graph.nodes}
+
+
+def _place_unlinked(levels: dict[str, int], unlinked: set[str], neighbours: dict[str, set[str]]) -> dict[str, int]:
+    """Levels for the map's nodes that take part in no causal edge (a region, an umbrella process): the median level of
+    the placed nodes the map links them to (part-of, has-participant), repeated so a chain of such links is followed;
+    the ones linked to nothing placed are left out.
+
+    Examples
+    --------
+    >>> _place_unlinked({"off": 4, "on": 6, "x": 1}, {"rvm", "pag"}, {"rvm": {"off", "on", "pag"}, "pag": {"rvm"}})
+    {'rvm': 6, 'pag': 6}
+    """
+    placed: dict[str, int] = {}
+    for _ in range(len(unlinked)):
+        known = {**levels, **placed}
+        new = {}
+        for n in sorted(unlinked - placed.keys()):
+            around = sorted(known[m] for m in neighbours.get(n, ()) if m in known)
+            if around:
+                new[n] = around[len(around) // 2]
+        if not new:
+            break
+        placed.update(new)
+    return placed
 
 
 def _category(type_name: str) -> str:
@@ -123,8 +152,16 @@ def map_data(catalog: Catalog, graph: nx.MultiDiGraph) -> dict[str, Any]:
         pathways and categories.
     """
     nodes = _nodes(catalog, graph)
+    edges, rows = _edges(catalog, nodes)
     levels = causal_levels(graph)
     last = max(levels.values(), default=0)
+    unlinked = {c for c in nodes if c not in graph or graph.degree(c) == 0}
+    neighbours: dict[str, set[str]] = {}
+    for e in edges.values():
+        neighbours.setdefault(e["subject"], set()).add(e["object"])
+        neighbours.setdefault(e["object"], set()).add(e["subject"])
+    levels = {**{c: v for c, v in levels.items() if c not in unlinked},
+              **_place_unlinked({c: v for c, v in levels.items() if c not in unlinked}, unlinked, neighbours)}
     members: dict[str, list[int]] = {}
     for c, n in nodes.items():
         for pw in n["pathways"]:
@@ -132,11 +169,10 @@ def map_data(catalog: Catalog, graph: nx.MultiDiGraph) -> dict[str, Any]:
     for c, n in nodes.items():
         if n["category"] == "pathway" and members.get(c):  # a pathway sits among its members
             n["level"] = sorted(members[c])[len(members[c]) // 2]
-        elif c in graph and graph.degree(c) == 0 and n["category"] in ("phenotype", "condition", "quantity"):
-            n["level"] = last  # an end point the causal edges do not reach sits with the other end points
+        elif c not in levels and n["category"] in ("phenotype", "condition", "quantity"):
+            n["level"] = last  # an end point linked to nothing placed sits with the other end points
         else:
             n["level"] = levels.get(c, 0)
-    edges, rows = _edges(catalog, nodes)
     vis_nodes, vis_edges = _network(nodes, edges, rows)
     return {
         "nodes": vis_nodes, "edges": vis_edges, "options": OPTIONS, "forceOptions": FORCE_OPTIONS,

@@ -116,6 +116,8 @@ def test_clicking_an_edge_shows_its_evidence(mapped):
 
 
 def test_clicking_a_node_lists_edges_with_citations(mapped):
+    width = mapped.js("document.getElementById('network').clientWidth")
+    assert not mapped.page.is_visible("#panel")  # closed until there is something to show, so the map has the width
     x, y = mapped.js("""(() => {
         const d = oihMap.network.canvasToDOM(oihMap.network.getPositions(['HGNC:8820'])['HGNC:8820']);
         const r = document.getElementById('network').getBoundingClientRect();
@@ -125,6 +127,9 @@ def test_clicking_a_node_lists_edges_with_citations(mapped):
     panel = mapped.page.inner_text("#panel")
     assert "dynorphin" in panel and "problem_id:4867970" in panel and "bioregistry" not in panel
     assert mapped.page.get_attribute("#panel a", "href") == "https://bioregistry.io/HGNC:8820"
+    assert mapped.js("document.getElementById('network').clientWidth") == width  # the panel opens over the map
+    mapped.page.click("#panel button.close")
+    assert not mapped.page.is_visible("#panel")
     mapped.clean()
 
 
@@ -293,7 +298,19 @@ def test_the_default_view_reads_in_causal_order_and_the_force_layout_stays_avail
     })()""")
     assert got["layout"] == "flow"
     font = served_map.js("window.OIH_DATA.options.nodes.font.size")
-    assert served_map.js("oihMap.network.getScale()") * font >= 8.5  # labels at the initial fit, in screen pixels
+    assert served_map.js("oihMap.network.getScale()") * font >= 10  # labels at the initial fit, in screen pixels
+    overlaps = served_map.js("""(() => {
+        const net = oihMap.network, out = [];
+        const ids = Object.keys(window.OIH_DATA.meta.nodes).filter((i) => !net.body.nodes[i].options.hidden);
+        const box = Object.fromEntries(ids.map((i) => [i, net.getBoundingBox(i)]));  // shape and label together
+        for (let a = 0; a < ids.length; a++) for (let b = a + 1; b < ids.length; b++) {
+            const A = box[ids[a]], B = box[ids[b]];
+            const w = Math.min(A.right, B.right) - Math.max(A.left, B.left), h = Math.min(A.bottom, B.bottom) - Math.max(A.top, B.top);
+            if (w > 2 && h > 2) out.push([ids[a], ids[b]]);  // more than a hairline in both directions
+        }
+        return out;
+    })()""")
+    assert overlaps == [], f"labels overlap at the first fit: {overlaps}"
     checked = 0
     for s, o, ls, lo, xs, xo in got["edges"]:
         assert ls <= lo, f"{s} -> {o} points back a level"  # only a feedback loop shares a level
@@ -309,6 +326,27 @@ def test_the_default_view_reads_in_causal_order_and_the_force_layout_stays_avail
     assert served_map.js("oihMap.layout()") == "force" and "layout=force" in served_map.page.url
     assert served_map.js("oihMap.network.physics.options.solver") == "forceAtlas2Based"  # its own physics, not the flow's
     served_map.clean()
+
+
+def test_levels_put_inputs_beside_their_first_consequence_and_unlinked_nodes_beside_their_links():
+    from collections import Counter
+
+    from kg.viz import map_data
+
+    kg = OIHKG.open()
+    g = kg.causal_graph()
+    meta = map_data(kg.catalog, g)["meta"]
+    level = {c: n["level"] for c, n in meta["nodes"].items()}
+    inputs = [n for n in g if g.in_degree(n) == 0 and g.out_degree(n) > 0]
+    assert len(inputs) > 10
+    for n in inputs:
+        assert level[n] == min(level[s] for s in g.successors(n)) - 1, n
+    assert level["CHEBI:6121"] == level["GO:0017146"] - 1  # ketamine stands just before the NMDA receptor it blocks
+    # the RVM takes part in no causal edge; it sits among what the map links it to (its ON- and OFF-cells, the process)
+    linked = [e["subject"] if e["object"] == "oih:rvm" else e["object"] for e in meta["edges"].values()
+              if "oih:rvm" in (e["subject"], e["object"]) and not e["inferred"]]
+    assert g.degree("oih:rvm") == 0 and min(level[c] for c in linked) <= level["oih:rvm"] <= max(level[c] for c in linked)
+    assert max(Counter(level.values()).values()) <= len(level) // 5  # no column holds every input of the graph
 
 
 def test_the_latest_path_search_wins_and_a_path_is_shown_whole(served_map):

@@ -50,8 +50,15 @@
   function citation(c) { return `problem_id:${c}`; }
 
   // -- panel
+  // the panel opens over the map's right edge when there is something to show, so the map has the width at its fit
   const panel = document.getElementById("panel");
-  function show(...children) { panel.replaceChildren(...children); }
+  function closePanel() { panel.replaceChildren(); panel.classList.remove("open"); }
+  function show(...children) {
+    const close = el("button", { type: "button", class: "close", "aria-label": "close panel", title: "close" }, "×");
+    close.addEventListener("click", closePanel);
+    panel.replaceChildren(close, ...children);
+    panel.classList.add("open");
+  }
 
   function nodePanel(id) {
     const n = meta.nodes[id];
