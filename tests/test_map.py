@@ -194,6 +194,8 @@ def _search_paths(p, source: str, target: str, sign: str = "", longest: int = 6)
     p.page.fill("#path-target", target)
     p.page.select_option("#path-sign", sign)
     p.page.fill("#path-max", str(longest))
+    if p.page.is_visible("#panel button.close"):  # so the wait below sees this search's answer, not the last one's
+        p.page.click("#panel button.close")
     p.page.click("#path-form button[type=submit]")
     p.page.wait_for_selector("#panel ol.paths li, #panel .no-path", timeout=30_000)
 

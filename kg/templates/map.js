@@ -53,6 +53,14 @@
   // the panel opens over the map's right edge when there is something to show, so the map has the width at its fit
   const panel = document.getElementById("panel");
   function closePanel() { panel.replaceChildren(); panel.classList.remove("open"); }
+  // fit these nodes into the part of the map the open panel leaves uncovered
+  function fitBeside(ids) {
+    network.fit({ nodes: ids, animation: false });
+    const covered = panel.classList.contains("open") ? panel.offsetWidth : 0, width = container.clientWidth;
+    if (!covered || covered >= width) return;
+    const scale = network.getScale() * (width - covered) / width, at = network.getViewPosition();
+    network.moveTo({ position: { x: at.x + covered / 2 / scale, y: at.y }, scale, animation: false });
+  }
   function show(...children) {
     const close = el("button", { type: "button", class: "close", "aria-label": "close panel", title: "close" }, "×");
     close.addEventListener("click", closePanel);
@@ -189,7 +197,6 @@
     nodes.update(updates);
     state.highlighted = { nodes: [...new Set([id, ...inPathway, ...targets])], pathways: [...iv.pathways] };
     const shown = state.highlighted.nodes.filter((n) => nodeView.get(n) !== null);
-    if (shown.length) network.fit({ nodes: shown, animation: false });
     const dl = el("dl", {});
     const add = (term, ...dd) => dl.append(el("dt", {}, term), el("dd", {}, ...dd));
     add("Acts on", iv.targets.map((t) => `${t.action} ${t.label}`).join("; ") || "—");
@@ -206,6 +213,7 @@
     add("Node borders", el("span", {}, el("span", { class: "up" }, "up "), el("span", { class: "down" }, "down "),
       el("span", { class: "ambiguous" }, "ambiguous")));
     show(el("h3", {}, iv.label), dl);
+    if (shown.length) fitBeside(shown);
   }
   ivSelect.addEventListener("change", () => highlight(ivSelect.value));
 
@@ -346,7 +354,7 @@
     }
     const nodesOn = p.nodes.filter((n) => nodeView.get(n) !== null);
     network.setSelection({ nodes: nodesOn, edges: eids.filter((e) => edgeView.get(e) !== null) }, { unselectAll: true, highlightEdges: false });
-    if (nodesOn.length) network.fit({ nodes: nodesOn, animation: false });
+    if (nodesOn.length) fitBeside(nodesOn);
     panel.querySelectorAll("ol.paths li").forEach((li, j) => li.classList.toggle("chosen", j === i));
     saveView();
   }
