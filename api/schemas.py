@@ -160,17 +160,20 @@ class PathsAnswer(BaseModel):
     message: str
     diagnosis: dict | None = Field(None, description="why there is no path, as data: reason unreachable (at any length), "
                                                      "too_long (with shortest_length), wrong_sign (with "
-                                                     "other_sign_shortest: nodes, sign, length) or not_in_graph (with names); "
-                                                     "null when paths were found")
+                                                     "other_sign_shortest: nodes, sign, length), not_in_graph (with names) "
+                                                     "or out_of_time (with budget); null when paths were found")
+    complete: bool = Field(True, description="false when the search's time budget ran out: the paths are the best found "
+                                             "by then, and longer or less supported ones may be missing")
     paths: list[SignedPathModel]
 
 
 class NodeEffect(BaseModel):
     node: str
     label: str
-    direction: str = Field(description="up, down, ambiguous (paths disagree) or unchanged")
-    paths_up: int
-    paths_down: int
+    direction: str = Field(description="up, down, ambiguous (paths of both signs reach it) or unchanged")
+    shortest_up: int | None = Field(description="edges of the shortest path that raises it (0 for a node raised itself); "
+                                                "null when none does")
+    shortest_down: int | None = Field(description="edges of the shortest path that lowers it; null when none does")
     examples: dict[str, list[str]] = Field(description="a shortest path of each sign")
 
 

@@ -345,7 +345,7 @@ def perturb(
     if fmt is Format.json:
         typer.echo(json.dumps(res.as_dict(), ensure_ascii=False, indent=2))
         return
-    rows = [{"node": e.node, "label": e.label, "direction": e.direction, "paths up": e.paths_up, "paths down": e.paths_down}
+    rows = [{"node": e.node, "label": e.label, "direction": e.direction, "shortest up": e.shortest_up, "shortest down": e.shortest_down}
             for e in sorted(res.effects.values(), key=lambda e: e.label.casefold())]
     if fmt is Format.csv:
         _print_rows(rows, fmt)

@@ -10,6 +10,7 @@ Examples
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from enum import Enum
 from math import prod
@@ -17,7 +18,7 @@ from math import prod
 import networkx as nx
 
 
-__all__ = ["PathStatus", "SignedPath", "PathResult", "signed_paths", "all_signed_paths", "walk"]
+__all__ = ["PathStatus", "SignedPath", "PathResult", "signed_paths", "all_signed_paths", "walk", "distances_to", "BUDGET"]
 
 
 class PathStatus(str, Enum):
@@ -58,10 +59,11 @@ class PathResult:
     paths: list[SignedPath] = field(default_factory=list)
     message: str = ""
     diagnosis: dict | None = None
+    complete: bool = True  # False when the time budget cut the search short
 
     def as_dict(self) -> dict:
         return {"status": self.status.value, "source": self.source, "target": self.target, "message": self.message,
-                "diagnosis": self.diagnosis, "paths": [p.as_dict() for p in self.paths]}
+                "diagnosis": self.diagnosis, "complete": self.complete, "paths": [p.as_dict() for p in self.paths]}
 
 
 def _edge(g: nx.MultiDiGraph, u: str, v: str, key: str) -> dict:
@@ -116,11 +118,82 @@ def all_signed_paths(g: nx.MultiDiGraph, max_length: int = 8) -> dict[tuple[str,
     return out
 
 
-def signed_paths(g: nx.MultiDiGraph, source: str, target: str, max_length: int = 6, sign: int | None = None,
-                 limit: int = 100) -> PathResult:
-    """Simple paths from ``source`` to ``target`` of at most ``max_length`` edges, with net signs.
+#: Seconds a path search may take by default; what it found by then is answered, marked incomplete.
+BUDGET = 2.0
 
-    Paths are ranked shortest first, then by how many citations back them.
+
+def distances_to(g: nx.MultiDiGraph, target: str, max_length: int | None = None) -> dict[tuple[str, int], int]:
+    """The fewest edges of a walk from each node to ``target`` with each net sign: ``{(node, sign): length}``.
+
+    A breadth-first search over signed nodes (a node paired with the sign of the walk from it to the target, as in
+    INDRA's signed-node search), backwards from ``(target, +1)``; it stops at ``max_length``. A walk may repeat a
+    node, so this is a lower bound on the shortest *simple* path of that sign, which is what lets a path search prune
+    every prefix that cannot end at the target in time, with the wanted sign.
+
+    Examples
+    --------
+    >>> g = nx.MultiDiGraph()
+    >>> _ = g.add_edge("a", "b", sign=1), g.add_edge("b", "c", sign=-1), g.add_edge("a", "c", sign=1)
+    >>> sorted(distances_to(g, "c").items())
+    [(('a', -1), 2), (('a', 1), 1), (('b', -1), 1), (('c', 1), 0)]
+    """
+    dist = {(target, 1): 0}
+    frontier = [(target, 1)]
+    depth = 0
+    while frontier and (max_length is None or depth < max_length):
+        depth += 1
+        nxt = []
+        for v, sign in frontier:
+            for u, _, e in g.in_edges(v, data="sign"):
+                state = (u, sign * e)
+                if state not in dist:
+                    dist[state] = depth
+                    nxt.append(state)
+        frontier = nxt
+    return dist
+
+
+class _OutOfTime(Exception):
+    pass
+
+
+def _paths_of_length(g: nx.MultiDiGraph, s: str, t: str, length: int, sign: int | None, dist: dict, deadline: float):
+    """Yield every simple edge path from ``s`` to ``t`` of exactly ``length`` edges (and net ``sign``, if given),
+    depth first, entering only nodes from which :func:`distances_to` says ``t`` can still be reached in time with the
+    sign still needed. Raises :class:`_OutOfTime` past ``deadline`` (``time.monotonic``)."""
+    never = length + 1
+    stack = [(s, (), frozenset((s,)), 1)]
+    popped = 0
+    while stack:
+        popped += 1
+        if popped % 512 == 0 and time.monotonic() > deadline:
+            raise _OutOfTime
+        node, path, seen, net = stack.pop()
+        left = length - len(path) - 1  # edges still to walk after the next one
+        for _, v, k, e in g.out_edges(node, keys=True, data="sign"):
+            if v in seen:
+                continue
+            signed = net * e
+            if v == t:  # a simple path ends at its target
+                if left == 0 and (sign is None or signed == sign):
+                    yield (*path, (node, v, k))
+                continue
+            if sign is None:
+                need = min(dist.get((v, 1), never), dist.get((v, -1), never))
+            else:
+                need = dist.get((v, sign * signed), never)
+            if need <= left:
+                stack.append((v, (*path, (node, v, k)), seen | {v}, signed))
+
+
+def signed_paths(g: nx.MultiDiGraph, source: str, target: str, max_length: int = 6, sign: int | None = None,
+                 limit: int = 100, budget: float = BUDGET) -> PathResult:
+    """The ``limit`` best simple paths from ``source`` to ``target`` of at most ``max_length`` edges, with net signs.
+
+    Paths are ranked shortest first, then by how many citations back them. The search is bounded: it finds paths one
+    length at a time (every path of that length, so the ranking within it is exact), prunes every prefix that cannot
+    reach the target in time with the wanted sign (:func:`distances_to`), stops after the length at which ``limit``
+    paths are in hand, and answers what it has when ``budget`` seconds are spent (``complete`` False).
 
     Parameters
     ----------
@@ -133,30 +206,51 @@ def signed_paths(g: nx.MultiDiGraph, source: str, target: str, max_length: int =
     sign : {1, -1}, optional
         Keep only paths of this net sign.
     limit : int
-        Most paths returned.
+        Most paths returned (k).
+    budget : float
+        Seconds the search may take.
     """
     s, t = source, target
     if s not in g or t not in g:
         missing = [n for n in (source, target) if n not in g]
         return PathResult(PathStatus.unknown_node, source, target, message=f"not in the causal graph: {', '.join(map(repr, missing))}",
                           diagnosis={"reason": "not_in_graph", "names": missing})
-    found = []
-    reach = nx.descendants(g, s) if s != t else set()
-    if t in reach:
-        # only nodes between s and t can be on a path: walk those alone
-        for end, edge_path in walk(g, s, max_length, (reach & nx.ancestors(g, t)) | {t}):
-            if end == t:
-                p = _path(g, s, edge_path)
-                if sign is None or p.sign == sign:
-                    found.append(p)
-    found.sort(key=_rank)
+    deadline = time.monotonic() + budget
+    dist = distances_to(g, t, max_length) if s != t else {}
+    found: list[SignedPath] = []
+    complete, searched = True, max_length
+    wanted = [1, -1] if sign is None else [sign]
+    shortest = min((dist[(s, w)] for w in wanted if (s, w) in dist), default=None)
+    level: list[SignedPath] = []
+    try:
+        for length in range(shortest or 1, max_length + 1) if shortest is not None else ():
+            level = []
+            for p in _paths_of_length(g, s, t, length, sign, dist, deadline):
+                level.append(_path(g, s, p))
+            found += sorted(level, key=_rank)
+            level = []
+            if len(found) >= limit:
+                searched = length
+                break
+    except _OutOfTime:  # the paths of the level cut short are the best found of that length
+        complete = False
+        found += sorted(level, key=_rank)
     if not found:
-        message, diagnosis = _why_none(g, s, t, reach, max_length, sign)
+        if not complete:
+            return PathResult(PathStatus.no_path, s, t, message=f"no path found within the {budget:g} s budget",
+                              diagnosis={"reason": "out_of_time", "budget": budget}, complete=False)
+        message, diagnosis = _why_none(g, s, t, max_length, sign, budget)
         return PathResult(PathStatus.no_path, s, t, message=message, diagnosis=diagnosis)
-    return PathResult(PathStatus.found, s, t, found[:limit], f"{len(found)} path(s)")
+    if not complete:
+        message = f"{len(found)} path(s) (the {budget:g} s budget ran out: longer or less supported paths may be missing)"
+    elif searched < max_length:
+        message = f"{len(found)} path(s) of at most {searched} edges (longer ones not counted)"
+    else:
+        message = f"{len(found)} path(s)"
+    return PathResult(PathStatus.found, s, t, found[:limit], message, complete=complete)
 
 
-def _why_none(g: nx.MultiDiGraph, s: str, t: str, reach: set[str], max_length: int, sign: int | None) -> tuple[str, dict]:
+def _why_none(g: nx.MultiDiGraph, s: str, t: str, max_length: int, sign: int | None, budget: float) -> tuple[str, dict]:
     """Why no path was found, as a sentence and as data: ``unreachable`` (at any length), ``too_long`` (with the
     shortest length), or ``wrong_sign`` (with the shortest path of the other sign, if any).
 
@@ -171,13 +265,13 @@ def _why_none(g: nx.MultiDiGraph, s: str, t: str, reach: set[str], max_length: i
     >>> signed_paths(g, "b", "a").diagnosis["reason"]
     'unreachable'
     """
-    if t not in reach:
+    if s == t or not nx.has_path(g, s, t):
         return f"{t} cannot be reached from {s} at any length", {"reason": "unreachable"}
     shortest = nx.shortest_path_length(g, s, t)
     if shortest > max_length:
         return (f"no path of at most {max_length} edges; the shortest has {shortest}",
                 {"reason": "too_long", "max_length": max_length, "shortest_length": shortest})
-    other = signed_paths(g, s, t, max_length=max_length, sign=-sign, limit=1)
+    other = signed_paths(g, s, t, max_length=max_length, sign=-sign, limit=1, budget=budget)
     shown = f"; the shortest {'+' if -sign > 0 else '-'} path has {other.paths[0].length} edge(s)" if other.paths else ""
     best = other.paths[0] if other.paths else None
     return (f"no {'+' if sign > 0 else '-'} path of at most {max_length} edges{shown}",

@@ -3,11 +3,15 @@
 Each perturbed node starts with a sign (activate +1, inhibit −1, knock out
 −1 and removed from the graph so nothing flows through it) and holds it:
 what other perturbations do upstream does not change a node that is itself
-perturbed, and a path ends where it meets one. Every simple path (up to
-``max_length`` edges) from a perturbed node to a node gives that node the
-start sign times the path's net sign. A node whose paths agree goes ``up`` or
-``down``; one whose paths disagree is ``ambiguous`` and the report keeps an
-example path of each sign. Nodes no path reaches are ``unchanged``.
+perturbed, and a path ends where it meets one. The signs spread by a
+breadth-first search over signed nodes (a node paired with the net sign that
+reaches it, as in INDRA's signed-node search), up to ``max_length`` edges: a
+node reached with +1 only goes ``up``, with −1 only ``down``, with both
+``ambiguous``, and the report keeps a shortest path of each sign. Nodes not
+reached are ``unchanged``. The cost follows the size of the graph (each node
+is visited at most twice), not the number of paths, so it stays bounded on
+large graphs; a path may pass round a feedback loop, which is how a loop that
+flips the sign makes what follows it ambiguous.
 
 Examples
 --------
@@ -21,12 +25,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from math import prod
 
 import networkx as nx
 
 from kg import vocab
-from kg.paths import walk
 
 __all__ = ["Effect", "PerturbResult", "perturb", "A", "H", "P"]
 
@@ -40,13 +42,13 @@ class Effect:
     node: str
     label: str
     direction: str
-    paths_up: int = 0
-    paths_down: int = 0
+    shortest_up: int | None = None  # edges of the shortest path that raises it, if any
+    shortest_down: int | None = None
     examples: dict[str, list[str]] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
-        return {"node": self.node, "label": self.label, "direction": self.direction, "paths_up": self.paths_up,
-                "paths_down": self.paths_down, "examples": self.examples}
+        return {"node": self.node, "label": self.label, "direction": self.direction, "shortest_up": self.shortest_up,
+                "shortest_down": self.shortest_down, "examples": self.examples}
 
 
 @dataclass
@@ -98,26 +100,37 @@ def perturb(g: nx.MultiDiGraph, inhibit: Iterable[str] = (), activate: Iterable[
             resolved[kind].append(node)
     # nothing flows into a knocked-out node; its own loss still propagates from it
     knocked = set(resolved["knockout"])
-    signs: dict[str, dict[int, list[list[str]]]] = {}
-    for start, s0 in starts.items():
-        # a path ends at another perturbed node: that node's own perturbation sets what follows
-        for target, path in walk(g, start, max_length, set(g) - knocked, frozenset(starts)):
-            sign = s0 * prod(g.edges[e]["sign"] for e in path)
-            signs.setdefault(target, {1: [], -1: []})[sign].append([start] + [v for _, v, _ in path])
+    parent: dict[tuple[str, int], tuple[str, int] | None] = {(n, s0): None for n, s0 in starts.items()}
+    depth = {state: 0 for state in parent}
+    frontier = list(parent)
+    for d in range(1, max_length + 1):
+        nxt = []
+        for v, sign in frontier:
+            if d > 1 and v in starts:  # a path ends at another perturbed node: its own perturbation sets what follows
+                continue
+            for _, w, e in g.out_edges(v, data="sign"):
+                state = (w, sign * e)
+                if w not in knocked and state not in parent:
+                    parent[state], depth[state] = (v, sign), d
+                    nxt.append(state)
+        frontier = nxt
+
+    def example(state: tuple[str, int]) -> list[str]:
+        out = []
+        while state is not None:
+            out.append(state[0])
+            state = parent[state]
+        return out[::-1]
+
     effects: dict[str, Effect] = {}
     for node, s0 in starts.items():  # a perturbed node holds its own value
-        signs.pop(node, None)
-        effects[node] = Effect(node, g.nodes[node]["label"], "up" if s0 > 0 else "down", int(s0 > 0), int(s0 < 0),
-                               {"up" if s0 > 0 else "down": [node]})
-    for node, by_sign in signs.items():
-        up, down = by_sign[1], by_sign[-1]
+        way = "up" if s0 > 0 else "down"
+        effects[node] = Effect(node, g.nodes[node]["label"], way, 0 if s0 > 0 else None, 0 if s0 < 0 else None, {way: [node]})
+    for node in sorted({v for v, _ in parent} - set(starts)):
+        up, down = (node, 1) in parent, (node, -1) in parent
         direction = "ambiguous" if up and down else "up" if up else "down"
-        ex = {}
-        if up:
-            ex["up"] = min(up, key=len)
-        if down:
-            ex["down"] = min(down, key=len)
-        effects[node] = Effect(node, g.nodes[node]["label"], direction, len(up), len(down), ex)
+        effects[node] = Effect(node, g.nodes[node]["label"], direction, depth.get((node, 1)), depth.get((node, -1)),
+                               {k: example((node, sg)) for k, sg in (("up", 1), ("down", -1)) if (node, sg) in parent})
     for node in (A, H, P):
         if node in g and node not in effects:
             effects[node] = Effect(node, g.nodes[node]["label"], "unchanged")

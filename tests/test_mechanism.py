@@ -177,7 +177,7 @@ def test_giving_an_antagonist_lowers_h_and_p(kg):
 def test_ambiguous_effects_keep_a_path_of_each_sign(kg):
     res = kg.perturb(activate=["opioid dose (D)"])
     p = res.effects[P]
-    assert p.direction == "ambiguous" and p.paths_up and p.paths_down
+    assert p.direction == "ambiguous" and p.shortest_up and p.shortest_down
     assert A in p.examples["down"] and H in p.examples["up"]
     assert res.effects["oih:chronic_mor_signaling"].direction == "up"
 
@@ -412,3 +412,150 @@ def test_an_agent_reached_twice_acts_once(kg):
     nmda = [e for e in both.applied if e.get("pathway") == "oih:nmda_central_sensitization_pathway"]
     assert len(nmda) == 1 and nmda[0]["via"] == "oih:opioid_rotation"
     assert both.gains == kg.simulate(interventions=["opioid rotation"]).gains
+
+
+# -- the bounded engine against exhaustive enumeration (networkx) on the OIH graph, and on graphs that would explode
+def _oracle_paths(g, s, t, max_length, sign, limit):
+    """Every simple path by networkx, signed, ranked as the engine ranks them (shortest, then most cited, then nodes)."""
+    import networkx as nx
+    from math import prod
+
+    if s == t:
+        return []
+    out = []
+    for path in nx.all_simple_edge_paths(g, s, t, cutoff=max_length):
+        net = prod(g.edges[e]["sign"] for e in path)
+        if sign is None or net == sign:
+            cited = sum(len(g.edges[e]["evidence"]["citations"]) for e in path)
+            out.append((len(path), -cited, (s, *(v for _, v, _ in path)), net))
+    return [(nodes, net) for _, _, nodes, net in sorted(out)[:limit]]
+
+
+@pytest.mark.parametrize("inferred", [False, pytest.param(True, marks=pytest.mark.slow)])
+def test_bounded_paths_equal_exhaustive_enumeration_on_the_oih_graph(kg, inferred):
+    from kg.paths import signed_paths
+
+    g = kg.causal_graph(inferred)
+    compared = 0
+    for s in g:
+        for t in g:
+            for sign in (None, 1, -1):
+                got = signed_paths(g, s, t, max_length=6, sign=sign, limit=20)
+                assert got.complete
+                want = _oracle_paths(g, s, t, 6, sign, 20)
+                assert [(p.nodes, p.sign) for p in got.paths] == want, (s, t, sign)
+                compared += bool(want)
+    assert compared > 1000
+
+
+def _oracle_directions(g, starts, knocked, max_length=8):
+    """Directions by every simple path (networkx), the engine's former method: paths end at other perturbed nodes."""
+    import networkx as nx
+    from math import prod
+
+    signs: dict[str, set[int]] = {}
+    allowed = g.subgraph(set(g) - knocked | set(starts))
+    for start, s0 in starts.items():
+        view = allowed.copy()
+        view.remove_edges_from([e for e in list(view.out_edges(keys=True)) if e[0] in starts and e[0] != start])
+        for t in view:
+            if t == start:
+                continue
+            for path in nx.all_simple_edge_paths(view, start, t, cutoff=max_length):
+                signs.setdefault(t, set()).add(s0 * prod(g.edges[e]["sign"] for e in path))
+    return {n: "ambiguous" if len(v) == 2 else "up" if 1 in v else "down" for n, v in signs.items() if n not in starts}
+
+
+def test_perturbation_by_signed_reachability_equals_every_simple_path_on_the_oih_graph(kg):
+    from kg.perturb import perturb
+
+    g = kg.causal_graph()
+    cases = [({"inhibit": [n]}, {n: -1}, set()) for n in g] + [({"activate": [n]}, {n: 1}, set()) for n in g]
+    cases += [({"knockout": [n]}, {n: -1}, {n}) for n in g]
+    cases += [({"inhibit": [TLR4], "activate": ["oih:opioid"]}, {TLR4: -1, "oih:opioid": 1}, set()),
+              ({"knockout": [MOR], "activate": ["oih:opioid"]}, {MOR: -1, "oih:opioid": 1}, {MOR})]
+    for kwargs, starts, knocked in cases:
+        got = perturb(g, **kwargs)
+        moved = {n: e.direction for n, e in got.effects.items() if n not in starts and e.direction != "unchanged"}
+        assert moved == _oracle_directions(g, starts, knocked), kwargs
+        for n, e in moved.items():  # each example is a real path of its sign, as short as the shortest
+            for way, path in got.effects[n].examples.items():
+                assert len(set(path)) == len(path) and path[-1] == n
+                assert len(path) - 1 == (got.effects[n].shortest_up if way == "up" else got.effects[n].shortest_down)
+
+
+def _layered(layers: int, width: int, seed: int = 3):
+    """A complete layered DAG (width^(layers-2) paths end to end) with random signs: exhaustive search cannot finish."""
+    import random
+
+    import networkx as nx
+
+    rng = random.Random(seed)
+    g = nx.MultiDiGraph()
+    ev = {"citations": ("1",), "quote": "q", "evidence_type": "ECO:0000304"}
+    cols = [["s"]] + [[f"n{i}_{j}" for j in range(width)] for i in range(1, layers - 1)] + [["t"]]
+    for a, b in zip(cols, cols[1:]):
+        for u in a:
+            for v in b:
+                g.add_edge(u, v, key="r", sign=rng.choice((1, -1)), relation="r", inferred=False, evidence=ev)
+    for n in g:
+        g.nodes[n]["label"] = n
+    return g
+
+
+def test_a_path_search_that_cannot_finish_answers_the_best_found_in_its_budget():
+    from kg.paths import signed_paths
+
+    g = _layered(8, 40)  # 40^6 ≈ 4·10^9 paths of 7 edges
+    res = signed_paths(g, "s", "t", max_length=7, limit=20, budget=0.3)
+    assert res.status.value == "found" and not res.complete and "budget ran out" in res.message
+    assert len(res.paths) == 20 and all(p.length == 7 and p.nodes[0] == "s" and p.nodes[-1] == "t" for p in res.paths)
+    assert res.as_dict()["complete"] is False
+
+
+def test_pruning_keeps_a_hub_graph_exact_and_complete():
+    """A hub fanning out to thousands of dead ends beside two routes to the target: both routes, exactly."""
+    import networkx as nx
+
+    from kg.paths import signed_paths
+
+    g = nx.MultiDiGraph()
+    ev = {"citations": ("1",), "quote": "q", "evidence_type": "ECO:0000304"}
+    edges = [("s", "a", 1), ("a", "t", 1), ("s", "b", -1), ("b", "c", 1), ("c", "t", 1)]
+    edges += [("s", f"h{i}", 1) for i in range(2000)] + [(f"h{i}", f"d{i}_{j}", -1) for i in range(2000) for j in range(5)]
+    for u, v, sg in edges:
+        g.add_edge(u, v, key="r", sign=sg, relation="r", inferred=False, evidence=ev)
+    for n in g:
+        g.nodes[n]["label"] = n
+    res = signed_paths(g, "s", "t", max_length=6, limit=20, budget=30)
+    assert res.complete and [(p.nodes, p.sign) for p in res.paths] == [(("s", "a", "t"), 1), (("s", "b", "c", "t"), -1)]
+    minus = signed_paths(g, "s", "t", max_length=6, sign=-1, limit=5, budget=30)
+    assert minus.complete and [p.nodes for p in minus.paths] == [("s", "b", "c", "t")]
+    assert signed_paths(g, "s", "d0_0", max_length=6).paths[0].sign == -1
+
+
+def test_a_wanted_sign_only_a_walk_gives_is_no_simple_path():
+    """a -> b -> c with a negative loop b -> x -> b: a walk round the loop makes a -> c negative, but no simple path is."""
+    import networkx as nx
+
+    from kg.paths import signed_paths
+
+    g = nx.MultiDiGraph()
+    ev = {"citations": (), "quote": "q", "evidence_type": "ECO:0000305"}
+    for u, v, s in [("a", "b", 1), ("b", "x", -1), ("x", "b", 1), ("b", "c", 1)]:
+        g.add_edge(u, v, key="r", sign=s, relation="r", inferred=False, evidence=ev)
+    for n in g:
+        g.nodes[n]["label"] = n
+    res = signed_paths(g, "a", "c", sign=-1)
+    assert res.status.value == "no_path" and res.diagnosis["reason"] == "wrong_sign"  # not derived from the walk
+    assert res.diagnosis["other_sign_shortest"]["nodes"] == ["a", "b", "c"]
+
+
+def test_perturbation_on_a_large_graph_visits_each_node_at_most_twice():
+    """4·10^9 paths end to end; signed reachability answers every node, and a flipped sign makes t ambiguous."""
+    from kg.perturb import perturb
+
+    g = _layered(8, 40)
+    res = perturb(g, activate=["s"])
+    assert len(res.effects) == len(g) and res.effects["t"].direction == "ambiguous"
+    assert res.effects["t"].shortest_up == res.effects["t"].shortest_down == 7
