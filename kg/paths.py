@@ -11,6 +11,7 @@ Examples
 from __future__ import annotations
 
 import time
+import weakref
 from dataclasses import dataclass, field
 from enum import Enum
 from math import prod
@@ -18,7 +19,7 @@ from math import prod
 import networkx as nx
 
 
-__all__ = ["PathStatus", "SignedPath", "PathResult", "signed_paths", "all_signed_paths", "walk", "distances_to", "BUDGET"]
+__all__ = ["PathStatus", "SignedPath", "PathResult", "signed_paths", "all_signed_paths", "walk", "distances_to", "distances_from", "signed_adjacency", "BUDGET"]
 
 
 class PathStatus(str, Enum):
@@ -122,13 +123,56 @@ def all_signed_paths(g: nx.MultiDiGraph, max_length: int = 8) -> dict[tuple[str,
 BUDGET = 2.0
 
 
-def distances_to(g: nx.MultiDiGraph, target: str, max_length: int | None = None) -> dict[tuple[str, int], int]:
+_ADJACENCY: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def signed_adjacency(g: nx.MultiDiGraph) -> tuple[dict[str, tuple[tuple[str, int], ...]], dict[str, tuple[tuple[str, int], ...]]]:
+    """Each node's ``(successor, sign)`` and ``(predecessor, sign)`` pairs, parallel edges of one sign merged: what the
+    breadth-first searches walk, built once per graph since networkx's edge views cost more than the walk itself on a
+    large graph. A graph is taken as frozen once searched (the engine's graphs are; copy one to change it): only a
+    change in its number of nodes rebuilds the pairs."""
+    size = len(g)  # O(1); counting edges would cost as much as a search
+    kept = _ADJACENCY.get(g)
+    if kept is not None and kept[0] == size:
+        return kept[1], kept[2]
+    succ: dict[str, set[tuple[str, int]]] = {n: set() for n in g}
+    pred: dict[str, set[tuple[str, int]]] = {n: set() for n in g}
+    for u, v, e in g.edges(data="sign"):
+        succ[u].add((v, e))
+        pred[v].add((u, e))
+    out = ({n: tuple(sorted(x)) for n, x in succ.items()}, {n: tuple(sorted(x)) for n, x in pred.items()})
+    _ADJACENCY[g] = (size, *out)
+    return out
+
+
+def distances_from(g: nx.MultiDiGraph, source: str, max_length: int) -> dict[str, int]:
+    """The fewest edges from ``source`` to each node it reaches within ``max_length`` (a breadth-first search)."""
+    succ = signed_adjacency(g)[0]
+    ahead = {source: 0}
+    frontier = [source]
+    for depth in range(1, max_length + 1):
+        nxt = []
+        for v in frontier:
+            for w, _ in succ[v]:
+                if w not in ahead:
+                    ahead[w] = depth
+                    nxt.append(w)
+        if not nxt:
+            break
+        frontier = nxt
+    return ahead
+
+
+def distances_to(g: nx.MultiDiGraph, target: str, max_length: int | None = None,
+                 ahead: dict[str, int] | None = None) -> dict[tuple[str, int], int]:
     """The fewest edges of a walk from each node to ``target`` with each net sign: ``{(node, sign): length}``.
 
     A breadth-first search over signed nodes (a node paired with the sign of the walk from it to the target, as in
     INDRA's signed-node search), backwards from ``(target, +1)``; it stops at ``max_length``. A walk may repeat a
     node, so this is a lower bound on the shortest *simple* path of that sign, which is what lets a path search prune
-    every prefix that cannot end at the target in time, with the wanted sign.
+    every prefix that cannot end at the target in time, with the wanted sign. Given ``ahead``
+    (:func:`distances_from` the source), it enters only nodes the source reaches early enough for a path through them
+    to fit in ``max_length``, so its cost follows the part of the graph between the two ends.
 
     Examples
     --------
@@ -137,6 +181,7 @@ def distances_to(g: nx.MultiDiGraph, target: str, max_length: int | None = None)
     >>> sorted(distances_to(g, "c").items())
     [(('a', -1), 2), (('a', 1), 1), (('b', -1), 1), (('c', 1), 0)]
     """
+    pred = signed_adjacency(g)[1]
     dist = {(target, 1): 0}
     frontier = [(target, 1)]
     depth = 0
@@ -144,8 +189,10 @@ def distances_to(g: nx.MultiDiGraph, target: str, max_length: int | None = None)
         depth += 1
         nxt = []
         for v, sign in frontier:
-            for u, _, e in g.in_edges(v, data="sign"):
+            for u, e in pred[v]:
                 state = (u, sign * e)
+                if ahead is not None and (u not in ahead or ahead[u] + depth > max_length):
+                    continue
                 if state not in dist:
                     dist[state] = depth
                     nxt.append(state)
@@ -216,14 +263,14 @@ def signed_paths(g: nx.MultiDiGraph, source: str, target: str, max_length: int =
         return PathResult(PathStatus.unknown_node, source, target, message=f"not in the causal graph: {', '.join(map(repr, missing))}",
                           diagnosis={"reason": "not_in_graph", "names": missing})
     deadline = time.monotonic() + budget
-    dist = distances_to(g, t, max_length) if s != t else {}
+    ahead = distances_from(g, s, max_length) if s != t else {}
     found: list[SignedPath] = []
     complete, searched = True, max_length
-    wanted = [1, -1] if sign is None else [sign]
-    shortest = min((dist[(s, w)] for w in wanted if (s, w) in dist), default=None)
     level: list[SignedPath] = []
     try:
-        for length in range(shortest or 1, max_length + 1) if shortest is not None else ():
+        for length in range(ahead.get(t, max_length + 1), max_length + 1):
+            # the backward search is bounded by this length, so a short answer costs only the graph near both ends
+            dist = distances_to(g, t, length, ahead)
             level = []
             for p in _paths_of_length(g, s, t, length, sign, dist, deadline):
                 level.append(_path(g, s, p))
@@ -232,6 +279,8 @@ def signed_paths(g: nx.MultiDiGraph, source: str, target: str, max_length: int =
             if len(found) >= limit:
                 searched = length
                 break
+            if time.monotonic() > deadline:
+                raise _OutOfTime
     except _OutOfTime:  # the paths of the level cut short are the best found of that length
         complete = False
         found += sorted(level, key=_rank)

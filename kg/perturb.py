@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from kg import vocab
+from kg.paths import signed_adjacency
 
 __all__ = ["Effect", "PerturbResult", "perturb", "A", "H", "P"]
 
@@ -100,6 +101,7 @@ def perturb(g: nx.MultiDiGraph, inhibit: Iterable[str] = (), activate: Iterable[
             resolved[kind].append(node)
     # nothing flows into a knocked-out node; its own loss still propagates from it
     knocked = set(resolved["knockout"])
+    succ = signed_adjacency(g)[0]
     parent: dict[tuple[str, int], tuple[str, int] | None] = {(n, s0): None for n, s0 in starts.items()}
     depth = {state: 0 for state in parent}
     frontier = list(parent)
@@ -108,7 +110,7 @@ def perturb(g: nx.MultiDiGraph, inhibit: Iterable[str] = (), activate: Iterable[
         for v, sign in frontier:
             if d > 1 and v in starts:  # a path ends at another perturbed node: its own perturbation sets what follows
                 continue
-            for _, w, e in g.out_edges(v, data="sign"):
+            for w, e in succ[v]:
                 state = (w, sign * e)
                 if w not in knocked and state not in parent:
                     parent[state], depth[state] = (v, sign), d
