@@ -27,6 +27,9 @@ class Health(BaseModel):
     checksum: str | None = Field(None, description="a fingerprint of what the store holds (SHA-256 over the checksums "
                                                   "recorded when its graphs were loaded); answers that depend only on "
                                                   "the store are cached under it")
+    loaded: list[dict] = Field(default_factory=list, description="the graphs merged in with `oihkg load`, each kept in "
+                                                                  "a named graph of its own: graph (IRI), source (file), "
+                                                                  "triples, checksum")
     versions: dict[str, str]
     biolink_version: str = Field(description="the Biolink model (the packaged one) the TRAPI answers and KGX export follow")
     trapi_version: str = Field(description="the TRAPI version of /trapi/query answers")

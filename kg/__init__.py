@@ -196,8 +196,19 @@ class OIHKG:
         answers that depend only on what the store holds): taken once per store and cached, so a liveness probe costs
         next to nothing."""
         if self._about is None:
-            self._about = {**self.where(), "triples": self.store.counts(), "checksum": self.store.checksum()}
+            self._about = {**self.where(), "triples": self.store.counts(), "checksum": self.store.checksum(),
+                           "loaded": self.store.loaded()}
         return self._about
+
+    # -- merging other graphs in
+    def load(self, files, names=None) -> list[dict]:
+        """Merge RDF or KGX files into named graphs of their own beside the curated graph (:func:`kg.merge.load_files`;
+        the embedded store only), then read the graph afresh: the engine follows the merged signed edges."""
+        from kg.merge import load_files
+
+        done = load_files(self.store, files, names)
+        self.__init__(self.store, self.files)
+        return done
 
     # -- outputs
     def export(self, fmt: str, path: Path | str | None = None) -> bytes:

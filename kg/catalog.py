@@ -98,17 +98,25 @@ class Names:
 
     _RANK = {"id": 0, "label": 1, "synonym": 2}
 
-    def __init__(self, rows: list[Row]):
+    def __init__(self, rows: list[Row], merged: list[Row] = ()):
         self.by_name: dict[str, dict[str, tuple[str, str, int]]] = {}
         self.curies: dict[str, str] = {}
         self.labels: dict[str, str] = {}
         for r in rows:
-            iri, curie, label = r["entity"].value, r["curie"].value, r["label"].value
-            self.curies[iri], self.labels[iri] = curie, label
-            bucket = self.by_name.setdefault(r["name"].value.casefold(), {})
-            k = self._RANK[r["kind"].value]
-            if iri not in bucket or k < bucket[iri][2]:
-                bucket[iri] = (curie, label, k)
+            self._add(r["entity"].value, r["curie"].value, r["label"].value, r["name"].value, r["kind"].value)
+        for r in merged:  # an entity of a merged graph (`loaded-nodes`): its CURIE and label, unless the curated graph names it
+            iri = r["entity"].value
+            if iri not in self.curies:
+                curie = vocab.compress(iri)
+                for name, kind in ((r["label"].value, "label"), (curie, "id")):
+                    self._add(iri, curie, r["label"].value, name, kind)
+
+    def _add(self, iri: str, curie: str, label: str, name: str, kind: str) -> None:
+        self.curies[iri], self.labels[iri] = curie, label
+        bucket = self.by_name.setdefault(name.casefold(), {})
+        k = self._RANK[kind]
+        if iri not in bucket or k < bucket[iri][2]:
+            bucket[iri] = (curie, label, k)
 
     def resolve(self, name: str) -> str:
         """The IRI of the entity ``name`` designates.
@@ -154,7 +162,9 @@ class Catalog:
     @cached_property
     def names(self) -> Names:
         """The name index, read on first use."""
-        return Names(self.store.select(self.queries["entity-names"].text))
+        merged = [r for g in self.store.loaded()
+                  for r in self.store.select(self.queries["loaded-nodes"].text, {"graph": NamedNode(g["graph"])})]
+        return Names(self.store.select(self.queries["entity-names"].text), merged)
 
     # -- names
     def resolve(self, name: str) -> str:
@@ -251,6 +261,26 @@ class Catalog:
                 row.setdefault(key, None)
             out.append(row)
         return out
+
+    def merged(self) -> tuple[list[dict], list[dict]]:
+        """The graphs merged in with ``oihkg load``, as the mechanism graph reads them: ``(nodes, edges)``, the
+        labelled entities (``curie``, ``label``) and every triple whose relation has a sign in the schema (``subject``,
+        ``predicate``, ``object``, ``sign``, ``graph``, ``citations``: the sources an ``owl:Axiom`` gives), each query
+        asked once per merged graph with the graph bound, so the store plans it on that graph alone."""
+        nodes: list[dict] = []
+        edges: list[dict] = []
+        for record in self.store.loaded():
+            graph = {"graph": NamedNode(record["graph"])}
+            nodes += [{"curie": r["entity"], "label": r["label"]}
+                      for r in map(plain_row, self.store.select(self.queries["loaded-nodes"].text, graph))]
+            sources: dict[tuple[str, str, str], list[str]] = {}
+            for r in self.store.select(self.queries["loaded-edge-sources"].text, graph):
+                sources.setdefault((r["subject"].value, r["predicate"].value, r["object"].value), []).append(r["source"].value)
+            for r in self.store.select(self.queries["loaded-causal-edges"].text, graph):
+                row = plain_row(r)
+                row["citations"] = sources.get((r["subject"].value, r["predicate"].value, r["object"].value), [])
+                edges.append(row)
+        return nodes, edges
 
     def interventions(self) -> list[dict]:
         """Every agent or clinical action with its targets (action, sign; inferred when derived from its drug class), the

@@ -488,6 +488,46 @@ def map_cmd(
     console.print(f"wrote {output} ({len(html) // 1024} KiB); open it in a browser, offline")
 
 
+@app.command(name="load")
+def load_cmd(
+    files: Annotated[Optional[list[Path]], typer.Argument(
+        help="N-Triples (.nt), Turtle (.ttl) or KGX files (*edges.tsv, with its *nodes.tsv beside it, or a KGX .zip).",
+        show_default=False)] = None,
+    store: Annotated[str, typer.Option("--store", help="The embedded store's folder (made if missing); `oihkg serve "
+                                                        "--store` serves what was merged into it.")] = "",
+    name: Annotated[Optional[list[str]], typer.Option("--name", help="The graph name of each file, in order (default: "
+                                                                      "the file's name without its ending).")] = None,
+    drop: Annotated[Optional[list[str]], typer.Option("--drop", help="Remove the merged graph of this name.")] = None,
+) -> None:
+    """Merge other graphs into the store, each into a named graph of its own beside the curated one, and list them."""
+    import time
+
+    from kg.merge import LoadError
+
+    if not store or store.startswith("sparql:") or store == "oxigraph:memory":
+        err.print("[red]error:[/red] give --store DIR: a merged graph lives in an embedded store on disk "
+                  "(an endpoint has its own bulk loader)", highlight=False)
+        raise typer.Exit(2)
+    if not files and not drop:
+        err.print("[red]error:[/red] give files to load, or --drop NAME", highlight=False)
+        raise typer.Exit(2)
+    kg = _open(None, store)
+    for gone in drop or []:
+        if not kg.store.unload(gone):
+            err.print(f"[red]error:[/red] no merged graph named {gone!r}", highlight=False)
+            raise typer.Exit(1)
+        console.print(f"dropped {gone}")
+    if files:
+        started = time.perf_counter()
+        try:
+            done = kg.load(files, name or None)
+        except (LoadError, OSError) as exc:
+            err.print(f"[red]error:[/red] {exc}", highlight=False)
+            raise typer.Exit(2) from None
+        console.print(f"loaded {sum(d['triples'] for d in done):,} triples in {time.perf_counter() - started:.1f} s")
+    _print_rows([{"graph": g["graph"], "source": g["source"], "triples": g["triples"]} for g in kg.store.loaded()], Format.table)
+
+
 @app.command(name="export")
 def export_cmd(
     fmt: Annotated[str, typer.Option("--format", "-f", help="owl, ttl, jsonld, kgx, graphml, cytoscape or cx2.")],

@@ -33,7 +33,10 @@ import networkx as nx
 if TYPE_CHECKING:
     from kg.catalog import Catalog
 
-__all__ = ["build_graph", "causal_graph"]
+__all__ = ["build_graph", "causal_graph", "IMPORTED"]
+
+#: The evidence type of an edge from a merged graph: ECO's "imported information".
+IMPORTED = "ECO:0000311"
 
 
 def build_graph(edges: Iterable[dict], nodes: Iterable[dict] = ()) -> nx.MultiDiGraph:
@@ -63,7 +66,8 @@ def build_graph(edges: Iterable[dict], nodes: Iterable[dict] = ()) -> nx.MultiDi
         g.add_edge(
             e["subject"], e["object"], key=e["predicate"] + ("|inferred" if e.get("inferred") else ""),
             sign=int(e["sign"]), relation=e["predicate"], inferred=bool(e.get("inferred")), via=e.get("via") or "",
-            evidence={"citations": cites, "quote": e.get("quote") or "", "evidence_type": e.get("evidenceType") or ""},
+            evidence={"citations": cites, "quote": e.get("quote") or "", "evidence_type": e.get("evidenceType") or "",
+                      **({"source": e["source"]} if e.get("source") else {})},
         )
     return g
 
@@ -72,6 +76,9 @@ def causal_graph(catalog: Catalog, include_inferred: bool = False) -> nx.MultiDi
     """The causal graph read through a :class:`kg.catalog.Catalog` (embedded or remote store)."""
     nodes = [{**r, "type": r["type"].split(":", 1)[-1]} for r in catalog.query("graph-nodes")]
     edges = list(catalog.query("causal-edges"))
+    merged_nodes, merged_edges = catalog.merged()  # the graphs merged in with `oihkg load`: imported evidence
+    nodes += merged_nodes
+    edges += [{**r, "evidenceType": IMPORTED, "source": r["graph"]} for r in merged_edges]
     if include_inferred:
         edges += [
             {"subject": r["subject"], "predicate": r["predicate"], "object": r["object"], "sign": 1, "inferred": True}

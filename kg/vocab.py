@@ -14,6 +14,7 @@ RO id, sign and Biolink predicate: exports and the map read them from here
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import curies
 from rdflib import Namespace, URIRef
@@ -111,8 +112,10 @@ def expand(curie: str) -> str:
     return iri
 
 
+@lru_cache(maxsize=1 << 18)
 def compress(iri: str) -> str:
-    """Return the CURIE of an IRI, or the IRI itself when no prefix matches.
+    """Return the CURIE of an IRI, or the IRI itself when no prefix matches (memoised: the prefix trie is slow, and a
+    large merged graph names the same entities many times).
 
     Examples
     --------

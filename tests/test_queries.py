@@ -44,6 +44,9 @@ def test_named_query_rows_are_equal_on_embedded_and_oxigraph(name, embedded, rem
     a = sorted(embedded.query(name, **PARAMS.get(name, {})), key=key)
     b = sorted(remote_kg.query(name, **PARAMS.get(name, {})), key=key)
     assert a == b
+    if name.startswith("loaded-"):  # the merged graphs' queries: nothing is merged here, and no curated triple counts
+        assert a == [], f"{name} reads the curated graph as if it were merged"
+        return
     assert a, f"{name} returned no rows"
 
 

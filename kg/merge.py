@@ -1,0 +1,206 @@
+"""Merging other graphs in (``oihkg load``): N-Triples, Turtle and KGX files, each into a named graph of its own.
+
+A merged graph lives in the store beside the curated (asserted) and inferred graphs, never in them, under
+``https://w3id.org/oihkg/graph/loaded/NAME``; the store's meta graph records its source file, triple count and
+checksum, ``/health`` lists it, and loading the same name again replaces it. Queries that name no dataset see the
+merged graphs with the curated ones, and the mechanism engine follows every merged triple whose relation has a sign
+in the schema (:mod:`kg.graph`).
+
+KGX (the Biolink interchange the export writes: ``nodes.tsv`` and ``edges.tsv``, loose or in a zip) is turned into
+N-Triples first: a node's ``name`` becomes its ``rdfs:label`` and its ``category`` its type; an edge keeps its
+``original_predicate`` when it has one (RO, as this graph exports), a Biolink ``affects`` / ``regulates`` edge with
+``qualified_predicate`` ``causes`` and an ``object_direction_qualifier`` becomes RO's positive or negative causal
+relation, and any other edge keeps its Biolink predicate.
+
+Examples
+--------
+>>> graph_name("/data/signor-2026.nt")
+'signor-2026'
+>>> fmt, _ = detect("edges.tsv"); fmt
+'kgx'
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import tempfile
+import zipfile
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack
+from pathlib import Path
+
+from pyoxigraph import Literal, NamedNode, RdfFormat
+
+from kg import vocab
+
+__all__ = ["graph_name", "detect", "kgx_ntriples", "load_files", "LoadError", "FORMATS"]
+
+#: File endings ``oihkg load`` reads, and what it reads them as.
+FORMATS = {".nt": RdfFormat.N_TRIPLES, ".ttl": RdfFormat.TURTLE, ".tsv": "kgx", ".zip": "kgx"}
+BIOLINK = "https://w3id.org/biolink/vocab/"
+RDFS_LABEL, RDF_TYPE = "http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_CAUSAL = {"increased": "RO:0002304", "upregulated": "RO:0002304", "decreased": "RO:0002305", "downregulated": "RO:0002305"}
+_MAX_FIELD = 1 << 20
+
+
+class LoadError(ValueError):
+    """A file ``oihkg load`` cannot read; the message names the file and, for a bad row, its line."""
+
+
+def graph_name(path: Path | str) -> str:
+    """The graph name a file is loaded under by default: its name without the ending, reduced to letters, digits,
+    ``.``, ``_`` and ``-``."""
+    stem = Path(path).name
+    for end in (".tsv", ".zip", ".nt", ".ttl"):
+        if stem.endswith(end):
+            stem = stem[: -len(end)]
+            break
+    name = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-.")
+    return name or "graph"
+
+
+def detect(path: Path | str) -> tuple[RdfFormat | str, str]:
+    """The format of a file by its ending (:data:`FORMATS`) and its default graph name; :class:`LoadError` when the
+    ending is not one of them."""
+    p = Path(path)
+    fmt = FORMATS.get(p.suffix.lower())
+    if fmt is None:
+        raise LoadError(f"{p}: cannot tell the format from the ending {p.suffix or '(none)'!r}; "
+                        f"use one of {', '.join(FORMATS)} (N-Triples, Turtle, KGX TSV or a KGX zip)")
+    return fmt, graph_name(p)
+
+
+def _iri(curie: str, where: str) -> NamedNode:
+    """The IRI of a KGX identifier (a CURIE the schema knows, ``biolink:``, or an IRI)."""
+    try:
+        if curie.startswith(("http://", "https://")):
+            return NamedNode(curie)
+        if curie.startswith("biolink:"):
+            return NamedNode(BIOLINK + curie.split(":", 1)[1])
+        return NamedNode(vocab.expand(curie))
+    except ValueError:
+        raise LoadError(f"{where}: {curie!r} is neither an IRI nor a CURIE of a known prefix") from None
+
+
+def _rows(text: Iterable[str], where: str) -> Iterator[tuple[int, dict[str, str]]]:
+    """The rows of a KGX TSV with their line numbers; :class:`LoadError` for a row of the wrong width."""
+    csv.field_size_limit(_MAX_FIELD)
+    reader = csv.reader(text, delimiter="\t", quoting=csv.QUOTE_NONE)
+    header = next(reader, None)
+    if not header:
+        raise LoadError(f"{where}: empty file, no header row")
+    for row in reader:
+        if row == [] or row == [""]:
+            continue
+        if len(row) != len(header):
+            raise LoadError(f"{where}:{reader.line_num}: {len(row)} fields where the header has {len(header)}")
+        yield reader.line_num, dict(zip(header, row))
+
+
+def _edge_predicate(row: dict[str, str]) -> str:
+    """The predicate an edge row is merged with: its RO original, RO's signed causal relation for a Biolink causal edge
+    with a direction, or its Biolink predicate."""
+    if row.get("original_predicate", "").startswith("RO:"):
+        return row["original_predicate"]
+    pred = row["predicate"]
+    if (pred in ("biolink:affects", "biolink:regulates") and row.get("qualified_predicate") == "biolink:causes"
+            and row.get("object_direction_qualifier", "").removeprefix("biolink:") in _CAUSAL):
+        return _CAUSAL[row["object_direction_qualifier"].removeprefix("biolink:")]
+    return pred
+
+
+def kgx_ntriples(nodes: Iterable[str] | None, edges: Iterable[str], out: io.TextIOBase, where: tuple[str, str]) -> int:
+    """Write a KGX graph (its node and edge TSV lines) as N-Triples to ``out``; returns the triples written.
+
+    ``where`` names the two files for errors, which give the file and line of a bad row (a missing ``id``,
+    ``subject``, ``predicate`` or ``object``, an identifier of no known prefix, a row of the wrong width).
+    """
+    written = 0
+    if nodes is not None:
+        for line, row in _rows(nodes, where[0]):
+            at = f"{where[0]}:{line}"
+            if not row.get("id"):
+                raise LoadError(f"{at}: a node row without an id")
+            node = _iri(row["id"], at)
+            if row.get("name"):
+                out.write(f"{node} <{RDFS_LABEL}> {Literal(row['name'])} .\n")
+                written += 1
+            for category in filter(None, row.get("category", "").split("|")):
+                out.write(f"{node} <{RDF_TYPE}> {_iri(category, at)} .\n")
+                written += 1
+    for line, row in _rows(edges, where[1]):
+        at = f"{where[1]}:{line}"
+        missing = [k for k in ("subject", "predicate", "object") if not row.get(k)]
+        if missing:
+            raise LoadError(f"{at}: an edge row without {', '.join(missing)}")
+        out.write(f"{_iri(row['subject'], at)} {_iri(_edge_predicate(row), at)} {_iri(row['object'], at)} .\n")
+        written += 1
+    return written
+
+
+def _kgx_sources(path: Path, stack: ExitStack) -> tuple[Iterable[str] | None, Iterable[str], tuple[str, str]]:
+    """The node and edge lines of a KGX zip, or of an ``*edges.tsv`` with its ``*nodes.tsv`` beside it (optional)."""
+    if path.suffix.lower() == ".zip":
+        try:
+            archive = stack.enter_context(zipfile.ZipFile(path))
+        except zipfile.BadZipFile:
+            raise LoadError(f"{path}: not a zip file") from None
+        names = archive.namelist()
+        edge_file = next((n for n in names if n.endswith("edges.tsv")), None)
+        if edge_file is None:
+            raise LoadError(f"{path}: no edges.tsv inside")
+        node_file = next((n for n in names if n.endswith("nodes.tsv")), None)
+        opened = [stack.enter_context(io.TextIOWrapper(archive.open(n), encoding="utf-8", newline="")) if n else None
+                  for n in (node_file, edge_file)]
+        return opened[0], opened[1], (f"{path}!{node_file}", f"{path}!{edge_file}")
+    if not path.name.endswith("edges.tsv"):
+        raise LoadError(f"{path}: a KGX TSV is loaded by its edges file (*edges.tsv; its *nodes.tsv beside it is read too)")
+    node_path = path.with_name(path.name[: -len("edges.tsv")] + "nodes.tsv")
+    nodes = stack.enter_context(node_path.open(encoding="utf-8", newline="")) if node_path.is_file() else None
+    return nodes, stack.enter_context(path.open(encoding="utf-8", newline="")), (str(node_path), str(path))
+
+
+def load_files(store, files: Iterable[Path | str], names: Iterable[str] | None = None) -> list[dict]:
+    """Merge each file into its own named graph of an embedded store (:meth:`kg.store.EmbeddedStore.load`).
+
+    Every file is checked before any is loaded: its format (by ending), and for KGX every row. RDF files are parsed
+    whole by the store before it changes. Returns the store's record of each loaded graph.
+
+    Raises
+    ------
+    LoadError
+        Naming the file (and line) that cannot be read; nothing is loaded after it.
+    """
+    if not hasattr(store, "load"):
+        raise LoadError("oihkg load merges into the embedded store (--store DIR); an endpoint has its own bulk loader")
+    files = [Path(f) for f in files]
+    names = list(names) if names is not None else []
+    if names and len(names) != len(files):
+        raise LoadError(f"{len(names)} graph name(s) for {len(files)} file(s): give one name per file, or none")
+    plan = []
+    for i, f in enumerate(files):
+        if not f.is_file():
+            raise LoadError(f"{f}: no such file")
+        fmt, default = detect(f)
+        name = names[i] if names else default
+        if not re.fullmatch(r"[A-Za-z0-9._-]{1,100}", name):
+            raise LoadError(f"graph name {name!r}: use 1-100 letters, digits, '.', '_' or '-'")
+        plan.append((f, fmt, name))
+    done = []
+    for f, fmt, name in plan:
+        if fmt == "kgx":
+            with ExitStack() as stack, tempfile.TemporaryDirectory() as tmp:
+                nt = Path(tmp) / "kgx.nt"
+                nodes, edges, where = _kgx_sources(f, stack)
+                with nt.open("w", encoding="utf-8") as out:
+                    kgx_ntriples(nodes, edges, out, where)
+                record = store.load(nt, name, RdfFormat.N_TRIPLES, label=f.name)
+        else:
+            try:
+                record = store.load(f, name, fmt)
+            except SyntaxError as exc:
+                raise LoadError(str(exc)) from None
+        done.append(record)
+    return done

@@ -1,0 +1,154 @@
+"""Merging other graphs in (`oihkg load`): named graphs of their own, kept across restarts, read by the engine."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from kg import OIHKG
+from kg.config import Paths
+from kg.merge import LoadError
+
+OIH = "https://w3id.org/oihkg/"
+RO = "http://purl.obolibrary.org/obo/RO_"
+TLR4_IRI = "https://identifiers.org/hgnc:11850"
+LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+OWL = "http://www.w3.org/2002/07/owl#"
+MERGED = [
+    f'<{OIH}x/gene1> <{LABEL}> "merged gene one" .',
+    f"<{OIH}x/gene1> <{RO}0002304> <{TLR4_IRI}> .",  # raises TLR4: a signed relation of the schema
+    f"<{OIH}x/gene1> <http://purl.obolibrary.org/obo/BFO_0000050> <{OIH}x/place> .",  # part of: no sign, no edge
+    f'<{TLR4_IRI}> <{LABEL}> "another name for TLR4" .',  # must not change a curated answer
+    f"_:a <{OWL}annotatedSource> <{OIH}x/gene1> .", f"_:a <{OWL}annotatedProperty> <{RO}0002304> .",
+    f"_:a <{OWL}annotatedTarget> <{TLR4_IRI}> .", '_:a <http://purl.org/dc/terms/source> "PMID:123" .',
+]
+CLI = str(Path(sys.executable).parent / "oihkg")
+
+
+@pytest.fixture()
+def artifacts(tmp_path, repo_paths) -> Paths:
+    """A copy of the release artifacts, so a test may change them."""
+    out = tmp_path / "artifacts"
+    out.mkdir()
+    for p in (repo_paths.ttl, repo_paths.inferred, repo_paths.owl):
+        shutil.copy(p, out / p.name)
+    return Paths(src=repo_paths.src, out=out)
+
+
+@pytest.fixture()
+def nt(tmp_path) -> Path:
+    path = tmp_path / "extra-graph.nt"
+    path.write_text("\n".join(MERGED) + "\n")
+    return path
+
+
+def test_a_merged_graph_sits_apart_and_the_engine_follows_its_signed_triples(tmp_path, nt, artifacts):
+    store = tmp_path / "store"
+    kg = OIHKG.open(store_path=store, paths=artifacts)
+    curated_rows = kg.query("by-citation", citation="oih:citation/4834506")
+    curated_card = kg.entity("TLR4")
+    done = kg.load([nt])
+    assert done[0]["graph"] == f"{OIH}graph/loaded/extra-graph" and done[0]["triples"] == len(MERGED)
+    assert kg.store.served_graphs()[2:] == [done[0]["graph"]]
+    assert kg.store.counts()["asserted"] == OIHKG.open(paths=artifacts).store.counts()["asserted"]  # not in the curated graph
+    # curated answers are unchanged: named queries read the curated default graph
+    assert kg.query("by-citation", citation="oih:citation/4834506") == curated_rows
+    assert kg.entity("TLR4")["label"] == curated_card["label"] == "toll-like receptor 4"
+    # SPARQL with no dataset sees the merged graph too, and GRAPH names it
+    assert kg.sparql(f"ASK {{ <{OIH}x/gene1> <{RO}0002304> <{TLR4_IRI}> }}") is True
+    assert kg.sparql(f"ASK {{ GRAPH <{done[0]['graph']}> {{ ?s ?p ?o }} }}") is True
+    # the engine: the merged gene reaches hyperalgesia through TLR4, with imported evidence and its axiom's source
+    res = kg.paths("merged gene one", "hyperalgesia")
+    first = res.paths[0].edges[0]
+    assert res.paths and res.paths[0].nodes[1] == "HGNC:11850" and res.paths[0].sign == 1
+    assert first["evidence_type"] == "ECO:0000311" and first["citations"] == ["PMID:123"]
+    assert not kg.causal_graph().has_edge("oih:x/gene1", "oih:x/place")  # an unsigned relation is not a causal edge
+    assert kg.perturb(inhibit=["merged gene one"]).summary()["H"] == "down"
+
+
+def test_a_merged_graph_survives_a_restart_and_a_rebuilt_curated_graph(tmp_path, nt, artifacts):
+    store = tmp_path / "store"
+    res = subprocess.run([CLI, "load", str(nt), "--store", str(store), "--name", "mine"], capture_output=True,
+                         text=True, timeout=300)
+    assert res.returncode == 0, res.stderr
+    assert "graph/loaded/mine" in res.stdout and f"{len(MERGED)}" in res.stdout
+    before = OIHKG.open(store_path=store, paths=artifacts)
+    checksum = before.about()["checksum"]
+    before.close()
+    with artifacts.ttl.open("a") as fh:  # the curated graph is rebuilt: the store reloads it, and keeps the merged one
+        fh.write("\n# rebuilt\n")
+    after = OIHKG.open(store_path=store, paths=artifacts)
+    assert after.store.reloaded and [g["source"] for g in after.store.loaded()] == [nt.name]
+    assert after.about()["checksum"] != checksum  # the fingerprint follows what the store holds
+    assert after.paths("merged gene one", "hyperalgesia").paths
+    after.close()
+    res = subprocess.run([CLI, "load", "--store", str(store), "--drop", "mine"], capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0 and "dropped mine" in res.stdout
+    assert OIHKG.open(store_path=store, paths=artifacts).store.loaded() == []
+
+
+def test_kgx_edges_map_to_signed_relations_by_their_qualifiers(tmp_path, artifacts):
+    (tmp_path / "k_nodes.tsv").write_text("id\tcategory\tname\noih:x/drug\tbiolink:Drug\tmerged drug\n"
+                                          "oih:x/p\tbiolink:BiologicalProcess\tmerged process\n")
+    (tmp_path / "k_edges.tsv").write_text(
+        "subject\tpredicate\tobject\tqualified_predicate\tobject_direction_qualifier\toriginal_predicate\n"
+        "oih:x/drug\tbiolink:affects\tHGNC:11850\tbiolink:causes\tdecreased\t\n"
+        "oih:x/p\tbiolink:affects\toih:x/drug\tbiolink:causes\tincreased\t\n"
+        "oih:x/drug\tbiolink:related_to\toih:x/p\t\t\t\n"
+        "oih:x/p\tbiolink:regulates\toih:hyperalgesia\t\t\tRO:0002305\n")
+    kg = OIHKG.open(store_path=tmp_path / "store", paths=artifacts)
+    kg.load([tmp_path / "k_edges.tsv"])
+    g = kg.causal_graph()
+    assert g["oih:x/drug"]["HGNC:11850"]["RO:0002305"]["sign"] == -1
+    assert g["oih:x/p"]["oih:x/drug"]["RO:0002304"]["sign"] == 1
+    assert g["oih:x/p"]["oih:hyperalgesia"]["RO:0002305"]["sign"] == -1  # the RO original wins
+    assert not g.has_edge("oih:x/drug", "oih:x/p")  # related_to says no direction: not a causal edge
+    assert g.nodes["oih:x/drug"]["label"] == "merged drug"
+    assert kg.paths("merged process", "TLR4").paths[0].sign == -1
+
+
+@pytest.mark.parametrize("name, text, expect", [
+    ("bad.nt", f"<{OIH}a> <{OIH}b> <{OIH}c> .\n<{OIH}a> <{OIH}b> oops .\n", "bad.nt: Parser error at line 2"),
+    ("bad.ttl", "@prefix x: <http://x/> .\nx:a x:b x:c ;\n", "bad.ttl: Parser error at line"),
+    ("bad_edges.tsv", "subject\tpredicate\tobject\noih:a\tbiolink:affects\n", "bad_edges.tsv:2: 2 fields where the header has 3"),
+    ("bad2_edges.tsv", "subject\tpredicate\tobject\nnope:a\tbiolink:affects\toih:b\n", "bad2_edges.tsv:2: 'nope:a' is neither"),
+    ("graph.json", "{}", "cannot tell the format from the ending '.json'"),
+])
+def test_a_bad_file_is_named_with_its_line_and_loads_nothing(tmp_path, artifacts, name, text, expect):
+    bad = tmp_path / name
+    bad.write_text(text)
+    kg = OIHKG.open(store_path=tmp_path / "store", paths=artifacts)
+    with pytest.raises(LoadError, match=None) as info:
+        kg.load([bad])
+    assert expect in str(info.value)
+    assert kg.store.loaded() == [] and kg.store.served_graphs() == [f"{OIH}graph/asserted", f"{OIH}graph/inferred"]
+
+
+def test_load_refuses_what_it_cannot_do(tmp_path, nt, remote_kg):
+    with pytest.raises(LoadError, match="one name per file"):
+        OIHKG.open().load([nt, nt], ["only-one"])
+    with pytest.raises(LoadError, match="graph name"):
+        OIHKG.open().load([nt], ["no spaces"])
+    with pytest.raises(LoadError, match="embedded store"):
+        remote_kg.load([nt])
+    res = subprocess.run([CLI, "load", str(nt)], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 2 and "--store DIR" in res.stderr
+
+
+@pytest.mark.slow
+def test_health_lists_the_merged_graphs_of_a_served_store(tmp_path, nt, start_server):
+    store = tmp_path / "store"
+    assert subprocess.run([CLI, "load", str(nt), "--store", str(store)], capture_output=True, timeout=300).returncode == 0
+    base = start_server("--store", str(store))
+    body = httpx.get(f"{base}/health", timeout=10).json()
+    assert [(g["graph"], g["triples"]) for g in body["loaded"]] == [(f"{OIH}graph/loaded/extra-graph", len(MERGED))]
+    answer = httpx.get(f"{base}/paths", params={"source": "merged gene one", "target": "hyperalgesia"}, timeout=30).json()
+    assert answer["status"] == "found" and answer["complete"] is True
+    sparql = httpx.post(f"{base}/sparql", data={"query": f"ASK {{ <{OIH}x/gene1> ?p ?o }}"},
+                        headers={"Accept": "application/sparql-results+json"}, timeout=30)
+    assert sparql.json()["boolean"] is True  # the query workers see the merged graph too
