@@ -25,7 +25,7 @@ from fastapi_offline import FastAPIOffline
 from api import errors
 from api.deps import Settings, get_settings
 from api.heavy import HeavyCache
-from api.middleware import BodyLimit, SecurityHeaders
+from api.middleware import AnswerCache, BodyLimit, SecurityHeaders
 from api.routers import (
     entities,
     export,
@@ -66,6 +66,7 @@ def _health(app, status: str, reason: str | None = None) -> None:
         if status == "ok" and not about["triples"].get("asserted"):
             status, reason = "degraded", "the store holds no oihkg graph: its asserted graph is empty"
     app.state.health = Health(status=status, reason=reason, **about).model_dump_json().encode()
+    app.state.checksum = about.get("checksum")  # what kept answers are filed under (None: nothing is kept)
 
 
 async def _watch_endpoint(app, spec: str) -> None:
@@ -147,6 +148,7 @@ def create_app(settings: Settings | None = None) -> FastAPIOffline:
     )
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"], allow_headers=["*"])
+    app.add_middleware(AnswerCache)  # innermost: CORS and security headers are still added to a kept answer
     app.add_middleware(BodyLimit, max_body=settings.max_body)
     app.add_middleware(SecurityHeaders)
     _handlers(app)

@@ -1,17 +1,20 @@
-"""ASGI middleware of the HTTP API: a request-body limit and security headers on every response.
+"""ASGI middleware of the HTTP API: a request-body limit, security headers on every response, and the light routes'
+answers kept per store checksum.
 
-Both are plain ASGI (no per-request thread or body copy): the body limit
+All are plain ASGI (no per-request thread or body copy): the body limit
 answers 413 as soon as ``Content-Length`` or the bytes received pass the limit,
-before any route reads the body; the headers are added to each response start.
+before any route reads the body; the headers are added to each response start;
+a kept answer is sent without reaching a route.
 """
 
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 
 from starlette.exceptions import HTTPException
 
-__all__ = ["BodyLimit", "SecurityHeaders", "SECURITY_HEADERS", "CSP"]
+__all__ = ["AnswerCache", "BodyLimit", "SecurityHeaders", "SECURITY_HEADERS", "CSP"]
 
 #: What the pages need and no more: their own scripts and styles (inlined), data: and blob: images (PNG export).
 CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
@@ -90,3 +93,73 @@ class BodyLimit:
         except _TooLarge:
             if not started:
                 await self._refuse(send)
+
+
+class AnswerCache:
+    """Keep the answers of the light read routes and answer a repeated request from memory (plain ASGI).
+
+    Every answer of these routes depends only on the request and on what the store holds, and the store cannot
+    change under a running server, so a ``200`` answer to a ``GET`` of a path under ``prefixes`` is kept under its
+    method, path, query string and ``Accept`` header, beside the store's checksum (``app.state.checksum``, which
+    the lifespan takes from :meth:`kg.OIHKG.about`; without one nothing is kept); a repeat
+    is sent from memory without a thread, a route or response validation, marked ``x-oihkg-cache: hit``. Bounded:
+    at most ``max_items`` answers and ``max_bytes`` bytes in all, least recently used dropped first; an answer bigger
+    than ``max_answer`` bytes, streamed, or not 200 is answered and not kept.
+    """
+
+    def __init__(self, app, prefixes: tuple[str, ...] = ("/search", "/entities/", "/edges", "/paths", "/queries",
+                                                          "/interventions", "/observations"),
+                 max_items: int = 4096, max_bytes: int = 64 * 2**20, max_answer: int = 2**20):
+        self.app, self.prefixes = app, prefixes
+        self.max_items, self.max_bytes, self.max_answer = max_items, max_bytes, max_answer
+        self._kept: OrderedDict[tuple, tuple[list, bytes]] = OrderedDict()
+        self._size = 0
+
+    def _key(self, scope) -> tuple | None:
+        if scope["type"] != "http" or scope["method"] != "GET" or not scope["path"].startswith(self.prefixes):
+            return None
+        checksum = getattr(getattr(scope.get("app"), "state", None), "checksum", None)
+        if checksum is None:  # not started, or a store that records no checksum: nothing to file answers under
+            return None
+        accept = next((v for k, v in scope.get("headers", []) if k == b"accept"), b"")
+        return checksum, scope["path"], scope.get("query_string", b""), accept
+
+    def _keep(self, key: tuple, headers: list, body: bytes) -> None:
+        if key in self._kept:
+            return
+        self._kept[key] = (headers, body)
+        self._size += len(body)
+        while self._kept and (len(self._kept) > self.max_items or self._size > self.max_bytes):
+            _, (_, dropped) = self._kept.popitem(last=False)
+            self._size -= len(dropped)
+
+    async def __call__(self, scope, receive, send):
+        key = self._key(scope)
+        if key is None:
+            return await self.app(scope, receive, send)
+        kept = self._kept.get(key)
+        if kept is not None:
+            self._kept.move_to_end(key)
+            headers, body = kept
+            await send({"type": "http.response.start", "status": 200, "headers": [*headers, (b"x-oihkg-cache", b"hit")]})
+            await send({"type": "http.response.body", "body": body})
+            return None
+        start: dict = {}
+        chunks: list[bytes] = []
+        keep = True
+
+        async def recording(message):
+            nonlocal keep
+            if message["type"] == "http.response.start":
+                start.update(message)
+                keep = message["status"] == 200
+                message = {**message, "headers": [*message.get("headers", []), (b"x-oihkg-cache", b"miss")]}
+            elif message["type"] == "http.response.body" and keep:
+                chunks.append(message.get("body", b""))
+                if message.get("more_body") or sum(map(len, chunks)) > self.max_answer:
+                    keep = False
+                elif start:
+                    self._keep(key, list(start.get("headers", [])), b"".join(chunks))
+            await send(message)
+
+        return await self.app(scope, receive, recording)

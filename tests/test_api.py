@@ -373,3 +373,70 @@ def test_simulate_route_takes_a_patient_profile(http):
     assert fib["oih_threshold_dose"] < base["oih_threshold_dose"] and fib["profile"]["id"] == "MONDO:0005546"
     bad = http.post("/simulate", json={"profile": "ketamine"})
     assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["body", "profile"]
+
+
+# -- the light routes' answers, kept per store checksum
+def test_a_repeated_light_request_is_answered_from_memory_with_the_same_bytes(http):
+    first = http.get("/search", params={"q": "ketam", "limit": 7})
+    again = http.get("/search", params={"q": "ketam", "limit": 7})
+    assert first.headers["x-oihkg-cache"] == "miss" and again.headers["x-oihkg-cache"] == "hit"
+    assert again.content == first.content and again.headers["content-type"] == first.headers["content-type"]
+    assert again.headers["x-frame-options"] == "DENY"  # the security headers are added to a kept answer too
+    for mediator, curie in (("TNF-α", "HGNC:11892"), ("BDNF", "HGNC:1033")):
+        for _ in range(2):  # each query string is kept apart
+            rows = http.get("/queries/releases-mediator", params={"mediator": mediator}).json()["rows"]
+            assert {r["mediator"] for r in rows} == {curie}
+    for _ in range(2):  # a refusal is not kept
+        missing = http.get("/entities/oih:no_such_thing")
+        assert missing.status_code == 404 and missing.headers["x-oihkg-cache"] == "miss"
+    assert "x-oihkg-cache" not in http.post("/perturb", json={"inhibit": ["TLR4"]}).headers  # only GET is kept
+
+
+def test_the_answer_cache_is_bounded_and_keeps_only_whole_ok_answers():
+    import asyncio
+    from types import SimpleNamespace
+
+    from api.middleware import AnswerCache
+
+    calls: list[str] = []
+
+    async def downstream(scope, receive, send):  # a real ASGI app: the path decides the answer
+        calls.append(scope["path"])
+        status = 404 if scope["path"].endswith("missing") else 200
+        streamed = scope["path"].endswith("stream")
+        body = b"x" * (50 if scope["path"].endswith("big") else 5)
+        await send({"type": "http.response.start", "status": status, "headers": [(b"content-type", b"text/plain")]})
+        await send({"type": "http.response.body", "body": body, "more_body": streamed})
+        if streamed:
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+    cache = AnswerCache(downstream, prefixes=("/search",), max_items=2, max_bytes=100, max_answer=20)
+    app = SimpleNamespace(state=SimpleNamespace(checksum="c1"))
+
+    async def get(path: str, method: str = "GET") -> list[dict]:
+        sent: list[dict] = []
+
+        async def send(message):
+            sent.append(message)
+
+        async def receive():
+            return {"type": "http.request", "body": b""}
+        await cache({"type": "http", "method": method, "path": path, "query_string": b"", "headers": [], "app": app},
+                    receive, send)
+        return sent
+
+    async def run():
+        for path in ("/search/a", "/search/a", "/search/b", "/search/c", "/search/a", "/search/big", "/search/big",
+                     "/search/stream", "/search/stream", "/search/missing", "/search/missing", "/other", "/other"):
+            await get(path)
+        await get("/search/b", method="POST")
+        await get("/search/b", method="POST")
+
+    asyncio.run(run())
+    # a kept once; a dropped when b and c filled the two places; big, stream and missing never kept; /other not cached
+    assert calls == ["/search/a", "/search/b", "/search/c", "/search/a", "/search/big", "/search/big", "/search/stream",
+                     "/search/stream", "/search/missing", "/search/missing", "/other", "/other", "/search/b", "/search/b"]
+    app.state.checksum = None  # a store with no checksum: nothing is filed, nothing answered from memory
+    before = len(calls)
+    asyncio.run(get("/search/c"))
+    assert len(calls) == before + 1
