@@ -25,13 +25,16 @@ test:
 test-fast: setup
 	$(PY) -m pytest -q -m "not slow"
 
-bench: setup
+bench:
+	bash scripts/setup.sh --bench
 	$(PY) bench/bench_health.py
 	$(PY) bench/bench_server.py
 	$(PY) bench/bench_reason.py
 	$(PY) bench/bench_store.py
 	$(PY) bench/bench_mechanism.py
 	$(PY) bench/bench_trapi.py
+	$(PY) bench/bench_scale.py
+	$(PY) bench/bench_routes.py
 
 clean:
 	rm -rf .venv .pytest_cache build *.egg-info

@@ -5,6 +5,7 @@
 # the committed lockfile in api/static; Debian's nodejs and npm when missing).
 # With --browser (the tests), also Debian's chromium for the Playwright map tests:
 # Playwright drives /usr/bin/chromium and never downloads a browser of its own.
+# With --bench (make bench), also Debian's wrk, the load generator of bench/bench_routes.py.
 # Idempotent: a second run with an unchanged pyproject.toml does nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,9 @@ need_apt=()
 command -v java >/dev/null 2>&1 || need_apt+=(default-jre-headless)
 if [ "${1:-}" = "--browser" ] && ! [ -x /usr/bin/chromium ]; then
     need_apt+=(chromium)
+fi
+if [ "${1:-}" = "--bench" ] && ! command -v wrk >/dev/null 2>&1; then
+    need_apt+=(wrk)
 fi
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need_apt+=(python3-venv)
 command -v npm >/dev/null 2>&1 || need_apt+=(nodejs npm)
