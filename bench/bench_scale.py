@@ -93,7 +93,7 @@ def main() -> None:
               f"of N-Triples, written in {gen_s:.1f} s)")
         print(f"oihkg load: {load_s:.1f} s, peak memory {max(peak, before) / 1024:.0f} MiB (the load command)")
 
-        merged, curated = OIHKG.open(store_path=store), OIHKG.open()
+        merged, curated = OIHKG.open(store_path=store), OIHKG.open(store_path=Path(tmp) / "curated")  # both on disk
         t0 = time.perf_counter()
         g = merged.causal_graph()
         graph_s = time.perf_counter() - t0
