@@ -177,7 +177,8 @@ class NodeEffect(BaseModel):
     shortest_up: int | None = Field(description="edges of the shortest path that raises it (0 for a node raised itself); "
                                                 "null when none does")
     shortest_down: int | None = Field(description="edges of the shortest path that lowers it; null when none does")
-    examples: dict[str, list[str]] = Field(description="a shortest path of each sign")
+    examples: dict[str, list[str]] = Field(description="a shortest walk of each sign from a perturbed node; it repeats a "
+                                                       "node when only going round a feedback loop gives that sign")
 
 
 class PerturbAnswer(BaseModel):

@@ -210,6 +210,13 @@ class OIHKG:
         self.__init__(self.store, self.files)
         return done
 
+    def unload(self, name: str) -> None:
+        """Drop a graph merged in with :meth:`load` (:func:`kg.merge.unload`), then read the graph afresh."""
+        from kg.merge import unload
+
+        unload(self.store, name)
+        self.__init__(self.store, self.files)
+
     # -- outputs
     def export(self, fmt: str, path: Path | str | None = None) -> bytes:
         """The graph in one of :data:`kg.export.FORMATS`; written to ``path`` if given (:func:`kg.export.export`)."""

@@ -96,7 +96,7 @@ class Names:
     synonym. A name shared by several entities raises :class:`kg.queries.AmbiguousEntity`.
     """
 
-    _RANK = {"id": 0, "label": 1, "synonym": 2}
+    _RANK = {"id": 0, "label": 1, "synonym": 2, "merged": 3}
 
     def __init__(self, rows: list[Row], merged: list[Row] = ()):
         self.by_name: dict[str, dict[str, tuple[str, str, int]]] = {}
@@ -104,12 +104,15 @@ class Names:
         self.labels: dict[str, str] = {}
         for r in rows:
             self._add(r["entity"].value, r["curie"].value, r["label"].value, r["name"].value, r["kind"].value)
-        for r in merged:  # an entity of a merged graph (`loaded-nodes`): its CURIE and label, unless the curated graph names it
+        curated_names, curated = set(self.by_name), set(self.curies)
+        for r in merged:  # an entity of a merged graph (`loaded-nodes`): its CURIE, and its label unless a curated name
             iri = r["entity"].value
-            if iri not in self.curies:
-                curie = vocab.compress(iri)
-                for name, kind in ((r["label"].value, "label"), (curie, "id")):
-                    self._add(iri, curie, r["label"].value, name, kind)
+            if iri in curated:
+                continue  # a curated entity: a merged label neither renames it nor adds a name to it
+            curie = vocab.compress(iri)
+            self._add(iri, curie, r["label"].value, curie, "id")
+            if r["label"].value.casefold() not in curated_names:
+                self._add(iri, curie, r["label"].value, r["label"].value, "merged")
 
     def _add(self, iri: str, curie: str, label: str, name: str, kind: str) -> None:
         self.curies[iri], self.labels[iri] = curie, label
@@ -230,7 +233,9 @@ class Catalog:
     def entity(self, name: str) -> dict:
         """One entity: its card, and its edges in and out with evidence."""
         iri = self.resolve(name)
-        card = self.card(iri)
+        card = self.card(iri) or {  # an entity of a merged graph: the cards cover the curated graph
+            "id": self.names.curies[iri], "iri": iri, "label": self.label(iri), "definition": None, "synonyms": [],
+            "xrefs": [], "types": []}
         card["edges_out"] = self.edges(subject=iri)
         card["edges_in"] = self.edges(object=iri)
         return card

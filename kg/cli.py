@@ -511,21 +511,22 @@ def load_cmd(
     if not files and not drop:
         err.print("[red]error:[/red] give files to load, or --drop NAME", highlight=False)
         raise typer.Exit(2)
+    from kg.store import StoreError
+
     kg = _open(None, store)
-    for gone in drop or []:
-        if not kg.store.unload(gone):
-            err.print(f"[red]error:[/red] no merged graph named {gone!r}", highlight=False)
-            raise typer.Exit(1)
-        console.print(f"dropped {gone}")
-    if files:
-        started = time.perf_counter()
-        try:
+    try:
+        for gone in drop or []:
+            kg.unload(gone)
+            console.print(f"dropped {gone}")
+        if files:
+            started = time.perf_counter()
             done = kg.load(files, name or None)
-        except (LoadError, OSError) as exc:
-            err.print(f"[red]error:[/red] {exc}", highlight=False)
-            raise typer.Exit(2) from None
-        console.print(f"loaded {sum(d['triples'] for d in done):,} triples in {time.perf_counter() - started:.1f} s")
-    _print_rows([{"graph": g["graph"], "source": g["source"], "triples": g["triples"]} for g in kg.store.loaded()], Format.table)
+            console.print(f"loaded {sum(d['triples'] for d in done):,} triples in {time.perf_counter() - started:.1f} s")
+    except (LoadError, StoreError, OSError) as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    _print_rows([{"graph": g["graph"], "source": g["source"], "triples": g["triples"]} for g in kg.about()["loaded"]],
+                Format.table)
 
 
 @app.command(name="export")

@@ -50,9 +50,9 @@ class Engine:
         self._mechanism: Mechanism | None = None
 
     def causal_graph(self, include_inferred: bool = False) -> nx.MultiDiGraph:
-        """The signed causal graph (:func:`kg.graph.causal_graph`); shared, so copy it before changing it."""
-        if include_inferred not in self._graphs:
-            self._graphs[include_inferred] = causal_graph(self.catalog, include_inferred)
+        """The signed causal graph (:func:`kg.graph.causal_graph`), frozen (shared): copy it to change it."""
+        if include_inferred not in self._graphs:  # frozen: shared by every answer, and its search pairs kept
+            self._graphs[include_inferred] = nx.freeze(causal_graph(self.catalog, include_inferred))
         return self._graphs[include_inferred]
 
     def mechanism(self) -> Mechanism:

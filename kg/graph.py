@@ -78,7 +78,10 @@ def causal_graph(catalog: Catalog, include_inferred: bool = False) -> nx.MultiDi
     edges = list(catalog.query("causal-edges"))
     merged_nodes, merged_edges = catalog.merged()  # the graphs merged in with `oihkg load`: imported evidence
     nodes += merged_nodes
-    edges += [{**r, "evidenceType": IMPORTED, "source": r["graph"]} for r in merged_edges]
+    curated = {(e["subject"], e["predicate"], e["object"]) for e in edges}
+    # a merged triple that restates a curated edge adds nothing, and must not replace the curated evidence
+    edges += [{**r, "evidenceType": IMPORTED, "source": r["graph"]} for r in merged_edges
+              if (r["subject"], r["predicate"], r["object"]) not in curated]
     if include_inferred:
         edges += [
             {"subject": r["subject"], "predicate": r["predicate"], "object": r["object"], "sign": 1, "inferred": True}

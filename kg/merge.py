@@ -8,9 +8,11 @@ in the schema (:mod:`kg.graph`).
 
 KGX (the Biolink interchange the export writes: ``nodes.tsv`` and ``edges.tsv``, loose or in a zip) is turned into
 N-Triples first: a node's ``name`` becomes its ``rdfs:label`` and its ``category`` its type; an edge keeps its
-``original_predicate`` when it has one (RO, as this graph exports), a Biolink ``affects`` / ``regulates`` edge with
-``qualified_predicate`` ``causes`` and an ``object_direction_qualifier`` becomes RO's positive or negative causal
-relation, and any other edge keeps its Biolink predicate.
+``original_predicate`` when the schema knows it (as this graph exports), a Biolink ``affects`` / ``regulates`` edge
+with ``qualified_predicate`` ``causes`` and an ``object_direction_qualifier`` becomes RO's positive or negative causal
+relation, and any other edge keeps its Biolink predicate. An edge that holds only in a ``context``, is ``negated``,
+or was derived by a machine (``knowledge_level`` logical entailment or prediction, an automated ``agent_type``)
+keeps its Biolink predicate, so it never becomes an unconditional causal edge.
 
 Examples
 --------
@@ -31,11 +33,11 @@ from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
 
-from pyoxigraph import Literal, NamedNode, RdfFormat
+from pyoxigraph import Literal, NamedNode, RdfFormat, parse
 
 from kg import vocab
 
-__all__ = ["graph_name", "detect", "kgx_ntriples", "load_files", "LoadError", "FORMATS"]
+__all__ = ["graph_name", "detect", "kgx_ntriples", "load_files", "unload", "check_name", "LoadError", "FORMATS"]
 
 #: File endings ``oihkg load`` reads, and what it reads them as.
 FORMATS = {".nt": RdfFormat.N_TRIPLES, ".ttl": RdfFormat.TURTLE, ".tsv": "kgx", ".zip": "kgx"}
@@ -88,23 +90,44 @@ def _rows(text: Iterable[str], where: str) -> Iterator[tuple[int, dict[str, str]
     """The rows of a KGX TSV with their line numbers; :class:`LoadError` for a row of the wrong width."""
     csv.field_size_limit(_MAX_FIELD)
     reader = csv.reader(text, delimiter="\t", quoting=csv.QUOTE_NONE)
-    header = next(reader, None)
-    if not header:
-        raise LoadError(f"{where}: empty file, no header row")
-    for row in reader:
-        if row == [] or row == [""]:
-            continue
-        if len(row) != len(header):
-            raise LoadError(f"{where}:{reader.line_num}: {len(row)} fields where the header has {len(header)}")
-        yield reader.line_num, dict(zip(header, row))
+    try:
+        header = next(reader, None)
+        if not header:
+            raise LoadError(f"{where}: empty file, no header row")
+        for row in reader:
+            if row == [] or row == [""]:
+                continue
+            if len(row) != len(header):
+                raise LoadError(f"{where}:{reader.line_num}: {len(row)} fields where the header has {len(header)}")
+            yield reader.line_num, dict(zip(header, row))
+    except csv.Error as exc:
+        raise LoadError(f"{where}:{reader.line_num}: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise LoadError(f"{where}: not UTF-8 text ({exc.reason} at byte {exc.start} of a block)") from None
+
+
+def _conditional(row: dict[str, str]) -> bool:
+    """Whether an edge row holds only in a context, is negated, or was derived by a machine: it is merged with its
+    Biolink predicate, never as an unconditional causal edge."""
+    return bool(row.get("context")) or row.get("negated", "").lower() in ("true", "1") \
+        or row.get("knowledge_level", "") in ("logical_entailment", "prediction", "statistical_association") \
+        or row.get("agent_type", "") in ("automated_agent", "computational_model", "text_mining_agent")
 
 
 def _edge_predicate(row: dict[str, str]) -> str:
-    """The predicate an edge row is merged with: its RO original, RO's signed causal relation for a Biolink causal edge
-    with a direction, or its Biolink predicate."""
-    if row.get("original_predicate", "").startswith("RO:"):
-        return row["original_predicate"]
+    """The predicate an edge row is merged with: its original predicate when the schema knows it, RO's signed causal
+    relation for a Biolink causal edge with a direction, or else its Biolink predicate; a conditional row
+    (:func:`_conditional`) always keeps its Biolink predicate."""
     pred = row["predicate"]
+    if _conditional(row):
+        return pred
+    original = row.get("original_predicate", "")
+    if original:
+        try:
+            vocab.relation(original)
+            return original
+        except KeyError:
+            pass
     if (pred in ("biolink:affects", "biolink:regulates") and row.get("qualified_predicate") == "biolink:causes"
             and row.get("object_direction_qualifier", "").removeprefix("biolink:") in _CAUSAL):
         return _CAUSAL[row["object_direction_qualifier"].removeprefix("biolink:")]
@@ -152,26 +175,38 @@ def _kgx_sources(path: Path, stack: ExitStack) -> tuple[Iterable[str] | None, It
         if edge_file is None:
             raise LoadError(f"{path}: no edges.tsv inside")
         node_file = next((n for n in names if n.endswith("nodes.tsv")), None)
-        opened = [stack.enter_context(io.TextIOWrapper(archive.open(n), encoding="utf-8", newline="")) if n else None
+        opened = [stack.enter_context(io.TextIOWrapper(archive.open(n), encoding="utf-8-sig", newline="")) if n else None
                   for n in (node_file, edge_file)]
         return opened[0], opened[1], (f"{path}!{node_file}", f"{path}!{edge_file}")
     if not path.name.endswith("edges.tsv"):
         raise LoadError(f"{path}: a KGX TSV is loaded by its edges file (*edges.tsv; its *nodes.tsv beside it is read too)")
     node_path = path.with_name(path.name[: -len("edges.tsv")] + "nodes.tsv")
-    nodes = stack.enter_context(node_path.open(encoding="utf-8", newline="")) if node_path.is_file() else None
-    return nodes, stack.enter_context(path.open(encoding="utf-8", newline="")), (str(node_path), str(path))
+    nodes = stack.enter_context(node_path.open(encoding="utf-8-sig", newline="")) if node_path.is_file() else None
+    return nodes, stack.enter_context(path.open(encoding="utf-8-sig", newline="")), (str(node_path), str(path))
+
+
+#: A graph name: letters, digits, '.', '_' and '-', not starting with a dot.
+NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}")
+
+
+def check_name(name: str) -> str:
+    """``name`` if it can name a merged graph; :class:`LoadError` otherwise."""
+    if not NAME.fullmatch(name):
+        raise LoadError(f"graph name {name!r}: use 1-100 letters, digits, '.', '_' or '-', not starting with '.'")
+    return name
 
 
 def load_files(store, files: Iterable[Path | str], names: Iterable[str] | None = None) -> list[dict]:
     """Merge each file into its own named graph of an embedded store (:meth:`kg.store.EmbeddedStore.load`).
 
-    Every file is checked before any is loaded: its format (by ending), and for KGX every row. RDF files are parsed
-    whole by the store before it changes. Returns the store's record of each loaded graph.
+    Every file is read whole before the store changes: its format (by ending), every KGX row (converted to
+    N-Triples in a temporary folder), every RDF statement (parsed); graph names must differ. Then each is loaded.
+    Returns the store's record of each loaded graph.
 
     Raises
     ------
     LoadError
-        Naming the file (and line) that cannot be read; nothing is loaded after it.
+        Naming the file (and line) that cannot be read; then nothing is loaded.
     """
     if not hasattr(store, "load"):
         raise LoadError("oihkg load merges into the embedded store (--store DIR); an endpoint has its own bulk loader")
@@ -184,23 +219,36 @@ def load_files(store, files: Iterable[Path | str], names: Iterable[str] | None =
         if not f.is_file():
             raise LoadError(f"{f}: no such file")
         fmt, default = detect(f)
-        name = names[i] if names else default
-        if not re.fullmatch(r"[A-Za-z0-9._-]{1,100}", name):
-            raise LoadError(f"graph name {name!r}: use 1-100 letters, digits, '.', '_' or '-'")
-        plan.append((f, fmt, name))
-    done = []
-    for f, fmt, name in plan:
-        if fmt == "kgx":
-            with ExitStack() as stack, tempfile.TemporaryDirectory() as tmp:
-                nt = Path(tmp) / "kgx.nt"
-                nodes, edges, where = _kgx_sources(f, stack)
-                with nt.open("w", encoding="utf-8") as out:
+        plan.append((f, fmt, check_name(names[i] if names else default)))
+    taken = [name for _, _, name in plan]
+    if len(set(taken)) != len(taken):
+        twice = sorted({n for n in taken if taken.count(n) > 1})
+        raise LoadError(f"two files would be merged as {', '.join(twice)}: give each its own --name")
+    with tempfile.TemporaryDirectory(prefix="oihkg-load-") as tmp:
+        ready = []
+        for k, (f, fmt, name) in enumerate(plan):
+            if fmt == "kgx":
+                nt = Path(tmp) / f"{k}.nt"
+                with ExitStack() as stack, nt.open("w", encoding="utf-8") as out:
+                    nodes, edges, where = _kgx_sources(f, stack)
                     kgx_ntriples(nodes, edges, out, where)
-                record = store.load(nt, name, RdfFormat.N_TRIPLES, label=f.name)
-        else:
-            try:
-                record = store.load(f, name, fmt)
-            except SyntaxError as exc:
-                raise LoadError(str(exc)) from None
-        done.append(record)
-    return done
+                ready.append((nt, RdfFormat.N_TRIPLES, name, f.name))
+            else:
+                try:
+                    for _ in parse(path=str(f), format=fmt):
+                        pass
+                except SyntaxError as exc:
+                    raise LoadError(f"{f}: {exc}") from None
+                except (OSError, ValueError) as exc:
+                    raise LoadError(f"{f}: {exc}") from None
+                ready.append((f, fmt, name, f.name))
+        return [store.load(path, name, fmt, label=label) for path, fmt, name, label in ready]
+
+
+def unload(store, name: str) -> None:
+    """Drop the graph merged in as ``name`` (:meth:`kg.store.EmbeddedStore.unload`); :class:`LoadError` when the
+    store is not embedded, the name cannot be a graph name, or no graph was merged under it."""
+    if not hasattr(store, "unload"):
+        raise LoadError("oihkg load merges into the embedded store (--store DIR); an endpoint has its own bulk loader")
+    if not store.unload(check_name(name)):
+        raise LoadError(f"no merged graph named {name!r}")

@@ -128,26 +128,25 @@ _ADJACENCY: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 def signed_adjacency(g: nx.MultiDiGraph) -> tuple[dict[str, tuple[tuple[str, int], ...]], dict[str, tuple[tuple[str, int], ...]]]:
     """Each node's ``(successor, sign)`` and ``(predecessor, sign)`` pairs, parallel edges of one sign merged: what the
-    breadth-first searches walk, built once per graph since networkx's edge views cost more than the walk itself on a
-    large graph. A graph is taken as frozen once searched (the engine's graphs are; copy one to change it): only a
-    change in its number of nodes rebuilds the pairs."""
-    size = len(g)  # O(1); counting edges would cost as much as a search
+    breadth-first searches walk. Kept for a frozen graph (``networkx.freeze``; the engine's graphs are), since on a
+    large graph networkx's edge views cost more than the walk itself; built afresh for any other."""
     kept = _ADJACENCY.get(g)
-    if kept is not None and kept[0] == size:
-        return kept[1], kept[2]
+    if kept is not None:
+        return kept
     succ: dict[str, set[tuple[str, int]]] = {n: set() for n in g}
     pred: dict[str, set[tuple[str, int]]] = {n: set() for n in g}
     for u, v, e in g.edges(data="sign"):
         succ[u].add((v, e))
         pred[v].add((u, e))
     out = ({n: tuple(sorted(x)) for n, x in succ.items()}, {n: tuple(sorted(x)) for n, x in pred.items()})
-    _ADJACENCY[g] = (size, *out)
+    if nx.is_frozen(g):  # only a graph that cannot change keeps its pairs
+        _ADJACENCY[g] = out
     return out
 
 
-def distances_from(g: nx.MultiDiGraph, source: str, max_length: int) -> dict[str, int]:
+def distances_from(g: nx.MultiDiGraph, source: str, max_length: int, succ: dict | None = None) -> dict[str, int]:
     """The fewest edges from ``source`` to each node it reaches within ``max_length`` (a breadth-first search)."""
-    succ = signed_adjacency(g)[0]
+    succ = succ if succ is not None else signed_adjacency(g)[0]
     ahead = {source: 0}
     frontier = [source]
     for depth in range(1, max_length + 1):
@@ -164,7 +163,7 @@ def distances_from(g: nx.MultiDiGraph, source: str, max_length: int) -> dict[str
 
 
 def distances_to(g: nx.MultiDiGraph, target: str, max_length: int | None = None,
-                 ahead: dict[str, int] | None = None) -> dict[tuple[str, int], int]:
+                 ahead: dict[str, int] | None = None, pred: dict | None = None) -> dict[tuple[str, int], int]:
     """The fewest edges of a walk from each node to ``target`` with each net sign: ``{(node, sign): length}``.
 
     A breadth-first search over signed nodes (a node paired with the sign of the walk from it to the target, as in
@@ -181,7 +180,7 @@ def distances_to(g: nx.MultiDiGraph, target: str, max_length: int | None = None,
     >>> sorted(distances_to(g, "c").items())
     [(('a', -1), 2), (('a', 1), 1), (('b', -1), 1), (('c', 1), 0)]
     """
-    pred = signed_adjacency(g)[1]
+    pred = pred if pred is not None else signed_adjacency(g)[1]
     dist = {(target, 1): 0}
     frontier = [(target, 1)]
     depth = 0
@@ -204,33 +203,69 @@ class _OutOfTime(Exception):
     pass
 
 
-def _paths_of_length(g: nx.MultiDiGraph, s: str, t: str, length: int, sign: int | None, dist: dict, deadline: float):
-    """Yield every simple edge path from ``s`` to ``t`` of exactly ``length`` edges (and net ``sign``, if given),
-    depth first, entering only nodes from which :func:`distances_to` says ``t`` can still be reached in time with the
-    sign still needed. Raises :class:`_OutOfTime` past ``deadline`` (``time.monotonic``)."""
+_KEYED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _keyed_successors(g: nx.MultiDiGraph) -> dict[str, tuple[tuple[str, str, int, int], ...]]:
+    """Each node's out-edges as ``(successor, key, sign, citations)``: what the depth-first path search walks (kept
+    for a frozen graph, as :func:`signed_adjacency`)."""
+    kept = _KEYED.get(g)
+    if kept is not None:
+        return kept
+    out: dict[str, list] = {n: [] for n in g}
+    for u, v, k, d in g.edges(keys=True, data=True):
+        out[u].append((v, k, d["sign"], len(d["evidence"]["citations"])))
+    frozen = {n: tuple(x) for n, x in out.items()}
+    if nx.is_frozen(g):
+        _KEYED[g] = frozen
+    return frozen
+
+
+def _paths_of_length(g: nx.MultiDiGraph, s: str, t: str, length: int, sign: int | None, dist: dict, deadline: float,
+                     succ: dict | None = None):
+    """Yield ``(citations, edge_path)`` for every simple path from ``s`` to ``t`` of exactly ``length`` edges (and net
+    ``sign``, if given), depth first, entering only nodes from which :func:`distances_to` says ``t`` can still be
+    reached in time with the sign still needed. Raises :class:`_OutOfTime` past ``deadline`` (``time.monotonic``),
+    looked at every 1024 edges scanned, so a hub's long edge list cannot hold it."""
     never = length + 1
-    stack = [(s, (), frozenset((s,)), 1)]
-    popped = 0
+    succ = succ if succ is not None else _keyed_successors(g)
+    useful: dict[str, tuple] = {}  # each node's edges towards nodes that can reach t at all: a hub's dead ends go once
+    stack = [(s, (), frozenset((s,)), 1, 0)]
+    scanned = 0
     while stack:
-        popped += 1
-        if popped % 512 == 0 and time.monotonic() > deadline:
-            raise _OutOfTime
-        node, path, seen, net = stack.pop()
+        node, path, seen, net, cites = stack.pop()
         left = length - len(path) - 1  # edges still to walk after the next one
-        for _, v, k, e in g.out_edges(node, keys=True, data="sign"):
+        if node not in useful:
+            kept = []
+            for edge in succ[node]:
+                scanned += 1
+                if scanned % 1024 == 0 and time.monotonic() > deadline:
+                    raise _OutOfTime
+                if edge[0] == t or (edge[0], 1) in dist or (edge[0], -1) in dist:
+                    kept.append(edge)
+            useful[node] = tuple(kept)
+        for v, k, e, c in useful[node]:
+            scanned += 1
+            if scanned % 1024 == 0 and time.monotonic() > deadline:
+                raise _OutOfTime
             if v in seen:
                 continue
             signed = net * e
             if v == t:  # a simple path ends at its target
                 if left == 0 and (sign is None or signed == sign):
-                    yield (*path, (node, v, k))
+                    yield cites + c, (*path, (node, v, k))
                 continue
             if sign is None:
                 need = min(dist.get((v, 1), never), dist.get((v, -1), never))
             else:
                 need = dist.get((v, sign * signed), never)
             if need <= left:
-                stack.append((v, (*path, (node, v, k)), seen | {v}, signed))
+                stack.append((v, (*path, (node, v, k)), seen | {v}, signed, cites + c))
+
+
+def _best(level: list[tuple[int, tuple, tuple]], keep: int) -> list[tuple[int, tuple, tuple]]:
+    """The ``keep`` best paths of one length, ranked as :func:`_rank` ranks them (most cited, then by nodes)."""
+    return sorted(level, key=lambda x: (-x[0], x[1]))[:keep]
 
 
 def signed_paths(g: nx.MultiDiGraph, source: str, target: str, max_length: int = 6, sign: int | None = None,
@@ -263,39 +298,44 @@ def signed_paths(g: nx.MultiDiGraph, source: str, target: str, max_length: int =
         return PathResult(PathStatus.unknown_node, source, target, message=f"not in the causal graph: {', '.join(map(repr, missing))}",
                           diagnosis={"reason": "not_in_graph", "names": missing})
     deadline = time.monotonic() + budget
-    ahead = distances_from(g, s, max_length) if s != t else {}
+    (forward, backward), keyed = signed_adjacency(g), _keyed_successors(g)  # once per search, frozen graph or not
+    ahead = distances_from(g, s, max_length, forward) if s != t else {}
     found: list[SignedPath] = []
     complete, searched = True, max_length
-    level: list[SignedPath] = []
+    level: list[tuple[int, tuple, tuple]] = []  # (citations, nodes, edge path) of the length being searched
+    total = 0  # every path found, kept or not
     try:
         for length in range(ahead.get(t, max_length + 1), max_length + 1):
             # the backward search is bounded by this length, so a short answer costs only the graph near both ends
-            dist = distances_to(g, t, length, ahead)
-            level = []
-            for p in _paths_of_length(g, s, t, length, sign, dist, deadline):
-                level.append(_path(g, s, p))
-            found += sorted(level, key=_rank)
+            dist = distances_to(g, t, length, ahead, backward)
+            keep, level = limit - len(found), []
+            for cites, edge_path in _paths_of_length(g, s, t, length, sign, dist, deadline, keyed):
+                total += 1
+                level.append((cites, (s, *(v for _, v, _ in edge_path)), edge_path))
+                if len(level) > 2 * keep + 1000:  # bounded memory: only the best `keep` of a length can be answered
+                    level = _best(level, keep)
+            found += [_path(g, s, p) for _, _, p in _best(level, keep)]
             level = []
             if len(found) >= limit:
                 searched = length
                 break
-            if time.monotonic() > deadline:
+            if length < max_length and time.monotonic() > deadline:
                 raise _OutOfTime
     except _OutOfTime:  # the paths of the level cut short are the best found of that length
         complete = False
-        found += sorted(level, key=_rank)
+        found += [_path(g, s, p) for _, _, p in _best(level, limit - len(found))]
     if not found:
         if not complete:
             return PathResult(PathStatus.no_path, s, t, message=f"no path found within the {budget:g} s budget",
                               diagnosis={"reason": "out_of_time", "budget": budget}, complete=False)
-        message, diagnosis = _why_none(g, s, t, max_length, sign, budget)
+        message, diagnosis = _why_none(g, s, t, max_length, sign, max(0.05, deadline - time.monotonic()))
         return PathResult(PathStatus.no_path, s, t, message=message, diagnosis=diagnosis)
     if not complete:
-        message = f"{len(found)} path(s) (the {budget:g} s budget ran out: longer or less supported paths may be missing)"
+        message = f"{total} path(s) (the {budget:g} s budget ran out: longer or less supported paths may be missing)"
     elif searched < max_length:
-        message = f"{len(found)} path(s) of at most {searched} edges (longer ones not counted)"
+        message = f"{total} path(s) of at most {searched} edges (longer ones not counted)"
     else:
-        message = f"{len(found)} path(s)"
+        message = f"{total} path(s)"
     return PathResult(PathStatus.found, s, t, found[:limit], message, complete=complete)
 
 

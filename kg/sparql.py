@@ -195,7 +195,7 @@ def service_description(endpoint_url: str) -> str:
     sd:resultFormat {formats} ;
     sd:defaultDataset [
         a sd:Dataset ;
-        sd:defaultGraph [ a sd:Graph ; rdfs:comment "union of the asserted and inferred graphs" ] ;
+        sd:defaultGraph [ a sd:Graph ; rdfs:comment "union of the asserted, inferred and merged (oihkg load) graphs" ] ;
         sd:namedGraph [ a sd:NamedGraph ; sd:name <https://w3id.org/oihkg/graph/asserted> ] ,
                       [ a sd:NamedGraph ; sd:name <https://w3id.org/oihkg/graph/inferred> ]
     ] .

@@ -451,7 +451,7 @@ class EmbeddedStore(Store):
 
     def stored_checksum(self) -> str | None:
         """The artifacts' checksum recorded at the last load, if any."""
-        quads = list(self._store.quads_for_pattern(None, CHECKSUM, None, META))
+        quads = list(self._store.quads_for_pattern(META, CHECKSUM, None, META))
         return quads[0].object.value if quads else None
 
     def ensure_current(self) -> bool:
@@ -474,25 +474,25 @@ class EmbeddedStore(Store):
     def load(self, source: Path, name: str, fmt: RdfFormat, label: str | None = None) -> dict[str, Any]:
         """Merge an RDF file into the named graph ``LOADED + name``, replacing what an earlier load put there.
 
-        The file is parsed whole first, so a bad line is reported (``SyntaxError`` naming the file, line and
-        column) before the store changes; then it is bulk-loaded, and the meta graph records its source (``label``, or
-        the file's name), triple count and SHA-256. Returns that record (as :meth:`loaded` lists it).
+        The file is bulk-loaded (read it whole first, as :func:`kg.merge.load_files` does, so a bad line cannot stop
+        it half way); then the meta graph records its source (``label``, or the file's name), triple count and
+        SHA-256. Returns that record (as :meth:`loaded` lists it). Should the load itself fail (a full disk), the
+        graph's partial triples and record are removed and :class:`StoreError` says so: the graph is then absent.
         """
         source = Path(source)
         digest = hashlib.sha256()
         with source.open("rb") as fh:
             for block in iter(lambda: fh.read(1 << 20), b""):
                 digest.update(block)
-        try:
-            for _ in ox.parse(path=str(source), format=fmt):
-                pass
-        except SyntaxError as exc:
-            raise SyntaxError(f"{source}: {exc}") from None
         graph = NamedNode(LOADED + name)
-        self._store.remove_graph(graph)
-        for quad in list(self._store.quads_for_pattern(graph, None, None, META)):
-            self._store.remove(quad)
-        self._store.bulk_load(path=str(source), format=fmt, to_graph=graph)
+        self._drop(graph)
+        try:
+            self._store.bulk_load(path=str(source), format=fmt, to_graph=graph)
+        except (OSError, SyntaxError, ValueError) as exc:
+            self._drop(graph)
+            self._store.flush()
+            raise StoreError(f"loading {source} into {graph.value} failed ({exc}); that graph is now absent: "
+                             "load it again") from None
         counted = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}",
                              default_graphs=[graph.value], named_graphs=[graph.value])
         triples = int(counted.rows[0]["n"].value)
@@ -504,18 +504,20 @@ class EmbeddedStore(Store):
         self._served = None
         return {"graph": graph.value, "source": label, "triples": triples, "checksum": digest.hexdigest()}
 
-    def unload(self, name: str) -> bool:
-        """Drop the graph merged in as ``name`` and its record; False when there was none."""
-        graph = NamedNode(LOADED + name)
+    def _drop(self, graph: NamedNode) -> bool:
+        """Remove a merged graph and its record; whether there was a record."""
         record = list(self._store.quads_for_pattern(graph, None, None, META))
-        if not record:
-            return False
         self._store.remove_graph(graph)
         for quad in record:
             self._store.remove(quad)
-        self._store.flush()
         self._served = None
-        return True
+        return bool(record)
+
+    def unload(self, name: str) -> bool:
+        """Drop the graph merged in as ``name`` and its record; False when there was none."""
+        dropped = self._drop(NamedNode(LOADED + name))
+        self._store.flush()
+        return dropped
 
     def query(self, text, bindings=None, *, default_graphs=None, named_graphs=None, limit=None) -> Result:
         subs = {Variable(k): v for k, v in (bindings or {}).items()}

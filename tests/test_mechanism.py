@@ -559,3 +559,44 @@ def test_perturbation_on_a_large_graph_visits_each_node_at_most_twice():
     res = perturb(g, activate=["s"])
     assert len(res.effects) == len(g) and res.effects["t"].direction == "ambiguous"
     assert res.effects["t"].shortest_up == res.effects["t"].shortest_down == 7
+
+
+def _signed(edges):
+    import networkx as nx
+
+    g = nx.MultiDiGraph()
+    ev = {"citations": (), "quote": "q", "evidence_type": "ECO:0000305"}
+    for u, v, s in edges:
+        g.add_edge(u, v, key=f"r{s}", sign=s, relation="r", inferred=False, evidence=ev)
+    for n in g:
+        g.nodes[n]["label"] = n
+    return g
+
+
+def test_the_engine_graph_is_frozen_and_a_changed_graph_is_searched_afresh(kg):
+    import networkx as nx
+
+    from kg.perturb import perturb
+
+    assert nx.is_frozen(kg.causal_graph())  # shared by every answer: nobody can change it under the kept search pairs
+    g = _signed([("a", "b", 1), ("b", "c", 1)])
+    assert perturb(g, activate=["a"]).effects["c"].direction == "up"
+    g.add_edge("a", "c", key="r-1", sign=-1, relation="r", inferred=False,
+               evidence={"citations": (), "quote": "q", "evidence_type": "ECO:0000305"})
+    assert perturb(g, activate=["a"]).effects["c"].direction == "ambiguous"
+
+
+def test_loops_and_dead_ends(kg):
+    from kg.paths import signed_paths
+    from kg.perturb import perturb
+
+    # a loop that keeps the sign makes nothing ambiguous; one that flips it does (walk semantics, documented)
+    keep = perturb(_signed([("d", "r", 1), ("r", "x", 1), ("x", "r", 1), ("x", "p", 1)]), activate=["d"])
+    assert {n: keep.effects[n].direction for n in "rxp"} == {"r": "up", "x": "up", "p": "up"}
+    flip = perturb(_signed([("d", "r", 1), ("r", "x", 1), ("x", "r", -1), ("x", "p", 1)]), activate=["d"])
+    assert flip.effects["p"].direction == "ambiguous" and flip.effects["p"].examples["down"] == ["d", "r", "x", "r", "x", "p"]
+    # a hub with thousands of dead ends beside the one edge onwards: every route is found, exactly
+    edges = [("s", f"m{j}", 1) for j in range(300)] + [(f"m{j}", "hub", 1) for j in range(300)]
+    edges += [("hub", f"dead{i}", -1) for i in range(20000)] + [("hub", "t", 1)]
+    res = signed_paths(_signed(edges), "s", "t", limit=1000, budget=60)
+    assert res.complete and len(res.paths) == 300 and {p.nodes[-2] for p in res.paths} == {"hub"}

@@ -69,6 +69,30 @@ def test_a_merged_graph_sits_apart_and_the_engine_follows_its_signed_triples(tmp
     assert first["evidence_type"] == "ECO:0000311" and first["citations"] == ["PMID:123"]
     assert not kg.causal_graph().has_edge("oih:x/gene1", "oih:x/place")  # an unsigned relation is not a causal edge
     assert kg.perturb(inhibit=["merged gene one"]).summary()["H"] == "down"
+    assert kg.entity("merged gene one")["id"] == "oih:x/gene1"  # a merged entity has a card of its own
+
+
+def test_merged_data_never_rewrites_curated_data(tmp_path, artifacts):
+    curated = OIHKG.open(paths=artifacts)
+    before = curated.causal_graph()["CHEBI:18420"]["oih:mg_block"]
+    restated = tmp_path / "restate.nt"
+    restated.write_text("\n".join([
+        f"<http://purl.obolibrary.org/obo/CHEBI_18420> <{RO}0004034> <{OIH}mg_block> .",  # a curated edge, again
+        f'<http://purl.uniprot.org/uniprot/O00206> <{LABEL}> "TLR4" .',  # a curated name for another entity
+        f"<http://purl.uniprot.org/uniprot/O00206> <{RO}0002304> <{OIH}x/other> .",
+        f'<http://example.org/morphine> <{LABEL}> "morphine" .',
+        f"<http://example.org/morphine> <{RO}0002305> <{OIH}x/other> .",
+    ]) + "\n")
+    kg = OIHKG.open(store_path=tmp_path / "store", paths=artifacts)
+    kg.load([restated])
+    assert dict(kg.causal_graph()["CHEBI:18420"]["oih:mg_block"]) == dict(before)  # the curated evidence stays
+    assert kg.resolve("TLR4") == TLR4_IRI and kg.entity("morphine")["id"] == "CHEBI:17303"
+    assert kg.perturb(inhibit=["TLR4"]).summary()["H"] == "down"
+    assert kg.entity("http://purl.uniprot.org/uniprot/O00206")["label"] == "TLR4"  # reachable by its IRI
+    kg.close()
+    again = OIHKG.open(store_path=tmp_path / "store", paths=artifacts)
+    assert again.store.reloaded is False  # a merged graph's checksum is not taken for the curated one
+    again.close()
 
 
 def test_a_merged_graph_survives_a_restart_and_a_rebuilt_curated_graph(tmp_path, nt, artifacts):
@@ -101,9 +125,17 @@ def test_kgx_edges_map_to_signed_relations_by_their_qualifiers(tmp_path, artifac
         "oih:x/p\tbiolink:affects\toih:x/drug\tbiolink:causes\tincreased\t\n"
         "oih:x/drug\tbiolink:related_to\toih:x/p\t\t\t\n"
         "oih:x/p\tbiolink:regulates\toih:hyperalgesia\t\t\tRO:0002305\n")
+    (tmp_path / "c_edges.tsv").write_text(  # our own export's columns: context, knowledge level, a non-RO original
+        "subject\tpredicate\tobject\tqualified_predicate\tobject_direction_qualifier\toriginal_predicate\t"
+        "knowledge_level\tcontext\n"
+        "oih:x/drug\tbiolink:affects\toih:x/q1\tbiolink:causes\tincreased\tRO:0002304\tknowledge_assertion\toih:oih\n"
+        "oih:x/drug\tbiolink:affects\toih:x/q2\tbiolink:causes\tincreased\toih:promotes\tlogical_entailment\t\n"
+        "oih:x/drug\tbiolink:affects\toih:x/q3\t\t\toih:decreases_activity_of\tknowledge_assertion\t\n")
     kg = OIHKG.open(store_path=tmp_path / "store", paths=artifacts)
-    kg.load([tmp_path / "k_edges.tsv"])
+    kg.load([tmp_path / "k_edges.tsv", tmp_path / "c_edges.tsv"])
     g = kg.causal_graph()
+    assert not g.has_edge("oih:x/drug", "oih:x/q1") and not g.has_edge("oih:x/drug", "oih:x/q2")  # context, entailment
+    assert g["oih:x/drug"]["oih:x/q3"]["oih:decreases_activity_of"]["sign"] == -1  # an original the schema knows
     assert g["oih:x/drug"]["HGNC:11850"]["RO:0002305"]["sign"] == -1
     assert g["oih:x/p"]["oih:x/drug"]["RO:0002304"]["sign"] == 1
     assert g["oih:x/p"]["oih:hyperalgesia"]["RO:0002305"]["sign"] == -1  # the RO original wins
@@ -118,13 +150,18 @@ def test_kgx_edges_map_to_signed_relations_by_their_qualifiers(tmp_path, artifac
     ("bad_edges.tsv", "subject\tpredicate\tobject\noih:a\tbiolink:affects\n", "bad_edges.tsv:2: 2 fields where the header has 3"),
     ("bad2_edges.tsv", "subject\tpredicate\tobject\nnope:a\tbiolink:affects\toih:b\n", "bad2_edges.tsv:2: 'nope:a' is neither"),
     ("graph.json", "{}", "cannot tell the format from the ending '.json'"),
+    ("huge_edges.tsv", "subject\tpredicate\tobject\noih:a\tbiolink:affects\t" + "x" * (2**20 + 10) + "\n",
+     "huge_edges.tsv:2: field larger than field limit"),
+    ("latin_edges.tsv", "subject\tpredicate\tobject\noih:caf\xe9\tbiolink:affects\toih:b\n", "not UTF-8 text"),
 ])
 def test_a_bad_file_is_named_with_its_line_and_loads_nothing(tmp_path, artifacts, name, text, expect):
     bad = tmp_path / name
-    bad.write_text(text)
+    bad.write_bytes(text.encode("latin-1") if name.startswith("latin") else text.encode())
+    good = tmp_path / "good.nt"
+    good.write_text("\n".join(MERGED) + "\n")
     kg = OIHKG.open(store_path=tmp_path / "store", paths=artifacts)
     with pytest.raises(LoadError, match=None) as info:
-        kg.load([bad])
+        kg.load([good, bad])  # the good file first: still nothing is loaded
     assert expect in str(info.value)
     assert kg.store.loaded() == [] and kg.store.served_graphs() == [f"{OIH}graph/asserted", f"{OIH}graph/inferred"]
 
@@ -136,6 +173,19 @@ def test_load_refuses_what_it_cannot_do(tmp_path, nt, remote_kg):
         OIHKG.open().load([nt], ["no spaces"])
     with pytest.raises(LoadError, match="embedded store"):
         remote_kg.load([nt])
+    copy = tmp_path / "other" / nt.name
+    copy.parent.mkdir()
+    copy.write_bytes(nt.read_bytes())
+    with pytest.raises(LoadError, match="give each its own --name"):
+        OIHKG.open().load([nt, copy])
+    bom = tmp_path / "bom_edges.tsv"
+    bom.write_text("\ufeffsubject\tpredicate\tobject\noih:x/a\tbiolink:related_to\toih:x/b\n", encoding="utf-8")
+    kg = OIHKG.open(store_path=tmp_path / "store")
+    assert kg.load([bom])[0]["triples"] == 1  # a byte-order mark is not part of the first column's name
+    kg.close()
+    res = subprocess.run([CLI, "load", "--store", str(tmp_path / "store"), "--drop", "a b"], capture_output=True,
+                         text=True, timeout=120)
+    assert res.returncode == 2 and "graph name 'a b'" in res.stderr and "Traceback" not in res.stderr
     res = subprocess.run([CLI, "load", str(nt)], capture_output=True, text=True, timeout=120)
     assert res.returncode == 2 and "--store DIR" in res.stderr
 
@@ -152,3 +202,5 @@ def test_health_lists_the_merged_graphs_of_a_served_store(tmp_path, nt, start_se
     sparql = httpx.post(f"{base}/sparql", data={"query": f"ASK {{ <{OIH}x/gene1> ?p ?o }}"},
                         headers={"Accept": "application/sparql-results+json"}, timeout=30)
     assert sparql.json()["boolean"] is True  # the query workers see the merged graph too
+    card = httpx.get(f"{base}/entities/oih:x%2Fgene1", timeout=10)
+    assert card.status_code == 200 and card.json()["label"] == "merged gene one"

@@ -1,0 +1,154 @@
+"""Benchmark: oihkg's /sparql beside rdflib-endpoint and the bare Oxigraph server, same data, same queries, one run.
+
+The data is the OIH graph (asserted and inferred) with a synthetic graph merged in (``bench/gen_synthetic.py``,
+``--triples``, 250k by default). The harness builds it once with the real ``oihkg load`` into an on-disk store, then
+starts, one at a time on 127.0.0.1, and stops afterwards:
+
+* **oihkg**: ``oihkg serve --store`` on that store (its query workers, ``--query-timeout`` 10 s and
+  ``--result-limit`` 10000 in force);
+* **rdflib-endpoint** (PyPI, FastAPI + rdflib; installed into its own virtual environment under ``bench/.venv-peers``
+  on first use, from the package registry) serving the same triples from N-Triples files;
+* **Oxigraph server** (``oxigraph serve-read-only --union-default-graph --timeout-s 10``, the Rust server of the
+  PyPI ``oxigraph`` package) on a copy of the same store.
+
+Each server gets the same mix of 1,000 distinct SELECT queries (400 two-hop causal chains from an entity, 400
+label lookups, 200 group-counts per pathway), sent in turn by ``wrk`` (2 threads, ``--connections``, ``--seconds``
+each) as ``GET ?query=``. Rows: requests per second, p50 and p99 latency, errors (non-2xx and socket errors), and
+each server's throughput as a ratio of oihkg's.
+
+Usage::
+
+    .venv/bin/python bench/bench_sparql.py [--triples 250000] [--seconds 8] [--connections 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_health import _free_port, _stop  # noqa: E402
+from bench_routes import _wrk  # noqa: E402
+from gen_synthetic import OIH, UP, synthetic_ntriples  # noqa: E402
+
+from kg.config import default_paths  # noqa: E402
+
+BIN = Path(sys.executable).parent
+PEERS = Path(__file__).resolve().parent / ".venv-peers"
+LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+
+
+def queries(entities: int, pathways: int) -> list[str]:
+    """The 1,000 distinct queries: two-hop causal chains, label lookups and group-counts, interleaved."""
+    two_hop = [f"SELECT ?b ?c WHERE {{ <{OIH}e{i * 37 % entities}> <{UP}> ?b . ?b <{UP}> ?c }} LIMIT 100"
+               for i in range(400)]
+    label = [f'SELECT ?s ?type WHERE {{ ?s <{LABEL}> "entity {i * 53 % entities}" ; a ?type }}' for i in range(400)]
+    count = [f"SELECT ?rel (COUNT(*) AS ?n) WHERE {{ ?a <{OIH}part_of_pathway> <{OIH}pathway_{i % pathways}> . "
+             f"?a ?rel ?b }} GROUP BY ?rel LIMIT {10 + i // pathways}" for i in range(200)]
+    mixed = [q for pair in zip(two_hop, label) for q in pair] + count
+    assert len(set(mixed)) == 1000
+    return mixed
+
+
+def _lua(path: str, qs: list[str], folder: Path, name: str) -> Path:
+    script = folder / f"{name}.lua"
+    listed = ",\n".join('  "' + f"{path}?query={quote(q, safe='')}" + '"' for q in qs)
+    script.write_text(f"paths = {{\n{listed}\n}}\ni = 0\nsetup = function(thread) thread:set('i', math.random(#paths)) end\n"
+                      "request = function()\n  i = (i % #paths) + 1\n"
+                      "  return wrk.format('GET', paths[i], {['Accept'] = 'application/sparql-results+json'})\nend\n")
+    return script
+
+
+def _wait(proc: subprocess.Popen, url: str, what: str, seconds: float = 600) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{what} exited with {proc.returncode}")
+        try:
+            if httpx.get(url, params={"query": "ASK {}"}, headers={"Accept": "application/sparql-results+json"},
+                         timeout=5).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError(f"{what} did not answer within {seconds:g} s")
+
+
+def _peers() -> Path:
+    """rdflib-endpoint in its own virtual environment (its pins stay out of oihkg's)."""
+    exe = PEERS / "bin" / "rdflib-endpoint"
+    if not exe.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(PEERS)], check=True)
+        subprocess.run([str(PEERS / "bin" / "pip"), "install", "-q", "rdflib-endpoint==0.6.3", "uvicorn"], check=True,
+                       timeout=900)
+    return exe
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--triples", type=int, default=250_000)
+    ap.add_argument("--seconds", type=float, default=8.0)
+    ap.add_argument("--connections", type=int, default=20)
+    args = ap.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk not found: run `bash scripts/setup.sh --bench` (installs Debian's wrk)")
+    rdflib_endpoint = _peers()
+    paths = default_paths()
+    entities, pathways = max(10, args.triples // 8), max(5, max(10, args.triples // 8) // 500)
+    qs = queries(entities, pathways)
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="oihkg-sparql-") as tmp:
+        folder = Path(tmp)
+        data = folder / "synthetic.nt"
+        data.write_text(synthetic_ntriples(args.triples))
+        store = folder / "store"
+        subprocess.run([str(BIN / "oihkg"), "load", str(data), "--store", str(store)], check=True, capture_output=True,
+                       timeout=1800)
+        copy = folder / "store-copy"
+        shutil.copytree(store, copy)
+        servers = {}
+        port = _free_port()
+        servers["oihkg /sparql"] = ([str(BIN / "oihkg"), "serve", "--host", "127.0.0.1", "--port", str(port), "--store",
+                                     str(store), "--query-timeout", "10", "--result-limit", "10000"],
+                                    f"http://127.0.0.1:{port}", "/sparql")
+        port = _free_port()
+        servers["rdflib-endpoint"] = ([str(rdflib_endpoint), "serve", "--host", "127.0.0.1", "--port", str(port),
+                                       str(paths.ttl), str(paths.inferred), str(data)], f"http://127.0.0.1:{port}", "/sparql")
+        port = _free_port()
+        servers["Oxigraph server"] = ([str(BIN / "oxigraph"), "serve-read-only", "--location", str(copy), "--bind",
+                                       f"127.0.0.1:{port}", "--union-default-graph", "--timeout-s", "10"],
+                                      f"http://127.0.0.1:{port}", "/query")
+        for name, (cmd, base, path) in servers.items():
+            proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ.copy())
+            try:
+                _wait(proc, base + path, name)
+                same = httpx.get(base + path, params={"query": qs[0]}, timeout=60,
+                                 headers={"Accept": "application/sparql-results+json"}).json()["results"]["bindings"]
+                results[name] = {**_wrk(base, _lua(path, qs, folder, name.split()[0]), args.seconds, args.connections),
+                                 "rows": len(same)}
+            finally:
+                _stop(proc)
+    base = results["oihkg /sparql"]["rps"]
+    print(f"\nSPARQL side by side: the OIH graph + {args.triples:,} synthetic triples; 1,000 distinct queries "
+          f"(two-hop, label, group-count); wrk -t2 -c{args.connections} -d{args.seconds:g}s")
+    head = f"{'server':<20}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'÷ oihkg':>9}{'rows of q1':>11}"
+    print(head)
+    print("-" * len(head))
+    for name, r in results.items():
+        print(f"{name:<20}{r['rps']:>9.0f}{r['p50']:>9.2f}{r['p99']:>9.2f}{int(r['errors']):>8}{r['rps'] / base:>9.2f}"
+              f"{r['rows']:>11}")
+    print("goals: oihkg >= 5x rdflib-endpoint and >= 0.5x the bare Oxigraph server")
+
+
+if __name__ == "__main__":
+    main()
