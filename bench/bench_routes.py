@@ -69,10 +69,12 @@ def _wrk(base: str, script: Path, seconds: float, connections: int = 50) -> dict
             return float("nan")
         return float(m.group(1)) * {"us": 1e-3, "ms": 1.0, "s": 1e3}[m.group(2)]
 
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    m = re.search(r"(\d+) requests in ([\d.]+)(us|ms|s|m)", out)
+    total, took = int(m.group(1)), float(m.group(2)) * {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0}[m.group(3)]
     non2xx = int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)) else 0
     sock = sum(int(x) for x in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
-    return {"rps": rps, "p50": ms("50"), "p99": ms("99"), "errors": non2xx + sock}
+    # answered requests only: a refusal (503 busy, 429) is fast and must not count as throughput
+    return {"rps": (total - non2xx) / took, "p50": ms("50"), "p99": ms("99"), "errors": non2xx + sock}
 
 
 def main() -> None:

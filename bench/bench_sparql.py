@@ -5,7 +5,8 @@ The data is the OIH graph (asserted and inferred) with a synthetic graph merged 
 starts, one at a time on 127.0.0.1, and stops afterwards:
 
 * **oihkg**: ``oihkg serve --store`` on that store (its query workers, ``--query-timeout`` 10 s and
-  ``--result-limit`` 10000 in force);
+  ``--result-limit`` 10000 in force; the harness is one client, so ``--client-queries`` is raised to its
+  connections and ``--queue-wait`` to 10 s, else most of its requests would be refused as one client's excess);
 * **rdflib-endpoint** (PyPI, FastAPI + rdflib; installed into its own virtual environment under ``bench/.venv-peers``
   on first use, from the package registry) serving the same triples from N-Triples files;
 * **Oxigraph server** (``oxigraph serve-read-only --union-default-graph --timeout-s 10``, the Rust server of the
@@ -13,8 +14,8 @@ starts, one at a time on 127.0.0.1, and stops afterwards:
 
 Each server gets the same mix of 1,000 distinct SELECT queries (400 two-hop causal chains from an entity, 400
 label lookups, 200 group-counts per pathway), sent in turn by ``wrk`` (2 threads, ``--connections``, ``--seconds``
-each) as ``GET ?query=``. Rows: requests per second, p50 and p99 latency, errors (non-2xx and socket errors), and
-each server's throughput as a ratio of oihkg's.
+each) as ``GET ?query=``. Rows: answered requests per second (a refusal is not throughput), p50 and p99 latency,
+errors (non-2xx and socket errors), and each server's throughput as a ratio of oihkg's.
 
 Usage::
 
@@ -119,11 +120,12 @@ def main() -> None:
         servers = {}
         port = _free_port()
         servers["oihkg /sparql"] = ([str(BIN / "oihkg"), "serve", "--host", "127.0.0.1", "--port", str(port), "--store",
-                                     str(store), "--query-timeout", "10", "--result-limit", "10000"],
+                                     str(store), "--query-timeout", "10", "--result-limit", "10000",
+                                     "--client-queries", str(args.connections), "--queue-wait", "10"],
                                     f"http://127.0.0.1:{port}", "/sparql")
         port = _free_port()
         servers["rdflib-endpoint"] = ([str(rdflib_endpoint), "serve", "--host", "127.0.0.1", "--port", str(port),
-                                       str(paths.ttl), str(paths.inferred), str(data)], f"http://127.0.0.1:{port}", "/sparql")
+                                       str(paths.ttl), str(paths.inferred), str(data)], f"http://127.0.0.1:{port}", "/")
         port = _free_port()
         servers["Oxigraph server"] = ([str(BIN / "oxigraph"), "serve-read-only", "--location", str(copy), "--bind",
                                        f"127.0.0.1:{port}", "--union-default-graph", "--timeout-s", "10"],
