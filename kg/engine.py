@@ -28,7 +28,7 @@ import networkx as nx
 from kg.catalog import Catalog
 from kg.graph import causal_graph
 from kg.model import Mechanism, ModelInputError, Scenario, SimulationResult, simulate
-from kg.paths import PathResult, PathStatus, signed_paths
+from kg.paths import PathResult, PathStatus, prepare, signed_paths
 from kg.perturb import PerturbResult, perturb
 from kg.queries import UnknownEntity
 
@@ -52,7 +52,7 @@ class Engine:
     def causal_graph(self, include_inferred: bool = False) -> nx.MultiDiGraph:
         """The signed causal graph (:func:`kg.graph.causal_graph`), frozen (shared): copy it to change it."""
         if include_inferred not in self._graphs:  # frozen: shared by every answer, and its search pairs kept
-            self._graphs[include_inferred] = nx.freeze(causal_graph(self.catalog, include_inferred))
+            self._graphs[include_inferred] = prepare(nx.freeze(causal_graph(self.catalog, include_inferred)))
         return self._graphs[include_inferred]
 
     def mechanism(self) -> Mechanism:

@@ -19,7 +19,7 @@ from math import prod
 import networkx as nx
 
 
-__all__ = ["PathStatus", "SignedPath", "PathResult", "signed_paths", "all_signed_paths", "walk", "distances_to", "distances_from", "signed_adjacency", "BUDGET"]
+__all__ = ["PathStatus", "SignedPath", "PathResult", "signed_paths", "all_signed_paths", "walk", "distances_to", "distances_from", "signed_adjacency", "prepare", "BUDGET"]
 
 
 class PathStatus(str, Enum):
@@ -219,6 +219,14 @@ def _keyed_successors(g: nx.MultiDiGraph) -> dict[str, tuple[tuple[str, str, int
     if nx.is_frozen(g):
         _KEYED[g] = frozen
     return frozen
+
+
+def prepare(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """Build the search pairs of a frozen graph now (:func:`signed_adjacency` and the keyed out-edges), so no
+    question pays for them; returns the graph."""
+    signed_adjacency(g)
+    _keyed_successors(g)
+    return g
 
 
 def _paths_of_length(g: nx.MultiDiGraph, s: str, t: str, length: int, sign: int | None, dist: dict, deadline: float,
