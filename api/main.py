@@ -66,7 +66,8 @@ def _health(app, status: str, reason: str | None = None) -> None:
         if status == "ok" and not about["triples"].get("asserted"):
             status, reason = "degraded", "the store holds no oihkg graph: its asserted graph is empty"
     app.state.health = Health(status=status, reason=reason, **about).model_dump_json().encode()
-    app.state.checksum = about.get("checksum")  # what kept answers are filed under (None: nothing is kept)
+    # what kept answers are filed under; None keeps nothing: a remote endpoint's data can change under the server
+    app.state.checksum = None if kg.store.selector.startswith("sparql:") else about.get("checksum")
 
 
 async def _watch_endpoint(app, spec: str) -> None:
@@ -146,9 +147,9 @@ def create_app(settings: Settings | None = None) -> FastAPIOffline:
                     "TRAPI, exports. Write SPARQL in the [SPARQL query editor](/sparql); explore the [mechanism map](/map).",
         lifespan=lifespan,
     )
+    app.add_middleware(AnswerCache)  # innermost (the last added is outermost): CORS and security headers wrap it
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"], allow_headers=["*"])
-    app.add_middleware(AnswerCache)  # innermost: CORS and security headers are still added to a kept answer
     app.add_middleware(BodyLimit, max_body=settings.max_body)
     app.add_middleware(SecurityHeaders)
     _handlers(app)

@@ -98,20 +98,22 @@ class BodyLimit:
 class AnswerCache:
     """Keep the answers of the light read routes and answer a repeated request from memory (plain ASGI).
 
-    Every answer of these routes depends only on the request and on what the store holds, and the store cannot
-    change under a running server, so a ``200`` answer to a ``GET`` of a path under ``prefixes`` is kept under its
-    method, path, query string and ``Accept`` header, beside the store's checksum (``app.state.checksum``, which
-    the lifespan takes from :meth:`kg.OIHKG.about`; without one nothing is kept); a repeat
-    is sent from memory without a thread, a route or response validation, marked ``x-oihkg-cache: hit``. Bounded:
-    at most ``max_items`` answers and ``max_bytes`` bytes in all, least recently used dropped first; an answer bigger
-    than ``max_answer`` bytes, streamed, or not 200 is answered and not kept.
+    Every answer of these routes depends only on the request and on what the store holds, and an embedded store
+    cannot change under a running server, so a ``200`` answer to a ``GET`` of a path under ``prefixes`` is kept under
+    its method, path, query string and ``Accept`` header, beside the store's checksum (``app.state.checksum``, which the
+    lifespan takes from :meth:`kg.OIHKG.about`, and leaves None for a remote endpoint, whose data may change: then
+    nothing is kept). A repeat is sent from memory without a thread, a route or response validation, marked
+    ``x-oihkg-cache: hit``. Bounded: at most ``max_items`` answers and ``max_bytes`` bytes in all (counted with their
+    headers and keys), least recently used dropped first. An answer bigger than ``max_answer`` bytes, streamed, not
+    200, or marked ``Cache-Control: no-store`` (a path search cut by its time budget) is answered and not kept, and so
+    is any answer to a query string longer than ``max_query`` bytes.
     """
 
     def __init__(self, app, prefixes: tuple[str, ...] = ("/search", "/entities/", "/edges", "/paths", "/queries",
                                                           "/interventions", "/observations"),
-                 max_items: int = 4096, max_bytes: int = 64 * 2**20, max_answer: int = 2**20):
+                 max_items: int = 4096, max_bytes: int = 64 * 2**20, max_answer: int = 2**20, max_query: int = 2048):
         self.app, self.prefixes = app, prefixes
-        self.max_items, self.max_bytes, self.max_answer = max_items, max_bytes, max_answer
+        self.max_items, self.max_bytes, self.max_answer, self.max_query = max_items, max_bytes, max_answer, max_query
         self._kept: OrderedDict[tuple, tuple[list, bytes]] = OrderedDict()
         self._size = 0
 
@@ -119,19 +121,24 @@ class AnswerCache:
         if scope["type"] != "http" or scope["method"] != "GET" or not scope["path"].startswith(self.prefixes):
             return None
         checksum = getattr(getattr(scope.get("app"), "state", None), "checksum", None)
-        if checksum is None:  # not started, or a store that records no checksum: nothing to file answers under
-            return None
+        if checksum is None or len(scope.get("query_string", b"")) > self.max_query:
+            return None  # not started, a store whose data may change (an endpoint), or a query string too long to keep
         accept = next((v for k, v in scope.get("headers", []) if k == b"accept"), b"")
         return checksum, scope["path"], scope.get("query_string", b""), accept
+
+    @staticmethod
+    def _cost(key: tuple, headers: list, body: bytes) -> int:
+        """Bytes an entry holds: body, headers, key, and a fixed overhead."""
+        return len(body) + sum(len(k) + len(v) for k, v in headers) + sum(len(str(x)) for x in key) + 256
 
     def _keep(self, key: tuple, headers: list, body: bytes) -> None:
         if key in self._kept:
             return
         self._kept[key] = (headers, body)
-        self._size += len(body)
+        self._size += self._cost(key, headers, body)
         while self._kept and (len(self._kept) > self.max_items or self._size > self.max_bytes):
-            _, (_, dropped) = self._kept.popitem(last=False)
-            self._size -= len(dropped)
+            old, (old_headers, dropped) = self._kept.popitem(last=False)
+            self._size -= self._cost(old, old_headers, dropped)
 
     async def __call__(self, scope, receive, send):
         key = self._key(scope)
@@ -152,7 +159,8 @@ class AnswerCache:
             nonlocal keep
             if message["type"] == "http.response.start":
                 start.update(message)
-                keep = message["status"] == 200
+                no_store = any(k.lower() == b"cache-control" and b"no-store" in v.lower() for k, v in message.get("headers", []))
+                keep = message["status"] == 200 and not no_store  # a route marks an answer it must not keep
                 message = {**message, "headers": [*message.get("headers", []), (b"x-oihkg-cache", b"miss")]}
             elif message["type"] == "http.response.body" and keep:
                 chunks.append(message.get("body", b""))

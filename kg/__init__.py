@@ -201,12 +201,13 @@ class OIHKG:
         return self._about
 
     # -- merging other graphs in
-    def load(self, files, names=None) -> list[dict]:
-        """Merge RDF or KGX files into named graphs of their own beside the curated graph (:func:`kg.merge.load_files`;
-        the embedded store only), then read the graph afresh: the engine follows the merged signed edges."""
+    def load(self, files, names=None, drop=()) -> list[dict]:
+        """Merge RDF or KGX files into named graphs of their own beside the curated graph, dropping the merged graphs
+        named in ``drop`` once every file is read (:func:`kg.merge.load_files`; the embedded store only), then read
+        the graph afresh: the engine follows the merged signed edges."""
         from kg.merge import load_files
 
-        done = load_files(self.store, files, names)
+        done = load_files(self.store, files, names, drop)
         self.__init__(self.store, self.files)
         return done
 

@@ -515,12 +515,11 @@ def load_cmd(
 
     kg = _open(None, store)
     try:
+        started = time.perf_counter()
+        done = kg.load(files or [], name or None, drop or [])  # every file read before anything is dropped or loaded
         for gone in drop or []:
-            kg.unload(gone)
             console.print(f"dropped {gone}")
         if files:
-            started = time.perf_counter()
-            done = kg.load(files, name or None)
             console.print(f"loaded {sum(d['triples'] for d in done):,} triples in {time.perf_counter() - started:.1f} s")
     except (LoadError, StoreError, OSError) as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)

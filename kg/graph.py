@@ -78,10 +78,21 @@ def causal_graph(catalog: Catalog, include_inferred: bool = False) -> nx.MultiDi
     edges = list(catalog.query("causal-edges"))
     merged_nodes, merged_edges = catalog.merged()  # the graphs merged in with `oihkg load`: imported evidence
     nodes += merged_nodes
-    curated = {(e["subject"], e["predicate"], e["object"]) for e in edges}
-    # a merged triple that restates a curated edge adds nothing, and must not replace the curated evidence
-    edges += [{**r, "evidenceType": IMPORTED, "source": r["graph"]} for r in merged_edges
-              if (r["subject"], r["predicate"], r["object"]) not in curated]
+    curated = {(e["subject"], e["predicate"], e["object"]) for e in edges if not e.get("inferred")}
+    # a merged triple that restates a curated edge adds nothing, and must not replace the curated evidence; one that
+    # several merged graphs state is one edge with the sources of all
+    imported: dict[tuple[str, str, str], dict] = {}
+    for r in merged_edges:
+        key = (r["subject"], r["predicate"], r["object"])
+        if key in curated:
+            continue
+        if key in imported:
+            seen = imported[key]
+            seen["citations"] = sorted(set(seen["citations"]) | set(r["citations"]))
+            seen["source"] = " ".join(sorted(set(seen["source"].split()) | {r["graph"]}))
+        else:
+            imported[key] = {**r, "citations": list(r["citations"]), "evidenceType": IMPORTED, "source": r["graph"]}
+    edges += imported.values()
     if include_inferred:
         edges += [
             {"subject": r["subject"], "predicate": r["predicate"], "object": r["object"], "sign": 1, "inferred": True}

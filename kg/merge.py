@@ -10,9 +10,9 @@ KGX (the Biolink interchange the export writes: ``nodes.tsv`` and ``edges.tsv``,
 N-Triples first: a node's ``name`` becomes its ``rdfs:label`` and its ``category`` its type; an edge keeps its
 ``original_predicate`` when the schema knows it (as this graph exports), a Biolink ``affects`` / ``regulates`` edge
 with ``qualified_predicate`` ``causes`` and an ``object_direction_qualifier`` becomes RO's positive or negative causal
-relation, and any other edge keeps its Biolink predicate. An edge that holds only in a ``context``, is ``negated``,
-or was derived by a machine (``knowledge_level`` logical entailment or prediction, an automated ``agent_type``)
-keeps its Biolink predicate, so it never becomes an unconditional causal edge.
+relation, and any other edge keeps its Biolink predicate. An edge that holds only in a context, is negated,
+qualifies its subject or an aspect that can turn its sign, or was not asserted by a curator (its ``knowledge_level``
+and ``agent_type``) keeps its Biolink predicate, so it never becomes an unconditional causal edge.
 
 Examples
 --------
@@ -106,12 +106,28 @@ def _rows(text: Iterable[str], where: str) -> Iterator[tuple[int, dict[str, str]
         raise LoadError(f"{where}: not UTF-8 text ({exc.reason} at byte {exc.start} of a block)") from None
 
 
+#: Qualifiers that leave a causal edge's sign as its direction says: what changes (activity or amount) and how.
+_PLAIN_QUALIFIERS = {"qualified_predicate", "object_direction_qualifier", "causal_mechanism_qualifier"}
+_PLAIN_ASPECTS = {"", "activity", "abundance", "activity_or_abundance", "expression"}
+_CURATED_LEVELS = {"", "knowledge_assertion", "not_provided"}
+_CURATED_AGENTS = {"", "manual_agent", "manual_validation_of_automated_agent", "not_provided"}
+
+
 def _conditional(row: dict[str, str]) -> bool:
-    """Whether an edge row holds only in a context, is negated, or was derived by a machine: it is merged with its
-    Biolink predicate, never as an unconditional causal edge."""
-    return bool(row.get("context")) or row.get("negated", "").lower() in ("true", "1") \
-        or row.get("knowledge_level", "") in ("logical_entailment", "prediction", "statistical_association") \
-        or row.get("agent_type", "") in ("automated_agent", "computational_model", "text_mining_agent")
+    """Whether an edge row says more than "the subject raises or lowers the object": it holds only in a context
+    (``context``, any ``*_context_qualifier``, ``stage_qualifier``, ``qualifiers``), is negated, qualifies its subject
+    or an aspect that turns the sign (degradation, say), or was not asserted by a curator (a ``knowledge_level`` or
+    ``agent_type`` other than a manual assertion). Such a row is merged with its Biolink predicate, never as an
+    unconditional causal edge."""
+    for column, value in row.items():
+        if not value:
+            continue
+        if column in ("context", "qualifiers") or (column.endswith("_qualifier") and column not in _PLAIN_QUALIFIERS
+                                                   and column != "object_aspect_qualifier"):
+            return True
+    return (row.get("negated", "").lower() in ("true", "1")
+            or row.get("object_aspect_qualifier", "").removeprefix("biolink:") not in _PLAIN_ASPECTS
+            or row.get("knowledge_level", "") not in _CURATED_LEVELS or row.get("agent_type", "") not in _CURATED_AGENTS)
 
 
 def _edge_predicate(row: dict[str, str]) -> str:
@@ -196,12 +212,14 @@ def check_name(name: str) -> str:
     return name
 
 
-def load_files(store, files: Iterable[Path | str], names: Iterable[str] | None = None) -> list[dict]:
+def load_files(store, files: Iterable[Path | str], names: Iterable[str] | None = None,
+               drop: Iterable[str] = ()) -> list[dict]:
     """Merge each file into its own named graph of an embedded store (:meth:`kg.store.EmbeddedStore.load`).
 
     Every file is read whole before the store changes: its format (by ending), every KGX row (converted to
-    N-Triples in a temporary folder), every RDF statement (parsed); graph names must differ. Then each is loaded.
-    Returns the store's record of each loaded graph.
+    N-Triples in a temporary folder), every RDF statement (parsed); graph names must differ, and every graph to
+    ``drop`` must exist. Only then are the ``drop`` graphs removed and each file loaded. Returns the store's record
+    of each loaded graph.
 
     Raises
     ------
@@ -220,6 +238,11 @@ def load_files(store, files: Iterable[Path | str], names: Iterable[str] | None =
             raise LoadError(f"{f}: no such file")
         fmt, default = detect(f)
         plan.append((f, fmt, check_name(names[i] if names else default)))
+    drop = [check_name(d) for d in drop]
+    merged = {g["graph"].rsplit("/", 1)[-1] for g in store.loaded()}
+    absent = [d for d in drop if d not in merged]
+    if absent:
+        raise LoadError(f"no merged graph named {', '.join(map(repr, absent))}")
     taken = [name for _, _, name in plan]
     if len(set(taken)) != len(taken):
         twice = sorted({n for n in taken if taken.count(n) > 1})
@@ -242,6 +265,8 @@ def load_files(store, files: Iterable[Path | str], names: Iterable[str] | None =
                 except (OSError, ValueError) as exc:
                     raise LoadError(f"{f}: {exc}") from None
                 ready.append((f, fmt, name, f.name))
+        for name in drop:
+            store.unload(name)
         return [store.load(path, name, fmt, label=label) for path, fmt, name, label in ready]
 
 

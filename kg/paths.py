@@ -144,15 +144,25 @@ def signed_adjacency(g: nx.MultiDiGraph) -> tuple[dict[str, tuple[tuple[str, int
     return out
 
 
-def distances_from(g: nx.MultiDiGraph, source: str, max_length: int, succ: dict | None = None) -> dict[str, int]:
+def _tick(count: int, deadline: float | None) -> None:
+    """Raise :class:`_OutOfTime` past ``deadline``, looked at every 1,024 steps of a search."""
+    if deadline is not None and count % 1024 == 0 and time.monotonic() > deadline:
+        raise _OutOfTime
+
+
+def distances_from(g: nx.MultiDiGraph, source: str, max_length: int, succ: dict | None = None,
+                   deadline: float | None = None) -> dict[str, int]:
     """The fewest edges from ``source`` to each node it reaches within ``max_length`` (a breadth-first search)."""
     succ = succ if succ is not None else signed_adjacency(g)[0]
     ahead = {source: 0}
     frontier = [source]
+    steps = 0
     for depth in range(1, max_length + 1):
         nxt = []
         for v in frontier:
             for w, _ in succ[v]:
+                steps += 1
+                _tick(steps, deadline)
                 if w not in ahead:
                     ahead[w] = depth
                     nxt.append(w)
@@ -163,7 +173,8 @@ def distances_from(g: nx.MultiDiGraph, source: str, max_length: int, succ: dict 
 
 
 def distances_to(g: nx.MultiDiGraph, target: str, max_length: int | None = None,
-                 ahead: dict[str, int] | None = None, pred: dict | None = None) -> dict[tuple[str, int], int]:
+                 ahead: dict[str, int] | None = None, pred: dict | None = None,
+                 deadline: float | None = None) -> dict[tuple[str, int], int]:
     """The fewest edges of a walk from each node to ``target`` with each net sign: ``{(node, sign): length}``.
 
     A breadth-first search over signed nodes (a node paired with the sign of the walk from it to the target, as in
@@ -183,12 +194,14 @@ def distances_to(g: nx.MultiDiGraph, target: str, max_length: int | None = None,
     pred = pred if pred is not None else signed_adjacency(g)[1]
     dist = {(target, 1): 0}
     frontier = [(target, 1)]
-    depth = 0
+    depth = steps = 0
     while frontier and (max_length is None or depth < max_length):
         depth += 1
         nxt = []
         for v, sign in frontier:
             for u, e in pred[v]:
+                steps += 1
+                _tick(steps, deadline)
                 state = (u, sign * e)
                 if ahead is not None and (u not in ahead or ahead[u] + depth > max_length):
                     continue
@@ -307,15 +320,15 @@ def signed_paths(g: nx.MultiDiGraph, source: str, target: str, max_length: int =
                           diagnosis={"reason": "not_in_graph", "names": missing})
     deadline = time.monotonic() + budget
     (forward, backward), keyed = signed_adjacency(g), _keyed_successors(g)  # once per search, frozen graph or not
-    ahead = distances_from(g, s, max_length, forward) if s != t else {}
     found: list[SignedPath] = []
     complete, searched = True, max_length
     level: list[tuple[int, tuple, tuple]] = []  # (citations, nodes, edge path) of the length being searched
     total = 0  # every path found, kept or not
     try:
+        ahead = distances_from(g, s, max_length, forward, deadline) if s != t else {}
         for length in range(ahead.get(t, max_length + 1), max_length + 1):
             # the backward search is bounded by this length, so a short answer costs only the graph near both ends
-            dist = distances_to(g, t, length, ahead, backward)
+            dist = distances_to(g, t, length, ahead, backward, deadline)
             keep, level = limit - len(found), []
             for cites, edge_path in _paths_of_length(g, s, t, length, sign, dist, deadline, keyed):
                 total += 1
@@ -336,8 +349,12 @@ def signed_paths(g: nx.MultiDiGraph, source: str, target: str, max_length: int =
         if not complete:
             return PathResult(PathStatus.no_path, s, t, message=f"no path found within the {budget:g} s budget",
                               diagnosis={"reason": "out_of_time", "budget": budget}, complete=False)
-        message, diagnosis = _why_none(g, s, t, max_length, sign, max(0.05, deadline - time.monotonic()))
-        return PathResult(PathStatus.no_path, s, t, message=message, diagnosis=diagnosis)
+        try:
+            message, diagnosis, complete = _why_none(g, s, t, max_length, sign, deadline, forward)
+        except _OutOfTime:
+            message, diagnosis, complete = (f"no path found within the {budget:g} s budget",
+                                            {"reason": "out_of_time", "budget": budget}, False)
+        return PathResult(PathStatus.no_path, s, t, message=message, diagnosis=diagnosis, complete=complete)
     if not complete:
         message = f"{total} path(s) (the {budget:g} s budget ran out: longer or less supported paths may be missing)"
     elif searched < max_length:
@@ -347,9 +364,12 @@ def signed_paths(g: nx.MultiDiGraph, source: str, target: str, max_length: int =
     return PathResult(PathStatus.found, s, t, found[:limit], message, complete=complete)
 
 
-def _why_none(g: nx.MultiDiGraph, s: str, t: str, max_length: int, sign: int | None, budget: float) -> tuple[str, dict]:
+def _why_none(g: nx.MultiDiGraph, s: str, t: str, max_length: int, sign: int | None, deadline: float,
+              succ: dict) -> tuple[str, dict, bool]:
     """Why no path was found, as a sentence and as data: ``unreachable`` (at any length), ``too_long`` (with the
-    shortest length), or ``wrong_sign`` (with the shortest path of the other sign, if any).
+    shortest length), or ``wrong_sign`` (with the shortest path of the other sign, if any); and whether that answer
+    is complete (False when the search for the other sign ran out of time). Raises :class:`_OutOfTime` past
+    ``deadline``.
 
     Examples
     --------
@@ -362,15 +382,16 @@ def _why_none(g: nx.MultiDiGraph, s: str, t: str, max_length: int, sign: int | N
     >>> signed_paths(g, "b", "a").diagnosis["reason"]
     'unreachable'
     """
-    if s == t or not nx.has_path(g, s, t):
-        return f"{t} cannot be reached from {s} at any length", {"reason": "unreachable"}
-    shortest = nx.shortest_path_length(g, s, t)
+    shortest = distances_from(g, s, len(g), succ, deadline).get(t) if s != t else None
+    if shortest is None:
+        return f"{t} cannot be reached from {s} at any length", {"reason": "unreachable"}, True
     if shortest > max_length:
         return (f"no path of at most {max_length} edges; the shortest has {shortest}",
-                {"reason": "too_long", "max_length": max_length, "shortest_length": shortest})
-    other = signed_paths(g, s, t, max_length=max_length, sign=-sign, limit=1, budget=budget)
+                {"reason": "too_long", "max_length": max_length, "shortest_length": shortest}, True)
+    other = signed_paths(g, s, t, max_length=max_length, sign=-sign, limit=1, budget=max(0.0, deadline - time.monotonic()))
     shown = f"; the shortest {'+' if -sign > 0 else '-'} path has {other.paths[0].length} edge(s)" if other.paths else ""
     best = other.paths[0] if other.paths else None
     return (f"no {'+' if sign > 0 else '-'} path of at most {max_length} edges{shown}",
             {"reason": "wrong_sign", "sign": sign, "max_length": max_length,
-             "other_sign_shortest": {"nodes": list(best.nodes), "sign": best.sign, "length": best.length} if best else None})
+             "other_sign_shortest": {"nodes": list(best.nodes), "sign": best.sign, "length": best.length} if best else None},
+            other.complete)

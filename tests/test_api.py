@@ -405,12 +405,13 @@ def test_the_answer_cache_is_bounded_and_keeps_only_whole_ok_answers():
         status = 404 if scope["path"].endswith("missing") else 200
         streamed = scope["path"].endswith("stream")
         body = b"x" * (50 if scope["path"].endswith("big") else 5)
-        await send({"type": "http.response.start", "status": status, "headers": [(b"content-type", b"text/plain")]})
+        headers = [(b"content-type", b"text/plain")] + ([(b"cache-control", b"no-store")] if "cut" in scope["path"] else [])
+        await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body, "more_body": streamed})
         if streamed:
             await send({"type": "http.response.body", "body": b"", "more_body": False})
 
-    cache = AnswerCache(downstream, prefixes=("/search",), max_items=2, max_bytes=100, max_answer=20)
+    cache = AnswerCache(downstream, prefixes=("/search",), max_items=2, max_bytes=2000, max_answer=20)
     app = SimpleNamespace(state=SimpleNamespace(checksum="c1"))
 
     async def get(path: str, method: str = "GET") -> list[dict]:
@@ -427,7 +428,8 @@ def test_the_answer_cache_is_bounded_and_keeps_only_whole_ok_answers():
 
     async def run():
         for path in ("/search/a", "/search/a", "/search/b", "/search/c", "/search/a", "/search/big", "/search/big",
-                     "/search/stream", "/search/stream", "/search/missing", "/search/missing", "/other", "/other"):
+                     "/search/stream", "/search/stream", "/search/missing", "/search/missing", "/other", "/other",
+                     "/search/cut", "/search/cut"):
             await get(path)
         await get("/search/b", method="POST")
         await get("/search/b", method="POST")
@@ -435,8 +437,19 @@ def test_the_answer_cache_is_bounded_and_keeps_only_whole_ok_answers():
     asyncio.run(run())
     # a kept once; a dropped when b and c filled the two places; big, stream and missing never kept; /other not cached
     assert calls == ["/search/a", "/search/b", "/search/c", "/search/a", "/search/big", "/search/big", "/search/stream",
-                     "/search/stream", "/search/missing", "/search/missing", "/other", "/other", "/search/b", "/search/b"]
+                     "/search/stream", "/search/missing", "/search/missing", "/other", "/other", "/search/cut", "/search/cut",
+                     "/search/b", "/search/b"]  # and an answer marked no-store (a path search cut by its budget)
     app.state.checksum = None  # a store with no checksum: nothing is filed, nothing answered from memory
     before = len(calls)
     asyncio.run(get("/search/c"))
     assert len(calls) == before + 1
+
+
+@pytest.mark.slow
+def test_a_kept_answer_carries_the_cors_header_of_its_own_request(start_server):
+    base = start_server("--cors", "https://a.example", "--cors", "https://b.example")
+    plain = httpx.get(f"{base}/search", params={"q": "ketam"}, timeout=10)
+    assert "access-control-allow-origin" not in plain.headers
+    for origin in ("https://a.example", "https://b.example"):
+        again = httpx.get(f"{base}/search", params={"q": "ketam"}, headers={"Origin": origin}, timeout=10)
+        assert again.headers["x-oihkg-cache"] == "hit" and again.headers["access-control-allow-origin"] == origin

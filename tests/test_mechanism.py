@@ -600,3 +600,10 @@ def test_loops_and_dead_ends(kg):
     edges += [("hub", f"dead{i}", -1) for i in range(20000)] + [("hub", "t", 1)]
     res = signed_paths(_signed(edges), "s", "t", limit=1000, budget=60)
     assert res.complete and len(res.paths) == 300 and {p.nodes[-2] for p in res.paths} == {"hub"}
+
+
+def test_no_time_left_is_said_and_not_guessed():
+    from kg.paths import signed_paths
+
+    res = signed_paths(_layered(8, 40), "s", "t", max_length=7, limit=20, budget=0)
+    assert res.status.value == "no_path" and not res.complete and res.diagnosis == {"reason": "out_of_time", "budget": 0}

@@ -111,6 +111,12 @@ def test_a_merged_graph_survives_a_restart_and_a_rebuilt_curated_graph(tmp_path,
     assert after.about()["checksum"] != checksum  # the fingerprint follows what the store holds
     assert after.paths("merged gene one", "hyperalgesia").paths
     after.close()
+    bad = tmp_path / "bad.nt"
+    bad.write_text("<http://a> <http://b> oops .\n")
+    res = subprocess.run([CLI, "load", str(bad), "--store", str(store), "--drop", "mine"], capture_output=True, text=True,
+                         timeout=300)
+    assert res.returncode == 2 and "bad.nt" in res.stderr
+    assert [g["source"] for g in OIHKG.open(store_path=store, paths=artifacts).store.loaded()] == [nt.name]  # kept
     res = subprocess.run([CLI, "load", "--store", str(store), "--drop", "mine"], capture_output=True, text=True, timeout=300)
     assert res.returncode == 0 and "dropped mine" in res.stdout
     assert OIHKG.open(store_path=store, paths=artifacts).store.loaded() == []
@@ -131,9 +137,18 @@ def test_kgx_edges_map_to_signed_relations_by_their_qualifiers(tmp_path, artifac
         "oih:x/drug\tbiolink:affects\toih:x/q1\tbiolink:causes\tincreased\tRO:0002304\tknowledge_assertion\toih:oih\n"
         "oih:x/drug\tbiolink:affects\toih:x/q2\tbiolink:causes\tincreased\toih:promotes\tlogical_entailment\t\n"
         "oih:x/drug\tbiolink:affects\toih:x/q3\t\t\toih:decreases_activity_of\tknowledge_assertion\t\n")
+    (tmp_path / "q_edges.tsv").write_text(  # Biolink qualifiers that turn or limit the sign
+        "subject\tpredicate\tobject\tqualified_predicate\tobject_direction_qualifier\tobject_aspect_qualifier\t"
+        "subject_direction_qualifier\tspecies_context_qualifier\tagent_type\n"
+        "oih:x/drug\tbiolink:affects\toih:x/r1\tbiolink:causes\tincreased\tdegradation\t\t\t\n"
+        "oih:x/drug\tbiolink:affects\toih:x/r2\tbiolink:causes\tincreased\t\tdecreased\t\t\n"
+        "oih:x/drug\tbiolink:affects\toih:x/r3\tbiolink:causes\tincreased\t\t\tNCBITaxon:10090\t\n"
+        "oih:x/drug\tbiolink:affects\toih:x/r4\tbiolink:causes\tincreased\t\t\t\tdata_analysis_pipeline\n"
+        "oih:x/drug\tbiolink:affects\toih:x/r5\tbiolink:causes\tincreased\tactivity\t\t\tmanual_agent\n")
     kg = OIHKG.open(store_path=tmp_path / "store", paths=artifacts)
-    kg.load([tmp_path / "k_edges.tsv", tmp_path / "c_edges.tsv"])
+    kg.load([tmp_path / "k_edges.tsv", tmp_path / "c_edges.tsv", tmp_path / "q_edges.tsv"])
     g = kg.causal_graph()
+    assert [n for n in ("r1", "r2", "r3", "r4", "r5") if g.has_edge("oih:x/drug", f"oih:x/{n}")] == ["r5"]
     assert not g.has_edge("oih:x/drug", "oih:x/q1") and not g.has_edge("oih:x/drug", "oih:x/q2")  # context, entailment
     assert g["oih:x/drug"]["oih:x/q3"]["oih:decreases_activity_of"]["sign"] == -1  # an original the schema knows
     assert g["oih:x/drug"]["HGNC:11850"]["RO:0002305"]["sign"] == -1

@@ -20,6 +20,7 @@ router = APIRouter(tags=["mechanism"])
 @router.get("/paths", response_model=PathsAnswer, responses=ERRORS)
 def paths(
     kg: KG,
+    response: Response,
     source: Annotated[str, Query(description="Start entity: CURIE, IRI, label or synonym.")],
     target: Annotated[str, Query(description="End entity.")],
     max_length: Annotated[int, Query(ge=1, le=12, description="Longest path, in edges.")] = 8,
@@ -35,6 +36,8 @@ def paths(
                    limit=limit, include_inferred=inferred)
     if res.status.value == "unknown_node":
         raise HTTPException(404, res.message)
+    if not res.complete:  # cut by the time budget, so it depends on the load: never kept as the answer
+        response.headers["Cache-Control"] = "no-store"
     return res.as_dict()
 
 
