@@ -55,6 +55,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
 from pathlib import Path
+from urllib.parse import urlencode
 from typing import Any, Union
 
 import httpx
@@ -621,12 +622,13 @@ class RemoteStore(Store):
             if any(isinstance(v, BlankNode) for v in bindings.values()):
                 raise QueryError("a blank node cannot be bound in a query sent to an endpoint")
             text = f"{text.rstrip()}\n{_values_block(bindings)}"
-        params = [("default-graph-uri", g) for g in self._dataset(default_graphs)]
-        params += [("named-graph-uri", g) for g in self._dataset(named_graphs)]
-        headers = {"Content-Type": "application/sparql-query", "Accept": self.ACCEPT[form]}
+        fields = [("query", text)] + [("default-graph-uri", g) for g in self._dataset(default_graphs)]
+        fields += [("named-graph-uri", g) for g in self._dataset(named_graphs)]
+        # a form POST, which every SPARQL 1.1 endpoint takes (Virtuoso 7 does not answer a direct POST)
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": self.ACCEPT[form]}
         typed, failure = None, None
         try:
-            with self._http.stream("POST", self.endpoint, params=params, content=text.encode("utf-8"), headers=headers) as resp:
+            with self._http.stream("POST", self.endpoint, content=urlencode(fields).encode("ascii"), headers=headers) as resp:
                 if resp.status_code == 400:
                     failure = QueryError(f"the endpoint refused the query: {resp.read().decode('utf-8', 'replace').strip()[:2000]}")
                 elif resp.status_code >= 300:
