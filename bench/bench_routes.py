@@ -49,12 +49,14 @@ def _requests() -> dict[str, list[str]]:
     }
 
 
-def _lua(paths: list[str], folder: Path) -> Path:
-    """A wrk script that sends ``paths`` in turn, each thread from its own place in the list."""
-    script = folder / f"requests-{abs(hash(tuple(paths)))}.lua"
+def _lua(paths: list[str], folder: Path, accept: str | None = None) -> Path:
+    """A wrk script that GETs ``paths`` in turn (with ``Accept: accept`` if given), each thread from its own place in
+    the list."""
+    script = folder / f"requests-{abs(hash((tuple(paths), accept)))}.lua"
     listed = ",\n".join('  "' + p.replace("\\", "\\\\").replace('"', '\\"') + '"' for p in paths)
+    headers = f", {{['Accept'] = '{accept}'}}" if accept else ""
     script.write_text(f"paths = {{\n{listed}\n}}\ni = 0\nsetup = function(thread) thread:set('i', math.random(#paths)) end\n"
-                      "request = function()\n  i = (i % #paths) + 1\n  return wrk.format('GET', paths[i])\nend\n")
+                      f"request = function()\n  i = (i % #paths) + 1\n  return wrk.format('GET', paths[i]{headers})\nend\n")
     return script
 
 

@@ -38,7 +38,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_health import _free_port, _stop  # noqa: E402
-from bench_routes import _wrk  # noqa: E402
+from bench_routes import _lua, _wrk  # noqa: E402
 from gen_synthetic import OIH, UP, synthetic_ntriples  # noqa: E402
 
 from kg.config import default_paths  # noqa: E402
@@ -58,15 +58,6 @@ def queries(entities: int, pathways: int) -> list[str]:
     mixed = [q for pair in zip(two_hop, label) for q in pair] + count
     assert len(set(mixed)) == 1000
     return mixed
-
-
-def _lua(path: str, qs: list[str], folder: Path, name: str) -> Path:
-    script = folder / f"{name}.lua"
-    listed = ",\n".join('  "' + f"{path}?query={quote(q, safe='')}" + '"' for q in qs)
-    script.write_text(f"paths = {{\n{listed}\n}}\ni = 0\nsetup = function(thread) thread:set('i', math.random(#paths)) end\n"
-                      "request = function()\n  i = (i % #paths) + 1\n"
-                      "  return wrk.format('GET', paths[i], {['Accept'] = 'application/sparql-results+json'})\nend\n")
-    return script
 
 
 def _wait(proc: subprocess.Popen, url: str, what: str, seconds: float = 600) -> None:
@@ -136,7 +127,8 @@ def main() -> None:
                 _wait(proc, base + path, name)
                 same = httpx.get(base + path, params={"query": qs[0]}, timeout=60,
                                  headers={"Accept": "application/sparql-results+json"}).json()["results"]["bindings"]
-                results[name] = {**_wrk(base, _lua(path, qs, folder, name.split()[0]), args.seconds, args.connections),
+                script = _lua([f"{path}?query={quote(q, safe='')}" for q in qs], folder, "application/sparql-results+json")
+                results[name] = {**_wrk(base, script, args.seconds, args.connections),
                                  "rows": len(same)}
             finally:
                 _stop(proc)

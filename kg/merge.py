@@ -55,7 +55,7 @@ def graph_name(path: Path | str) -> str:
     """The graph name a file is loaded under by default: its name without the ending, reduced to letters, digits,
     ``.``, ``_`` and ``-``."""
     stem = Path(path).name
-    for end in (".tsv", ".zip", ".nt", ".ttl"):
+    for end in FORMATS:
         if stem.endswith(end):
             stem = stem[: -len(end)]
             break
