@@ -62,11 +62,14 @@ _CONCAT = {"problemIds": " ", "citations": " ", "synonyms": "|", "xrefs": "|", "
 
 
 def plain_row(row: Row) -> dict[str, Any]:
-    """A row of plain values (:func:`plain`), with GROUP_CONCAT columns in a stable order."""
+    """A row of plain values (:func:`plain`), with GROUP_CONCAT columns in a stable order; one that concatenated
+    nothing is absent, as Oxigraph leaves it (Virtuoso answers the empty string)."""
     out = {k: plain(v) for k, v in row.items()}
     for k, sep in _CONCAT.items():
         if isinstance(out.get(k), str):
             out[k] = sep.join(sorted(x for x in out[k].split(sep) if x))
+            if not out[k]:
+                del out[k]
     return out
 
 

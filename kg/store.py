@@ -274,6 +274,16 @@ def _outcome(typed: Result | str | None, failure: Exception | None) -> Result:
 
 
 @lru_cache(maxsize=1024)
+def _parsed(text: str):
+    """rdflib's parse tree of a query, or None when rdflib cannot read it (a syntax it lacks)."""
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        return parseQuery(text)
+    except Exception:  # noqa: BLE001 - any failure of the other parser means "unknown", not an error
+        return None
+
+
 def query_form(text: str) -> str | None:
     """The kind of result a query gives (``solutions``, ``boolean``, ``graph``) by rdflib's SPARQL grammar; None when
     rdflib cannot tell (a syntax it lacks): the endpoint then decides.
@@ -283,13 +293,66 @@ def query_form(text: str) -> str | None:
     >>> query_form("PREFIX select: <x:> ask { ?s select:p ?o }"), query_form("DESCRIBE <x:y>"), query_form("NOT SPARQL")
     ('boolean', 'graph', None)
     """
-    from rdflib.plugins.sparql.parser import parseQuery
-
-    try:
-        name = parseQuery(text)[1].name
-    except Exception:  # noqa: BLE001 - any failure of the other parser means "unknown", not an error
-        return None
+    tree = _parsed(text)
+    name = tree[1].name if tree is not None else None
     return {"SelectQuery": "solutions", "AskQuery": "boolean", "ConstructQuery": "graph", "DescribeQuery": "graph"}.get(name)
+
+
+#: Parse-tree nodes that only pass their one operand through when they carry no operator.
+_WRAPPERS = {"ConditionalOrExpression", "ConditionalAndExpression", "RelationalExpression", "AdditiveExpression",
+             "MultiplicativeExpression"}
+#: Operators and built-in calls whose value is always an xsd:boolean.
+_TESTS = {"UnaryNot", "Builtin_EXISTS", "Builtin_NOTEXISTS", "Builtin_BOUND", "Builtin_isIRI", "Builtin_isURI",
+          "Builtin_isBLANK", "Builtin_isLITERAL", "Builtin_isNUMERIC", "Builtin_sameTerm", "Builtin_REGEX",
+          "Builtin_CONTAINS", "Builtin_STRSTARTS", "Builtin_STRENDS", "Builtin_LANGMATCHES"}
+
+
+def _is_test(expr) -> bool:
+    """Whether an expression of rdflib's parse tree always gives an xsd:boolean."""
+    from rdflib import Literal as RdfLiteral
+    from rdflib.namespace import XSD
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    while isinstance(expr, CompValue) and expr.name in _WRAPPERS:
+        if "op" in expr or ("other" in expr and expr["other"]):  # a comparison, && or ||
+            return True
+        expr = expr["expr"]
+    if isinstance(expr, RdfLiteral):
+        return expr.datatype == XSD.boolean
+    return isinstance(expr, CompValue) and expr.name in _TESTS
+
+
+@lru_cache(maxsize=1024)
+def boolean_columns(text: str) -> frozenset[str]:
+    """The variables a query binds (``BIND`` or ``(expr AS ?v)``) to boolean tests only: ``true``, ``EXISTS``, a
+    comparison, ``&&``... Some endpoints (Virtuoso 7) answer those as the integers 1 and 0; :class:`RemoteStore` turns
+    them back into booleans. Empty when rdflib cannot read the query.
+
+    Examples
+    --------
+    >>> sorted(boolean_columns("SELECT ?a (1 < ?n AS ?b) ?c WHERE { BIND(NOT EXISTS { ?s ?p ?o } AS ?a) BIND(3 AS ?c) }"))
+    ['a', 'b']
+    """
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from pyparsing import ParseResults
+
+    tree = _parsed(text)
+    sites: dict[str, set[bool]] = {}
+
+    def walk(node) -> None:
+        if isinstance(node, CompValue):
+            var = {"Bind": "var", "vars": "evar"}.get(node.name)
+            if var in node and "expr" in node:
+                sites.setdefault(str(node[var]), set()).add(_is_test(node["expr"]))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, (list, ParseResults)):
+            for value in node:
+                walk(value)
+
+    if tree is not None:
+        walk(tree)
+    return frozenset(v for v, kinds in sites.items() if kinds == {True})
 
 
 # -- the interface ---------------------------------------------------------------------------------
@@ -540,7 +603,7 @@ class EmbeddedStore(Store):
 
 
 def _values_block(bindings: dict[str, Term]) -> str:
-    """A trailing ``VALUES`` clause binding each variable to one RDF term.
+    """A ``VALUES`` clause binding each variable to one RDF term.
 
     The terms are written by pyoxigraph in N-Triples syntax, which escapes
     every character that could end the term, so the value stays data.
@@ -556,24 +619,86 @@ def _values_block(bindings: dict[str, Term]) -> str:
     return f"VALUES ({vars_}) {{ ({vals}) }}"
 
 
+#: What may hide a ``WHERE {`` without being one: comments, strings and IRIs; and the keyword itself.
+_LEXEME = re.compile(r'#[^\n]*|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+                     r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\x00-\x20]*>'
+                     r'|(?<![\w:?$])(WHERE)\s*\{', re.IGNORECASE)
+
+
+def bind_values(text: str, bindings: dict[str, Term]) -> str:
+    """The query with ``bindings`` as a ``VALUES`` block opening its outer ``WHERE`` group, so every endpoint binds
+    them before it groups, orders or slices (Virtuoso 7 applies a trailing ``VALUES`` after ``LIMIT``); as a
+    trailing block when the query has no ``WHERE`` keyword.
+
+    Examples
+    --------
+    >>> bind_values('SELECT ?x <urn:WHERE{> WHERE { ?x ?p "WHERE {" } LIMIT 1', {"x": NamedNode("urn:a")})
+    'SELECT ?x <urn:WHERE{> WHERE { VALUES (?x) { (<urn:a>) } ?x ?p "WHERE {" } LIMIT 1'
+    """
+    for m in _LEXEME.finditer(text):
+        if m.group(1):
+            return f"{text[:m.end()]} {_values_block(bindings)}{text[m.end():]}"
+    return f"{text.rstrip()}\n{_values_block(bindings)}"
+
+
 class _ResponseReader(io.RawIOBase):
-    """A file over an httpx streaming response, so pyoxigraph parses the answer as it arrives."""
+    """A file over an httpx streaming response, so pyoxigraph parses the answer as it arrives.
+
+    Blank nodes Virtuoso writes in SPARQL results as ``nodeID://b1``, which no parser takes as a blank node label, are
+    read as ``b1``. The replaced sequences hold the markup around the label, which cannot occur inside a value, and a
+    sequence split between two chunks is found all the same.
+    """
+
+    #: Virtuoso's blank node labels in the JSON and XML results formats, and what they are read as.
+    REWRITES = ((b'"type": "bnode", "value": "nodeID://', b'"type": "bnode", "value": "'),
+                (b"<bnode>nodeID://", b"<bnode>"))
+    _KEEP = max(len(old) for old, _ in REWRITES) - 1
 
     def __init__(self, response: httpx.Response):
         self._chunks = response.iter_bytes()
         self._pending = b""
+        self._tail = b""
 
     def readable(self) -> bool:
         return True
 
+    def _next(self) -> bytes:
+        """The next rewritten bytes, holding back a tail that might start a sequence to rewrite; b"" at the end."""
+        while True:
+            chunk = next(self._chunks, None)
+            data = self._tail + (chunk or b"")
+            for old, new in self.REWRITES:
+                data = data.replace(old, new)
+            if chunk is None:
+                self._tail = b""
+                return data
+            cut = max(0, len(data) - self._KEEP)
+            data, self._tail = data[:cut], data[cut:]
+            if data:
+                return data
+
     def readinto(self, buffer) -> int:
-        while not self._pending:
-            self._pending = next(self._chunks, b"")
+        if not self._pending:
+            self._pending = self._next()
             if not self._pending:
                 return 0
         n = min(len(buffer), len(self._pending))
         buffer[:n], self._pending = self._pending[:n], self._pending[n:]
         return n
+
+
+_XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+_XSD_INTEGER_TYPES = {"http://www.w3.org/2001/XMLSchema#integer", "http://www.w3.org/2001/XMLSchema#int"}
+
+
+def _as_booleans(result: Solutions, columns: frozenset[str]) -> Solutions:
+    """The rows with the integers 1 and 0 of ``columns`` (bound to boolean tests only) as ``true`` and ``false``."""
+    def fix(term: Term) -> Term:
+        if isinstance(term, Literal) and term.datatype.value in _XSD_INTEGER_TYPES and term.value in ("0", "1"):
+            return Literal("true" if term.value == "1" else "false", datatype=NamedNode(_XSD_BOOLEAN))
+        return term
+
+    return Solutions(result.variables, [{k: fix(v) if k in columns else v for k, v in row.items()} for row in result.rows])
 
 
 class RemoteStore(Store):
@@ -621,7 +746,7 @@ class RemoteStore(Store):
         if bindings:
             if any(isinstance(v, BlankNode) for v in bindings.values()):
                 raise QueryError("a blank node cannot be bound in a query sent to an endpoint")
-            text = f"{text.rstrip()}\n{_values_block(bindings)}"
+            text = bind_values(text, bindings)
         fields = [("query", text)] + [("default-graph-uri", g) for g in self._dataset(default_graphs)]
         fields += [("named-graph-uri", g) for g in self._dataset(named_graphs)]
         # a form POST, which every SPARQL 1.1 endpoint takes (Virtuoso 7 does not answer a direct POST)
@@ -631,6 +756,13 @@ class RemoteStore(Store):
             with self._http.stream("POST", self.endpoint, content=urlencode(fields).encode("ascii"), headers=headers) as resp:
                 if resp.status_code == 400:
                     failure = QueryError(f"the endpoint refused the query: {resp.read().decode('utf-8', 'replace').strip()[:2000]}")
+                elif resp.status_code == 500 and b"SECURITY" in resp.read()[:2000]:  # Virtuoso: a refused extension
+                    failure = QueryError(f"the endpoint refused the query: {resp.read().decode('utf-8', 'replace').strip()[:2000]}")
+                elif resp.status_code >= 300 and self._timed_out(resp):
+                    failure = EndpointTimeout(f"SPARQL endpoint {self.endpoint} stopped the query at its time limit")
+                elif resp.headers.get("x-sql-state") == "S1TAT":  # Virtuoso's partial "anytime" answer
+                    failure = EndpointTimeout(f"SPARQL endpoint {self.endpoint} stopped the query at its time limit "
+                                              "and sent a partial answer, which is not kept")
                 elif resp.status_code >= 300:
                     failure = EndpointError(f"SPARQL endpoint {self.endpoint} answered {resp.status_code}: "
                                             f"{resp.read().decode('utf-8', 'replace')[:300]}")
@@ -640,7 +772,15 @@ class RemoteStore(Store):
             failure = EndpointTimeout(f"SPARQL endpoint {self.endpoint} did not answer in time ({type(exc).__name__})")
         except httpx.HTTPError as exc:
             failure = EndpointError(f"SPARQL endpoint {self.endpoint} unreachable: {exc}")
-        return _outcome(typed, failure)
+        result = _outcome(typed, failure)
+        tests = boolean_columns(text) if isinstance(result, Solutions) else frozenset()
+        return _as_booleans(result, tests) if tests else result
+
+    @staticmethod
+    def _timed_out(resp: httpx.Response) -> bool:
+        """Whether an error answer says the endpoint's own time limit stopped the query (Virtuoso: SQL state S1T00)."""
+        head = resp.read()[:2000].decode("utf-8", "replace")
+        return resp.status_code in (500, 503, 504) and ("S1T00" in head or "timed out" in head.lower() or resp.status_code == 504)
 
     def _read(self, resp: httpx.Response, limit: int | None, form: str | None) -> tuple[Result | str | None, Exception | None]:
         """Parse the answer as it streams in, by the expected kind and the answer's media type."""
