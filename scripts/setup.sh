@@ -6,6 +6,8 @@
 # With --browser (the tests), also Debian's chromium for the Playwright map tests:
 # Playwright drives /usr/bin/chromium and never downloads a browser of its own.
 # With --bench (make bench), also Debian's wrk, the load generator of bench/bench_routes.py.
+# With --browser or --virtuoso, also Debian's Virtuoso (virtuoso-opensource-7-bin: the server and isql, no system
+# service), which scripts/virtuoso.py starts on 127.0.0.1 and the tests serve the API over.
 # Idempotent: a second run with an unchanged pyproject.toml does nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +20,9 @@ fi
 if [ "${1:-}" = "--bench" ] && ! command -v wrk >/dev/null 2>&1; then
     need_apt+=(wrk)
 fi
+case "${1:-}" in --browser|--virtuoso)
+    command -v virtuoso-t >/dev/null 2>&1 || need_apt+=(virtuoso-opensource-7-bin) ;;
+esac
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need_apt+=(python3-venv)
 command -v npm >/dev/null 2>&1 || need_apt+=(nodejs npm)
 if [ ${#need_apt[@]} -gt 0 ]; then

@@ -1,0 +1,287 @@
+"""Run a local Virtuoso (Debian's ``virtuoso-opensource``) loaded with the release artifacts, to serve oihkg over it.
+
+Usage (from the repository, after ``make setup``; Debian's ``virtuoso-opensource-7-bin`` is installed by
+``scripts/setup.sh --virtuoso``)::
+
+    .venv/bin/python scripts/virtuoso.py start [--dir .virtuoso] [--http-port 8890] [--sql-port 1111]
+    .venv/bin/oihkg serve --endpoint http://127.0.0.1:8890/sparql
+    .venv/bin/python scripts/virtuoso.py stop [--dir .virtuoso]
+
+``start`` writes a configuration into the folder (database, logs and the files it loads stay there), starts
+``virtuoso-t`` on 127.0.0.1 only, gives the database administrator a random password (kept in ``DIR/dba-password``,
+readable by its owner only), takes from the public SPARQL account every role that lets a query fetch something from
+the network (the sponger, federated SERVICE), and bulk-loads the asserted and inferred graphs with Virtuoso's bulk
+loader (``ld_add`` + ``rdf_loader_run``) into the graph IRIs the embedded store uses, with the artifacts' checksum in
+the meta graph, so ``/health`` reports the same fingerprint as an embedded server over the same artifacts.
+``stop`` shuts it down (SIGTERM, then SIGKILL after 30 s). The endpoint bounds each query's time itself
+(``--query-seconds``): a query that runs longer is answered with Virtuoso's partial "anytime" result, which oihkg
+reads as a timeout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from kg.config import default_paths  # noqa: E402
+from kg.store import ASSERTED, CHECKSUM, INFERRED, META, Literal, artifacts_checksum  # noqa: E402
+
+SERVER, ISQL = "virtuoso-t", "isql-vt"
+
+INI = """\
+[Database]
+DatabaseFile = {dir}/virtuoso.db
+ErrorLogFile = {dir}/virtuoso.log
+LockFile = {dir}/virtuoso.lck
+TransactionFile = {dir}/virtuoso.trx
+xa_persistent_file = {dir}/virtuoso.pxa
+ErrorLogLevel = 7
+FileExtend = 200
+Striping = 0
+TempStorage = TempDatabase
+
+[TempDatabase]
+DatabaseFile = {dir}/virtuoso-temp.db
+TransactionFile = {dir}/virtuoso-temp.trx
+Striping = 0
+
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+MaxClientConnections = 10
+CheckpointInterval = 60
+CaseMode = 2
+AllowOSCalls = 0
+DirsAllowed = {dir}/load
+NumberOfBuffers = {buffers}
+MaxDirtyBuffers = {dirty}
+MaxQueryMem = 1G
+ThreadsPerQuery = 2
+
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = {dir}/www
+MaxClientConnections = 20
+ServerThreads = 20
+MaxKeepAlives = 20
+KeepAliveTimeout = 10
+EnabledDavVSP = 0
+HTTPProxyEnabled = 0
+Charset = UTF-8
+
+[SPARQL]
+ResultSetMaxRows = {max_rows}
+MaxQueryCostEstimationTime = 0
+MaxQueryExecutionTime = {seconds}
+"""
+
+
+class VirtuosoError(RuntimeError):
+    """The server did not start, or a load failed; the message says which and where its log is."""
+
+
+def _isql(folder: Path, sql_port: int, sql: str, password: str | None = None, timeout: float = 600) -> str:
+    """Run SQL statements with ``isql-vt`` as the administrator; raise :class:`VirtuosoError` on an error."""
+    password = password or (folder / "dba-password").read_text().strip()
+    proc = subprocess.run([ISQL, f"127.0.0.1:{sql_port}", "dba", password, "VERBOSE=OFF", "BANNER=OFF", f"exec={sql}"],
+                          capture_output=True, text=True, timeout=timeout)
+    out = proc.stdout + proc.stderr
+    if proc.returncode != 0 or "*** Error" in out:
+        raise VirtuosoError(f"isql failed on {sql[:120]!r}: {out.strip()[:2000]}")
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _pid(folder: Path) -> int | None:
+    """The running server's process id, if the folder has one."""
+    try:
+        pid = int((folder / "virtuoso.pid").read_text())
+    except (OSError, ValueError):
+        return None
+    return pid if _alive(pid) else None
+
+
+def start(folder: Path, http_port: int = 8890, sql_port: int = 1111, seconds: int = 30, max_rows: int = 1_000_000,
+          memory_gib: float = 2.0, load: bool = True, wait: float = 120) -> str:
+    """Start Virtuoso in ``folder`` and (with ``load``) bulk-load the artifacts; return the SPARQL endpoint URL.
+
+    Parameters
+    ----------
+    folder : Path
+        Where the configuration, database, log and loaded files live; created when absent. A folder whose database
+        exists is started as it is (the artifacts are loaded again only if ``load``).
+    http_port, sql_port : int
+        The ports of the SPARQL endpoint and of the SQL (isql) listener, both on 127.0.0.1.
+    seconds : int
+        The longest a query may run on the server.
+    max_rows : int
+        The most rows the server returns for one query.
+    memory_gib : float
+        The page buffer's size (Virtuoso's ``NumberOfBuffers``, 8 KiB each).
+    load, wait
+        Whether to load the artifacts; seconds to wait for the server to answer.
+    """
+    if shutil.which(SERVER) is None or shutil.which(ISQL) is None:
+        raise VirtuosoError("virtuoso-t and isql-vt are not installed: run `bash scripts/setup.sh --virtuoso` "
+                            "(Debian's virtuoso-opensource-7-bin)")
+    folder = folder.resolve()
+    if _pid(folder):
+        raise VirtuosoError(f"a Virtuoso already runs in {folder} (pid {_pid(folder)}); stop it first")
+    for sub in ("load", "www"):
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+    buffers = int(memory_gib * (1 << 30) / 8192)
+    (folder / "virtuoso.ini").write_text(INI.format(dir=folder, sql_port=sql_port, http_port=http_port, seconds=seconds,
+                                                    max_rows=max_rows, buffers=buffers, dirty=buffers * 3 // 4))
+    fresh = not (folder / "virtuoso.db").exists()
+    endpoint = f"http://127.0.0.1:{http_port}/sparql"
+    _launch(folder, endpoint, wait)
+    try:
+        if fresh:
+            _secure(folder, sql_port)
+        if load:
+            load_artifacts(folder, sql_port)
+        if fresh:  # Virtuoso 7.2 gives wrong property-path answers on a newly created database until it restarts
+            stop(folder)  # (openlink/virtuoso-opensource issue 929)
+            _launch(folder, endpoint, wait)
+    except BaseException:
+        stop(folder)
+        raise
+    return endpoint
+
+
+def _launch(folder: Path, endpoint: str, wait: float) -> None:
+    """Start ``virtuoso-t`` on the folder's configuration in a session of its own; return once ``endpoint`` answers."""
+    with (folder / "virtuoso.out").open("ab") as out:
+        proc = subprocess.Popen([SERVER, "+foreground", "+configfile", str(folder / "virtuoso.ini")], cwd=folder,
+                                stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+    (folder / "virtuoso.pid").write_text(str(proc.pid))
+    deadline = time.monotonic() + wait
+    while True:
+        if proc.poll() is not None:
+            raise VirtuosoError(f"virtuoso-t exited with {proc.returncode}; see {folder / 'virtuoso.log'}")
+        try:
+            if httpx.get(endpoint, params={"query": "ASK {}"}, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline:
+            stop(folder)
+            raise VirtuosoError(f"Virtuoso did not answer at {endpoint} within {wait:g} s; see {folder / 'virtuoso.log'}")
+        time.sleep(0.5)
+
+
+def _secure(folder: Path, sql_port: int) -> None:
+    """A fresh database: a random administrator password, and no role of the public SPARQL account that fetches."""
+    password = secrets.token_hex(16)
+    secret = folder / "dba-password"
+    secret.touch(mode=0o600)
+    _isql(folder, sql_port, f"USER_CHANGE_PASSWORD('dba', 'dba', '{password}');", password="dba")
+    secret.write_text(password)
+    for role in ("SPARQL_SPONGE", "SPARQL_SELECT_FED", "SPARQL_LOAD_SERVICE_DATA", "SPARQL_UPDATE"):
+        try:
+            _isql(folder, sql_port, f"REVOKE \"{role}\" FROM \"SPARQL\";")
+        except VirtuosoError as exc:
+            if not any(s in str(exc).lower() for s in ("not have granted", "does not exist", "no such role")):
+                raise
+
+
+def bulk_load(folder: Path, sql_port: int, files: dict[Path, str]) -> None:
+    """Replace each graph by the file given for it with Virtuoso's bulk loader; :class:`VirtuosoError` naming the
+    file when the loader refuses one."""
+    folder = folder.resolve()
+    staged = {}
+    for src, graph in files.items():
+        dst = folder / "load" / f"{len(staged)}-{src.name}"
+        shutil.copyfile(src, dst)
+        staged[dst] = graph
+    sql = "DELETE FROM DB.DBA.load_list; "
+    sql += " ".join(f"SPARQL CLEAR GRAPH <{g}>; ld_add('{p}', '{g}');" for p, g in staged.items())
+    _isql(folder, sql_port, sql + " rdf_loader_run(); checkpoint;")
+    report = _isql(folder, sql_port, "SELECT ll_file, ll_error FROM DB.DBA.load_list WHERE ll_error IS NOT NULL;")
+    for path in staged:
+        if str(path) in report:
+            raise VirtuosoError(f"Virtuoso's bulk loader refused {path.name}: {report.strip()[:2000]}")
+    for path in staged:
+        path.unlink()
+
+
+def load_artifacts(folder: Path, sql_port: int) -> None:
+    """Load the asserted and inferred artifacts and record their checksum in the meta graph."""
+    paths = default_paths()
+    meta = folder / "meta.nt"
+    meta.write_text(f"{META} {CHECKSUM} {Literal(artifacts_checksum(paths))} .\n")
+    bulk_load(folder, sql_port, {paths.ttl: ASSERTED.value, paths.inferred: INFERRED.value, meta: META.value})
+
+
+def stop(folder: Path, wait: float = 30) -> bool:
+    """Stop the server of ``folder`` (SIGTERM, then SIGKILL); False when none ran."""
+    folder = folder.resolve()
+    pid = _pid(folder)
+    if pid is None:
+        return False
+    os.killpg(pid, signal.SIGTERM)
+    deadline = time.monotonic() + wait
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+        try:
+            os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            pass
+    if _alive(pid):
+        os.killpg(pid, signal.SIGKILL)
+    (folder / "virtuoso.pid").unlink(missing_ok=True)
+    return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The command line; exit 0, or 1 with the error on stderr."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name in ("start", "stop", "load"):
+        p = sub.add_parser(name)
+        p.add_argument("--dir", type=Path, default=REPO / ".virtuoso", help="the server's folder (default .virtuoso)")
+        p.add_argument("--sql-port", type=int, default=1111)
+        if name == "start":
+            p.add_argument("--http-port", type=int, default=8890)
+            p.add_argument("--query-seconds", type=int, default=30)
+            p.add_argument("--max-rows", type=int, default=1_000_000)
+            p.add_argument("--memory-gib", type=float, default=2.0)
+            p.add_argument("--no-load", action="store_true", help="start without (re)loading the artifacts")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "start":
+            url = start(args.dir, args.http_port, args.sql_port, args.query_seconds, args.max_rows, args.memory_gib,
+                        load=not args.no_load)
+            print(f"Virtuoso serves SPARQL at {url}; serve oihkg over it with:\n  oihkg serve --endpoint {url}")
+        elif args.command == "load":
+            load_artifacts(args.dir.resolve(), args.sql_port)
+            print("loaded the artifacts")
+        else:
+            print("stopped" if stop(args.dir) else f"no Virtuoso runs in {args.dir}")
+    except (VirtuosoError, OSError, subprocess.TimeoutExpired) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
