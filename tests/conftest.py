@@ -46,7 +46,8 @@ def tiny_seed() -> Path:
 
 
 #: Fixtures that start a server or a browser, or run HermiT on a whole ontology: a test using one is ``slow``.
-SLOW_FIXTURES = {"api_server", "remote_api_server", "oxigraph_server", "remote_kg", "http", "sparql_http", "browser", "open_page",
+SLOW_FIXTURES = {"api_server", "remote_api_server", "oxigraph_server", "remote_kg", "virtuoso_server", "virtuoso_kg",
+                 "virtuoso_api_server", "virtuoso_script", "http", "sparql_http", "browser", "open_page",
                  "start_server", "reasoned", "planted", "planted_kg"}
 
 
@@ -115,6 +116,49 @@ def remote_kg(oxigraph_server):
     from kg import OIHKG
 
     return OIHKG.open(endpoint=oxigraph_server["query"], graph_store=oxigraph_server["store"])
+
+
+VIRTUOSO_SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "virtuoso.py"
+
+
+@pytest.fixture(scope="session")
+def virtuoso_script() -> tuple[Path, object]:
+    """``scripts/virtuoso.py`` and a function giving a free 127.0.0.1 port, for a test that runs the script itself."""
+    return VIRTUOSO_SCRIPT, _free_port
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory):
+    """A real Virtuoso (Debian's ``virtuoso-opensource-7-bin``) on 127.0.0.1, started and bulk-loaded with the
+    artifacts by ``scripts/virtuoso.py`` as a user would, with a 5 s query time limit; stopped by it at the end."""
+    import subprocess
+    import sys
+
+    if shutil.which("virtuoso-t") is None:
+        pytest.skip("Virtuoso is not installed (bash scripts/setup.sh --virtuoso installs it)")
+    folder = tmp_path_factory.mktemp("virtuoso")
+    http_port, sql_port = _free_port(), _free_port()
+    started = subprocess.run([sys.executable, str(VIRTUOSO_SCRIPT), "start", "--dir", str(folder), "--http-port",
+                              str(http_port), "--sql-port", str(sql_port), "--query-seconds", "5", "--memory-gib", "0.5"],
+                             capture_output=True, text=True, timeout=240)
+    if started.returncode != 0:
+        pytest.fail(f"scripts/virtuoso.py start failed: {started.stderr}")
+    yield {"query": f"http://127.0.0.1:{http_port}/sparql", "dir": folder, "sql_port": sql_port}
+    subprocess.run([sys.executable, str(VIRTUOSO_SCRIPT), "stop", "--dir", str(folder)], capture_output=True, timeout=60)
+
+
+@pytest.fixture(scope="session")
+def virtuoso_kg(virtuoso_server):
+    """An :class:`kg.OIHKG` over the real Virtuoso, its graphs bulk-loaded by the script."""
+    from kg import OIHKG
+
+    return OIHKG.open(endpoint=virtuoso_server["query"])
+
+
+@pytest.fixture(scope="session")
+def virtuoso_api_server(tmp_path_factory, virtuoso_server):
+    """A real ``oihkg serve --endpoint`` in front of Virtuoso."""
+    yield from _serve(tmp_path_factory, "--endpoint", virtuoso_server["query"])
 
 
 def _launch(tmp_path_factory, *extra: str, env: dict | None = None):

@@ -1,0 +1,146 @@
+"""The API over a real Virtuoso (Debian's virtuoso-opensource 7), started and bulk-loaded by ``scripts/virtuoso.py``.
+
+The named queries, the SPARQL protocol and the engine's graph are compared with the embedded store in
+``test_queries.py``, ``test_api.py`` and ``test_mechanism.py`` (each parametrised over the endpoints); here: the REST
+routes side by side, Virtuoso's own limits, and the script's life cycle.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+import httpx
+import pytest
+
+from kg.store import EndpointTimeout, RemoteStore
+
+SLOW_Q = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+@pytest.fixture(scope="module")
+def both(api_server, virtuoso_api_server):
+    """Clients of the server on the embedded store and of the one over Virtuoso."""
+    with httpx.Client(base_url=api_server, timeout=30) as a, httpx.Client(base_url=virtuoso_api_server, timeout=30) as b:
+        yield a, b
+
+
+def test_health_over_virtuoso_names_it_and_has_the_embedded_fingerprint(both, virtuoso_server):
+    embedded, virtuoso = (c.get("/health").json() for c in both)
+    assert virtuoso["status"] == "ok" and virtuoso["store"] == virtuoso_server["query"]
+    assert virtuoso["triples"] == embedded["triples"]
+    assert virtuoso["checksum"] == embedded["checksum"]  # the script records the artifacts' checksum in the meta graph
+
+
+@pytest.mark.parametrize("route, params", [
+    ("/entities/TLR4", None),
+    ("/entities/fibromyalgia", None),
+    ("/search", {"q": "NMDA"}),
+    ("/edges", {"subject": "ketamine"}),
+    ("/interventions", None),
+    ("/pathways", None),
+    ("/interventions/ketamine/pathways", None),
+    ("/pathways/oih:glial_neuroinflammatory_pathway/interventions", None),
+    ("/paths", {"source": "opioid agonist", "target": "hyperalgesia", "max_length": 5}),
+    ("/paths", {"source": "TLR4", "target": "hyperalgesia", "sign": "-"}),
+    ("/queries/pathway-members", {"pathway": "dynorphin pathway"}),
+    ("/queries/fact-status", {"subject": "morphine", "predicate": "rdf:type", "object": "oih:ProHyperalgesicAgent"}),
+])
+def test_rest_answers_over_virtuoso_equal_the_embedded_ones(both, route, params):
+    embedded, virtuoso = (c.get(route, params=params) for c in both)
+    assert embedded.status_code == 200, embedded.text
+    assert virtuoso.status_code == 200 and virtuoso.json() == embedded.json()
+
+
+def test_perturbation_over_virtuoso_equals_the_embedded_one(both):
+    body = {"activate": ["opioid agonist"], "inhibit": ["NMDA receptor"]}
+    embedded, virtuoso = (c.post("/perturb", json=body) for c in both)
+    assert embedded.status_code == virtuoso.status_code == 200 and virtuoso.json() == embedded.json()
+
+
+def test_unknown_entity_is_404_over_virtuoso(both):
+    assert both[1].get("/entities/HGNC:0").status_code == 404
+
+
+def test_virtuoso_stops_a_long_query_itself_and_it_is_a_timeout(virtuoso_server):
+    """The script gives Virtuoso a time limit (5 s here): the endpoint ends the query, which the store reports as a
+    timeout, well before its own 60 s wait."""
+    store = RemoteStore(virtuoso_server["query"], timeout=60)
+    t0 = time.monotonic()
+    with pytest.raises(EndpointTimeout, match="time limit"):
+        store.query(SLOW_Q)
+    assert time.monotonic() - t0 < 30
+    assert len(store.query("SELECT ?s WHERE { ?s ?p ?o } LIMIT 3")) == 3  # and it keeps serving
+
+
+def test_a_long_query_through_the_api_is_a_timeout_and_the_server_keeps_serving(both):
+    slow = both[1].get("/sparql", params={"query": SLOW_Q})
+    assert slow.status_code in (503, 504) and slow.json()["detail"]
+    assert both[1].get("/entities/ketamine").status_code == 200
+
+
+def test_virtuoso_fetches_nothing_on_a_clients_behalf(both):
+    """Virtuoso's own extensions (the sponger's ``define get:soft``, federated SERVICE) cannot make it fetch: the
+    script leaves the public SPARQL account no role that fetches, and the API refuses SERVICE before that."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)
+    listener.settimeout(0.2)
+    port = listener.getsockname()[1]
+    seen: list = []
+
+    def watch(stop: threading.Event) -> None:
+        while not stop.is_set():
+            try:
+                seen.append(listener.accept())
+            except OSError:
+                pass
+
+    stop = threading.Event()
+    watcher = threading.Thread(target=watch, args=(stop,), daemon=True)
+    watcher.start()
+    try:
+        sponge = both[1].get("/sparql", params={
+            "query": f'define get:soft "soft" SELECT * FROM <http://127.0.0.1:{port}/x.ttl> WHERE {{ ?s ?p ?o }} LIMIT 1'})
+        service = both[1].get("/sparql", params={
+            "query": f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }} LIMIT 1"})
+        time.sleep(0.5)
+    finally:
+        stop.set()
+        watcher.join(timeout=5)
+        listener.close()
+    assert 400 <= sponge.status_code < 500 and sponge.json()["detail"]
+    assert service.status_code == 400 and "outbound" in service.json()["detail"]
+    assert seen == [], "Virtuoso connected to the address in the query"
+
+
+def test_the_script_starts_and_stops_a_server_and_leaves_no_process(tmp_path, virtuoso_script):
+    script, free_port = virtuoso_script
+    if shutil.which("virtuoso-t") is None:
+        pytest.skip("Virtuoso is not installed (bash scripts/setup.sh --virtuoso installs it)")
+    http_port, sql_port = free_port(), free_port()
+    args = [sys.executable, str(script)]
+    where = ["--dir", str(tmp_path), "--sql-port", str(sql_port)]
+    started = subprocess.run([*args, "start", *where, "--http-port", str(http_port), "--no-load", "--memory-gib", "0.25"],
+                             capture_output=True, text=True, timeout=180)
+    assert started.returncode == 0, started.stderr
+    assert f"oihkg serve --endpoint http://127.0.0.1:{http_port}/sparql" in started.stdout
+    pid = int((tmp_path / "virtuoso.pid").read_text())
+    try:
+        again = subprocess.run([*args, "start", *where, "--http-port", str(http_port)], capture_output=True, text=True,
+                               timeout=60)
+        assert again.returncode == 1 and "already runs" in again.stderr
+        assert (tmp_path / "dba-password").stat().st_mode & 0o077 == 0  # the administrator's password: owner only
+        assert "127.0.0.1" in (tmp_path / "virtuoso.ini").read_text().split("[HTTPServer]")[1].split("\n")[1]
+    finally:
+        stopped = subprocess.run([*args, "stop", *where], capture_output=True, text=True, timeout=60)
+    assert stopped.returncode == 0 and "stopped" in stopped.stdout
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+    with pytest.raises(httpx.HTTPError):
+        httpx.get(f"http://127.0.0.1:{http_port}/sparql", params={"query": "ASK {}"}, timeout=2)
