@@ -20,14 +20,15 @@ Examples
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import mimeparse
 
 from kg.store import GRAPH_TYPES, RESULT_TYPES, QueryError, Store
 from kg.workers import Answer
 
-__all__ = ["RESULT_TYPES", "GRAPH_TYPES", "NotAcceptable", "ServiceRefused", "negotiate", "prefers_html", "services",
-           "check_services", "answer", "service_description"]
+__all__ = ["RESULT_TYPES", "GRAPH_TYPES", "NotAcceptable", "ServiceRefused", "ExtensionRefused", "negotiate",
+           "prefers_html", "services", "functions", "check_services", "check_extensions", "answer", "service_description"]
 
 
 class NotAcceptable(Exception):
@@ -38,20 +39,38 @@ class ServiceRefused(QueryError):
     """The query has a SERVICE clause to an endpoint the operator did not allow: the server makes no outbound request."""
 
 
-def _walk_services(node, out: list, seen: set) -> None:
+class ExtensionRefused(QueryError):
+    """Behind an endpoint, the query calls a function by IRI that is no XSD cast, or uses a vendor's pragma: such a
+    function may be the endpoint's own (Virtuoso's ``bif:http_get`` fetches a URL), so it is not passed on."""
+
+
+def _walk(node, name: str, key: str, out: list, seen: set) -> None:
+    """Collect ``node[key]`` of every algebra node called ``name``."""
     from rdflib.plugins.sparql.parserutils import CompValue
 
     if id(node) in seen:
         return
     seen.add(id(node))
     if isinstance(node, CompValue):
-        if node.name == "ServiceGraphPattern":
-            out.append(node.get("term"))
+        if node.name == name:
+            out.append(node.get(key))
         for value in node.values():
-            _walk_services(value, out, seen)
+            _walk(value, name, key, out, seen)
     elif isinstance(node, (list, tuple, set)):
         for value in node:
-            _walk_services(value, out, seen)
+            _walk(value, name, key, out, seen)
+
+
+@lru_cache(maxsize=256)
+def _algebra(query: str):
+    """rdflib's algebra of the query (prefixes resolved), or None when rdflib cannot read it."""
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        return translateQuery(parseQuery(query)).algebra
+    except Exception:  # noqa: BLE001 - the other parser's failure: unknown
+        return None
 
 
 def services(query: str) -> list[str] | None:
@@ -63,16 +82,56 @@ def services(query: str) -> list[str] | None:
     >>> services("PREFIX e: <http://ex/> SELECT * WHERE { SERVICE e:x { ?s ?p ?o } }"), services("ASK {}")
     (['http://ex/x'], [])
     """
-    from rdflib.plugins.sparql.algebra import translateQuery
-    from rdflib.plugins.sparql.parser import parseQuery
-
-    try:
-        algebra = translateQuery(parseQuery(query)).algebra
-    except Exception:  # noqa: BLE001 - the other parser's failure: unknown
+    algebra = _algebra(query)
+    if algebra is None:
         return None
     found: list = []
-    _walk_services(algebra, found, set())
+    _walk(algebra, "ServiceGraphPattern", "term", found, set())
     return [f"?{t}" if t.__class__.__name__ == "Variable" else str(t) for t in found]
+
+
+def functions(query: str) -> list[str] | None:
+    """The IRIs of the functions the query calls by name (prefixes resolved), or None when rdflib cannot read it.
+
+    Examples
+    --------
+    >>> functions('PREFIX b: <bif:> SELECT (b:http_get("x") AS ?x) (STR(1) AS ?y) {}')
+    ['bif:http_get']
+    """
+    algebra = _algebra(query)
+    if algebra is None:
+        return None
+    found: list = []
+    _walk(algebra, "Function", "iri", found, set())
+    return sorted({str(iri) for iri in found})
+
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+#: What an unreadable query may hide: a vendor's function namespace, a call of a function by IRI, a pragma.
+_VENDOR = re.compile(r"\b(?:bif|sql):|>\s*\(|^\s*define\b", re.IGNORECASE | re.MULTILINE)
+
+
+def check_extensions(query: str) -> None:
+    """Refuse, for a query sent on to an endpoint, any call of a function by IRI other than an XSD cast (standard
+    SPARQL has no other); for a query rdflib cannot read, any mention of ``bif:`` or ``sql:``, a call by IRI, or a
+    leading ``define`` pragma (Virtuoso's), ``\\u`` escapes read either way.
+
+    Raises
+    ------
+    ExtensionRefused
+        Naming the function, or saying why the query could not be checked.
+    """
+    called = functions(query)
+    if called is None:
+        expanded = _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), query)
+        if any(_VENDOR.search(t) for t in (query, expanded)):
+            raise ExtensionRefused("the query could not be checked for calls of the endpoint's own functions or "
+                                   "pragmas (bif:, sql:, a function IRI, define), which this server does not pass on")
+        return
+    foreign = [f for f in called if not f.startswith(_XSD)]
+    if foreign:
+        raise ExtensionRefused(f"the function <{foreign[0][:200]}> is not passed on to the endpoint: only SPARQL's own "
+                               "functions and XSD casts are (an endpoint's own functions may fetch or run code)")
 
 
 #: An IRI reference: no space, quote or brace can occur in one, so no SERVICE clause can hide in it.
@@ -174,6 +233,8 @@ def answer(store: Store, query: str, accept: str | None, default_graphs: list[st
     NotAcceptable, kg.store.StoreError
     """
     check_services(query, allowed_services)
+    if store.selector.startswith("sparql:"):
+        check_extensions(query)
     result = store.query(query, default_graphs=default_graphs, named_graphs=named_graphs, limit=limit)
     media = negotiate(accept, result.media_types)
     return Answer(result.kind, media, result.serialize(media))

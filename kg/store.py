@@ -301,10 +301,15 @@ def query_form(text: str) -> str | None:
 #: Parse-tree nodes that only pass their one operand through when they carry no operator.
 _WRAPPERS = {"ConditionalOrExpression", "ConditionalAndExpression", "RelationalExpression", "AdditiveExpression",
              "MultiplicativeExpression"}
+#: Of those, the ones whose operator makes a boolean: ``||``, ``&&`` and the comparisons (not ``+ - * /``).
+_LOGICAL = {"ConditionalOrExpression", "ConditionalAndExpression", "RelationalExpression"}
 #: Operators and built-in calls whose value is always an xsd:boolean.
 _TESTS = {"UnaryNot", "Builtin_EXISTS", "Builtin_NOTEXISTS", "Builtin_BOUND", "Builtin_isIRI", "Builtin_isURI",
           "Builtin_isBLANK", "Builtin_isLITERAL", "Builtin_isNUMERIC", "Builtin_sameTerm", "Builtin_REGEX",
           "Builtin_CONTAINS", "Builtin_STRSTARTS", "Builtin_STRENDS", "Builtin_LANGMATCHES"}
+#: Patterns that bind variables to data: triples, VALUES, a GRAPH or SERVICE name.
+_DATA_SITES = {"TriplesBlock", "InlineData", "InlineDataOneVar", "InlineDataFull", "GraphGraphPattern",
+               "ServiceGraphPattern"}
 
 
 def _is_test(expr) -> bool:
@@ -314,8 +319,8 @@ def _is_test(expr) -> bool:
     from rdflib.plugins.sparql.parserutils import CompValue
 
     while isinstance(expr, CompValue) and expr.name in _WRAPPERS:
-        if "op" in expr or ("other" in expr and expr["other"]):  # a comparison, && or ||
-            return True
+        if "op" in expr or ("other" in expr and expr["other"]):  # an operator (CompValue.get answers a missing key)
+            return expr.name in _LOGICAL
         expr = expr["expr"]
     if isinstance(expr, RdfLiteral):
         return expr.datatype == XSD.boolean
@@ -323,36 +328,47 @@ def _is_test(expr) -> bool:
 
 
 @lru_cache(maxsize=1024)
-def boolean_columns(text: str) -> frozenset[str]:
-    """The variables a query binds (``BIND`` or ``(expr AS ?v)``) to boolean tests only: ``true``, ``EXISTS``, a
-    comparison, ``&&``... Some endpoints (Virtuoso 7) answer those as the integers 1 and 0; :class:`RemoteStore` turns
-    them back into booleans. Empty when rdflib cannot read the query.
-
-    Examples
-    --------
-    >>> sorted(boolean_columns("SELECT ?a (1 < ?n AS ?b) ?c WHERE { BIND(NOT EXISTS { ?s ?p ?o } AS ?a) BIND(3 AS ?c) }"))
-    ['a', 'b']
-    """
-    from rdflib.plugins.sparql.parserutils import CompValue
+def _shape(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The variables a query binds only to boolean tests, and every variable it assigns (``BIND`` or ``AS``)."""
     from pyparsing import ParseResults
+    from rdflib.term import Variable as RdfVariable
+    from rdflib.plugins.sparql.parserutils import CompValue
 
-    tree = _parsed(text)
     sites: dict[str, set[bool]] = {}
+    assigned: set[str] = set()
 
-    def walk(node) -> None:
+    def walk(node, in_data: bool) -> None:
         if isinstance(node, CompValue):
             var = {"Bind": "var", "vars": "evar"}.get(node.name)
             if var in node and "expr" in node:
+                assigned.add(str(node[var]))
                 sites.setdefault(str(node[var]), set()).add(_is_test(node["expr"]))
             for value in node.values():
-                walk(value)
+                walk(value, in_data or node.name in _DATA_SITES)
         elif isinstance(node, (list, ParseResults)):
             for value in node:
-                walk(value)
+                walk(value, in_data)
+        elif in_data and isinstance(node, RdfVariable):
+            sites.setdefault(str(node), set()).add(False)  # bound to data too: may be anything
 
+    tree = _parsed(text)
     if tree is not None:
-        walk(tree)
-    return frozenset(v for v, kinds in sites.items() if kinds == {True})
+        walk(tree, False)
+    return frozenset(v for v, kinds in sites.items() if kinds == {True}), frozenset(assigned)
+
+
+def boolean_columns(text: str) -> frozenset[str]:
+    """The variables a query binds (``BIND`` or ``(expr AS ?v)``) to boolean tests only — ``true``, ``EXISTS``, a
+    comparison, ``&&`` — and to nothing else (no triple pattern, ``VALUES`` or other expression). Virtuoso 7 answers
+    those as the integers 1 and 0, which :class:`RemoteStore` turns back into booleans. Empty when rdflib cannot read
+    the query.
+
+    Examples
+    --------
+    >>> sorted(boolean_columns("SELECT ?a (1 < ?n AS ?b) (?n - 1 AS ?c) WHERE { BIND(NOT EXISTS { ?s ?p ?o } AS ?a) }"))
+    ['a', 'b']
+    """
+    return _shape(text)[0]
 
 
 # -- the interface ---------------------------------------------------------------------------------
@@ -619,25 +635,41 @@ def _values_block(bindings: dict[str, Term]) -> str:
     return f"VALUES ({vars_}) {{ ({vals}) }}"
 
 
-#: What may hide a ``WHERE {`` without being one: comments, strings and IRIs; and the keyword itself.
+#: What may hide a ``WHERE {`` or a brace without being one (comments, strings, IRIs); the keyword; a brace.
 _LEXEME = re.compile(r'#[^\n]*|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
                      r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\x00-\x20]*>'
-                     r'|(?<![\w:?$])(WHERE)\s*\{', re.IGNORECASE)
+                     r'|(?<![\w:?$])(WHERE)\s*\{|([{}])', re.IGNORECASE)
+_CONSTRUCT_WHERE = re.compile(r"(?<![\w:?$])CONSTRUCT\s*$", re.IGNORECASE)
 
 
 def bind_values(text: str, bindings: dict[str, Term]) -> str:
-    """The query with ``bindings`` as a ``VALUES`` block opening its outer ``WHERE`` group, so every endpoint binds
-    them before it groups, orders or slices (Virtuoso 7 applies a trailing ``VALUES`` after ``LIMIT``); as a
-    trailing block when the query has no ``WHERE`` keyword.
+    """The query with ``bindings`` as a ``VALUES`` block opening its outer ``WHERE`` group (outside every brace), so
+    every endpoint binds them before it groups, orders or slices (Virtuoso 7 applies a trailing ``VALUES`` after
+    ``LIMIT``); as a trailing block when the query has no outer ``WHERE`` keyword, or is a ``CONSTRUCT WHERE``.
+
+    Raises
+    ------
+    QueryError
+        A bound variable is one the query assigns itself (``BIND`` or ``AS``).
 
     Examples
     --------
-    >>> bind_values('SELECT ?x <urn:WHERE{> WHERE { ?x ?p "WHERE {" } LIMIT 1', {"x": NamedNode("urn:a")})
-    'SELECT ?x <urn:WHERE{> WHERE { VALUES (?x) { (<urn:a>) } ?x ?p "WHERE {" } LIMIT 1'
+    >>> bind_values('PREFIX w: <urn:w> SELECT ?x WHERE { ?x w:WHERE "WHERE {" } LIMIT 1', {"x": NamedNode("urn:a")})
+    'PREFIX w: <urn:w> SELECT ?x WHERE { VALUES (?x) { (<urn:a>) } ?x w:WHERE "WHERE {" } LIMIT 1'
     """
+    clash = sorted(set(bindings) & _shape(text)[1])
+    if clash:
+        raise QueryError(f"?{clash[0]} is assigned in the query (BIND or AS), so it cannot also be given a value")
+    depth = 0
     for m in _LEXEME.finditer(text):
-        if m.group(1):
+        if m.group(1) and depth == 0:
+            if _CONSTRUCT_WHERE.search(text, 0, m.start()):
+                break  # CONSTRUCT WHERE { … }: that group is the template too
             return f"{text[:m.end()]} {_values_block(bindings)}{text[m.end():]}"
+        if m.group(1) or m.group(2) == "{":
+            depth += 1
+        elif m.group(2) == "}":
+            depth -= 1
     return f"{text.rstrip()}\n{_values_block(bindings)}"
 
 
@@ -742,7 +774,7 @@ class RemoteStore(Store):
         self._http = httpx.Client(timeout=httpx.Timeout(timeout, connect=min(5.0, timeout)), follow_redirects=True)
 
     def query(self, text, bindings=None, *, default_graphs=None, named_graphs=None, limit=None) -> Result:
-        form = query_form(text)
+        form, given = query_form(text), text
         if bindings:
             if any(isinstance(v, BlankNode) for v in bindings.values()):
                 raise QueryError("a blank node cannot be bound in a query sent to an endpoint")
@@ -751,9 +783,10 @@ class RemoteStore(Store):
         fields += [("named-graph-uri", g) for g in self._dataset(named_graphs)]
         # a form POST, which every SPARQL 1.1 endpoint takes (Virtuoso 7 does not answer a direct POST)
         headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": self.ACCEPT[form]}
-        typed, failure = None, None
+        typed, failure, virtuoso = None, None, False
         try:
             with self._http.stream("POST", self.endpoint, content=urlencode(fields).encode("ascii"), headers=headers) as resp:
+                virtuoso = resp.headers.get("server", "").startswith("Virtuoso")
                 if resp.status_code == 400:
                     failure = QueryError(f"the endpoint refused the query: {resp.read().decode('utf-8', 'replace').strip()[:2000]}")
                 elif resp.status_code == 500 and b"SECURITY" in resp.read()[:2000]:  # Virtuoso: a refused extension
@@ -766,6 +799,9 @@ class RemoteStore(Store):
                 elif resp.status_code >= 300:
                     failure = EndpointError(f"SPARQL endpoint {self.endpoint} answered {resp.status_code}: "
                                             f"{resp.read().decode('utf-8', 'replace')[:300]}")
+                elif "x-sparql-maxrows" in resp.headers:  # Virtuoso cut the result at its own row cap
+                    failure = ResultTooLarge(f"the result has more than the {resp.headers['x-sparql-maxrows']} rows the "
+                                             "endpoint sends; add a LIMIT")
                 else:
                     typed, failure = self._read(resp, limit, form)
         except httpx.TimeoutException as exc:
@@ -773,7 +809,7 @@ class RemoteStore(Store):
         except httpx.HTTPError as exc:
             failure = EndpointError(f"SPARQL endpoint {self.endpoint} unreachable: {exc}")
         result = _outcome(typed, failure)
-        tests = boolean_columns(text) if isinstance(result, Solutions) else frozenset()
+        tests = boolean_columns(given) if virtuoso and isinstance(result, Solutions) else frozenset()
         return _as_booleans(result, tests) if tests else result
 
     @staticmethod

@@ -225,13 +225,24 @@ def test_boolean_columns_are_only_those_bound_to_tests_alone():
          "BIND(?x = 1 || ?y AS ?c) BIND(COALESCE(?x, false) AS ?d) ?s <urn:p> ?n }")
     assert boolean_columns(q) == {"a", "c"}  # ?b is an integer on one side; COALESCE may give anything; ?n is data
     assert boolean_columns("NOT SPARQL") == frozenset()
+    arithmetic = "SELECT ?x (?x - 1 AS ?n) (?x * 2 AS ?m) WHERE { ?s ?p ?x BIND(?x + 0 AS ?k) }"
+    assert boolean_columns(arithmetic) == frozenset()  # + - * / make numbers, not tests
+    data_too = "SELECT ?b WHERE { { VALUES ?b { 0 1 } } UNION { BIND(true AS ?b) } UNION { ?s <urn:p> ?b } }"
+    assert boolean_columns(data_too) == frozenset()  # bound to data elsewhere: its 1 may be a number
 
 
 def test_bindings_open_the_outer_where_group_whatever_the_text_around():
     from kg.store import bind_values
 
     x = {"x": NamedNode("urn:a")}
-    q = "PREFIX w: <urn:where{> SELECT ?x # where {\nWHERE { ?x w:p 'WHERE {' . { SELECT ?x WHERE { ?x ?p ?o } } } LIMIT 1"
+    q = "PREFIX w: <urn:where> SELECT ?x # where {\nWHERE { ?x w:p 'WHERE {' . { SELECT ?x WHERE { ?x ?p ?o } } } LIMIT 1"
     bound = bind_values(q, x)
     assert bound.count("VALUES") == 1 and bound.index("VALUES") == q.index("WHERE {", q.index("\n")) + len("WHERE {") + 1
     assert bind_values("ASK { ?x ?p ?o }", x).endswith("VALUES (?x) { (<urn:a>) }")  # no WHERE keyword: a trailing block
+    inner = "SELECT ?x ?p { ?x ?q ?r { SELECT ?p WHERE { ?p ?a ?b } } }"  # the first WHERE is a subquery's: not there
+    assert bind_values(inner, x) == inner + "\nVALUES (?x) { (<urn:a>) }"
+    short = "CONSTRUCT WHERE { ?x ?p ?o }"  # that group is the template too
+    assert bind_values(short, x) == short + "\nVALUES (?x) { (<urn:a>) }"
+    assert "WHERE { VALUES" in bind_values("CONSTRUCT { ?x ?p ?o } WHERE { ?x ?p ?o }", x)
+    with pytest.raises(QueryError, match="assigned in the query"):
+        bind_values("SELECT ?x WHERE { BIND(<urn:b> AS ?x) }", x)
