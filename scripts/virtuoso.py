@@ -7,15 +7,18 @@ Usage (from the repository, after ``make setup``; Debian's ``virtuoso-opensource
     .venv/bin/oihkg serve --endpoint http://127.0.0.1:8890/sparql
     .venv/bin/python scripts/virtuoso.py stop [--dir .virtuoso]
 
-``start`` writes a configuration into the folder (database, logs and the files it loads stay there), starts
-``virtuoso-t`` on 127.0.0.1 only, gives the database administrator a random password (kept in ``DIR/dba-password``,
-readable by its owner only), takes from the public SPARQL account every role that lets a query fetch something from
-the network (the sponger, federated SERVICE), and bulk-loads the asserted and inferred graphs with Virtuoso's bulk
-loader (``ld_add`` + ``rdf_loader_run``) into the graph IRIs the embedded store uses, with the artifacts' checksum in
-the meta graph, so ``/health`` reports the same fingerprint as an embedded server over the same artifacts.
-``stop`` shuts it down (SIGTERM, then SIGKILL after 30 s). The endpoint bounds each query's time itself
-(``--query-seconds``): a query that runs longer is answered with Virtuoso's partial "anytime" result, which oihkg
-reads as a timeout.
+``start`` writes a configuration into the folder (made owner-only: database, logs and the files it loads stay there),
+starts ``virtuoso-t`` on 127.0.0.1 only, gives the database administrator a random password (kept in
+``DIR/dba-password``, readable by its owner only; it is an argument of each ``isql-vt`` call the script makes, which
+local users can see while it runs), takes from the public SPARQL account every role that lets a query fetch
+something (the sponger, federated SERVICE), and bulk-loads the asserted and inferred graphs with Virtuoso's bulk
+loader (``ld_add`` + ``rdf_loader_run``, into staging graphs swapped in once all loaded) under the graph IRIs the
+embedded store uses, with the artifacts' checksum in the meta graph, so ``/health`` reports the same fingerprint as an
+embedded server over the same artifacts. A new database is restarted once after that (Virtuoso 7.2 answers some
+property-path joins wrongly on a database created in the running process). ``load`` loads the artifacts again into a
+running server; ``stop`` shuts it down (SIGTERM, then SIGKILL after 30 s) and waits until it is gone. The endpoint
+bounds each query's time itself (``--query-seconds``): it answers a longer query with a "transaction timed out" error,
+which oihkg reports as a timeout. oihkg passes no call of Virtuoso's own functions (``bif:``, ``sql:``) or pragmas on.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import os
 import secrets
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -93,14 +97,23 @@ class VirtuosoError(RuntimeError):
 
 
 def _isql(folder: Path, sql_port: int, sql: str, password: str | None = None, timeout: float = 600) -> str:
-    """Run SQL statements with ``isql-vt`` as the administrator; raise :class:`VirtuosoError` on an error."""
+    """Run SQL statements with ``isql-vt`` as the administrator; :class:`VirtuosoError` on an error, with the password
+    blanked out of its message."""
     password = password or (folder / "dba-password").read_text().strip()
-    proc = subprocess.run([ISQL, f"127.0.0.1:{sql_port}", "dba", password, "VERBOSE=OFF", "BANNER=OFF", f"exec={sql}"],
-                          capture_output=True, text=True, timeout=timeout)
+    try:
+        proc = subprocess.run([ISQL, f"127.0.0.1:{sql_port}", "dba", password, "VERBOSE=OFF", "BANNER=OFF", f"exec={sql}"],
+                              capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise VirtuosoError(f"isql did not finish within {timeout:g} s on {sql[:120].replace(password, '***')!r}") from None
     out = proc.stdout + proc.stderr
     if proc.returncode != 0 or "*** Error" in out:
-        raise VirtuosoError(f"isql failed on {sql[:120]!r}: {out.strip()[:2000]}")
+        raise VirtuosoError(f"isql failed on {sql[:120]!r}: {out.strip()[:2000]}".replace(password, "***"))
     return out
+
+
+def _sql_text(value: str) -> str:
+    """A SQL string literal."""
+    return "'" + value.replace("'", "''") + "'"
 
 
 def _alive(pid: int) -> bool:
@@ -112,12 +125,22 @@ def _alive(pid: int) -> bool:
 
 
 def _pid(folder: Path) -> int | None:
-    """The running server's process id, if the folder has one."""
+    """The running server's process id, if the folder has one and it is still ``virtuoso-t`` (not a reused id)."""
     try:
         pid = int((folder / "virtuoso.pid").read_text())
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
     except (OSError, ValueError):
         return None
-    return pid if _alive(pid) else None
+    return pid if _alive(pid) and SERVER.encode() in cmdline and str(folder).encode() in cmdline else None
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 def start(folder: Path, http_port: int = 8890, sql_port: int = 1111, seconds: int = 30, max_rows: int = 1_000_000,
@@ -144,17 +167,27 @@ def start(folder: Path, http_port: int = 8890, sql_port: int = 1111, seconds: in
         raise VirtuosoError("virtuoso-t and isql-vt are not installed: run `bash scripts/setup.sh --virtuoso` "
                             "(Debian's virtuoso-opensource-7-bin)")
     folder = folder.resolve()
+    if any(c in str(folder) for c in ",;'\n"):
+        raise VirtuosoError(f"the folder's path may not hold a comma, semicolon, quote or newline: {folder}")
     if _pid(folder):
         raise VirtuosoError(f"a Virtuoso already runs in {folder} (pid {_pid(folder)}); stop it first")
+    busy = [p for p in (http_port, sql_port) if not _port_free(p)]
+    if busy:
+        raise VirtuosoError(f"port {busy[0]} on 127.0.0.1 is in use; choose another with --http-port / --sql-port")
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder.chmod(0o700)  # the database and the administrator's password stay the owner's
+    if (folder / "virtuoso.db").exists() and not (folder / "secured").exists():
+        for leftover in folder.glob("virtuoso*"):  # a first start that did not finish: made again from nothing
+            leftover.unlink()
     for sub in ("load", "www"):
-        (folder / sub).mkdir(parents=True, exist_ok=True)
+        (folder / sub).mkdir(exist_ok=True)
     buffers = int(memory_gib * (1 << 30) / 8192)
     (folder / "virtuoso.ini").write_text(INI.format(dir=folder, sql_port=sql_port, http_port=http_port, seconds=seconds,
                                                     max_rows=max_rows, buffers=buffers, dirty=buffers * 3 // 4))
-    fresh = not (folder / "virtuoso.db").exists()
+    fresh = not (folder / "secured").exists()
     endpoint = f"http://127.0.0.1:{http_port}/sparql"
-    _launch(folder, endpoint, wait)
     try:
+        _launch(folder, endpoint, wait)
         if fresh:
             _secure(folder, sql_port)
         if load:
@@ -179,7 +212,9 @@ def _launch(folder: Path, endpoint: str, wait: float) -> None:
         if proc.poll() is not None:
             raise VirtuosoError(f"virtuoso-t exited with {proc.returncode}; see {folder / 'virtuoso.log'}")
         try:
-            if httpx.get(endpoint, params={"query": "ASK {}"}, timeout=2).status_code == 200:
+            log = folder / "virtuoso.log"
+            online = log.exists() and f"(pid {proc.pid})" in log.read_text(errors="replace")
+            if online and httpx.get(endpoint, params={"query": "ASK {}"}, timeout=2).status_code == 200:
                 return
         except httpx.HTTPError:
             pass
@@ -190,38 +225,50 @@ def _launch(folder: Path, endpoint: str, wait: float) -> None:
 
 
 def _secure(folder: Path, sql_port: int) -> None:
-    """A fresh database: a random administrator password, and no role of the public SPARQL account that fetches."""
+    """A new database: a random administrator password, and no role of the public SPARQL account that fetches; then
+    the ``secured`` mark (a database without it is made again at the next start)."""
     password = secrets.token_hex(16)
     secret = folder / "dba-password"
+    secret.unlink(missing_ok=True)
     secret.touch(mode=0o600)
-    _isql(folder, sql_port, f"USER_CHANGE_PASSWORD('dba', 'dba', '{password}');", password="dba")
     secret.write_text(password)
+    _isql(folder, sql_port, f"USER_CHANGE_PASSWORD('dba', 'dba', '{password}');", password="dba")
     for role in ("SPARQL_SPONGE", "SPARQL_SELECT_FED", "SPARQL_LOAD_SERVICE_DATA", "SPARQL_UPDATE"):
         try:
             _isql(folder, sql_port, f"REVOKE \"{role}\" FROM \"SPARQL\";")
         except VirtuosoError as exc:
             if not any(s in str(exc).lower() for s in ("not have granted", "does not exist", "no such role")):
                 raise
+    (folder / "secured").touch()
 
 
 def bulk_load(folder: Path, sql_port: int, files: dict[Path, str]) -> None:
-    """Replace each graph by the file given for it with Virtuoso's bulk loader; :class:`VirtuosoError` naming the
-    file when the loader refuses one."""
+    """Replace each graph by the file given for it with Virtuoso's bulk loader, all or nothing: every file goes into a
+    staging graph first, and the graphs are replaced only once the loader took them all; otherwise the staging graphs
+    are dropped and :class:`VirtuosoError` names the file. The last file's graph is replaced last (give the meta graph
+    last, so its record follows the data)."""
     folder = folder.resolve()
     staged = {}
     for src, graph in files.items():
         dst = folder / "load" / f"{len(staged)}-{src.name}"
         shutil.copyfile(src, dst)
-        staged[dst] = graph
-    sql = "DELETE FROM DB.DBA.load_list; "
-    sql += " ".join(f"SPARQL CLEAR GRAPH <{g}>; ld_add('{p}', '{g}');" for p, g in staged.items())
-    _isql(folder, sql_port, sql + " rdf_loader_run(); checkpoint;")
-    report = _isql(folder, sql_port, "SELECT ll_file, ll_error FROM DB.DBA.load_list WHERE ll_error IS NOT NULL;")
-    for path in staged:
-        if str(path) in report:
-            raise VirtuosoError(f"Virtuoso's bulk loader refused {path.name}: {report.strip()[:2000]}")
-    for path in staged:
-        path.unlink()
+        staged[dst] = (graph, f"{graph}#staging")
+    try:
+        sql = "DELETE FROM DB.DBA.load_list; "
+        sql += " ".join(f"SPARQL CLEAR GRAPH <{tmp}>; ld_add({_sql_text(str(p))}, {_sql_text(tmp)});"
+                        for p, (_, tmp) in staged.items())
+        _isql(folder, sql_port, sql + " rdf_loader_run();")
+        report = _isql(folder, sql_port, "SELECT ll_file, ll_error FROM DB.DBA.load_list WHERE ll_error IS NOT NULL;")
+        refused = [p for p in staged if str(p) in report]
+        if refused:
+            _isql(folder, sql_port, " ".join(f"SPARQL CLEAR GRAPH <{tmp}>;" for _, tmp in staged.values()))
+            raise VirtuosoError(f"Virtuoso's bulk loader refused {refused[0].name}, so no graph was replaced: "
+                                f"{report.strip()[:2000]}")
+        _isql(folder, sql_port, " ".join(f"SPARQL CLEAR GRAPH <{g}>; SPARQL ADD <{tmp}> TO <{g}>; SPARQL CLEAR GRAPH <{tmp}>;"
+                                         for g, tmp in staged.values()) + " checkpoint;")
+    finally:
+        for path in staged:
+            path.unlink(missing_ok=True)
 
 
 def load_artifacts(folder: Path, sql_port: int) -> None:
@@ -233,23 +280,37 @@ def load_artifacts(folder: Path, sql_port: int) -> None:
 
 
 def stop(folder: Path, wait: float = 30) -> bool:
-    """Stop the server of ``folder`` (SIGTERM, then SIGKILL); False when none ran."""
+    """Stop the server of ``folder`` (SIGTERM, then SIGKILL) and wait until it is gone; False when none ran."""
     folder = folder.resolve()
     pid = _pid(folder)
     if pid is None:
+        (folder / "virtuoso.pid").unlink(missing_ok=True)
         return False
-    os.killpg(pid, signal.SIGTERM)
-    deadline = time.monotonic() + wait
-    while _alive(pid) and time.monotonic() < deadline:
-        time.sleep(0.2)
+    for sig, seconds in ((signal.SIGTERM, wait), (signal.SIGKILL, 10)):
         try:
-            os.waitpid(pid, os.WNOHANG)
-        except ChildProcessError:
-            pass
-    if _alive(pid):
-        os.killpg(pid, signal.SIGKILL)
+            os.killpg(pid, sig)
+        except ProcessLookupError:
+            break
+        deadline = time.monotonic() + seconds
+        while _alive(pid) and time.monotonic() < deadline:
+            try:
+                os.waitpid(pid, os.WNOHANG)  # reaps it when this process started it
+            except ChildProcessError:
+                pass
+            time.sleep(0.2)
+        if not _alive(pid):
+            break
     (folder / "virtuoso.pid").unlink(missing_ok=True)
     return True
+
+
+def _ini_port(folder: Path, section: str) -> int:
+    """The port a section of the folder's configuration listens on."""
+    import configparser
+
+    ini = configparser.ConfigParser(strict=False)
+    ini.read(folder / "virtuoso.ini")
+    return int(ini[section]["ServerPort"].rsplit(":", 1)[1])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -259,8 +320,8 @@ def main(argv: list[str] | None = None) -> int:
     for name in ("start", "stop", "load"):
         p = sub.add_parser(name)
         p.add_argument("--dir", type=Path, default=REPO / ".virtuoso", help="the server's folder (default .virtuoso)")
-        p.add_argument("--sql-port", type=int, default=1111)
         if name == "start":
+            p.add_argument("--sql-port", type=int, default=1111)
             p.add_argument("--http-port", type=int, default=8890)
             p.add_argument("--query-seconds", type=int, default=30)
             p.add_argument("--max-rows", type=int, default=1_000_000)
@@ -273,11 +334,11 @@ def main(argv: list[str] | None = None) -> int:
                         load=not args.no_load)
             print(f"Virtuoso serves SPARQL at {url}; serve oihkg over it with:\n  oihkg serve --endpoint {url}")
         elif args.command == "load":
-            load_artifacts(args.dir.resolve(), args.sql_port)
+            load_artifacts(args.dir.resolve(), _ini_port(args.dir.resolve(), "Parameters"))
             print("loaded the artifacts")
         else:
             print("stopped" if stop(args.dir) else f"no Virtuoso runs in {args.dir}")
-    except (VirtuosoError, OSError, subprocess.TimeoutExpired) as exc:
+    except (VirtuosoError, OSError, KeyError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     return 0
