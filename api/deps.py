@@ -73,13 +73,14 @@ def get_settings() -> Settings:
     return Settings.from_env()
 
 
-def get_kg(request: Request) -> OIHKG:
-    """The knowledge graph opened by the app's lifespan."""
+async def get_kg(request: Request) -> OIHKG:
+    """The knowledge graph opened by the app's lifespan (async: FastAPI runs a plain function dependency on its thread
+    pool, a thread hop per request for an attribute read)."""
     return request.app.state.kg
 
 
-def get_pool(request: Request) -> QueryPool:
-    """The SPARQL worker pool opened by the app's lifespan."""
+async def get_pool(request: Request) -> QueryPool:
+    """The SPARQL worker pool opened by the app's lifespan (async, as :func:`get_kg`)."""
     return request.app.state.pool
 
 
