@@ -20,7 +20,7 @@ run: reason
 
 test:
 	bash scripts/setup.sh --browser
-	$(PY) -m pytest -q
+	OIHKG_REQUIRE_VIRTUOSO=1 $(PY) -m pytest -q
 
 test-fast: setup
 	$(PY) -m pytest -q -m "not slow"
