@@ -12,7 +12,8 @@ axioms; nothing is written then. One module per part:
 * :mod:`kg.reason.hermit` — running HermiT, inconsistency reports;
 * :mod:`kg.reason.explain` — inferred triples and their explanations;
 * :mod:`kg.reason.verify` — re-deriving each inference from its explanation;
-* :mod:`kg.reason.output` — the inferred graph, and the whole step.
+* :mod:`kg.reason.output` — the inferred graph, and the whole step;
+* :mod:`kg.reason.rl` — OWL 2 RL materialisation for large instance graphs (``oihkg materialise``), beside HermiT.
 """
 
 from kg.reason.explain import Explanation, Inference, Step, infer

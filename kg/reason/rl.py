@@ -1,0 +1,135 @@
+"""OWL 2 RL materialisation for large instance graphs; HermiT stays the reasoner of the curated ontology.
+
+HermiT (:mod:`kg.reason.hermit`) decides the whole of OWL 2 DL and explains each inference, but its property
+realisation grows quadratically with the individuals. For an instance graph merged beside the schema (thousands of
+drugs, genes, processes), :func:`materialise` computes the OWL 2 RL closure instead, with a library built for it:
+``reasonable`` (Rust; the W3C OWL 2 RL/RDF rules) does every rule it implements. It leaves out ``prp-spo2``
+(property chains, which the schema's ``drives_pathway`` / ``inhibits_pathway`` axioms are), so that one rule runs as a
+SPARQL ``CONSTRUCT`` per chain in pyoxigraph, and the two alternate until nothing new comes. On the curated graph
+the closure gives the same intervention → pathway facts as HermiT (a test compares them).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+import rdflib
+from rdflib.collection import Collection
+from rdflib.namespace import OWL
+
+from kg import vocab
+
+__all__ = ["RLResult", "materialise", "pathway_facts", "NoFixpoint"]
+
+_PATHWAY_LINKS = {str(vocab.OIH) + "drives_pathway": "drives", str(vocab.OIH) + "inhibits_pathway": "inhibits"}
+
+
+class NoFixpoint(RuntimeError):
+    """The rules still derived new triples after the most rounds allowed."""
+
+
+@dataclass(frozen=True)
+class RLResult:
+    """The closure (input and derived triples), how many rounds of the two rule sets it took, and the seconds."""
+
+    graph: rdflib.Graph
+    rounds: int
+    seconds: float
+
+    def derived(self, given: rdflib.Graph) -> rdflib.Graph:
+        """The triples of the closure that ``given`` lacks."""
+        return self.graph - given
+
+
+def _chains(graph: rdflib.Graph) -> list[tuple[str, list[str]]]:
+    """Every ``owl:propertyChainAxiom``: the property, and its chain of IRIs (chains holding anything else are left
+    out: OWL 2 allows only object properties there)."""
+    found = []
+    for prop, head in graph.subject_objects(OWL.propertyChainAxiom):
+        steps = list(Collection(graph, head))
+        if isinstance(prop, rdflib.URIRef) and len(steps) >= 2 and all(isinstance(s, rdflib.URIRef) for s in steps):
+            found.append((str(prop), [str(s) for s in steps]))
+    return sorted(found)
+
+
+def _chain_rule(prop: str, steps: list[str]) -> str:
+    """prp-spo2 for one chain as SPARQL: ``x p1 y1 … yn-1 pn z`` gives ``x prop z``, when the graph lacks it."""
+    hops = " . ".join(f"?v{i} <{p}> ?v{i + 1}" for i, p in enumerate(steps))
+    last = len(steps)
+    return f"CONSTRUCT {{ ?v0 <{prop}> ?v{last} }} WHERE {{ {hops} FILTER NOT EXISTS {{ ?v0 <{prop}> ?v{last} }} }}"
+
+
+def _ox(term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(term, rdflib.URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, rdflib.BNode):
+        return ox.BlankNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype))) if term.datatype else ox.Literal(str(term))
+
+
+def _rdflib(term) -> rdflib.term.Node:
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    return rdflib.Literal(term.value, lang=term.language, datatype=None if term.language else term.datatype.value)
+
+
+def _apply_chains(triples: Iterable[tuple], rules: list[str]) -> list[tuple]:
+    """The triples the chain rules derive from ``triples`` that are not among them."""
+    if not rules:
+        return []
+    store = ox.Store()
+    store.bulk_extend(ox.Quad(_ox(s), _ox(p), _ox(o)) for s, p, o in triples)
+    new = []
+    for rule in rules:
+        new += [(_rdflib(t.subject), _rdflib(t.predicate), _rdflib(t.object)) for t in store.query(rule)]
+    return new
+
+
+def materialise(graph: rdflib.Graph, max_rounds: int = 50) -> RLResult:
+    """The OWL 2 RL closure of ``graph`` (schema and instances together).
+
+    Each round runs ``reasonable`` over the graph so far, then the property-chain rule (prp-spo2) over its closure;
+    a round that adds no chain triple ends it.
+
+    Parameters
+    ----------
+    graph : rdflib.Graph
+        The ontology's triples with any instance graph added (not changed here).
+    max_rounds : int
+        Rounds allowed before :class:`NoFixpoint`.
+    """
+    import reasonable
+
+    started = time.perf_counter()
+    rules = [_chain_rule(prop, steps) for prop, steps in _chains(graph)]
+    current: Iterable[tuple] = graph
+    for rounds in range(1, max_rounds + 1):
+        reasoner = reasonable.PyReasoner()
+        reasoner.from_graph(current if isinstance(current, rdflib.Graph) else _graph(current))
+        closed = reasoner.reason()
+        new = _apply_chains(closed, rules)
+        if not new:
+            return RLResult(_graph(closed), rounds, time.perf_counter() - started)
+        current = [*closed, *new]
+    raise NoFixpoint(f"the OWL 2 RL rules still derived new triples after {max_rounds} rounds")
+
+
+def _graph(triples: Iterable[tuple]) -> rdflib.Graph:
+    g = rdflib.Graph()
+    for t in triples:
+        g.add(t)
+    return g
+
+
+def pathway_facts(graph: rdflib.Graph) -> set[tuple[str, str, str]]:
+    """``(agent, "drives" | "inhibits", pathway)`` for every ``drives_pathway`` / ``inhibits_pathway`` triple, as CURIEs."""
+    return {(vocab.compress(str(s)), _PATHWAY_LINKS[str(p)], vocab.compress(str(o)))
+            for p in _PATHWAY_LINKS for s, o in graph.subject_objects(rdflib.URIRef(p))
+            if isinstance(s, rdflib.URIRef) and isinstance(o, rdflib.URIRef)}
