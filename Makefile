@@ -35,6 +35,7 @@ bench:
 	$(PY) bench/bench_trapi.py
 	$(PY) bench/bench_scale.py
 	$(PY) bench/bench_routes.py
+	$(PY) bench/bench_sparql.py
 
 clean:
 	rm -rf .venv .pytest_cache build *.egg-info

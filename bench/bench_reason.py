@@ -7,18 +7,26 @@ For the OIH ontology and for synthetic models of 500 and 5,000 individuals
 - ``reason``: HermiT with property values, explain every inferred triple;
 - ``verify``: re-derive every explanation (one more HermiT run);
 - ``write``: oih-inferred.ttl;
-- ``baseline``: owlready2 ``sync_reasoner()`` (HermiT, classification only) on the same oih.owl.
+- ``baseline``: owlready2 ``sync_reasoner()`` (HermiT, classification only) on the same oih.owl;
+- ``rl``: the OWL 2 RL closure of the same oih.ttl (``kg.reason.rl``: reasonable plus property chains), parse
+  included, and whether it gives HermiT's agent → pathway facts.
+
+``--rl-sizes`` (default 50,000) adds models where only the build, the OWL 2 RL closure and the baseline run (our
+HermiT pipeline's property realisation is quadratic there); the baseline runs in a child process cut at
+``--baseline-cap`` seconds.
 
 The "cold" column runs ``oihkg build && oihkg reason`` in a fresh process, JVM start included.
 Each phase runs ``--repeat`` times (default 3) and the median is shown. Usage::
 
-    .venv/bin/python bench/bench_reason.py [--sizes 500 5000] [--repeat 3]
+    .venv/bin/python bench/bench_reason.py [--sizes 500 5000] [--rl-sizes 50000] [--repeat 3] [--baseline-cap 900]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import signal
 import statistics
 import subprocess
 import sys
@@ -27,11 +35,13 @@ import time
 from pathlib import Path
 
 import owlready2 as ow
+import rdflib
 
 from kg.build import build
 from kg.build.rows import CitationRow, EdgeRow, EntityRow, InterventionRow, ObservationRow
 from kg.config import Paths, default_paths, default_seed
 from kg.reason import infer, inferred_graph, verify_explanations
+from kg.reason.rl import materialise, pathway_facts
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -113,8 +123,34 @@ def measure(paths: Paths, seed: Path | None, verify_max: int) -> dict[str, float
     if len(infs) <= verify_max:
         t_verify, _ = _time(lambda: verify_explanations(infs, asserted))
     t_write, _ = _time(lambda: paths.inferred.write_bytes(inferred_graph(infs).serialize(format="turtle").encode()))
+    t_rl, closed = _time(lambda: materialise(rdflib.Graph().parse(paths.ttl)).graph)
+    hermit = pathway_facts(rdflib.Graph().parse(paths.ttl) + rdflib.Graph().parse(paths.inferred))
     return {"build": t_build, "reason": t_reason, "verify": t_verify, "write": t_write,
-            "baseline": _baseline(paths.owl), "inferred": len(infs)}
+            "baseline": _baseline(paths.owl), "inferred": len(infs), "rl": t_rl,
+            "same": float(pathway_facts(closed) == hermit)}
+
+
+def _capped_baseline(owl: Path, cap: float) -> float:
+    """:func:`_baseline` in a child process, cut at ``cap`` seconds (then ``inf``)."""
+    code = (f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); from bench_reason import _baseline; "
+            f"from pathlib import Path; print(_baseline(Path({str(owl)!r})))")
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        out, _ = proc.communicate(timeout=cap)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)  # the child and HermiT's JVM, which a plain kill would leave running
+        proc.wait()
+        return float("inf")
+    return float(out.strip().splitlines()[-1])
+
+
+def rl_at_scale(n: int, folder: Path, cap: float) -> dict[str, float]:
+    """Build a synthetic model of ``n`` individuals, close it under OWL 2 RL, and run the capped baseline."""
+    paths = Paths(src=synthetic_sources(n, folder / "src"), out=folder / "out")
+    t_build, _ = _time(lambda: build(paths, None))
+    t_rl, result = _time(lambda: materialise(rdflib.Graph().parse(paths.ttl)))
+    return {"build": t_build, "rl": t_rl, "rounds": result.rounds, "facts": len(pathway_facts(result.graph)),
+            "triples": len(result.graph), "baseline": _capped_baseline(paths.owl, cap)}
 
 
 def cold(paths: Paths, seed: Path | None) -> float:
@@ -133,8 +169,10 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--verify-max", type=int, default=1000,
                     help="skip the explanation check above this many inferences (HermiT's property realization is quadratic)")
+    ap.add_argument("--rl-sizes", type=int, nargs="*", default=[50000])
+    ap.add_argument("--baseline-cap", type=float, default=900.0, help="seconds the baseline may take at --rl-sizes")
     args = ap.parse_args()
-    rows = []
+    rows, scale = [], []
     with tempfile.TemporaryDirectory() as tmp:
         cases = [("OIH ontology", default_paths().src, default_seed())]
         for n in args.sizes:
@@ -148,12 +186,25 @@ def main() -> None:
             med["cold"] = statistics.median(cold(paths, seed) for _ in range(repeat))
             rows.append((name, med))
             print(f"done: {name}", file=sys.stderr)
-    cols = ["build", "reason", "verify", "write", "cold", "baseline"]
+        for n in args.rl_sizes:
+            scale.append((n, rl_at_scale(n, Path(tmp) / f"rl{n}", args.baseline_cap)))
+            print(f"done: OWL 2 RL at {n}", file=sys.stderr)
+    cols = ["build", "reason", "verify", "write", "cold", "baseline", "rl"]
     print(f"\nmedian of {args.repeat} runs (1 for synthetic 5000), seconds (2-core machine); ours = build+reason+write (verify reported apart; nan = skipped)")
     print(f"{'ontology':<16}{'inferred':>9}" + "".join(f"{c:>9}" for c in cols) + f"{'ours':>9}{'ours/base':>10}")
     for name, m in rows:
         ours = m["build"] + m["reason"] + m["write"]
         print(f"{name:<16}{int(m['inferred']):>9}" + "".join(f"{m[c]:>9.2f}" for c in cols) + f"{ours:>9.2f}{ours / m['baseline']:>10.1f}")
+    print("\nrl: OWL 2 RL closure of oih.ttl (reasonable + property chains, parse included); "
+          + ", ".join(f"{name}: {'same' if m['same'] else 'DIFFERENT'} agent-pathway facts as HermiT" for name, m in rows))
+    if scale:
+        print(f"\nOWL 2 RL at scale (one run; baseline cut at {args.baseline_cap:g} s)")
+        print(f"{'individuals':<12}{'triples':>10}{'build':>9}{'rl':>9}{'rounds':>7}{'facts':>7}{'baseline':>10}{'base/rl':>9}")
+        for n, m in scale:
+            base = f"{m['baseline']:>10.1f}" if m["baseline"] != float("inf") else f"{'>' + format(args.baseline_cap, 'g'):>10}"
+            ratio = (f"{m['baseline'] / m['rl']:>9.1f}" if m["baseline"] != float("inf")
+                     else f"{'>' + format(args.baseline_cap / m['rl'], '.1f'):>9}")
+            print(f"{n:<12}{m['triples']:>10}{m['build']:>9.1f}{m['rl']:>9.1f}{m['rounds']:>7}{m['facts']:>7}{base}{ratio}")
     print("\nbaseline: owlready2 sync_reasoner() (HermiT, classification only, no property values, no explanations)")
     print("cold: `oihkg build && oihkg reason --no-verify` as fresh processes, goal <= 3 s for the OIH ontology")
 
