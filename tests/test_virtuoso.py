@@ -113,6 +113,11 @@ def test_virtuoso_fetches_nothing_on_a_clients_behalf(both):
         "escaped": 'SELECT (<bif:http_get>("http\\u003a//127.0.0.1:' + str(port) + '/x") AS ?x) {}',
         "sql: procedure": f'SELECT (<sql:DB.DBA.RDF_SPONGE_UP>("{url}") AS ?x) {{}}',
         "unreadable": f'SELECT (bif:http_get("{url}") AS ?x) {{ ?s ?p }}',
+        # rdflib's algebra drops a FILTER inside EXISTS; the parse tree keeps it
+        "inside EXISTS": f'SELECT * {{ ?s ?p ?o FILTER NOT EXISTS {{ ?s ?p ?o FILTER(<bif:http_get>("{url}")) }} }} LIMIT 1',
+        # rdflib reads \u escapes everywhere, Virtuoso only in strings: the two would see different queries
+        "escape split": 'SELECT * { BIND(CONCAT("\\u005C", <bif:http_get>("' + url + '"), "#"\n) AS ?a) }',
+        "predicate": f'SELECT * {{ ?s <bif:contains> "{url}" }} LIMIT 1',
     }
     try:
         answers = {name: both[1].get("/sparql", params={"query": q}) for name, q in tries.items()}
@@ -124,7 +129,7 @@ def test_virtuoso_fetches_nothing_on_a_clients_behalf(both):
         listener.close()
     for name, r in answers.items():
         assert r.status_code == 400, (name, r.status_code, r.text)
-        assert "outbound" in r.json()["detail"] or "pass on" in r.json()["detail"].replace("passed on", "pass on"), (name, r.text)
+        assert any(w in r.json()["detail"] for w in ("outbound", "not passed on", "does not pass on")), (name, r.text)
     assert direct.status_code == 200  # an XSD cast, SPARQL's own, still runs
     assert seen == [], "Virtuoso connected to the address in the query"
 
