@@ -497,8 +497,9 @@ def materialise(
     out: OutDir = None,
     quiet: Quiet = False,
 ) -> None:
-    """OWL 2 RL closure of the built ontology (oih.ttl) with instance graphs: writes only the derived triples, ready for
-    `oihkg load`. For large instance graphs; HermiT (`oihkg reason`) stays the curated ontology's reasoner."""
+    """OWL 2 RL closure of the built ontology (oih.ttl) with instance graphs: writes only the triples that neither the
+    input nor oih-inferred.ttl holds, ready for `oihkg load`. For large instance graphs; HermiT (`oihkg reason`) stays
+    the curated ontology's reasoner and its consistency check."""
     import rdflib
 
     from kg.reason.rl import NoFixpoint, materialise as run_rl, pathway_facts
@@ -520,7 +521,8 @@ def materialise(
     except NoFixpoint as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         raise typer.Exit(1) from None
-    derived = result.derived(given)
+    known = given + (rdflib.Graph().parse(paths.inferred) if paths.inferred.is_file() else rdflib.Graph())
+    derived = result.derived(known)  # what neither the input nor HermiT's inferred graph already holds
     data = derived.serialize(format="nt", encoding="utf-8")
     if output is None:
         sys.stdout.write(data.decode("utf-8"))

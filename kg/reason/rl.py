@@ -2,11 +2,13 @@
 
 HermiT (:mod:`kg.reason.hermit`) decides the whole of OWL 2 DL and explains each inference, but its property
 realisation grows quadratically with the individuals. For an instance graph merged beside the schema (thousands of
-drugs, genes, processes), :func:`materialise` computes the OWL 2 RL closure instead, with a library built for it:
-``reasonable`` (Rust; the W3C OWL 2 RL/RDF rules) does every rule it implements. It leaves out ``prp-spo2``
-(property chains, which the schema's ``drives_pathway`` / ``inhibits_pathway`` axioms are), so that one rule runs as a
-SPARQL ``CONSTRUCT`` per chain in pyoxigraph, and the two alternate until nothing new comes. On the curated graph
-the closure gives the same intervention → pathway facts as HermiT (a test compares them).
+drugs, genes, processes), :func:`materialise` computes a forward-chaining closure with a library built for OWL 2
+RL: ``reasonable`` (Rust) runs the W3C OWL 2 RL/RDF rules it implements. Its README lists those it does not:
+``prp-spo2`` (property chains, which the schema's ``drives_pathway`` / ``inhibits_pathway`` axioms are) runs here as a
+SPARQL ``CONSTRUCT`` per chain in pyoxigraph, and the two alternate until nothing new comes; ``prp-key``, ``cls-oo``
+(``owl:oneOf``), ``cls-maxc2``, ``cls-maxqc3/4`` and ``eq-ref`` are not run, and no consistency rule is checked (a
+contradiction is not reported: HermiT's ``oihkg reason`` does that). On the curated graph the closure gives the same
+intervention → pathway facts as HermiT (a test compares them), and only class memberships HermiT also derives.
 """
 
 from __future__ import annotations
@@ -77,26 +79,45 @@ def _rdflib(term) -> rdflib.term.Node:
         return rdflib.URIRef(term.value)
     if isinstance(term, ox.BlankNode):
         return rdflib.BNode(term.value)
-    return rdflib.Literal(term.value, lang=term.language, datatype=None if term.language else term.datatype.value)
+    if term.language or term.datatype.value == _XSD_STRING:
+        return rdflib.Literal(term.value, lang=term.language)
+    return rdflib.Literal(term.value, datatype=term.datatype.value)
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _plain(triple: tuple) -> tuple:
+    """A triple of ``reasonable``'s with its ``xsd:string`` literal as a plain one (RDF 1.1: the same literal), so it
+    matches the input's triple instead of standing beside it."""
+    s, p, o = triple
+    if isinstance(o, rdflib.Literal) and o.datatype is not None and str(o.datatype) == _XSD_STRING:
+        o = rdflib.Literal(str(o))
+    return s, p, o
 
 
 def _apply_chains(triples: Iterable[tuple], rules: list[str]) -> list[tuple]:
-    """The triples the chain rules derive from ``triples`` that are not among them."""
+    """The triples the chain rules derive from ``triples`` that are not among them, the rules repeated over their own
+    output until they add nothing (a recursive chain, such as ``involves ∘ inhibits → inhibits``, walks a path of any
+    length here, not one step per round)."""
     if not rules:
         return []
     store = ox.Store()
     store.bulk_extend(ox.Quad(_ox(s), _ox(p), _ox(o)) for s, p, o in triples)
-    new = []
-    for rule in rules:
-        new += [(_rdflib(t.subject), _rdflib(t.predicate), _rdflib(t.object)) for t in store.query(rule)]
-    return new
+    new: list[tuple] = []
+    while True:
+        found = {t for rule in rules for t in store.query(rule)}
+        if not found:
+            return new
+        store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in found)
+        new += [(_rdflib(t.subject), _rdflib(t.predicate), _rdflib(t.object)) for t in found]
 
 
-def materialise(graph: rdflib.Graph, max_rounds: int = 50) -> RLResult:
+def materialise(graph: rdflib.Graph, max_rounds: int = 100) -> RLResult:
     """The OWL 2 RL closure of ``graph`` (schema and instances together).
 
-    Each round runs ``reasonable`` over the graph so far, then the property-chain rule (prp-spo2) over its closure;
-    a round that adds no chain triple ends it.
+    Each round runs ``reasonable`` over the graph so far, then the property-chain rules (prp-spo2) over its closure
+    until they add nothing; a round whose chain rules add nothing ends it.
 
     Parameters
     ----------
@@ -113,7 +134,7 @@ def materialise(graph: rdflib.Graph, max_rounds: int = 50) -> RLResult:
     for rounds in range(1, max_rounds + 1):
         reasoner = reasonable.PyReasoner()
         reasoner.from_graph(current if isinstance(current, rdflib.Graph) else _graph(current))
-        closed = reasoner.reason()
+        closed = [_plain(t) for t in reasoner.reason()]
         new = _apply_chains(closed, rules)
         if not new:
             return RLResult(_graph(closed), rounds, time.perf_counter() - started)
