@@ -54,20 +54,23 @@ class _TooLarge(HTTPException):
 
 
 class BodyLimit:
-    """Answer 413 to a request whose body is larger than ``max_body`` bytes, by its header or as it streams in."""
+    """Answer 413 to a request whose body is larger than ``max_body`` bytes, by its header or as it streams in, and
+    414 to one whose query string is."""
 
     def __init__(self, app, max_body: int):
         self.app, self.max_body = app, max_body
 
-    async def _refuse(self, send) -> None:
-        body = json.dumps({"detail": f"the request body is larger than {self.max_body} bytes"}).encode()
-        await send({"type": "http.response.start", "status": 413,
+    async def _refuse(self, send, status: int = 413, what: str = "request body") -> None:
+        body = json.dumps({"detail": f"the {what} is larger than {self.max_body} bytes"}).encode()
+        await send({"type": "http.response.start", "status": status,
                     "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
         await send({"type": "http.response.body", "body": body})
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        if len(scope.get("query_string", b"")) > self.max_body:  # below the HTTP parser's own bound, when that is lower
+            return await self._refuse(send, 414, "query string")
         length = dict(scope.get("headers", [])).get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > self.max_body):
             return await self._refuse(send)
