@@ -271,9 +271,9 @@ def answer(store: Store, query: str, accept: str | None, default_graphs: list[st
     check_services(query, allowed_services)
     if store.selector.startswith("sparql:"):
         check_extensions(query)
-    result = store.query(query, default_graphs=default_graphs, named_graphs=named_graphs, limit=limit)
-    media = negotiate(accept, result.media_types)
-    return Answer(result.kind, media, result.serialize(media))
+    kind, media, body = store.answer(query, lambda offered: negotiate(accept, offered), default_graphs=default_graphs,
+                                     named_graphs=named_graphs, limit=limit)
+    return Answer(kind, media, body)
 
 
 def service_description(endpoint_url: str) -> str:

@@ -246,3 +246,40 @@ def test_bindings_open_the_outer_where_group_whatever_the_text_around():
     assert "WHERE { VALUES" in bind_values("CONSTRUCT { ?x ?p ?o } WHERE { ?x ?p ?o }", x)
     with pytest.raises(QueryError, match="assigned in the query"):
         bind_values("SELECT ?x WHERE { BIND(<urn:b> AS ?x) }", x)
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT ?s ?l WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l } ORDER BY ?s LIMIT 40",
+    'SELECT ?x ?y WHERE { VALUES (?x ?y) { ("a\\nb"@en UNDEF) (UNDEF "c\\td") (<urn:x> 1.5) } }',
+    "SELECT * WHERE { }",
+    "SELECT ?s WHERE { ?s ?p ?o FILTER(false) }",
+])
+@pytest.mark.parametrize("media", ["application/sparql-results+json", "application/sparql-results+xml", "text/csv",
+                                   "text/tab-separated-values"])
+def test_the_endpoints_rust_serialisation_gives_the_rows_the_general_path_gives(embedded, query, media):
+    """EmbeddedStore.answer writes SELECT rows in Rust (TSV, then the chosen format); Store.answer builds Python rows.
+    Both must carry the same solutions, in order."""
+    import pyoxigraph as ox
+
+    from kg.store import Store
+
+    fast = embedded.answer(query, lambda offered: media)
+    general = Store.answer(embedded, query, lambda offered: media)
+    assert fast[:2] == general[:2] == ("solutions", media)
+    fmt = ox.QueryResultsFormat.from_media_type(media)
+    if fmt == ox.QueryResultsFormat.CSV:  # CSV keeps no term types: compare the text
+        assert fast[2].replace(b"\r\n", b"\n") == general[2].replace(b"\r\n", b"\n")
+        return
+    fast_rows, general_rows = ([[str(term) for term in solution] for solution in ox.parse_query_results(body, fmt)]
+                               for body in (fast[2], general[2]))
+    assert fast_rows == general_rows
+
+
+def test_the_rust_serialisation_keeps_the_row_limit_exactly(embedded):
+    q = "SELECT ?s WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l } LIMIT 30"
+    kind, media, body = embedded.answer(q, lambda offered: "text/tab-separated-values", limit=30)
+    assert body.count(b"\n") == 31  # the header and 30 rows: at the limit is allowed
+    with pytest.raises(ResultTooLarge, match="more than 29 rows"):
+        embedded.answer(q, lambda offered: offered[0], limit=29)
+    with pytest.raises(QuerySyntaxError):
+        embedded.answer("SELECT WHERE {", lambda offered: offered[0])
