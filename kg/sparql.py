@@ -24,7 +24,7 @@ from functools import lru_cache
 
 import mimeparse
 
-from kg.store import GRAPH_TYPES, RESULT_TYPES, QueryError, Store
+from kg.store import GRAPH_TYPES, RESULT_TYPES, QueryError, Store, parse_tree
 from kg.workers import Answer
 
 __all__ = ["RESULT_TYPES", "GRAPH_TYPES", "NotAcceptable", "ServiceRefused", "ExtensionRefused", "negotiate",
@@ -90,17 +90,6 @@ def services(query: str) -> list[str] | None:
     return [f"?{t}" if t.__class__.__name__ == "Variable" else str(t) for t in found]
 
 
-@lru_cache(maxsize=256)
-def _tree(query: str):
-    """rdflib's parse tree of the query (every FILTER kept, unlike its algebra), or None when rdflib cannot read it."""
-    from rdflib.plugins.sparql.parser import parseQuery
-
-    try:
-        return parseQuery(query)
-    except Exception:  # noqa: BLE001 - the other parser's failure: unknown
-        return None
-
-
 def functions(query: str) -> list[str] | None:
     """The IRIs of the functions the query calls by name anywhere, a FILTER inside ``EXISTS`` included (prefixes and
     ``BASE`` resolved; ``prefix:local`` as written when the prefix is not declared), or None when rdflib cannot read
@@ -115,7 +104,7 @@ def functions(query: str) -> list[str] | None:
 
     from rdflib.plugins.sparql.parserutils import CompValue
 
-    tree = _tree(query)
+    tree = parse_tree(query)
     if tree is None:
         return None
     prefixes = {d["prefix"] or "": str(d["iri"]) for d in tree[0] if d.name == "PrefixDecl"}

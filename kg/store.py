@@ -85,6 +85,9 @@ __all__ = [
     "open_store",
     "selector",
     "query_form",
+    "parse_tree",
+    "boolean_columns",
+    "bind_values",
     "artifacts_checksum",
     "ASSERTED",
     "INFERRED",
@@ -274,8 +277,9 @@ def _outcome(typed: Result | str | None, failure: Exception | None) -> Result:
 
 
 @lru_cache(maxsize=1024)
-def _parsed(text: str):
-    """rdflib's parse tree of a query, or None when rdflib cannot read it (a syntax it lacks)."""
+def parse_tree(text: str):
+    """rdflib's parse tree of a query (every FILTER kept, unlike its algebra), or None when rdflib cannot read it (a
+    syntax it lacks); kept for the last 1,024 texts. Read it, never change it: it is shared."""
     from rdflib.plugins.sparql.parser import parseQuery
 
     try:
@@ -293,7 +297,7 @@ def query_form(text: str) -> str | None:
     >>> query_form("PREFIX select: <x:> ask { ?s select:p ?o }"), query_form("DESCRIBE <x:y>"), query_form("NOT SPARQL")
     ('boolean', 'graph', None)
     """
-    tree = _parsed(text)
+    tree = parse_tree(text)
     name = tree[1].name if tree is not None else None
     return {"SelectQuery": "solutions", "AskQuery": "boolean", "ConstructQuery": "graph", "DescribeQuery": "graph"}.get(name)
 
@@ -351,7 +355,7 @@ def _shape(text: str) -> tuple[frozenset[str], frozenset[str]]:
         elif in_data and isinstance(node, RdfVariable):
             sites.setdefault(str(node), set()).add(False)  # bound to data too: may be anything
 
-    tree = _parsed(text)
+    tree = parse_tree(text)
     if tree is not None:
         walk(tree, False)
     return frozenset(v for v, kinds in sites.items() if kinds == {True}), frozenset(assigned)
