@@ -638,15 +638,16 @@ class EmbeddedStore(Store):
         past ``limit`` rows; then converted to the chosen format, still in Rust. 2.5x faster for 100 rows."""
         dataset = {"default_graph": [NamedNode(g) for g in self._dataset(default_graphs)],
                    "named_graphs": [NamedNode(g) for g in self._dataset(named_graphs)]}
+        typed = None
         try:
             raw = self._store.query(text, **dataset)
-            if not isinstance(raw, ox.QuerySolutions):
-                del raw  # an ASK or a graph: the general path (these are small, or bounded as they are read)
-                return super().answer(text, choose, default_graphs=default_graphs, named_graphs=named_graphs,
-                                      limit=limit)
-            media = choose(RESULT_TYPES)
-            lines = _LineCounter(None if limit is None else limit + 1)  # the header line, then one line per row
-            raw.serialize(lines, QueryResultsFormat.TSV)
+            if isinstance(raw, ox.QuerySolutions):
+                media = choose(RESULT_TYPES)
+                lines = _LineCounter(None if limit is None else limit + 1)  # the header line, then one line per row
+                raw.serialize(lines, QueryResultsFormat.TSV)
+            else:  # an ASK or a graph, read as :meth:`query` reads it (a graph bounded by the limit as it is read)
+                typed = _typed(raw, limit)
+            del raw
         except _TooManyLines:
             raise ResultTooLarge(f"the result has more than {limit} rows; add a LIMIT") from None
         except SyntaxError as exc:
@@ -655,6 +656,10 @@ class EmbeddedStore(Store):
             raise QueryError(str(exc)) from None
         except OSError as exc:
             raise StoreError(f"the query failed while running: {exc}") from None
+        if typed is not None:
+            result = _outcome(typed, None)
+            media = choose(result.media_types)
+            return result.kind, media, result.serialize(media)
         tsv = lines.getvalue()
         fmt = QueryResultsFormat.from_media_type(media)
         if fmt == QueryResultsFormat.TSV:

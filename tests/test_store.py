@@ -283,3 +283,14 @@ def test_the_rust_serialisation_keeps_the_row_limit_exactly(embedded):
         embedded.answer(q, lambda offered: offered[0], limit=29)
     with pytest.raises(QuerySyntaxError):
         embedded.answer("SELECT WHERE {", lambda offered: offered[0])
+
+
+def test_the_endpoint_answers_ask_and_graphs_in_one_run_with_their_limit(embedded):
+    ket = "<http://purl.obolibrary.org/obo/CHEBI_6121>"
+    kind, media, body = embedded.answer(f"ASK {{ {ket} ?p ?o }}", lambda offered: "application/sparql-results+json")
+    assert (kind, media) == ("boolean", "application/sparql-results+json") and b"true" in body
+    kind, media, body = embedded.answer(f"CONSTRUCT {{ {ket} ?p ?o }} WHERE {{ {ket} ?p ?o }}",
+                                        lambda offered: "application/n-triples", limit=100)
+    assert kind == "graph" and body.count(b"\n") > 3
+    with pytest.raises(ResultTooLarge, match="more than 3 triples"):
+        embedded.answer(f"CONSTRUCT {{ {ket} ?p ?o }} WHERE {{ {ket} ?p ?o }}", lambda offered: offered[0], limit=3)
