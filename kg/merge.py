@@ -1,7 +1,7 @@
 """Merging other graphs in (``oihkg load``): N-Triples, Turtle and KGX files, each into a named graph of its own.
 
 A merged graph lives in the store beside the curated (asserted) and inferred graphs, never in them, under
-``https://w3id.org/oihkg/graph/loaded/NAME``; the store's meta graph records its source file, triple count and
+``https://w3id.org/oihkg/graph/loaded/NAME``; the store's record notes its source file, triple count and
 checksum, ``/health`` lists it, and loading the same name again replaces it. Queries that name no dataset see the
 merged graphs with the curated ones, and the mechanism engine follows every merged triple whose relation has a sign
 in the schema (:mod:`kg.graph`).

@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import httpx
+import pyoxigraph as ox
 import pytest
 
 from kg import OIHKG
 from kg.config import Paths
 from kg.merge import LoadError
+from kg.sparql import answer
+from kg.store import CHECKSUM, META, SOURCE, TRIPLES, StoreError, artifacts_checksum
 
 OIH = "https://w3id.org/oihkg/"
 RO = "http://purl.obolibrary.org/obo/RO_"
 TLR4_IRI = "https://identifiers.org/hgnc:11850"
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 OWL = "http://www.w3.org/2002/07/owl#"
+XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 MERGED = [
     f'<{OIH}x/gene1> <{LABEL}> "merged gene one" .',
     f"<{OIH}x/gene1> <{RO}0002304> <{TLR4_IRI}> .",  # raises TLR4: a signed relation of the schema
@@ -219,3 +224,76 @@ def test_health_lists_the_merged_graphs_of_a_served_store(tmp_path, nt, start_se
     assert sparql.json()["boolean"] is True  # the query workers see the merged graph too
     card = httpx.get(f"{base}/entities/oih:x%2Fgene1", timeout=10)
     assert card.status_code == 200 and card.json()["label"] == "merged gene one"
+
+
+# -- the store's record, kept beside it so that a query with no dataset runs over the union default graph ------------
+
+GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"
+
+
+def _sparql(store, text: str, default=None, named=None) -> list[dict]:
+    """What ``/sparql`` answers: the endpoint path of the store, read back from SPARQL JSON."""
+    body = answer(store, text, "application/sparql-results+json", default, named, 10_000).body
+    return [{k: v["value"] for k, v in row.items()} for row in json.loads(body)["results"]["bindings"]]
+
+
+def test_a_query_naming_no_dataset_sees_the_served_graphs_and_no_record(tmp_path, nt, artifacts):
+    store = OIHKG.open(store_path=tmp_path / "store", paths=artifacts).store
+    store.load(nt, "extra", ox.RdfFormat.N_TRIPLES)
+    served = [f"{OIH}graph/asserted", f"{OIH}graph/inferred", f"{OIH}graph/loaded/extra"]
+    assert [r["g"] for r in _sparql(store, GRAPHS)] == served  # no meta graph among them
+    assert not _sparql(store, f"SELECT ?s WHERE {{ ?s <{OIH}artifactsChecksum> ?c }}")  # the record is not data
+    assert _sparql(store, f'SELECT ?x WHERE {{ ?x <{LABEL}> "merged gene one" }}')  # the union reaches the merged graph
+    asserted_only = _sparql(store, f'SELECT ?x WHERE {{ ?x <{LABEL}> "merged gene one" }}', [served[0]])
+    assert asserted_only == []  # a dataset named by the client is still that dataset
+    record = (tmp_path / "store" / "oihkg-record.json").read_text()
+    assert "graph/loaded/extra" in record and store.stored_checksum() in record
+
+
+def test_a_store_written_with_a_meta_graph_moves_its_record_out_and_keeps_its_merged_graphs(tmp_path, nt, artifacts):
+    folder = tmp_path / "store"
+    first = OIHKG.open(store_path=folder, paths=artifacts)
+    first.load([nt], ["old"])
+    fingerprint, listed = first.about()["checksum"], first.store.loaded()
+    first.close()
+    # rewrite it as the earlier version kept it: the record as quads of the meta graph, no record file
+    raw = ox.Store(str(folder))
+    graph = ox.NamedNode(listed[0]["graph"])
+    raw.add(ox.Quad(META, CHECKSUM, ox.Literal(artifacts_checksum(artifacts)), META))
+    for p, o in ((SOURCE, ox.Literal(listed[0]["source"])), (CHECKSUM, ox.Literal(listed[0]["checksum"])),
+                 (TRIPLES, ox.Literal(str(listed[0]["triples"]), datatype=ox.NamedNode(XSD_INTEGER)))):
+        raw.add(ox.Quad(graph, p, o, META))
+    raw.flush()
+    del raw
+    (folder / "oihkg-record.json").unlink()
+    reader = OIHKG.open(store_path=folder, paths=artifacts).store  # writable: the record moves out
+    assert reader.loaded() == listed and reader.checksum() == fingerprint and not reader.reloaded
+    assert META.value not in [r["g"] for r in _sparql(reader, GRAPHS)]
+    assert (folder / "oihkg-record.json").is_file()
+
+
+def test_a_graph_with_no_record_is_a_load_cut_short_and_another_graph_is_not_served(tmp_path, nt, artifacts):
+    folder = tmp_path / "store"
+    OIHKG.open(store_path=folder, paths=artifacts).close()
+    raw = ox.Store(str(folder))
+    raw.bulk_load(path=str(nt), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(f"{OIH}graph/loaded/cut"))
+    raw.add(ox.Quad(ox.NamedNode(f"{OIH}x/other"), ox.NamedNode(LABEL), ox.Literal("not ours"), ox.NamedNode(f"{OIH}x/g")))
+    raw.flush()
+    del raw
+    store = OIHKG.open(store_path=folder, paths=artifacts).store
+    assert store.loaded() == []
+    assert f"{OIH}graph/loaded/cut" not in store.graphs()  # dropped, as a failed load leaves it
+    assert not _sparql(store, f'SELECT ?x WHERE {{ ?x <{LABEL}> "not ours" }}')  # a graph the store did not load is not served
+    assert not _sparql(store, f'SELECT ?x WHERE {{ GRAPH ?g {{ ?x <{LABEL}> "not ours" }} }}')
+    assert _sparql(store, f"SELECT ?x WHERE {{ ?x <{LABEL}> \"ketamine\" }}")  # the curated graphs still are
+
+
+def test_an_unreadable_record_is_a_clear_error_that_changes_nothing(tmp_path, nt, artifacts):
+    folder = tmp_path / "store"
+    kg = OIHKG.open(store_path=folder, paths=artifacts)
+    kg.load([nt])
+    kg.close()
+    (folder / "oihkg-record.json").write_text("{ not json")
+    with pytest.raises(StoreError, match="oihkg-record.json.* unreadable"):
+        OIHKG.open(store_path=folder, paths=artifacts)
+    assert (folder / "oihkg-record.json").read_text() == "{ not json"  # nothing was reloaded or dropped
