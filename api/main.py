@@ -153,6 +153,7 @@ def create_app(settings: Settings | None = None) -> FastAPIOffline:
     app.add_middleware(BodyLimit, max_body=settings.max_body)
     app.add_middleware(SecurityHeaders)
     _handlers(app)
+    app.include_router(sparql.protocol)  # first: the route pipelines call most, found without trying the others
     for module in (health, entities, interventions, mechanism, observations, queries, export, sparql, trapi, map):
         app.include_router(module.router)
     _x_trapi(app)
