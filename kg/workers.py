@@ -3,7 +3,8 @@
 This module owns query isolation. pyoxigraph has no query timeout of its own
 and a running query cannot be interrupted from Python, so :class:`QueryPool`
 keeps a few worker processes, each holding its own store, and sends each
-query to an idle one over a pipe:
+query to an idle one over a pipe, awaiting the answer on the caller's asyncio
+event loop (no thread per query):
 
 * a query that runs past the deadline gets :class:`QueryTimeout`; its worker
   is killed and replaced while the others keep serving;
@@ -26,19 +27,24 @@ without their traceback (:func:`pickle_error`).
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import multiprocessing as mp
 import os
 import pickle
-import queue
 import sys
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from functools import partial
 from dataclasses import dataclass
 from multiprocessing.connection import wait
 from typing import Any
+
+log = logging.getLogger("oihkg.workers")
 
 __all__ = ["QueryTimeout", "QueryFailed", "WorkerDied", "PoolBusy", "Answer", "QueryPool", "pickle_error", "die_with_parent"]
 
@@ -135,6 +141,8 @@ def _worker_main(factory: Callable[[], Any], run: Callable[..., Answer], conn, p
 
 
 class _Worker:
+    """One worker process and the parent's end of its pipe. Made and killed on the pool's spawner thread only."""
+
     def __init__(self, ctx, factory, run, memory_mb: int | None):
         self.conn, child = ctx.Pipe()
         self.proc = ctx.Process(target=_worker_main, args=(factory, run, child, os.getpid(), memory_mb), daemon=True)
@@ -143,10 +151,14 @@ class _Worker:
         self.ready = False
 
     def wait_ready(self, timeout: float) -> None:
+        """Block until the worker has opened its store (:class:`WorkerDied` if it dies or takes longer)."""
         if self.ready:
             return
         if not wait([self.conn, self.proc.sentinel], timeout) or not self.conn.poll():
             raise WorkerDied("a query worker did not start")
+        self.read_ready()
+
+    def read_ready(self) -> None:
         status, _ = self.conn.recv()
         self.ready = status == "ready"
 
@@ -159,11 +171,24 @@ class _Worker:
         self.conn.close()
 
 
+def _on_loop(loop: asyncio.AbstractEventLoop, callback: Callable[[Any], None], arg: Any) -> None:
+    """Call ``callback(arg)`` on ``loop`` from another thread; nothing once the loop is closed (then the pool's
+    :meth:`QueryPool.close` kills what was started)."""
+    try:
+        loop.call_soon_threadsafe(callback, arg)
+    except RuntimeError:
+        pass
+
+
 _DIED = "the query worker died while running the query (killed, or over its memory limit); it was replaced"
 
 
 class QueryPool:
     """A fixed number of query workers with a per-query deadline, a queue wait, a per-client share and a memory limit.
+
+    The pool lives on one asyncio event loop (the server's): :meth:`run` sends a query down an idle worker's pipe and
+    awaits the pipe's readiness on the loop itself, with no thread per query; a query that finds every worker busy
+    waits for one to be handed over. Only starting and killing workers happen on a thread of the pool's own.
 
     Parameters
     ----------
@@ -190,27 +215,27 @@ class QueryPool:
         self.timeout, self.queue_wait = timeout, queue_wait
         self.size = max(1, workers)
         self.per_client = per_client or max(1, self.size - 1)
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._idle: deque[_Worker] = deque()
+        self._waiters: deque[asyncio.Future] = deque()
         self._all: list[_Worker] = []
-        self._lock = threading.Lock()
         self._clients: dict[str, int] = {}
         self._closed = False
+        self._starting: set = set()  # replacements being started on the spawner thread
         # Linux sends PR_SET_PDEATHSIG when the *thread* that forked a worker ends: every worker is started from this
         # one long-lived thread, never from a request's thread
         self._spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="query-worker-spawner")
         for _ in range(self.size):
-            w = self._spawn()
+            w = self._spawner.submit(self._new).result()
             self._all.append(w)
-            self._idle.put(w)
+            self._idle.append(w)
 
-    def _spawn(self) -> _Worker:
-        return self._spawner.submit(_Worker, self._ctx, self._factory, self._run, self._memory).result()
+    def _new(self) -> _Worker:
+        return _Worker(self._ctx, self._factory, self._run, self._memory)
 
     @property
     def pids(self) -> list[int]:
         """The process ids of the current workers."""
-        with self._lock:
-            return [w.proc.pid for w in self._all]
+        return [w.proc.pid for w in self._all]
 
     def warm_up(self, timeout: float = 120.0) -> None:
         """Block until every worker has opened its store."""
@@ -223,33 +248,19 @@ class QueryPool:
         if client is None:
             yield
             return
-        with self._lock:
-            held = self._clients.get(client, 0)
-            if held >= self.per_client:
-                raise PoolBusy(f"this client already runs {held} queries at once, the most it may")
-            self._clients[client] = held + 1
+        held = self._clients.get(client, 0)
+        if held >= self.per_client:
+            raise PoolBusy(f"this client already runs {held} queries at once, the most it may")
+        self._clients[client] = held + 1
         try:
             yield
         finally:
-            with self._lock:
-                self._clients[client] -= 1
-                if not self._clients[client]:
-                    del self._clients[client]
+            self._clients[client] -= 1
+            if not self._clients[client]:
+                del self._clients[client]
 
-    def _checkout(self) -> _Worker:
-        """An idle, live worker within the queue wait; a dead one found idle is replaced first."""
-        deadline = time.monotonic() + self.queue_wait
-        while True:
-            try:
-                worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
-            except queue.Empty:
-                raise PoolBusy(f"all {self.size} query workers stayed busy for {self.queue_wait:g} s") from None
-            if worker.alive():
-                return worker
-            self._replace(worker)
-
-    def submit(self, *args: Any, client: str | None = None) -> Answer:
-        """Run one query in an idle worker; block until its answer, the deadline, or the worker's death.
+    async def run(self, *args: Any, client: str | None = None) -> Answer:
+        """Run one query in an idle worker; return its answer, or raise at the deadline or the worker's death.
 
         Raises
         ------
@@ -264,25 +275,81 @@ class QueryPool:
             :class:`QueryFailed` with its type and message when it does not pickle.
         """
         with self._share(client):
-            worker = self._checkout()
-            status, value = self._ask(worker, args)
-            self._idle.put(worker)
+            worker = await self._checkout()
+            status, value = await self._ask(worker, args)
+            self._release(worker)
         if status == "error":
             raise pickle.loads(value)
         return value
 
-    def _ask(self, worker: _Worker, args: tuple) -> tuple[str, Any]:
-        """Send one query to ``worker`` and wait for its reply; on any failure the worker is replaced, then it is raised."""
-        deadline = time.monotonic() + self.timeout
+    async def _checkout(self) -> _Worker:
+        """An idle, live worker within the queue wait; a dead one found idle is replaced."""
+        while self._idle:
+            worker = self._idle.popleft()
+            if worker.alive():
+                return worker
+            self._replace(worker)
+        handed = asyncio.get_running_loop().create_future()
+        self._waiters.append(handed)
         try:
-            worker.wait_ready(max(1.0, self.timeout) + 60.0)
-            worker.conn.send(args)
-            ready = wait([worker.conn, worker.proc.sentinel], max(0.01, deadline - time.monotonic()))
-            if not ready:
+            async with asyncio.timeout(self.queue_wait):
+                worker = await handed
+        except BaseException as exc:
+            if handed.done() and not handed.cancelled():  # handed over just as the wait ended: pass it on
+                self._release(handed.result())
+            handed.cancel()
+            if isinstance(exc, TimeoutError):
+                raise PoolBusy(f"all {self.size} query workers stayed busy for {self.queue_wait:g} s") from None
+            raise
+        if worker.alive():
+            return worker
+        self._replace(worker)
+        return await self._checkout()
+
+    def _release(self, worker: _Worker) -> None:
+        """Hand a free worker to the longest waiting query, or keep it idle."""
+        while self._waiters:
+            handed = self._waiters.popleft()
+            if not handed.done():
+                handed.set_result(worker)
+                return
+        self._idle.append(worker)
+
+    async def _readable(self, worker: _Worker, timeout: float) -> bool:
+        """Wait on the loop until the worker's pipe has data or the worker exits; False after ``timeout`` seconds."""
+        loop = asyncio.get_running_loop()
+        ready = loop.create_future()
+
+        def fire() -> None:
+            if not ready.done():
+                ready.set_result(True)
+
+        fds = (worker.conn.fileno(), worker.proc.sentinel)
+        for fd in fds:
+            loop.add_reader(fd, fire)
+        try:
+            async with asyncio.timeout(timeout):
+                return await ready
+        except TimeoutError:
+            return False
+        finally:
+            for fd in fds:
+                loop.remove_reader(fd)
+            os.set_blocking(fds[0], True)  # uvloop made it non-blocking; the pipe is read and written whole, as before
+
+    async def _ask(self, worker: _Worker, args: tuple) -> tuple[str, Any]:
+        """Send one query to ``worker`` and await its reply; on any failure the worker is replaced, then it is raised."""
+        try:
+            if not worker.ready:
+                if not await self._readable(worker, max(1.0, self.timeout) + 60.0) or not worker.conn.poll():
+                    raise WorkerDied("a query worker did not start")
+                worker.read_ready()
+            worker.conn.send(args)  # the worker waits on its end of the pipe, so this does not stall the loop
+            if not await self._readable(worker, self.timeout):
                 raise QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped")
-            if worker.conn not in ready or not worker.conn.poll():
+            if not worker.conn.poll():
                 raise WorkerDied(_DIED)
-            return worker.conn.recv()
+            return worker.conn.recv()  # the worker writes its whole answer at once
         except (EOFError, OSError):
             self._replace(worker)
             raise WorkerDied(_DIED) from None
@@ -290,20 +357,43 @@ class QueryPool:
             self._replace(worker)
             raise
 
-    def _replace(self, worker: _Worker) -> None:
-        worker.kill()
-        with self._lock:
-            if self._closed:
+    def _replace(self, worker: _Worker | None) -> None:
+        """Kill ``worker`` and start another in its place, on the spawner thread; the new one joins the pool (and is
+        handed to a waiting query) when it has started. Should starting fail, it is tried again a second later."""
+        loop = asyncio.get_running_loop()
+        if worker is not None:
+            self._all = [w for w in self._all if w is not worker]
+
+        def swap() -> _Worker:
+            if worker is not None:
+                worker.kill()
+            return self._new()
+
+        def adopt(done) -> None:
+            self._starting.discard(done)
+            if self._closed:  # close() kills what was started
                 return
-            fresh = self._spawn()
-            self._all = [w for w in self._all if w is not worker] + [fresh]
-        self._idle.put(fresh)
+            if done.exception() is not None:
+                log.error("a query worker could not be started (%s); trying again in 1 s", done.exception())
+                loop.call_later(1.0, self._replace, None)
+                return
+            fresh = done.result()
+            self._all.append(fresh)
+            self._release(fresh)
+
+        if not self._closed:
+            started = self._spawner.submit(swap)
+            self._starting.add(started)
+            started.add_done_callback(partial(_on_loop, loop, adopt))
 
     def close(self) -> None:
-        """Stop every worker."""
-        with self._lock:
-            self._closed = True
-            workers, self._all = self._all, []
+        """Stop every worker; a query still waiting for one gets :class:`PoolBusy`."""
+        self._closed = True
+        workers, self._all = self._all, []
+        for handed in self._waiters:
+            if not handed.done():
+                handed.set_exception(PoolBusy("the server is stopping"))
+        self._waiters.clear()
         for w in workers:
             try:
                 w.conn.send(None)
@@ -314,4 +404,8 @@ class QueryPool:
                 w.proc.kill()
                 w.proc.join(timeout=5)
             w.conn.close()
-        self._spawner.shutdown(wait=False)
+        self._spawner.shutdown(wait=True)  # a replacement being started finishes starting, and is killed here
+        for started in self._starting:
+            if started.exception() is None:
+                started.result().kill()
+        self._starting.clear()

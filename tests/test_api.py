@@ -456,3 +456,14 @@ def test_a_kept_answer_carries_the_cors_header_of_its_own_request(start_server):
     for origin in ("https://a.example", "https://b.example"):
         again = httpx.get(f"{base}/search", params={"q": "ketam"}, headers={"Origin": origin}, timeout=10)
         assert again.headers["x-oihkg-cache"] == "hit" and again.headers["access-control-allow-origin"] == origin
+
+
+def test_a_large_query_and_a_large_answer_cross_the_worker_pipe_whole(http):
+    """The pool awaits its workers' pipes on the server's event loop (uvloop), which makes them non-blocking: a query
+    and an answer each larger than the pipe's buffer still cross whole."""
+    padding = "# " + "x" * 600_000 + "\n"  # a comment: 600 kB of query text
+    q = padding + f'SELECT ?s ?pad WHERE {{ ?s ?p ?o BIND(CONCAT(STR(?s), "{"y" * 4000}") AS ?pad) }} LIMIT 1000'
+    r = http.post("/sparql", content=q.encode(), headers={"Content-Type": "application/sparql-query",
+                                                          "Accept": "application/sparql-results+xml"})
+    assert r.status_code == 200, r.text[:300]
+    assert len(r.content) > 4_000_000 and r.text.count("<result>") == 1000

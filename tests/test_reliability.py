@@ -3,6 +3,7 @@ every failure, workers that die cleanly and leave no orphan. Each test plants th
 
 from __future__ import annotations
 
+import asyncio
 import concurrent.futures as cf
 import contextlib
 import json
@@ -267,13 +268,16 @@ def test_a_worker_replaced_from_a_short_lived_thread_outlives_that_thread():
         pool.warm_up()
         os.kill(pool.pids[0], signal.SIGKILL)
         time.sleep(0.3)
-        t = threading.Thread(target=pool.submit, args=("ASK {}", None, None, None, 10))
-        t.start()
-        t.join(timeout=60)
+        killed = pool.pids[0]
+        # the query runs on the event loop of a short-lived thread, finds its worker dead and waits for the
+        # replacement, which is started on the pool's own thread
+        with cf.ThreadPoolExecutor(1) as short_lived:
+            body = short_lived.submit(asyncio.run, pool.run("ASK {}", None, None, None, 10)).result(timeout=120).body
+        assert body == b'{"head":{},"boolean":true}'
         replacement = pool.pids[0]
+        assert replacement != killed
         time.sleep(1.5)
         assert _alive(replacement)
-        assert pool.submit("ASK {}", None, None, None, 10).body == b'{"head":{},"boolean":true}'
     finally:
         pool.close()
 
@@ -549,3 +553,51 @@ def test_the_body_limit_refuses_a_query_string_past_it_with_414():
     refused = asyncio.run(call(b"q=" + b"x" * 9))
     assert refused[0]["status"] == 414 and b"query string is larger than 10 bytes" in refused[1]["body"]
     assert asyncio.run(call(b"q=" + b"x" * 8))[0]["status"] == 200 and reached == [b"q=xxxxxxxx"]
+
+
+def test_the_pool_hands_freed_workers_to_waiting_queries_and_loses_none():
+    """The asyncio pool: more queries than workers all get answers; a query that outlives the deadline is stopped while
+    the other worker serves; a wait that is cancelled or runs out gives back nothing it did not take."""
+    from functools import partial
+
+    from kg.sparql import answer
+    from kg.store import open_store
+    from kg.workers import PoolBusy, QueryPool, QueryTimeout
+
+    ask = ("ASK {}", None, None, None, 10)
+    slow = (SLOW_Q, None, None, None, 10)
+
+    async def scenario(pool: QueryPool) -> None:
+        answers = await asyncio.gather(*(pool.run(*ask) for _ in range(12)))  # 12 queries, 2 workers
+        assert {a.body for a in answers} == {b'{"head":{},"boolean":true}'}
+        stuck = asyncio.ensure_future(pool.run(*slow))
+        await asyncio.sleep(0.2)
+        assert (await pool.run(*ask)).kind == "boolean"  # the other worker keeps serving
+        with pytest.raises(QueryTimeout):
+            await stuck
+        both = [asyncio.ensure_future(pool.run(*slow)) for _ in range(2)]
+        await asyncio.sleep(0.2)
+        with pytest.raises(PoolBusy):  # both workers busy past the queue wait
+            await pool.run(*ask)
+        waiting = asyncio.ensure_future(pool.run(*ask))
+        await asyncio.sleep(0.1)
+        waiting.cancel()  # a client gone while it waits
+        for task in both:
+            with pytest.raises(QueryTimeout):
+                await task
+        for _ in range(100):  # the replacements join as they start
+            if len(pool.pids) == 2:
+                break
+            await asyncio.sleep(0.1)
+        assert len(pool.pids) == 2
+        answers = await asyncio.gather(*(pool.run(*ask) for _ in range(6)))  # both serve
+        assert len(answers) == 6
+
+    pool = QueryPool(partial(open_store, "oxigraph:memory"), answer, workers=2, timeout=1.5, queue_wait=0.5, per_client=None)
+    try:
+        pool.warm_up()
+        asyncio.run(scenario(pool))
+        pids = pool.pids
+    finally:
+        pool.close()
+    assert len(pids) == 2 and not [p for p in pids if _alive(p)]  # close() leaves no worker

@@ -3,7 +3,6 @@ gets the query editor (YASGUI, installed from npm at setup and served from here)
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 import logging
@@ -46,8 +45,8 @@ async def _run(request: Request, query: str, accept: str | None, dg: list[str], 
     settings, pool = request.app.state.settings, request.app.state.pool
     client = request.client.host if request.client else None
     try:
-        ans = await asyncio.to_thread(pool.submit, query, accept, dg or None, ng or None, settings.result_limit,
-                                      tuple(settings.allow_service), client=client)
+        ans = await pool.run(query, accept, dg or None, ng or None, settings.result_limit, tuple(settings.allow_service),
+                             client=client)
     except tuple(errors.STATUS):
         raise  # answered by the app's handlers (api.errors)
     except Exception:  # noqa: BLE001 - an untyped failure: logged, and answered in the API's error shape
