@@ -30,14 +30,15 @@ import re
 import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, RdfFormat, parse
 
 from kg import vocab
 
-__all__ = ["graph_name", "detect", "kgx_ntriples", "load_files", "unload", "check_name", "LoadError", "FORMATS"]
+__all__ = ["graph_name", "detect", "kgx_ntriples", "prepared", "Ready", "load_files", "unload", "check_name", "LoadError", "FORMATS"]
 
 #: File endings ``oihkg load`` reads, and what it reads them as.
 FORMATS = {".nt": RdfFormat.N_TRIPLES, ".ttl": RdfFormat.TURTLE, ".tsv": "kgx", ".zip": "kgx"}
@@ -212,22 +213,29 @@ def check_name(name: str) -> str:
     return name
 
 
-def load_files(store, files: Iterable[Path | str], names: Iterable[str] | None = None,
-               drop: Iterable[str] = ()) -> list[dict]:
-    """Merge each file into its own named graph of an embedded store (:meth:`kg.store.EmbeddedStore.load`).
+@dataclass(frozen=True)
+class Ready:
+    """A file read whole and ready to load: ``path`` (the file, or its N-Triples conversion for KGX), ``fmt`` (its RDF
+    syntax), ``name`` (of the merged graph), ``label`` (the source file's name, for the record)."""
 
-    Every file is read whole before the store changes: its format (by ending), every KGX row (converted to
-    N-Triples in a temporary folder), every RDF statement (parsed); graph names must differ, and every graph to
-    ``drop`` must exist. Only then are the ``drop`` graphs removed and each file loaded. Returns the store's record
-    of each loaded graph.
+    path: Path
+    fmt: RdfFormat
+    name: str
+    label: str
+
+
+@contextmanager
+def prepared(files: Iterable[Path | str], names: Iterable[str] | None = None) -> Iterator[list[Ready]]:
+    """Read every file whole before anything changes: its format (by ending), every KGX row (converted to N-Triples in
+    a temporary folder, which lasts as long as the context), every RDF statement (parsed); graph names must be valid
+    and differ. Any loader may then take the files: the embedded store (:func:`load_files`) or an endpoint's bulk
+    loader (``scripts/virtuoso.py load``).
 
     Raises
     ------
     LoadError
-        Naming the file (and line) that cannot be read; then nothing is loaded.
+        Naming the file (and line) that cannot be read, or the names that clash.
     """
-    if not hasattr(store, "load"):
-        raise LoadError("oihkg load merges into the embedded store (--store DIR); an endpoint has its own bulk loader")
     files = [Path(f) for f in files]
     names = list(names) if names is not None else []
     if names and len(names) != len(files):
@@ -238,11 +246,6 @@ def load_files(store, files: Iterable[Path | str], names: Iterable[str] | None =
             raise LoadError(f"{f}: no such file")
         fmt, default = detect(f)
         plan.append((f, fmt, check_name(names[i] if names else default)))
-    drop = [check_name(d) for d in drop]
-    merged = {g["graph"].rsplit("/", 1)[-1] for g in store.loaded()}
-    absent = [d for d in drop if d not in merged]
-    if absent:
-        raise LoadError(f"no merged graph named {', '.join(map(repr, absent))}")
     taken = [name for _, _, name in plan]
     if len(set(taken)) != len(taken):
         twice = sorted({n for n in taken if taken.count(n) > 1})
@@ -255,7 +258,7 @@ def load_files(store, files: Iterable[Path | str], names: Iterable[str] | None =
                 with ExitStack() as stack, nt.open("w", encoding="utf-8") as out:
                     nodes, edges, where = _kgx_sources(f, stack)
                     kgx_ntriples(nodes, edges, out, where)
-                ready.append((nt, RdfFormat.N_TRIPLES, name, f.name))
+                ready.append(Ready(nt, RdfFormat.N_TRIPLES, name, f.name))
             else:
                 try:
                     for _ in parse(path=str(f), format=fmt):
@@ -264,10 +267,34 @@ def load_files(store, files: Iterable[Path | str], names: Iterable[str] | None =
                     raise LoadError(f"{f}: {exc}") from None
                 except (OSError, ValueError) as exc:
                     raise LoadError(f"{f}: {exc}") from None
-                ready.append((f, fmt, name, f.name))
+                ready.append(Ready(f, fmt, name, f.name))
+        yield ready
+
+
+def load_files(store, files: Iterable[Path | str], names: Iterable[str] | None = None,
+               drop: Iterable[str] = ()) -> list[dict]:
+    """Merge each file into its own named graph of an embedded store (:meth:`kg.store.EmbeddedStore.load`).
+
+    Every file is read whole first (:func:`prepared`), and every graph to ``drop`` must exist. Only then are the
+    ``drop`` graphs removed and each file loaded. Returns the store's record of each loaded graph.
+
+    Raises
+    ------
+    LoadError
+        Naming the file (and line) that cannot be read; then nothing is loaded.
+    """
+    if not hasattr(store, "load"):
+        raise LoadError("oihkg load merges into the embedded store (--store DIR); for Virtuoso use "
+                        "`scripts/virtuoso.py load FILE...`; another endpoint has its own bulk loader")
+    drop = [check_name(d) for d in drop]
+    merged = {g["graph"].rsplit("/", 1)[-1] for g in store.loaded()}
+    absent = [d for d in drop if d not in merged]
+    if absent:
+        raise LoadError(f"no merged graph named {', '.join(map(repr, absent))}")
+    with prepared(files, names) as ready:
         for name in drop:
             store.unload(name)
-        return [store.load(path, name, fmt, label=label) for path, fmt, name, label in ready]
+        return [store.load(r.path, r.name, r.fmt, label=r.label) for r in ready]
 
 
 def unload(store, name: str) -> None:

@@ -5,6 +5,7 @@ Usage (from the repository, after ``make setup``; Debian's ``virtuoso-opensource
 
     .venv/bin/python scripts/virtuoso.py start [--dir .virtuoso] [--http-port 8890] [--sql-port 1111]
     .venv/bin/oihkg serve --endpoint http://127.0.0.1:8890/sparql
+    .venv/bin/python scripts/virtuoso.py load FILE... [--name NAME ...] [--drop NAME ...] [--dir .virtuoso]
     .venv/bin/python scripts/virtuoso.py stop [--dir .virtuoso]
 
 ``start`` writes a configuration into the folder (made owner-only: database, logs and the files it loads stay there),
@@ -16,7 +17,9 @@ loader (``ld_add`` + ``rdf_loader_run``, into staging graphs swapped in once all
 embedded store uses, with the artifacts' checksum in the meta graph, so ``/health`` reports the same fingerprint as an
 embedded server over the same artifacts. A new database is restarted once after that (Virtuoso 7.2 answers some
 property-path joins wrongly on a database created in the running process). ``load`` loads the artifacts again into a
-running server; ``stop`` shuts it down (SIGTERM, then SIGKILL after 30 s) and waits until it is gone. The endpoint
+running server, keeping the graphs merged in; ``load FILE...`` merges other graphs in as ``oihkg load`` does for the
+embedded store (N-Triples, Turtle or KGX; each into ``…/graph/loaded/NAME``, recorded in the meta graph, so ``/health``
+lists it), and ``--drop NAME`` removes one; ``stop`` shuts it down (SIGTERM, then SIGKILL after 30 s) and waits until it is gone. The endpoint
 bounds each query's time itself (``--query-seconds``): it answers a longer query with a "transaction timed out" error,
 which oihkg reports as a timeout. oihkg passes no call of Virtuoso's own functions (``bif:``, ``sql:``) or pragmas on.
 """
@@ -24,6 +27,7 @@ which oihkg reports as a timeout. oihkg passes no call of Virtuoso's own functio
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import secrets
 import shutil
@@ -40,9 +44,24 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from kg.config import default_paths  # noqa: E402
-from kg.store import ASSERTED, CHECKSUM, INFERRED, META, Literal, artifacts_checksum  # noqa: E402
+from kg.merge import LoadError, check_name, prepared  # noqa: E402
+from kg.store import (  # noqa: E402
+    ASSERTED,
+    CHECKSUM,
+    INFERRED,
+    LOADED,
+    META,
+    SOURCE,
+    TRIPLES,
+    Literal,
+    NamedNode,
+    RemoteStore,
+    StoreError,
+    artifacts_checksum,
+)
 
 SERVER, ISQL = "virtuoso-t", "isql-vt"
+XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 
 INI = """\
 [Database]
@@ -271,12 +290,69 @@ def bulk_load(folder: Path, sql_port: int, files: dict[Path, str]) -> None:
             path.unlink(missing_ok=True)
 
 
-def load_artifacts(folder: Path, sql_port: int) -> None:
-    """Load the asserted and inferred artifacts and record their checksum in the meta graph."""
-    paths = default_paths()
+def _store(folder: Path) -> RemoteStore:
+    """The running server's SPARQL endpoint, as oihkg reads it."""
+    return RemoteStore(f"http://127.0.0.1:{_ini_port(folder, 'HTTPServer')}/sparql", timeout=120)
+
+
+def _write_meta(folder: Path, checksum: str | None, records: list[dict]) -> Path:
+    """The meta graph as N-Triples: the artifacts' checksum and each merged graph's record, as oihkg reads them
+    (:meth:`kg.store.Store.loaded`)."""
+    lines = [f"{META} {CHECKSUM} {Literal(checksum)} ."] if checksum else []
+    for r in records:
+        g = NamedNode(r["graph"])
+        lines += [f"{g} {SOURCE} {Literal(r['source'])} .", f"{g} {CHECKSUM} {Literal(r['checksum'])} .",
+                  f"{g} {TRIPLES} {Literal(str(r['triples']), datatype=NamedNode(XSD_INTEGER))} ."]
     meta = folder / "meta.nt"
-    meta.write_text(f"{META} {CHECKSUM} {Literal(artifacts_checksum(paths))} .\n")
+    meta.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    return meta
+
+
+def load_artifacts(folder: Path, sql_port: int) -> None:
+    """Load the asserted and inferred artifacts and record their checksum in the meta graph, which keeps the records of
+    the graphs merged in (:func:`merge`)."""
+    paths = default_paths()
+    meta = _write_meta(folder, artifacts_checksum(paths), _store(folder).loaded())
     bulk_load(folder, sql_port, {paths.ttl: ASSERTED.value, paths.inferred: INFERRED.value, meta: META.value})
+
+
+def merge(folder: Path, sql_port: int, files: list[Path], names: list[str] | None = None,
+          drop: list[str] = ()) -> list[dict]:
+    """Merge N-Triples, Turtle or KGX files into a running server, each into the named graph ``oihkg load`` would give
+    it (``…/graph/loaded/NAME``), and record each in the meta graph (source, triples, SHA-256) as the embedded store
+    does; drop the merged graphs named in ``drop``. Returns the records of the graphs loaded.
+
+    Every file is read whole first (:func:`kg.merge.prepared`); then the bulk loader takes them all or none
+    (:func:`bulk_load`); the meta graph is written last, so a graph is served (listed in ``/health``, part of the
+    default dataset) only once recorded. A server already serving the endpoint sees the change after a restart.
+    """
+    store = _store(folder)
+    records = {r["graph"]: r for r in store.loaded()}
+    drop = [check_name(d) for d in drop]
+    absent = [d for d in drop if LOADED + d not in records]
+    if absent:
+        raise LoadError(f"no merged graph named {', '.join(map(repr, absent))}")
+    found = store.query(f"SELECT ?c WHERE {{ GRAPH {META} {{ {META} {CHECKSUM} ?c }} }}", default_graphs=[META.value],
+                        named_graphs=[META.value])
+    checksum = found.rows[0]["c"].value if found.rows else None
+    done = []
+    with prepared(files, names) as ready:
+        digests = {r.name: hashlib.sha256(r.path.read_bytes()).hexdigest() for r in ready}
+        if ready:
+            bulk_load(folder, sql_port, {r.path: LOADED + r.name for r in ready})
+        for r in ready:
+            counted = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {NamedNode(LOADED + r.name)} {{ ?s ?p ?o }} }}",
+                                  default_graphs=[LOADED + r.name], named_graphs=[LOADED + r.name])
+            records[LOADED + r.name] = {"graph": LOADED + r.name, "source": r.label,
+                                        "triples": int(counted.rows[0]["n"].value), "checksum": digests[r.name]}
+            done.append(records[LOADED + r.name])
+    for d in drop:
+        del records[LOADED + d]
+    meta = _write_meta(folder, checksum, sorted(records.values(), key=lambda r: r["graph"]))
+    bulk_load(folder, sql_port, {meta: META.value})
+    if drop:
+        _isql(folder, sql_port, " ".join(f"SPARQL CLEAR GRAPH <{LOADED + d}>;" for d in drop) + " checkpoint;")
+    return done
 
 
 def stop(folder: Path, wait: float = 30) -> bool:
@@ -327,18 +403,30 @@ def main(argv: list[str] | None = None) -> int:
             p.add_argument("--max-rows", type=int, default=1_000_000)
             p.add_argument("--memory-gib", type=float, default=2.0)
             p.add_argument("--no-load", action="store_true", help="start without (re)loading the artifacts")
+        if name == "load":
+            p.add_argument("files", nargs="*", type=Path, metavar="FILE",
+                           help="N-Triples, Turtle or KGX files to merge in, as `oihkg load` does; none: the artifacts")
+            p.add_argument("--name", action="append", help="the merged graph's name, one per file (default: the file's)")
+            p.add_argument("--drop", action="append", default=[], metavar="NAME", help="drop a merged graph")
     args = parser.parse_args(argv)
     try:
         if args.command == "start":
             url = start(args.dir, args.http_port, args.sql_port, args.query_seconds, args.max_rows, args.memory_gib,
                         load=not args.no_load)
             print(f"Virtuoso serves SPARQL at {url}; serve oihkg over it with:\n  oihkg serve --endpoint {url}")
+        elif args.command == "load" and (args.files or args.drop):
+            folder = args.dir.resolve()
+            for r in merge(folder, _ini_port(folder, "Parameters"), args.files, args.name, args.drop):
+                print(f"merged {r['source']} into {r['graph']}: {r['triples']:,} triples")
+            for name in args.drop:
+                print(f"dropped {name}")
+            print("restart `oihkg serve --endpoint` to serve the change")
         elif args.command == "load":
             load_artifacts(args.dir.resolve(), _ini_port(args.dir.resolve(), "Parameters"))
             print("loaded the artifacts")
         else:
             print("stopped" if stop(args.dir) else f"no Virtuoso runs in {args.dir}")
-    except (VirtuosoError, OSError, KeyError, ValueError) as exc:
+    except (VirtuosoError, LoadError, StoreError, OSError, KeyError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     return 0

@@ -180,3 +180,40 @@ def test_the_script_starts_and_stops_a_server_and_leaves_no_process(tmp_path, vi
         os.kill(pid, 0)
     with pytest.raises(httpx.HTTPError):
         httpx.get(f"http://127.0.0.1:{http_port}/sparql", params={"query": "ASK {}"}, timeout=2)
+
+
+def test_a_graph_merged_into_virtuoso_is_recorded_served_and_dropped_as_in_the_embedded_store(virtuoso_server,
+                                                                                                virtuoso_script, tmp_path):
+    """``scripts/virtuoso.py load FILE`` merges as ``oihkg load`` does: the same record, the engine follows the merged
+    signed triples, reloading the artifacts keeps it, and ``--drop`` takes it out again."""
+    from kg import OIHKG
+
+    oih, ro, label = "https://w3id.org/oihkg/", "http://purl.obolibrary.org/obo/RO_", "http://www.w3.org/2000/01/rdf-schema#label"
+    merged = tmp_path / "extra.nt"
+    merged.write_text(f'<{oih}x/gene1> <{label}> "merged gene one" .\n'
+                      f"<{oih}x/gene1> <{ro}0002304> <https://identifiers.org/hgnc:11850> .\n")  # raises TLR4
+    embedded = OIHKG.open(store_path=tmp_path / "store")
+    embedded.load([merged])
+    base = [sys.executable, str(virtuoso_script[0])]
+    where = ["--dir", str(virtuoso_server["dir"])]
+    before = OIHKG.open(endpoint=virtuoso_server["query"]).about()["checksum"]
+    try:
+        done = subprocess.run([*base, "load", str(merged), *where], capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        assert "graph/loaded/extra: 2 triples" in done.stdout
+        over = OIHKG.open(endpoint=virtuoso_server["query"])
+        assert over.store.loaded() == embedded.store.loaded()  # graph, source, triples and SHA-256 alike
+        assert over.about()["checksum"] == embedded.about()["checksum"]
+        assert over.paths("merged gene one", "hyperalgesia").paths  # the engine follows the merged edge
+        again = subprocess.run([*base, "load", *where], capture_output=True, text=True, timeout=300)  # the artifacts
+        assert again.returncode == 0, again.stderr
+        assert OIHKG.open(endpoint=virtuoso_server["query"]).store.loaded() == embedded.store.loaded()  # kept
+        bad = subprocess.run([*base, "load", str(merged), "--name", "no spaces", *where], capture_output=True, text=True,
+                             timeout=60)
+        assert bad.returncode == 1 and "graph name 'no spaces'" in bad.stderr
+    finally:
+        dropped = subprocess.run([*base, "load", "--drop", "extra", *where], capture_output=True, text=True, timeout=300)
+    assert dropped.returncode == 0 and "dropped extra" in dropped.stdout, dropped.stderr
+    after = OIHKG.open(endpoint=virtuoso_server["query"])
+    assert after.store.loaded() == [] and after.about()["checksum"] == before
+    assert not after.store.ask(f'ASK {{ GRAPH ?g {{ ?s <{label}> "merged gene one" }} }}')
