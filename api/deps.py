@@ -11,9 +11,8 @@ from pydantic import BaseModel, Field
 
 from kg import OIHKG
 from kg.store import selector
-from kg.workers import QueryPool
 
-__all__ = ["Settings", "get_settings", "get_kg", "get_pool", "KG", "Pool"]
+__all__ = ["Settings", "get_settings", "get_kg", "KG"]
 
 
 class Settings(BaseModel):
@@ -23,6 +22,7 @@ class Settings(BaseModel):
     store_path: str | None = Field(None, description="on-disk folder of the embedded store, or a store selector")
     query_timeout: float = Field(30.0, gt=0, description="seconds before a SPARQL query is stopped (503)")
     result_limit: int = Field(10_000, gt=0, description="most rows (or triples) a SPARQL query may return (413)")
+    answer_limit_mb: int = Field(256, gt=0, description="largest SPARQL answer, MiB (413)")
     query_workers: int = Field(default_factory=lambda: os.cpu_count() or 2, ge=1, description="SPARQL queries that may run at once")
     queue_wait: float = Field(2.0, ge=0, description="seconds a SPARQL query waits for a free worker before 503 with Retry-After")
     client_queries: int | None = Field(None, ge=1, description="SPARQL queries one client may run at once (default: all "
@@ -54,6 +54,7 @@ class Settings(BaseModel):
             "store_path": env.get("OIHKG_STORE") or None,
             "query_timeout": env.get("OIHKG_QUERY_TIMEOUT"),
             "result_limit": env.get("OIHKG_RESULT_LIMIT"),
+            "answer_limit_mb": env.get("OIHKG_ANSWER_LIMIT_MB"),
             "query_workers": env.get("OIHKG_QUERY_WORKERS"),
             "queue_wait": env.get("OIHKG_QUEUE_WAIT"),
             "client_queries": env.get("OIHKG_CLIENT_QUERIES"),
@@ -79,10 +80,4 @@ async def get_kg(request: Request) -> OIHKG:
     return request.app.state.kg
 
 
-async def get_pool(request: Request) -> QueryPool:
-    """The SPARQL worker pool opened by the app's lifespan (async, as :func:`get_kg`)."""
-    return request.app.state.pool
-
-
 KG = Annotated[OIHKG, Depends(get_kg)]
-Pool = Annotated[QueryPool, Depends(get_pool)]

@@ -17,12 +17,12 @@ from kg.store import (
     ResultTooLarge,
     StoreError,
 )
-from kg.workers import PoolBusy, QueryTimeout, WorkerDied
+from kg.workers import AnswerTooLarge, PoolBusy, QueryTimeout, WorkerDied
 
 __all__ = ["STATUS", "status_of", "answer", "install"]
 
 #: Status of each typed failure, the more specific class first.
-STATUS = {QueryError: 400, NotAcceptable: 406, ResultTooLarge: 413, EndpointTimeout: 504, EndpointError: 502,
+STATUS = {QueryError: 400, NotAcceptable: 406, ResultTooLarge: 413, AnswerTooLarge: 413, EndpointTimeout: 504, EndpointError: 502,
           StoreError: 500, QueryTimeout: 503, WorkerDied: 503, PoolBusy: 503, HeavyBusy: 503}
 #: Seconds a client should wait before retrying, for the failures that mean "busy".
 RETRY_AFTER = {PoolBusy: "2", HeavyBusy: "5"}

@@ -212,6 +212,7 @@ def serve(
                                                           "(default: all workers but one, at least one).")] = None,
     worker_memory: Annotated[int, typer.Option(min=256, help="Memory limit of each SPARQL worker, MiB (RLIMIT_AS).")] = 4096,
     result_limit: Annotated[int, typer.Option(min=1, help="Most rows (or triples) a SPARQL query may return (413).")] = 10_000,
+    answer_limit: Annotated[int, typer.Option(min=1, help="Largest SPARQL answer, MiB (413).")] = 256,
     allow_service: Annotated[Optional[list[str]], typer.Option(help="An endpoint a SPARQL SERVICE clause may call "
                                                                     "(repeatable; none by default).")] = None,
     max_body: Annotated[int, typer.Option(min=1, help="Largest request body, bytes (413).")] = 1_000_000,
@@ -227,7 +228,8 @@ def serve(
         err.print(f"[red]error:[/red] --port must be between 1 and 65535, got {port}")
         raise typer.Exit(2)
     env = {
-        "OIHKG_QUERY_TIMEOUT": str(query_timeout), "OIHKG_RESULT_LIMIT": str(result_limit), "OIHKG_QUEUE_WAIT": str(queue_wait),
+        "OIHKG_QUERY_TIMEOUT": str(query_timeout), "OIHKG_RESULT_LIMIT": str(result_limit),
+        "OIHKG_ANSWER_LIMIT_MB": str(answer_limit), "OIHKG_QUEUE_WAIT": str(queue_wait),
         "OIHKG_QUERY_WORKERS": str(query_workers or ""), "OIHKG_WORKER_MEMORY_MB": str(worker_memory),
         "OIHKG_CLIENT_QUERIES": str(client_queries or ""), "OIHKG_UVICORN_WORKERS": str(workers),
         "OIHKG_MAX_BODY": str(max_body), "OIHKG_ENDPOINT_TIMEOUT": str(endpoint_timeout),

@@ -24,7 +24,7 @@ from functools import lru_cache
 
 import mimeparse
 
-from kg.store import GRAPH_TYPES, RESULT_TYPES, QueryError, Store, parse_tree
+from kg.store import GRAPH_TYPES, RESULT_TYPES, QueryError, ResultTooLarge, Store, parse_tree
 from kg.workers import Answer
 
 __all__ = ["RESULT_TYPES", "GRAPH_TYPES", "NotAcceptable", "ServiceRefused", "ExtensionRefused", "negotiate",
@@ -242,8 +242,10 @@ def prefers_html(accept: str | None) -> bool:
 
 
 def answer(store: Store, query: str, accept: str | None, default_graphs: list[str] | None,
-           named_graphs: list[str] | None, limit: int, allowed_services: tuple[str, ...] = ()) -> Answer:
-    """Run ``query`` once on ``store`` and serialize it in the best acceptable format.
+           named_graphs: list[str] | None, limit: int, allowed_services: tuple[str, ...] = (),
+           max_bytes: int | None = None) -> Answer:
+    """Run ``query`` once on ``store`` and serialize it in the best acceptable format; at most ``limit`` rows (or
+    triples) and ``max_bytes`` bytes.
 
     A SERVICE clause to an endpoint outside ``allowed_services`` is refused before anything runs.
 
@@ -252,7 +254,7 @@ def answer(store: Store, query: str, accept: str | None, default_graphs: list[st
     kg.store.QuerySyntaxError
         The parser's message, for malformed SPARQL.
     kg.store.ResultTooLarge
-        More than ``limit`` rows or triples.
+        More than ``limit`` rows or triples, or more than ``max_bytes`` bytes.
     ServiceRefused
         A SERVICE clause the operator did not allow.
     NotAcceptable, kg.store.StoreError
@@ -262,6 +264,8 @@ def answer(store: Store, query: str, accept: str | None, default_graphs: list[st
         check_extensions(query)
     kind, media, body = store.answer(query, lambda offered: negotiate(accept, offered), default_graphs=default_graphs,
                                      named_graphs=named_graphs, limit=limit)
+    if max_bytes is not None and len(body) > max_bytes:
+        raise ResultTooLarge(f"the answer is larger than {max_bytes:,} bytes; add a LIMIT or select less")
     return Answer(kind, media, body)
 
 

@@ -48,6 +48,8 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import logging
+import os
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
@@ -95,6 +97,8 @@ __all__ = [
     "NamedNode",
     "Literal",
 ]
+
+log = logging.getLogger("oihkg.store")
 
 Term = Union[NamedNode, BlankNode, Literal]
 Row = dict[str, Term]
@@ -537,7 +541,7 @@ class EmbeddedStore(Store):
         self.location = location
         self.selector = f"oxigraph:{location}" if location is not None else "oxigraph:memory"
         self.reloaded = False
-        self._record: dict[str, Any] = {"checksum": None, "loaded": []}
+        self._record: dict[str, Any] = {"checksum": None, "loaded": [], "pending": []}
         self._union = True
         try:
             if location is not None and read_only:
@@ -564,45 +568,71 @@ class EmbeddedStore(Store):
         may run over the union default graph.
 
         A store written by an earlier version keeps its record in the meta graph; with ``tidy`` (a writable store) it
-        is moved to the record's file. With ``tidy``, a merged graph that has no record (a load cut short) is dropped,
-        as a failed load leaves it. Any other graph, or triples in the store's own default graph, keep queries on the
-        explicit list of served graphs.
+        is moved to the record's file, which keeps what it knows of graphs the meta graph does not record (a store
+        opened by the earlier version in between). With ``tidy``, a merged graph whose load was cut short (still
+        ``pending`` in the record) is dropped, as a failed load leaves it. Any other graph the record does not know, or
+        triples in the store's own default graph, are kept but not served: queries then name the served graphs, and a
+        warning says which graphs are not served.
         """
         path = self.location / self.RECORD if self.location is not None else None
-        if next(self._store.quads_for_pattern(None, None, None, META), None) is not None:
-            legacy = list(self._store.quads_for_pattern(META, CHECKSUM, None, META))
-            self._record = {"checksum": legacy[0].object.value if legacy else None, "loaded": Store.loaded(self)}
-            if tidy:
-                self._write_record()
-                self._store.remove_graph(META)
-                self._store.flush()
-        elif path is not None and path.is_file():
+        record: dict[str, Any] = {"checksum": None, "loaded": [], "pending": []}
+        if path is not None and path.is_file():
             try:
-                record = json.loads(path.read_text(encoding="utf-8"))
-                self._record = {"checksum": record["checksum"], "loaded": [
-                    {"graph": str(g["graph"]), "source": str(g["source"]), "triples": int(g["triples"]),
-                     "checksum": str(g["checksum"])} for g in record["loaded"]]}
+                found = json.loads(path.read_text(encoding="utf-8"))
+                record = {"checksum": found["checksum"], "pending": [str(g) for g in found.get("pending", [])],
+                          "loaded": [{"graph": str(g["graph"]), "source": str(g["source"]), "triples": int(g["triples"]),
+                                      "checksum": str(g["checksum"])} for g in found["loaded"]]}
             except (ValueError, KeyError, TypeError) as exc:
                 raise StoreError(f"the store's record {path} is unreadable ({type(exc).__name__}: {exc}); "
                                  "remove the store folder and load it again") from None
-        served = {ASSERTED.value, INFERRED.value, *(g["graph"] for g in self._record["loaded"])}
-        stray = [g for g in self._store.named_graphs() if g.value not in served]
+        present = {g.value for g in self._store.named_graphs()}
+        legacy = META.value in present
+        if legacy:
+            checksum = list(self._store.quads_for_pattern(META, CHECKSUM, None, META))
+            known = Store.loaded(self)
+            recorded = {g["graph"] for g in known}
+            record = {"checksum": checksum[0].object.value if checksum else None, "pending": record["pending"],
+                      "loaded": known + [g for g in record["loaded"] if g["graph"] not in recorded and g["graph"] in present]}
+        self._record = record
         if tidy:
-            for graph in [g for g in stray if g.value.startswith(LOADED)]:
-                self._store.remove_graph(graph)
-            stray = [g for g in stray if not g.value.startswith(LOADED)]
-        own_default = next(self._store.quads_for_pattern(None, None, None, ox.DefaultGraph()), None)
-        self._union = not stray and own_default is None
+            for graph in record["pending"]:
+                self._store.remove_graph(NamedNode(graph))
+                present.discard(graph)
+            record["pending"] = []
+            if legacy:
+                self._write_record()
+                self._store.remove_graph(META)
+                present.discard(META.value)
+                legacy = False
+            self._store.flush()
+            self._write_record()
+        served = {ASSERTED.value, INFERRED.value, *(g["graph"] for g in record["loaded"])}
+        stray = sorted(present - served - ({META.value} if legacy else set()))
+        own_default = next(self._store.quads_for_pattern(None, None, None, ox.DefaultGraph()), None) is not None
+        self._union = not stray and not own_default and not legacy
+        if stray or own_default:
+            log.warning("the store at %s holds %s that it has no record of; not served (load a graph again with "
+                        "`oihkg load`, or make the store afresh)", self.location,
+                        ", ".join(stray[:5] + (["triples in its default graph"] if own_default else [])))
 
     def _write_record(self) -> None:
-        """Save the record of an on-disk store: a new file renamed over the old, so it is whole or not changed."""
+        """Save the record of an on-disk store durably: a new file, synced, renamed over the old, and the folder synced,
+        so it is whole or not changed even after a power cut."""
         self._served = None
         if self.location is None:
             return
         path = self.location / self.RECORD
         spare = path.with_name(path.name + ".new")
-        spare.write_text(json.dumps(self._record, indent=1), encoding="utf-8")
+        with spare.open("w", encoding="utf-8") as fh:
+            json.dump(self._record, fh, indent=1)
+            fh.flush()
+            os.fsync(fh.fileno())
         spare.replace(path)
+        folder = os.open(self.location, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
 
     def loaded(self) -> list[dict[str, Any]]:
         return sorted((dict(g) for g in self._record["loaded"]), key=lambda g: g["graph"])
@@ -649,11 +679,15 @@ class EmbeddedStore(Store):
                 digest.update(block)
         graph = NamedNode(LOADED + name)
         self._drop(graph)
+        self._record["pending"].append(graph.value)  # until recorded: dropped at the next open should this stop here
+        self._write_record()
         try:
             self._store.bulk_load(path=str(source), format=fmt, to_graph=graph)
         except (OSError, SyntaxError, ValueError) as exc:
-            self._drop(graph)
+            self._store.remove_graph(graph)
             self._store.flush()
+            self._record["pending"].remove(graph.value)
+            self._write_record()
             raise StoreError(f"loading {source} into {graph.value} failed ({exc}); that graph is now absent: "
                              "load it again") from None
         counted = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}",
@@ -662,6 +696,7 @@ class EmbeddedStore(Store):
         record = {"graph": graph.value, "source": label or source.name, "triples": triples, "checksum": digest.hexdigest()}
         self._store.flush()
         self._record["loaded"].append(record)
+        self._record["pending"].remove(graph.value)
         self._write_record()
         return dict(record)
 
@@ -690,8 +725,7 @@ class EmbeddedStore(Store):
             dataset["default_graph"] = [NamedNode(g) for g in self._dataset(default_graphs)]
         else:  # the store holds the served graphs only (:meth:`_read_record`)
             dataset["use_default_graph_as_union"] = True
-        if named_graphs or not self._union:
-            dataset["named_graphs"] = [NamedNode(g) for g in self._dataset(named_graphs)]
+        dataset["named_graphs"] = [NamedNode(g) for g in self._dataset(named_graphs)]  # a query's FROM NAMED gives way
         try:
             return read(self._store.query(text, substitutions=subs or None, **dataset)), None
         except _TooManyLines as exc:

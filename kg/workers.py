@@ -32,13 +32,14 @@ import logging
 import multiprocessing as mp
 import os
 import pickle
+import struct
 import sys
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import partial
 from dataclasses import dataclass
 from multiprocessing.connection import wait
@@ -46,7 +47,7 @@ from typing import Any
 
 log = logging.getLogger("oihkg.workers")
 
-__all__ = ["QueryTimeout", "QueryFailed", "WorkerDied", "PoolBusy", "Answer", "QueryPool", "pickle_error", "die_with_parent"]
+__all__ = ["QueryTimeout", "QueryFailed", "WorkerDied", "AnswerTooLarge", "PoolBusy", "Answer", "QueryPool", "pickle_error", "die_with_parent"]
 
 
 class QueryTimeout(Exception):
@@ -59,6 +60,10 @@ class QueryFailed(Exception):
 
 class WorkerDied(Exception):
     """The worker running the query died (killed, or over its memory limit); it was replaced."""
+
+
+class AnswerTooLarge(Exception):
+    """The answer the worker sent is larger than the pool accepts; its worker was replaced, the answer never read."""
 
 
 class PoolBusy(Exception):
@@ -141,7 +146,8 @@ def _worker_main(factory: Callable[[], Any], run: Callable[..., Answer], conn, p
 
 
 class _Worker:
-    """One worker process and the parent's end of its pipe. Made and killed on the pool's spawner thread only."""
+    """One worker process and the parent's end of its pipe. Made on the pool's spawner thread (and killed there, or by
+    :meth:`QueryPool.close`)."""
 
     def __init__(self, ctx, factory, run, memory_mb: int | None):
         self.conn, child = ctx.Pipe()
@@ -156,9 +162,6 @@ class _Worker:
             return
         if not wait([self.conn, self.proc.sentinel], timeout) or not self.conn.poll():
             raise WorkerDied("a query worker did not start")
-        self.read_ready()
-
-    def read_ready(self) -> None:
         status, _ = self.conn.recv()
         self.ready = status == "ready"
 
@@ -206,13 +209,16 @@ class QueryPool:
         Most workers one client may hold at once (default: all but one, at least one).
     memory_mb : int, optional
         Address-space limit of each worker (``RLIMIT_AS``), in MiB; none when omitted.
+    max_answer : int, optional
+        Most bytes of one answer the pool reads from a worker; a larger one is not read (:class:`AnswerTooLarge`).
     """
 
     def __init__(self, factory: Callable[[], Any], run: Callable[..., Answer], workers: int = 2, timeout: float = 30.0,
-                 queue_wait: float = 2.0, per_client: int | None = None, memory_mb: int | None = None):
+                 queue_wait: float = 2.0, per_client: int | None = None, memory_mb: int | None = None,
+                 max_answer: int | None = None):
         self._ctx = mp.get_context("spawn")
         self._factory, self._run, self._memory = factory, run, memory_mb
-        self.timeout, self.queue_wait = timeout, queue_wait
+        self.timeout, self.queue_wait, self.max_answer = timeout, queue_wait, max_answer
         self.size = max(1, workers)
         self.per_client = per_client or max(1, self.size - 1)
         self._idle: deque[_Worker] = deque()
@@ -298,6 +304,8 @@ class QueryPool:
             if handed.done() and not handed.cancelled():  # handed over just as the wait ended: pass it on
                 self._release(handed.result())
             handed.cancel()
+            with suppress(ValueError):  # not left in the queue until the next release
+                self._waiters.remove(handed)
             if isinstance(exc, TimeoutError):
                 raise PoolBusy(f"all {self.size} query workers stayed busy for {self.queue_wait:g} s") from None
             raise
@@ -328,28 +336,55 @@ class QueryPool:
         for fd in fds:
             loop.add_reader(fd, fire)
         try:
-            async with asyncio.timeout(timeout):
+            async with asyncio.timeout(max(0.0, timeout)):
                 return await ready
         except TimeoutError:
             return False
         finally:
             for fd in fds:
                 loop.remove_reader(fd)
-            os.set_blocking(fds[0], True)  # uvloop made it non-blocking; the pipe is read and written whole, as before
+
+    async def _receive(self, worker: _Worker, deadline: float, late: Exception, limit: int | None = None) -> Any:
+        """One message from the worker (multiprocessing's framing: a 4-byte length, or -1 and an 8-byte length, then
+        the pickle), read without blocking the loop however large it is; ``late`` is raised at ``deadline`` (the
+        loop's clock). :class:`AnswerTooLarge` for a message longer than ``limit``, before reading it."""
+        loop = asyncio.get_running_loop()
+        fd = worker.conn.fileno()
+        os.set_blocking(fd, False)
+
+        async def read(n: int) -> bytes:
+            got = bytearray()
+            while len(got) < n:
+                try:
+                    chunk = os.read(fd, min(n - len(got), 1 << 20))
+                except BlockingIOError:
+                    if not await self._readable(worker, deadline - loop.time()):
+                        raise late from None
+                    continue
+                if not chunk:
+                    raise EOFError
+                got += chunk
+            return bytes(got)
+
+        (size,) = struct.unpack("!i", await read(4))
+        if size == -1:
+            (size,) = struct.unpack("!Q", await read(8))
+        if limit is not None and size > limit:
+            raise AnswerTooLarge(f"the answer is larger than {limit:,} bytes; add a LIMIT or select less")
+        return pickle.loads(await read(size))
 
     async def _ask(self, worker: _Worker, args: tuple) -> tuple[str, Any]:
         """Send one query to ``worker`` and await its reply; on any failure the worker is replaced, then it is raised."""
+        loop = asyncio.get_running_loop()
         try:
             if not worker.ready:
-                if not await self._readable(worker, max(1.0, self.timeout) + 60.0) or not worker.conn.poll():
-                    raise WorkerDied("a query worker did not start")
-                worker.read_ready()
+                status, _ = await self._receive(worker, loop.time() + max(1.0, self.timeout) + 60.0,
+                                                WorkerDied("a query worker did not start"))
+                worker.ready = status == "ready"
+            os.set_blocking(worker.conn.fileno(), True)
             worker.conn.send(args)  # the worker waits on its end of the pipe, so this does not stall the loop
-            if not await self._readable(worker, self.timeout):
-                raise QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped")
-            if not worker.conn.poll():
-                raise WorkerDied(_DIED)
-            return worker.conn.recv()  # the worker writes its whole answer at once
+            late = QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped")
+            return await self._receive(worker, loop.time() + self.timeout, late, self.max_answer)
         except (EOFError, OSError):
             self._replace(worker)
             raise WorkerDied(_DIED) from None

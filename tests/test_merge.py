@@ -246,6 +246,8 @@ def test_a_query_naming_no_dataset_sees_the_served_graphs_and_no_record(tmp_path
     assert _sparql(store, f'SELECT ?x WHERE {{ ?x <{LABEL}> "merged gene one" }}')  # the union reaches the merged graph
     asserted_only = _sparql(store, f'SELECT ?x WHERE {{ ?x <{LABEL}> "merged gene one" }}', [served[0]])
     assert asserted_only == []  # a dataset named by the client is still that dataset
+    from_named = f"SELECT DISTINCT ?g FROM NAMED <{served[0]}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} ORDER BY ?g"
+    assert [r["g"] for r in _sparql(store, from_named)] == served  # the protocol's dataset wins over FROM NAMED
     record = (tmp_path / "store" / "oihkg-record.json").read_text()
     assert "graph/loaded/extra" in record and store.stored_checksum() in record
 
@@ -272,20 +274,47 @@ def test_a_store_written_with_a_meta_graph_moves_its_record_out_and_keeps_its_me
     assert (folder / "oihkg-record.json").is_file()
 
 
-def test_a_graph_with_no_record_is_a_load_cut_short_and_another_graph_is_not_served(tmp_path, nt, artifacts):
+def test_a_load_cut_short_is_dropped_and_a_graph_without_record_is_kept_but_not_served(tmp_path, nt, artifacts, caplog):
     folder = tmp_path / "store"
     OIHKG.open(store_path=folder, paths=artifacts).close()
     raw = ox.Store(str(folder))
     raw.bulk_load(path=str(nt), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(f"{OIH}graph/loaded/cut"))
+    raw.bulk_load(path=str(nt), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(f"{OIH}graph/loaded/unknown"))
     raw.add(ox.Quad(ox.NamedNode(f"{OIH}x/other"), ox.NamedNode(LABEL), ox.Literal("not ours"), ox.NamedNode(f"{OIH}x/g")))
     raw.flush()
     del raw
-    store = OIHKG.open(store_path=folder, paths=artifacts).store
+    record = json.loads((folder / "oihkg-record.json").read_text())
+    record["pending"] = [f"{OIH}graph/loaded/cut"]  # as `load` leaves it when stopped during the bulk load
+    (folder / "oihkg-record.json").write_text(json.dumps(record))
+    with caplog.at_level("WARNING", logger="oihkg.store"):
+        store = OIHKG.open(store_path=folder, paths=artifacts).store
     assert store.loaded() == []
-    assert f"{OIH}graph/loaded/cut" not in store.graphs()  # dropped, as a failed load leaves it
-    assert not _sparql(store, f'SELECT ?x WHERE {{ ?x <{LABEL}> "not ours" }}')  # a graph the store did not load is not served
-    assert not _sparql(store, f'SELECT ?x WHERE {{ GRAPH ?g {{ ?x <{LABEL}> "not ours" }} }}')
+    graphs = {g.value for g in ox.Store.read_only(str(folder)).named_graphs()}
+    assert f"{OIH}graph/loaded/cut" not in graphs  # dropped, as a failed load leaves it
+    assert f"{OIH}x/g" in graphs and f"{OIH}graph/loaded/unknown" in graphs  # kept: the store did not write them
+    assert "graph/loaded/unknown" in caplog.text and "not served" in caplog.text
+    for text in (f'SELECT ?x WHERE {{ ?x <{LABEL}> "not ours" }}', f'SELECT ?x WHERE {{ ?x <{LABEL}> "merged gene one" }}',
+                 f'SELECT ?x WHERE {{ GRAPH ?g {{ ?x <{LABEL}> "not ours" }} }}'):
+        assert not _sparql(store, text), text  # graphs the store has no record of are not served
     assert _sparql(store, f"SELECT ?x WHERE {{ ?x <{LABEL}> \"ketamine\" }}")  # the curated graphs still are
+
+
+def test_a_store_opened_by_the_earlier_version_in_between_keeps_its_merged_graphs(tmp_path, nt, artifacts):
+    """The earlier version (meta graph, no record file) opens a store of this one: it reloads the curated graphs and
+    writes a meta graph knowing only their checksum. This version then keeps the merged graph its file records."""
+    folder = tmp_path / "store"
+    kg = OIHKG.open(store_path=folder, paths=artifacts)
+    kg.load([nt], ["mine"])
+    listed = kg.store.loaded()
+    kg.close()
+    raw = ox.Store(str(folder))
+    raw.add(ox.Quad(META, CHECKSUM, ox.Literal(artifacts_checksum(artifacts)), META))
+    raw.flush()
+    del raw
+    store = OIHKG.open(store_path=folder, paths=artifacts).store
+    assert store.loaded() == listed
+    assert _sparql(store, f'SELECT ?x WHERE {{ ?x <{LABEL}> "merged gene one" }}')
+    assert META.value not in store.graphs()
 
 
 def test_an_unreadable_record_is_a_clear_error_that_changes_nothing(tmp_path, nt, artifacts):

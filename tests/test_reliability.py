@@ -601,3 +601,39 @@ def test_the_pool_hands_freed_workers_to_waiting_queries_and_loses_none():
     finally:
         pool.close()
     assert len(pids) == 2 and not [p for p in pids if _alive(p)]  # close() leaves no worker
+
+
+def test_an_answer_past_the_byte_limit_is_413_and_the_server_keeps_serving(start_server):
+    """Rows are bounded by --result-limit, bytes by --answer-limit: a few rows of long literals cannot make the
+    server hold (or the event loop read) an answer of any size."""
+    base = start_server("--query-workers", "1", "--answer-limit", "1")
+    big = f'SELECT ?s ?pad WHERE {{ ?s ?p ?o BIND(CONCAT(STR(?s), "{"y" * 4000}") AS ?pad) }} LIMIT 1000'
+    r = httpx.post(f"{base}/sparql", content=big, headers={"Content-Type": "application/sparql-query"}, timeout=60)
+    assert r.status_code == 413 and "larger than 1,048,576 bytes" in r.json()["detail"]
+    small = httpx.get(f"{base}/sparql", params={"query": "ASK {}"}, timeout=30)
+    assert small.status_code == 200 and small.json()["boolean"] is True
+
+
+def test_the_pool_reads_no_answer_past_its_byte_limit_and_replaces_the_worker():
+    """The pool's own guard, below the worker's check: a message longer than ``max_answer`` is not read."""
+    from functools import partial
+
+    from kg.sparql import answer
+    from kg.store import open_store
+    from kg.workers import AnswerTooLarge, QueryPool
+
+    many = ("SELECT ?s WHERE { ?s ?p ?o } LIMIT 50", None, None, None, 100)
+    pool = QueryPool(partial(open_store, "oxigraph:memory"), answer, workers=1, timeout=30, max_answer=500)
+    try:
+        pool.warm_up()
+        first = pool.pids[0]
+
+        async def scenario():
+            with pytest.raises(AnswerTooLarge, match="larger than 500 bytes"):
+                await pool.run(*many)
+            return await pool.run("ASK {}", None, None, None, 10)  # waits for the replacement
+
+        assert asyncio.run(scenario()).kind == "boolean"
+        assert pool.pids[0] != first
+    finally:
+        pool.close()

@@ -30,7 +30,7 @@ RESPONSES = {
     400: {"description": "malformed SPARQL: the parser's message"},
     403: {"description": "updates are refused: the endpoint is read-only"},
     406: {"description": "no acceptable result format"},
-    413: {"description": "the result is larger than the configured row limit"},
+    413: {"description": "the result has more rows than the configured row limit, or more bytes than the answer limit"},
     500: {"description": "the query failed while running"},
     502: {"description": "the SPARQL endpoint behind this server failed"},
     503: {"description": "the query ran longer than the configured timeout and was stopped, its worker died, or every "
@@ -46,7 +46,7 @@ async def _run(request: Request, query: str, accept: str | None, dg: list[str], 
     client = request.client.host if request.client else None
     try:
         ans = await pool.run(query, accept, dg or None, ng or None, settings.result_limit, tuple(settings.allow_service),
-                             client=client)
+                             settings.answer_limit_mb * 2**20, client=client)
     except tuple(errors.STATUS):
         raise  # answered by the app's handlers (api.errors)
     except Exception:  # noqa: BLE001 - an untyped failure: logged, and answered in the API's error shape
@@ -133,10 +133,13 @@ class ProtocolRoute(APIRoute):
     FastAPI resolves, converts and validates an endpoint's declared parameters on every request; for ``/sparql``, a
     route taken by pipelines many times a second, that work cost a third of its throughput (the mix of
     ``bench/bench_sparql.py``: 681 req/s with it, 950 without). The parameters are documented in the OpenAPI schema
-    through ``openapi_extra`` instead, and the protocol's rules are checked by hand (:func:`_strict`).
+    through ``openapi_extra`` instead, and the protocol's rules are checked by hand (:func:`_strict`). No dependency
+    runs for these routes: one declared on the route or its router is refused at start; the app declares none.
     """
 
     def get_route_handler(self):
+        if self.dependencies or self.dependant.dependencies:  # they would be skipped: refuse at start, not per request
+            raise TypeError(f"{self.path}: a ProtocolRoute runs no dependency (an app's or a router's included)")
         endpoint = self.endpoint
 
         async def handle(request: Request) -> Response:
