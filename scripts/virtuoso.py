@@ -319,8 +319,8 @@ def load_artifacts(folder: Path, sql_port: int) -> None:
 def merge(folder: Path, sql_port: int, files: list[Path], names: list[str] | None = None,
           drop: list[str] = ()) -> list[dict]:
     """Merge N-Triples, Turtle or KGX files into a running server, each into the named graph ``oihkg load`` would give
-    it (``…/graph/loaded/NAME``), and record each in the meta graph (source, triples, SHA-256) as the embedded store
-    does; drop the merged graphs named in ``drop``. Returns the records of the graphs loaded.
+    it (``…/graph/loaded/NAME``), and record each in the meta graph (the source, triples and SHA-256 that the embedded
+    store records in its folder); drop the merged graphs named in ``drop``. Returns the records of the graphs loaded.
 
     Every file is read whole first (:func:`kg.merge.prepared`); then the bulk loader takes them all or none
     (:func:`bulk_load`); the meta graph is written last, so a graph is served (listed in ``/health``, part of the
