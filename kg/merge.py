@@ -301,6 +301,7 @@ def unload(store, name: str) -> None:
     """Drop the graph merged in as ``name`` (:meth:`kg.store.EmbeddedStore.unload`); :class:`LoadError` when the
     store is not embedded, the name cannot be a graph name, or no graph was merged under it."""
     if not hasattr(store, "unload"):
-        raise LoadError("oihkg load merges into the embedded store (--store DIR); an endpoint has its own bulk loader")
+        raise LoadError("oihkg load merges into the embedded store (--store DIR); for Virtuoso use "
+                        "`scripts/virtuoso.py load --drop NAME`; another endpoint has its own bulk loader")
     if not store.unload(check_name(name)):
         raise LoadError(f"no merged graph named {name!r}")

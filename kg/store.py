@@ -91,6 +91,7 @@ __all__ = [
     "boolean_columns",
     "bind_values",
     "artifacts_checksum",
+    "file_sha256",
     "ASSERTED",
     "INFERRED",
     "LOADED",
@@ -382,6 +383,20 @@ def boolean_columns(text: str) -> frozenset[str]:
 # -- the interface ---------------------------------------------------------------------------------
 
 
+def _fingerprint(checksums: list[str]) -> str | None:
+    """The store's fingerprint from its recorded checksums, the same whichever store keeps them; None for none."""
+    return hashlib.sha256("\n".join(sorted(checksums)).encode()).hexdigest() if checksums else None
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file, read in blocks (a merged graph may be gigabytes)."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def artifacts_checksum(paths: Paths) -> str:
     """SHA-256 over the asserted and inferred artifacts, to tell a stale store."""
     h = hashlib.sha256()
@@ -492,8 +507,7 @@ class Store(ABC):
         (the artifacts' SHA-256, :func:`artifacts_checksum`), hashed together; None when nothing recorded one (a
         remote store filled by other means). One triple pattern, so it is cheap to ask."""
         rows = self.query(f"SELECT ?c WHERE {{ GRAPH {META} {{ ?g {CHECKSUM} ?c }} }}", named_graphs=[META.value])
-        found = sorted(r["c"].value for r in rows) if isinstance(rows, Solutions) else []
-        return hashlib.sha256("\n".join(found).encode()).hexdigest() if found else None
+        return _fingerprint([r["c"].value for r in rows] if isinstance(rows, Solutions) else [])
 
     def answer(self, text: str, choose: Callable[[tuple[str, ...]], str], *, default_graphs: list[str] | None = None,
                named_graphs: list[str] | None = None, limit: int | None = None) -> tuple[str, str, bytes]:
@@ -583,8 +597,9 @@ class EmbeddedStore(Store):
                           "loaded": [{"graph": str(g["graph"]), "source": str(g["source"]), "triples": int(g["triples"]),
                                       "checksum": str(g["checksum"])} for g in found["loaded"]]}
             except (ValueError, KeyError, TypeError) as exc:
-                raise StoreError(f"the store's record {path} is unreadable ({type(exc).__name__}: {exc}); "
-                                 "remove the store folder and load it again") from None
+                raise StoreError(f"the store's record {path} is unreadable ({type(exc).__name__}: {exc}); move it "
+                                 "aside to open the store (its merged graphs are then not served until loaded again), "
+                                 "or remove the store folder") from None
         present = {g.value for g in self._store.named_graphs()}
         legacy = META.value in present
         if legacy:
@@ -638,9 +653,8 @@ class EmbeddedStore(Store):
         return sorted((dict(g) for g in self._record["loaded"]), key=lambda g: g["graph"])
 
     def checksum(self) -> str | None:
-        found = sorted([g["checksum"] for g in self._record["loaded"]]
-                       + ([self._record["checksum"]] if self._record["checksum"] else []))
-        return hashlib.sha256("\n".join(found).encode()).hexdigest() if found else None
+        return _fingerprint([g["checksum"] for g in self._record["loaded"]]
+                            + ([self._record["checksum"]] if self._record["checksum"] else []))
 
     def stored_checksum(self) -> str | None:
         """The artifacts' checksum recorded at the last load, if any."""
@@ -673,14 +687,10 @@ class EmbeddedStore(Store):
         graph's partial triples and record are removed and :class:`StoreError` says so: the graph is then absent.
         """
         source = Path(source)
-        digest = hashlib.sha256()
-        with source.open("rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(block)
+        digest = file_sha256(source)
         graph = NamedNode(LOADED + name)
-        self._drop(graph)
-        self._record["pending"].append(graph.value)  # until recorded: dropped at the next open should this stop here
-        self._write_record()
+        self._pend(graph)  # until recorded: dropped at the next open should this stop here
+        self._store.remove_graph(graph)  # what an earlier load of the name put there
         try:
             self._store.bulk_load(path=str(source), format=fmt, to_graph=graph)
         except (OSError, SyntaxError, ValueError) as exc:
@@ -693,28 +703,32 @@ class EmbeddedStore(Store):
         counted = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}",
                              default_graphs=[graph.value], named_graphs=[graph.value])
         triples = int(counted.rows[0]["n"].value)
-        record = {"graph": graph.value, "source": label or source.name, "triples": triples, "checksum": digest.hexdigest()}
+        record = {"graph": graph.value, "source": label or source.name, "triples": triples, "checksum": digest}
         self._store.flush()
         self._record["loaded"].append(record)
         self._record["pending"].remove(graph.value)
         self._write_record()
         return dict(record)
 
-    def _drop(self, graph: NamedNode) -> bool:
-        """Remove a merged graph and its record (the record first: a graph without one is dropped at the next open);
-        whether there was a record."""
+    def _pend(self, graph: NamedNode) -> bool:
+        """Mark a merged graph ``pending`` in the record, taking it out of ``loaded``, in one write: should the process
+        stop before it is unmarked, the next open drops the graph. Whether it had a record."""
         kept = [g for g in self._record["loaded"] if g["graph"] != graph.value]
         had = len(kept) < len(self._record["loaded"])
         self._record["loaded"] = kept
+        self._record["pending"].append(graph.value)
         self._write_record()
-        self._store.remove_graph(graph)
         return had
 
     def unload(self, name: str) -> bool:
         """Drop the graph merged in as ``name`` and its record; False when there was none."""
-        dropped = self._drop(NamedNode(LOADED + name))
+        graph = NamedNode(LOADED + name)
+        had = self._pend(graph)
+        self._store.remove_graph(graph)
         self._store.flush()
-        return dropped
+        self._record["pending"].remove(graph.value)
+        self._write_record()
+        return had
 
     def _run(self, text: str, read: Callable[[Any], Any], subs: dict | None = None,
              default_graphs: list[str] | None = None, named_graphs: list[str] | None = None) -> tuple[Any, Exception | None]:

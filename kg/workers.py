@@ -276,6 +276,8 @@ class QueryPool:
             The query outlived the deadline; its worker was replaced.
         WorkerDied
             The worker died while running the query; it was replaced.
+        AnswerTooLarge
+            The answer is longer than ``max_answer`` bytes; it was not read, and the worker was replaced.
         Exception
             Whatever the query raised in the worker, as itself (e.g. :class:`kg.store.QuerySyntaxError`), or
             :class:`QueryFailed` with its type and message when it does not pickle.
@@ -352,26 +354,32 @@ class QueryPool:
         fd = worker.conn.fileno()
         os.set_blocking(fd, False)
 
-        async def read(n: int) -> bytes:
-            got = bytearray()
-            while len(got) < n:
+        async def read(n: int) -> bytearray:
+            got, woke = bytearray(n), False
+            view = memoryview(got)
+            done = 0
+            while done < n:
                 try:
-                    chunk = os.read(fd, min(n - len(got), 1 << 20))
+                    step = os.readv(fd, [view[done:]])
                 except BlockingIOError:
-                    if not await self._readable(worker, deadline - loop.time()):
+                    if woke and not worker.alive():  # woken by the worker's exit, with nothing more to read
+                        raise EOFError from None
+                    woke = await self._readable(worker, deadline - loop.time())
+                    if not woke:
                         raise late from None
                     continue
-                if not chunk:
+                if not step:
                     raise EOFError
-                got += chunk
-            return bytes(got)
+                done += step
+            view.release()
+            return got
 
         (size,) = struct.unpack("!i", await read(4))
         if size == -1:
             (size,) = struct.unpack("!Q", await read(8))
         if limit is not None and size > limit:
             raise AnswerTooLarge(f"the answer is larger than {limit:,} bytes; add a LIMIT or select less")
-        return pickle.loads(await read(size))
+        return pickle.loads(await read(size))  # read into one buffer, unpickled in place
 
     async def _ask(self, worker: _Worker, args: tuple) -> tuple[str, Any]:
         """Send one query to ``worker`` and await its reply; on any failure the worker is replaced, then it is raised."""

@@ -27,7 +27,6 @@ which oihkg reports as a timeout. oihkg passes no call of Virtuoso's own functio
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import secrets
 import shutil
@@ -36,6 +35,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
 
 import httpx
@@ -58,6 +59,7 @@ from kg.store import (  # noqa: E402
     RemoteStore,
     StoreError,
     artifacts_checksum,
+    file_sha256,
 )
 
 SERVER, ISQL = "virtuoso-t", "isql-vt"
@@ -261,30 +263,49 @@ def _secure(folder: Path, sql_port: int) -> None:
     (folder / "secured").touch()
 
 
-def bulk_load(folder: Path, sql_port: int, files: dict[Path, str]) -> None:
+def bulk_load(folder: Path, sql_port: int, files: dict[Path, str],
+              record: Callable[[dict[str, str]], Path] | None = None, clear: list[str] | tuple = ()) -> None:
     """Replace each graph by the file given for it with Virtuoso's bulk loader, all or nothing: every file goes into a
     staging graph first, and the graphs are replaced only once the loader took them all; otherwise the staging graphs
-    are dropped and :class:`VirtuosoError` names the file. The last file's graph is replaced last (give the meta graph
-    last, so its record follows the data)."""
+    are dropped and :class:`VirtuosoError` names the file.
+
+    ``record``, when given, is called once every file is staged, with each graph's staging graph, and returns the
+    meta graph's file, staged in turn. Then one batch replaces the graphs (the last file's last, and the meta graph
+    after them, so a record follows its data) and clears the graphs in ``clear``.
+    """
     folder = folder.resolve()
-    staged = {}
-    for src, graph in files.items():
-        dst = folder / "load" / f"{len(staged)}-{src.name}"
-        shutil.copyfile(src, dst)
-        staged[dst] = (graph, f"{graph}#staging")
-    try:
+    staged: dict[Path, tuple[str, str]] = {}
+
+    def stage(items: dict[Path, str]) -> None:
+        batch = {}
+        for src, graph in items.items():
+            dst = folder / "load" / f"{len(staged)}-{src.name}"
+            shutil.copyfile(src, dst)
+            staged[dst] = batch[dst] = (graph, f"{graph}#staging")
+        if not batch:
+            return
         sql = "DELETE FROM DB.DBA.load_list; "
         sql += " ".join(f"SPARQL CLEAR GRAPH <{tmp}>; ld_add({_sql_text(str(p))}, {_sql_text(tmp)});"
-                        for p, (_, tmp) in staged.items())
+                        for p, (_, tmp) in batch.items())
         _isql(folder, sql_port, sql + " rdf_loader_run();")
         report = _isql(folder, sql_port, "SELECT ll_file, ll_error FROM DB.DBA.load_list WHERE ll_error IS NOT NULL;")
-        refused = [p for p in staged if str(p) in report]
+        refused = [p for p in batch if str(p) in report]
         if refused:
-            _isql(folder, sql_port, " ".join(f"SPARQL CLEAR GRAPH <{tmp}>;" for _, tmp in staged.values()))
             raise VirtuosoError(f"Virtuoso's bulk loader refused {refused[0].name}, so no graph was replaced: "
                                 f"{report.strip()[:2000]}")
+
+    try:
+        stage(files)
+        if record is not None:
+            stage({record({g: tmp for g, tmp in staged.values()}): META.value})
         _isql(folder, sql_port, " ".join(f"SPARQL CLEAR GRAPH <{g}>; SPARQL ADD <{tmp}> TO <{g}>; SPARQL CLEAR GRAPH <{tmp}>;"
-                                         for g, tmp in staged.values()) + " checkpoint;")
+                                         for g, tmp in staged.values())
+              + " ".join(f" SPARQL CLEAR GRAPH <{g}>;" for g in clear) + " checkpoint;")
+    except BaseException:
+        if staged:
+            with suppress(VirtuosoError):
+                _isql(folder, sql_port, " ".join(f"SPARQL CLEAR GRAPH <{tmp}>;" for _, tmp in staged.values()))
+        raise
     finally:
         for path in staged:
             path.unlink(missing_ok=True)
@@ -320,11 +341,13 @@ def merge(folder: Path, sql_port: int, files: list[Path], names: list[str] | Non
           drop: list[str] = ()) -> list[dict]:
     """Merge N-Triples, Turtle or KGX files into a running server, each into the named graph ``oihkg load`` would give
     it (``…/graph/loaded/NAME``), and record each in the meta graph (the source, triples and SHA-256 that the embedded
-    store records in its folder); drop the merged graphs named in ``drop``. Returns the records of the graphs loaded.
+    store records in its folder); drop the merged graphs named in ``drop`` first, as ``oihkg load`` does. Returns the
+    records of the graphs loaded.
 
-    Every file is read whole first (:func:`kg.merge.prepared`); then the bulk loader takes them all or none
-    (:func:`bulk_load`); the meta graph is written last, so a graph is served (listed in ``/health``, part of the
-    default dataset) only once recorded. A server already serving the endpoint sees the change after a restart.
+    Every file is read whole first (:func:`kg.merge.prepared`); then the bulk loader stages them all, their triples
+    are counted in the staging graphs, and one batch replaces the graphs, then the meta graph, then clears the dropped
+    ones (:func:`bulk_load`): a file the loader refuses changes nothing. A server already serving the endpoint sees
+    the change after a restart.
     """
     store = _store(folder)
     records = {r["graph"]: r for r in store.loaded()}
@@ -335,24 +358,24 @@ def merge(folder: Path, sql_port: int, files: list[Path], names: list[str] | Non
     found = store.query(f"SELECT ?c WHERE {{ GRAPH {META} {{ {META} {CHECKSUM} ?c }} }}", default_graphs=[META.value],
                         named_graphs=[META.value])
     checksum = found.rows[0]["c"].value if found.rows else None
-    done = []
     with prepared(files, names) as ready:
-        digests = {r.name: hashlib.sha256(r.path.read_bytes()).hexdigest() for r in ready}
-        if ready:
-            bulk_load(folder, sql_port, {r.path: LOADED + r.name for r in ready})
-        for r in ready:
-            counted = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {NamedNode(LOADED + r.name)} {{ ?s ?p ?o }} }}",
-                                  default_graphs=[LOADED + r.name], named_graphs=[LOADED + r.name])
-            records[LOADED + r.name] = {"graph": LOADED + r.name, "source": r.label,
-                                        "triples": int(counted.rows[0]["n"].value), "checksum": digests[r.name]}
-            done.append(records[LOADED + r.name])
-    for d in drop:
-        del records[LOADED + d]
-    meta = _write_meta(folder, checksum, sorted(records.values(), key=lambda r: r["graph"]))
-    bulk_load(folder, sql_port, {meta: META.value})
-    if drop:
-        _isql(folder, sql_port, " ".join(f"SPARQL CLEAR GRAPH <{LOADED + d}>;" for d in drop) + " checkpoint;")
-    return done
+        for d in drop:
+            del records[LOADED + d]
+        digests = {r.name: file_sha256(r.path) for r in ready}
+
+        def record(staging: dict[str, str]) -> Path:
+            for r in ready:
+                graph = LOADED + r.name
+                counted = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {NamedNode(staging[graph])} {{ ?s ?p ?o }} }}",
+                                      default_graphs=[staging[graph]], named_graphs=[staging[graph]])
+                records[graph] = {"graph": graph, "source": r.label, "triples": int(counted.rows[0]["n"].value),
+                                  "checksum": digests[r.name]}
+            return _write_meta(folder, checksum, sorted(records.values(), key=lambda r: r["graph"]))
+
+        again = {r.name for r in ready}  # a dropped name that is also loaded is loaded afresh
+        bulk_load(folder, sql_port, {r.path: LOADED + r.name for r in ready}, record,
+                  clear=[LOADED + d for d in drop if d not in again])
+        return [records[LOADED + r.name] for r in ready]
 
 
 def stop(folder: Path, wait: float = 30) -> bool:

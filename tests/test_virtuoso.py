@@ -211,6 +211,14 @@ def test_a_graph_merged_into_virtuoso_is_recorded_served_and_dropped_as_in_the_e
         bad = subprocess.run([*base, "load", str(merged), "--name", "no spaces", *where], capture_output=True, text=True,
                              timeout=60)
         assert bad.returncode == 1 and "graph name 'no spaces'" in bad.stderr
+        refused_bad = tmp_path / "extra.ttl"
+        refused_bad.write_text("<urn:a> <urn:b> <urn:c> .\n<urn:a> <urn:b> <urn:d> ")
+        broken = subprocess.run([*base, "load", str(refused_bad), *where], capture_output=True, text=True, timeout=60)
+        assert broken.returncode == 1 and "extra.ttl" in broken.stderr  # read whole first: nothing changed
+        same = subprocess.run([*base, "load", str(merged), "--drop", "extra", *where], capture_output=True, text=True,
+                              timeout=300)  # dropped, then loaded afresh, as `oihkg load` does
+        assert same.returncode == 0, same.stderr
+        assert OIHKG.open(endpoint=virtuoso_server["query"]).store.loaded() == embedded.store.loaded()
     finally:
         dropped = subprocess.run([*base, "load", "--drop", "extra", *where], capture_output=True, text=True, timeout=300)
     assert dropped.returncode == 0 and "dropped extra" in dropped.stdout, dropped.stderr
