@@ -126,6 +126,11 @@ class OIHKG:
         (:meth:`kg.catalog.Catalog.query`)."""
         return self.catalog.query(name, **params)
 
+    def run_query(self, name, params: dict[str, str], limit: int | None = None) -> list[dict]:
+        """A named query for a client: parameters as a dict, at most ``limit`` rows
+        (:meth:`kg.catalog.Catalog.run_query`)."""
+        return self.catalog.run_query(name, params, limit)
+
     def completions(self) -> dict[str, Any]:
         """What the SPARQL editor completes and offers: prefixes, entities, schema terms, named-query examples
         (:meth:`kg.catalog.Catalog.completions`)."""

@@ -329,7 +329,13 @@ class Catalog:
         ValueError, UnknownEntity, AmbiguousEntity
             A parameter is missing, unknown, or names no entity or several.
         """
-        return [plain_row(r) for r in self.rows(name, **params)]
+        return self.run_query(name, params)
+
+    def run_query(self, name: str | NamedQuery, params: dict[str, str], limit: int | None = None) -> list[dict]:
+        """:meth:`query` with the parameters as a dict (so no parameter name can clash with an option) and at most
+        ``limit`` rows (:class:`kg.store.ResultTooLarge` past it): for a client's request, which may not make the
+        server hold a merged graph's every edge."""
+        return [plain_row(r) for r in run(self.store, self._named(name), params, self.resolve, limit)]
 
     def rows(self, name: str | NamedQuery, **params: str) -> list[Row]:
         """The rows of a named query as RDF terms (full IRIs), for callers that compare IRIs; as :meth:`query`."""

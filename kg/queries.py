@@ -237,8 +237,9 @@ def _term(param: Param, value: str, resolve: Callable[[str], str] | None) -> Ter
 
 
 def run(store: Store, query: NamedQuery, params: dict[str, str] | None = None,
-        resolve: Callable[[str], str] | None = None) -> list[Row]:
-    """Run a named query with user-given parameter values.
+        resolve: Callable[[str], str] | None = None, limit: int | None = None) -> list[Row]:
+    """Run a named query with user-given parameter values, at most ``limit`` rows (:class:`kg.store.ResultTooLarge`
+    past it; the query stops reading there).
 
     ``resolve`` turns an entity name into its IRI (:meth:`kg.catalog.Catalog.resolve`); without it an IRI
     parameter takes a CURIE or an IRI.
@@ -259,4 +260,4 @@ def run(store: Store, query: NamedQuery, params: dict[str, str] | None = None,
     if missing:
         raise ValueError(f"{query.name}: missing parameter(s) {', '.join(missing)}")
     bindings = {p.name: _term(p, params[p.name], resolve) for p in query.params}
-    return store.select(query.text, bindings)
+    return store.select(query.text, bindings, limit)

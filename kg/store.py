@@ -462,16 +462,17 @@ class Store(ABC):
         QuerySyntaxError, ResultTooLarge, StoreError
         """
 
-    def _curated(self, text: str, bindings: dict[str, Term] | None) -> Result:
+    def _curated(self, text: str, bindings: dict[str, Term] | None, limit: int | None = None) -> Result:
         """Run a query of the catalog or a named query: its default graph is the curated one (asserted and inferred),
         so a merged graph cannot change a curated answer, and its named graphs are every served graph, so a query
         may reach the merged ones with ``GRAPH ?g``."""
-        return self.query(text, bindings, default_graphs=[ASSERTED.value, INFERRED.value], named_graphs=self.served_graphs())
+        return self.query(text, bindings, default_graphs=[ASSERTED.value, INFERRED.value], named_graphs=self.served_graphs(),
+                          limit=limit)
 
-    def select(self, text: str, bindings: dict[str, Term] | None = None) -> list[Row]:
+    def select(self, text: str, bindings: dict[str, Term] | None = None, limit: int | None = None) -> list[Row]:
         """Rows of a SELECT query, each a dict of variable name to term (unbound names absent); over the curated
-        default graph (:meth:`_curated`)."""
-        result = self._curated(text, bindings)
+        default graph (:meth:`_curated`); :class:`ResultTooLarge` past ``limit`` rows."""
+        result = self._curated(text, bindings, limit)
         if not isinstance(result, Solutions):
             raise WrongQueryForm("not a SELECT query")
         return result.rows

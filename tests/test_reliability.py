@@ -637,3 +637,15 @@ def test_the_pool_reads_no_answer_past_its_byte_limit_and_replaces_the_worker():
         assert pool.pids[0] != first
     finally:
         pool.close()
+
+
+def test_a_named_query_past_the_result_limit_is_413_not_every_row(start_server):
+    """A named query over a large merged graph (``loaded-causal-edges`` lists every merged edge) could make the server
+    hold millions of rows: the REST route stops at --result-limit, as /sparql does."""
+    base = start_server("--query-workers", "1", "--result-limit", "50")
+    r = httpx.get(f"{base}/queries/all-edges", timeout=60)  # 381 rows on the curated graph
+    assert r.status_code == 413 and "more than 50 rows" in r.json()["detail"] and "LIMIT and OFFSET" in r.json()["detail"]
+    few = httpx.get(f"{base}/queries/releases-mediator", params={"mediator": "TNF-α"}, timeout=60)
+    assert few.status_code == 200 and 0 < len(few.json()["rows"]) <= 50
+    clash = httpx.get(f"{base}/queries/all-edges", params={"limit": "100000"}, timeout=60)
+    assert clash.status_code == 422 and "unknown parameter" in clash.json()["detail"]  # no option hides in the params

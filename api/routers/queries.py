@@ -7,6 +7,7 @@ from fastapi import APIRouter, HTTPException, Request
 from api.deps import KG
 from api.routers.entities import ERRORS
 from api.schemas import QueryInfo, QueryResult
+from kg.store import ResultTooLarge
 
 router = APIRouter(tags=["queries"])
 
@@ -17,14 +18,20 @@ def list_queries(kg: KG) -> list[dict]:
     return [q.as_dict() for q in kg.queries.values()]
 
 
-@router.get("/queries/{name}", response_model=QueryResult, responses={**ERRORS, 422: {"description": "missing or unknown parameter"}})
+@router.get("/queries/{name}", response_model=QueryResult, responses={
+    **ERRORS, 413: {"description": "more rows than the server's result limit"},
+    422: {"description": "missing or unknown parameter"}})
 def run_query(kg: KG, name: str, request: Request) -> dict:
     """Run a named query; its parameters come as query-string values (entities by CURIE, IRI, label or synonym)."""
     if name not in kg.queries:
         raise HTTPException(404, f"no named query {name!r}; see GET /queries")
     params = dict(request.query_params)
+    limit = request.app.state.settings.result_limit
     try:
-        rows = kg.query(name, **params)
+        rows = kg.run_query(name, params, limit)
+    except ResultTooLarge:
+        raise HTTPException(413, f"{name} has more than {limit} rows here (a graph merged in is large): ask /sparql "
+                                 "for pages with LIMIT and OFFSET") from None
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from None
     return {"name": name, "params": params, "rows": rows}
