@@ -132,14 +132,14 @@ class ProtocolRoute(APIRoute):
 
     FastAPI resolves, converts and validates an endpoint's declared parameters on every request; for ``/sparql``, a
     route taken by pipelines many times a second, that work cost a third of its throughput (the mix of
-    ``bench/bench_sparql.py``: 681 req/s with it, 950 without). The parameters are documented in the OpenAPI schema
+    ``bench/bench_sparql.py``: 681 req/s with it, 909 without). The parameters are documented in the OpenAPI schema
     through ``openapi_extra`` instead, and the protocol's rules are checked by hand (:func:`_strict`). No dependency
     runs for these routes: one declared on the route or its router is refused at start; the app declares none.
     """
 
     def get_route_handler(self):
         if self.dependencies or self.dependant.dependencies:  # they would be skipped: refuse at start, not per request
-            raise TypeError(f"{self.path}: a ProtocolRoute runs no dependency (an app's or a router's included)")
+            raise TypeError(f"{self.path}: a ProtocolRoute runs no dependency; declare none on it or on its router")
         endpoint = self.endpoint
 
         async def handle(request: Request) -> Response:
