@@ -45,14 +45,25 @@ def mapped(request, open_page, api_server, map_file):
     return p
 
 
-def _non_blank_pixels(p) -> int:
-    return p.js("""(() => {
-        const c = document.querySelector('#network canvas');
-        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-        let n = 0;
-        for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
-        return n;
-    })()""")
+PIXELS = """(() => {
+    const c = document.querySelector('#network canvas');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+    return n;
+})()"""
+
+
+def _non_blank_pixels(p, at_least: int = 5000) -> int:
+    """Drawn pixels of the map's canvas, once it has drawn more than ``at_least`` (the network draws on an animation frame after
+    it stabilises; waited for at most 10 s: the test then asserts the count)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        p.page.wait_for_function(f"{PIXELS} > {at_least}", timeout=10_000)
+    except PlaywrightTimeout:
+        pass  # the caller's assertion shows the count
+    return p.js(PIXELS)
 
 
 def test_renders_every_node_without_external_requests(mapped, graph_node_count):
