@@ -92,6 +92,7 @@ __all__ = [
     "bind_values",
     "artifacts_checksum",
     "file_sha256",
+    "meta_ntriples",
     "ASSERTED",
     "INFERRED",
     "LOADED",
@@ -388,6 +389,17 @@ def _fingerprint(checksums: list[str]) -> str | None:
     return hashlib.sha256("\n".join(sorted(checksums)).encode()).hexdigest() if checksums else None
 
 
+def meta_ntriples(checksum: str | None, records: list[dict[str, Any]]) -> str:
+    """The meta graph an endpoint keeps, as N-Triples: the artifacts' checksum and each merged graph's record, in the
+    shape :meth:`Store.loaded` and :meth:`Store.checksum` read."""
+    lines = [f"{META} {CHECKSUM} {Literal(checksum)} ."] if checksum else []
+    for r in records:
+        g = NamedNode(r["graph"])
+        lines += [f"{g} {SOURCE} {Literal(r['source'])} .", f"{g} {CHECKSUM} {Literal(r['checksum'])} .",
+                  f"{g} {TRIPLES} {Literal(str(r['triples']), datatype=NamedNode(_XSD_INTEGER))} ."]
+    return "".join(line + "\n" for line in lines)
+
+
 def file_sha256(path: Path) -> str:
     """SHA-256 of a file, read in blocks (a merged graph may be gigabytes)."""
     digest = hashlib.sha256()
@@ -615,13 +627,13 @@ class EmbeddedStore(Store):
                 self._store.remove_graph(NamedNode(graph))
                 present.discard(graph)
             record["pending"] = []
+            self._store.flush()
+            self._write_record()  # before the meta graph goes: the record is never in neither place
             if legacy:
-                self._write_record()
                 self._store.remove_graph(META)
+                self._store.flush()
                 present.discard(META.value)
                 legacy = False
-            self._store.flush()
-            self._write_record()
         served = {ASSERTED.value, INFERRED.value, *(g["graph"] for g in record["loaded"])}
         stray = sorted(present - served - ({META.value} if legacy else set()))
         own_default = next(self._store.quads_for_pattern(None, None, None, ox.DefaultGraph()), None) is not None
@@ -1044,7 +1056,7 @@ class RemoteStore(Store):
                 raise EndpointError(f"graph store {self.graph_store} unreachable: {exc}") from None
             if resp.status_code >= 300:
                 raise EndpointError(f"upload of {graph.value} failed: {resp.status_code} {resp.text[:300]}")
-        record = f"{META} {CHECKSUM} {Literal(artifacts_checksum(paths))} .\n".encode()
+        record = meta_ntriples(artifacts_checksum(paths), []).encode()
         try:  # the same fingerprint the embedded store records, so a cache keyed on it follows the data
             resp = self._http.put(self.graph_store, params={"graph": META.value}, content=record,
                                   headers={"Content-Type": "application/n-triples"})

@@ -52,18 +52,15 @@ from kg.store import (  # noqa: E402
     INFERRED,
     LOADED,
     META,
-    SOURCE,
-    TRIPLES,
-    Literal,
     NamedNode,
     RemoteStore,
     StoreError,
     artifacts_checksum,
     file_sha256,
+    meta_ntriples,
 )
 
 SERVER, ISQL = "virtuoso-t", "isql-vt"
-XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 
 INI = """\
 [Database]
@@ -317,15 +314,9 @@ def _store(folder: Path) -> RemoteStore:
 
 
 def _write_meta(folder: Path, checksum: str | None, records: list[dict]) -> Path:
-    """The meta graph as N-Triples: the artifacts' checksum and each merged graph's record, as oihkg reads them
-    (:meth:`kg.store.Store.loaded`)."""
-    lines = [f"{META} {CHECKSUM} {Literal(checksum)} ."] if checksum else []
-    for r in records:
-        g = NamedNode(r["graph"])
-        lines += [f"{g} {SOURCE} {Literal(r['source'])} .", f"{g} {CHECKSUM} {Literal(r['checksum'])} .",
-                  f"{g} {TRIPLES} {Literal(str(r['triples']), datatype=NamedNode(XSD_INTEGER))} ."]
+    """The meta graph's file to bulk-load (:func:`kg.store.meta_ntriples`)."""
     meta = folder / "meta.nt"
-    meta.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    meta.write_text(meta_ntriples(checksum, records), encoding="utf-8")
     return meta
 
 

@@ -16,14 +16,13 @@ from kg import OIHKG
 from kg.config import Paths
 from kg.merge import LoadError
 from kg.sparql import answer
-from kg.store import CHECKSUM, META, SOURCE, TRIPLES, StoreError, artifacts_checksum
+from kg.store import CHECKSUM, META, StoreError, artifacts_checksum, meta_ntriples
 
 OIH = "https://w3id.org/oihkg/"
 RO = "http://purl.obolibrary.org/obo/RO_"
 TLR4_IRI = "https://identifiers.org/hgnc:11850"
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 OWL = "http://www.w3.org/2002/07/owl#"
-XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 MERGED = [
     f'<{OIH}x/gene1> <{LABEL}> "merged gene one" .',
     f"<{OIH}x/gene1> <{RO}0002304> <{TLR4_IRI}> .",  # raises TLR4: a signed relation of the schema
@@ -260,11 +259,7 @@ def test_a_store_written_with_a_meta_graph_moves_its_record_out_and_keeps_its_me
     first.close()
     # rewrite it as the earlier version kept it: the record as quads of the meta graph, no record file
     raw = ox.Store(str(folder))
-    graph = ox.NamedNode(listed[0]["graph"])
-    raw.add(ox.Quad(META, CHECKSUM, ox.Literal(artifacts_checksum(artifacts)), META))
-    for p, o in ((SOURCE, ox.Literal(listed[0]["source"])), (CHECKSUM, ox.Literal(listed[0]["checksum"])),
-                 (TRIPLES, ox.Literal(str(listed[0]["triples"]), datatype=ox.NamedNode(XSD_INTEGER)))):
-        raw.add(ox.Quad(graph, p, o, META))
+    raw.load(meta_ntriples(artifacts_checksum(artifacts), listed), format=ox.RdfFormat.N_TRIPLES, to_graph=META)
     raw.flush()
     del raw
     (folder / "oihkg-record.json").unlink()
