@@ -35,6 +35,11 @@ class Settings(BaseModel):
     uvicorn_workers: int = Field(1, ge=1, description="uvicorn worker processes (set by oihkg serve)")
 
     @property
+    def answer_bytes(self) -> int:
+        """``answer_limit_mb`` in bytes: the most a SPARQL answer may hold."""
+        return self.answer_limit_mb * 2**20
+
+    @property
     def selector(self) -> str:
         """The store as one selector string (:func:`kg.store.open_store`)."""
         return selector(self.endpoint, self.store_path)

@@ -126,7 +126,8 @@ def create_app(settings: Settings | None = None) -> FastAPIOffline:
         factory = partial(open_store, **settings.worker_store)
         app.state.pool = QueryPool(factory, answer, workers=settings.query_workers, timeout=settings.query_timeout,
                                    queue_wait=settings.queue_wait, per_client=settings.client_queries,
-                                   memory_mb=settings.worker_memory_mb, max_answer=settings.answer_limit_mb * 2**20 + 4096)
+                                   memory_mb=settings.worker_memory_mb,
+                                   max_answer=settings.answer_bytes + 4096)  # the answer and its pickle's frame
         app.state.pool.warm_up()
         watch = (asyncio.create_task(_watch_endpoint(app, settings.selector))
                  if settings.selector.startswith("sparql:") else None)

@@ -46,7 +46,7 @@ async def _run(request: Request, query: str, accept: str | None, dg: list[str], 
     client = request.client.host if request.client else None
     try:
         ans = await pool.run(query, accept, dg or None, ng or None, settings.result_limit, tuple(settings.allow_service),
-                             settings.answer_limit_mb * 2**20, client=client)
+                             settings.answer_bytes, client=client)
     except tuple(errors.STATUS):
         raise  # answered by the app's handlers (api.errors)
     except Exception:  # noqa: BLE001 - an untyped failure: logged, and answered in the API's error shape
