@@ -127,7 +127,7 @@ def compress(iri: str) -> str:
 
 #: Kinds of entity, the domain and range of the relations. Every class of
 #: :data:`CLASSES` has one; ``act`` is a clinical action (a planned process).
-KINDS = ("material", "process", "condition", "quantity", "act", "pathway")
+KINDS = ("material", "process", "condition", "quantity", "act", "pathway", "context")
 
 
 @dataclass(frozen=True)
@@ -235,6 +235,9 @@ CLASSES: dict[str, Term] = {
         _c("oih:Phenotype", "phenotype", "An observable feature of pain or of its dose dependence.", "oih:Entity", kind="condition", biolink="biolink:PhenotypicFeature", map="phenotype"),
         _c("oih:Condition", "clinical condition", "A clinical state of a patient.", "oih:Entity", kind="condition", biolink="biolink:DiseaseOrPhenotypicFeature", map="condition"),
         _c("oih:Disease", "disease", "A disease that changes vulnerability to OIH.", "oih:Condition", kind="condition", biolink="biolink:Disease", map="condition"),
+        _c("oih:ExposureContext", "exposure context", "A time course of opioid exposure in which a statement holds: acute "
+           "administration (a drug given once) or chronic exposure (a drug given for weeks). A statement without a context "
+           "holds in every one.", "oih:Entity", kind="context", biolink="biolink:DrugExposure", map="condition"),
         _c("oih:Pathway", "pathway", "A named chain of causally linked entities and processes of the model.", "oih:Entity", kind="pathway", biolink="biolink:Pathway", map="pathway"),
         _c("oih:Intervention", "intervention", "A clinical action that changes the opioid dose or brings in an agent.", "oih:Entity", kind="act", biolink="biolink:Treatment", map="intervention"),
         _c("oih:DiagnosticProcedure", "diagnostic procedure", "A clinical action done to tell conditions apart.", "oih:Intervention", kind="act", biolink="biolink:Procedure", map="intervention"),
@@ -370,8 +373,9 @@ REASONING: dict[str, Term] = {
         _r("oih:part_of_pathway", "part of pathway", "An entity or process takes part in a pathway.", close=("BFO:0000050", "RO:0002331"), biolink="biolink:participates_in"),
         _r("oih:targets_pathway", "targets pathway", "An agent or intervention acts on something that is part of the pathway: "
            "targets o part_of_pathway.", close=("RO:0002436",), biolink="biolink:affects"),
-        _r("oih:drives_pathway", "drives pathway", "An agent or intervention activates something that is part of the pathway: "
-           "activates o part_of_pathway.", ("oih:targets_pathway",), biolink="biolink:affects"),
+        _r("oih:drives_pathway", "drives pathway", "An agent or intervention activates something that is part of the pathway "
+           "(activates o part_of_pathway), or that acts upstream of such a process with a positive effect "
+           "(activates o acts upstream of, positive effect o part_of_pathway).", ("oih:targets_pathway",), biolink="biolink:affects"),
         _r("oih:inhibits_pathway", "inhibits pathway", "An agent or intervention inhibits something that is part of the pathway: "
            "inhibits o part_of_pathway.", ("oih:targets_pathway",), biolink="biolink:affects"),
     ]
@@ -397,6 +401,8 @@ ANNOTATIONS = {
     "evidence_type": "oih:evidence_type",
     "sign": "oih:sign",
     "context": "oih:context",
+    "broader_context": "oih:broader_context",
+    "excludes_context": "oih:excludes_context",
     "problem_id": "oih:problem_id",
     "section": "oih:section",
     "close_match": "skos:closeMatch",
@@ -453,8 +459,9 @@ DEFINED_CLASSES: dict[str, Term] = {
         _c("oih:NMDATargetingIntervention", "NMDA-targeting agent", "A drug or drug class that inhibits (blocks) the NMDA "
            "receptor.", "oih:Entity"),
         _c("oih:AnalgesiaSparingAntiHyperalgesicIntervention", "analgesia-sparing anti-hyperalgesic agent", "An "
-           "anti-hyperalgesic agent that acts only on things that are not part of the mu-opioid receptor analgesic pathway, "
-           "so it can lower H without lowering A.", "oih:Entity"),
+           "agent that blocks TLR4 or inhibits microglial activation (a glial-targeting intervention) and acts only on things "
+           "that are not part of the mu-opioid receptor analgesic pathway, so it can lower H without lowering A: the text says "
+           "this of those agents alone.", "oih:Entity"),
         _c("oih:DoseStrategy", "dose strategy", "A clinical action that changes the opioid dose (a taper, a rotation, an "
            "escalation, a test taper); it is not an agent acting on a mechanism, though it may bring one in (rotation to "
            "methadone).", "oih:Intervention"),

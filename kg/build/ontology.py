@@ -13,7 +13,7 @@ import types
 
 import owlready2 as ow
 
-from kg import vocab
+from kg import contexts, vocab
 from kg.build.rows import BuildError, Edge, Model, Problem
 
 __all__ = ["build_ontology"]
@@ -156,6 +156,10 @@ class _Writer:
                 props["sign"][prop] = [term.sign]
         for via, into in (("oih:activates", "oih:drives_pathway"), ("oih:inhibits", "oih:inhibits_pathway")):
             rels[into].property_chain.append(ow.PropertyChain([rels[via], rels["oih:part_of_pathway"]]))
+        # an agent drives the pathway of a process that what it activates sets off (the opioid, through the muOR, the
+        # chronic muOR signalling of the NMDA, dynorphin and descending-facilitation pathways under chronic exposure)
+        rels["oih:drives_pathway"].property_chain.append(
+            ow.PropertyChain([rels["oih:activates"], rels["RO:0004034"], rels["oih:part_of_pathway"]]))
         # a clinical action brings in what the agent it involves inhibits (rotation: methadone's NMDA block), not its agonism
         rels["oih:inhibits"].property_chain.append(ow.PropertyChain([rels["oih:involves"], rels["oih:inhibits"]]))
         ow.AllDisjoint([rels[vocab.ACTIONS["agonist_of"].curie], rels[vocab.ACTIONS["antagonist_of"].curie]])
@@ -196,6 +200,13 @@ class _Writer:
         for curie, ent in self.model.entities.items():
             for pw in ent.pathways:
                 part_of[self.inds[curie]].append(self.inds[pw])
+        for c, wider in sorted(contexts.BROADER.items()):  # how the contexts relate, for SPARQL (kg.contexts reads them)
+            if c in self.inds:
+                props["broader_context"][self.inds[c]] = [self.inds[w] for w in wider if w in self.inds]
+        for pair in sorted(sorted(p) for p in contexts.EXCLUDES):
+            if all(c in self.inds for c in pair):
+                for a, z in (pair, pair[::-1]):
+                    props["excludes_context"][self.inds[a]] = props["excludes_context"][self.inds[a]] + [self.inds[z]]
 
     def annotate(self, key, edge: Edge) -> None:
         """Put an edge's evidence on ``key``: an axiom ``(source, property, target)`` or a qualified statement."""
@@ -261,10 +272,11 @@ class _Writer:
         self._defined("oih:PronociceptivePathwayTargetingIntervention", agent & rels["oih:targets_pathway"].some(pro))
         anti = self._defined("oih:AntiHyperalgesicAgent", agent & rels["oih:inhibits_pathway"].some(pro))
         self._defined("oih:ProHyperalgesicAgent", agent & rels["oih:drives_pathway"].some(pro))
-        self._defined("oih:GlialTargetingIntervention", agent & rels["oih:inhibits_pathway"].value(inds[vocab.PATHWAY_GLIAL]))
         self._defined("oih:NMDATargetingIntervention", agent & rels["oih:inhibits"].value(inds[vocab.NMDA_RECEPTOR]))
+        glial = self._defined("oih:GlialTargetingIntervention", agent & rels["oih:inhibits_pathway"].value(inds[vocab.PATHWAY_GLIAL]))
+        # the text says "without affecting A" of the agents that block TLR4 or inhibit microglial activation only
         self._defined("oih:AnalgesiaSparingAntiHyperalgesicIntervention",
-                      anti & targets.only(part_of.only(ow.Not(ow.OneOf([inds[vocab.PATHWAY_MOR]])))))
+                      anti & glial & targets.only(part_of.only(ow.Not(ow.OneOf([inds[vocab.PATHWAY_MOR]])))))
         strategy = self._defined("oih:DoseStrategy", classes["Intervention"] & targets.value(dose))
         self._defined("oih:DoseReducingStrategy", strategy & rels["oih:reduces"].value(dose))
         self._defined("oih:DoseIncreasingStrategy", strategy & rels["oih:increases"].value(dose))

@@ -166,11 +166,13 @@ class EdgeRow(_EvidenceRow):
 class InterventionRow(_EvidenceRow):
     """A row of ``interventions.tsv``."""
 
-    COLUMNS: ClassVar[tuple[str, ...]] = ("intervention", "action", "target", "sign", "citations", "evidence_type", "quote", "note")
+    COLUMNS: ClassVar[tuple[str, ...]] = ("intervention", "action", "target", "sign", "context", "citations", "evidence_type", "quote",
+                                          "note")
 
     intervention: Curie
     action: str
     target: Curie
+    context: Annotated[str, Field(pattern=r"^$|" + _CURIE)] = ""
 
 
 class ObservationRow(_EvidenceRow):
@@ -559,8 +561,8 @@ class _Loader:
             self._kinds(where, subj, pred, obj, term)
         if context and context not in self.model.entities:
             self.problem(where, f"context: unknown id {context}")
-        elif context and self.kind(context) != "condition":
-            self.problem(where, f"context: {context} is not a condition")
+        elif context and self.kind(context) not in ("condition", "context"):
+            self.problem(where, f"context: {context} is neither an exposure context nor a condition")
         return Edge(subj, pred, obj, sign, self.evidence(where, row), row.evidence_type, row.quote, row.note, where[0], where[1],
                     context)
 
@@ -626,8 +628,8 @@ class _Loader:
                 self.problem(where, f"action: unknown action {row.action!r}; expected one of {', '.join(vocab.ACTIONS)}")
                 continue
             key = (row.intervention, term.curie, row.target)
-            if self._first(where, key, "intervention row"):
-                self.model.interventions.append(self.edge(where, row, *key, term))
+            if self._first(where, (*key, row.context), "intervention row"):
+                self.model.interventions.append(self.edge(where, row, *key, term, row.context))
 
     def observations(self, path: Path) -> None:
         ids: dict[str, int] = {}

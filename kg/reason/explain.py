@@ -21,6 +21,7 @@ import rdflib
 from rdflib import OWL, RDF, RDFS, BNode, URIRef
 
 from kg import vocab
+from kg.reason.context import activate
 from kg.reason.hermit import render, run_hermit
 
 __all__ = ["Triple", "Step", "Explanation", "Inference", "infer"]
@@ -90,6 +91,7 @@ class Inference:
     predicate: str
     object: str
     explanation: Explanation
+    context: str = ""  # a CURIE: the triple holds in this context (and those implying it), not in every one
 
     @property
     def triple(self) -> Triple:
@@ -409,8 +411,13 @@ def _world_triples(world: ow.World) -> set[Triple]:
 _SKIP_TYPES = {str(OWL.NamedIndividual), str(OWL.Thing), str(OWL.Class), str(OWL.ObjectProperty), str(OWL.Ontology)}
 
 
-def infer(owl_path: Path, progress: Callable[[str], None] | None = None) -> tuple[list[Inference], float, rdflib.Graph]:
+def infer(owl_path: Path, progress: Callable[[str], None] | None = None,
+          context: str | None = None) -> tuple[list[Inference], float, rdflib.Graph]:
     """Reason over ``owl_path``; return its explained inferences, reasoning time and asserted graph.
+
+    With ``context`` (a CURIE), the statements that hold in that context are asserted first
+    (:func:`kg.reason.context.activate`), so what HermiT infers is what holds there; the asserted graph returned
+    includes them.
 
     Raises
     ------
@@ -422,7 +429,12 @@ def infer(owl_path: Path, progress: Callable[[str], None] | None = None) -> tupl
     say = progress or (lambda _msg: None)
     asserted = rdflib.Graph().parse(owl_path, format="xml")
     world = ow.World()
-    world.get_ontology(owl_path.resolve().as_uri()).load()
+    if context:
+        activate(asserted, context)
+        data = asserted.serialize(format="nt", encoding="utf-8")
+        world.get_ontology(vocab.ONTOLOGY_IRI).load(fileobj=io.BytesIO(data), format="ntriples")
+    else:
+        world.get_ontology(owl_path.resolve().as_uri()).load()
     say("running HermiT")
     seconds = run_hermit(world)
     say("collecting inferred triples")

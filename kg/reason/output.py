@@ -19,12 +19,37 @@ from pathlib import Path
 import rdflib
 from rdflib import RDF, Literal, URIRef
 
-from kg import vocab
+from kg import contexts, vocab
 from kg.config import Paths, default_paths
+from kg.reason.context import used_contexts
 from kg.reason.explain import Inference, infer
 from kg.reason.verify import verify_explanations
 
 __all__ = ["ReasonResult", "inferred_graph", "reason"]
+
+
+def _in_contexts(paths: Paths, base: list[Inference], asserted: rdflib.Graph, verify: bool,
+                 say: Callable[[str], None]) -> tuple[list[Inference], float, int]:
+    """What each context the qualified statements name adds to ``base``, explained (and verified), each fact once,
+    under its most general contexts. One HermiT run per context, in turn: on two cores, running them side by side
+    gained 10 % for twice the memory."""
+    everywhere = {i.triple for i in base}
+    seconds, verified, holds = 0.0, 0, {}
+    for context in used_contexts(asserted):
+        say(f"running HermiT in context {context}")
+        infs, secs, ctx_asserted = infer(paths.owl, context=context)
+        new = [i for i in infs if i.triple not in everywhere]
+        seconds += secs
+        if verify and new:
+            verified += verify_explanations(new, ctx_asserted)
+        for i in new:
+            holds.setdefault(i.triple, {})[context] = i
+    out = []
+    for triple, by_context in sorted(holds.items()):
+        for context in sorted(by_context):
+            if not any(c != context and c in contexts.closure(context) for c in by_context):
+                out.append(Inference(*triple, by_context[context].explanation, context=context))
+    return out, seconds, verified
 
 
 @dataclass(frozen=True)
@@ -49,10 +74,13 @@ def inferred_graph(inferences: list[Inference]) -> rdflib.Graph:
     g.bind("obo", vocab.OBO)
     for inf in inferences:
         s, p, o = (URIRef(x) for x in inf.triple)
-        g.add((s, p, o))
-        h = hashlib.sha1(" ".join(inf.triple).encode()).hexdigest()[:16]
+        if not inf.context:  # a triple that holds only in a context is said only through its inference node
+            g.add((s, p, o))
+        h = hashlib.sha1(" ".join((*inf.triple, inf.context) if inf.context else inf.triple).encode()).hexdigest()[:16]
         node = vocab.OIH[f"inference/{h}"]
         g.add((node, RDF.type, vocab.OIH.Inference))
+        if inf.context:
+            g.add((node, vocab.OIH.context, URIRef(vocab.expand(inf.context))))
         g.add((node, RDF.subject, s))
         g.add((node, RDF.predicate, p))
         g.add((node, RDF.object, o))
@@ -77,6 +105,10 @@ def reason(
 ) -> ReasonResult:
     """Reason over the built ontology and write ``oih-inferred.ttl``.
 
+    HermiT runs once over the statements that hold in every context, then once per context the qualified
+    statements name (:func:`kg.reason.context.used_contexts`); what a context adds is kept with the most general
+    contexts it holds in (a fact of chronic exposure is not repeated for OIH, which implies it).
+
     Parameters
     ----------
     paths : Paths, optional
@@ -98,6 +130,8 @@ def reason(
     if verify:
         say(f"verifying {len(inferences)} explanations")
         verified = verify_explanations(inferences, asserted)
+    contextual, more, checked = _in_contexts(paths, inferences, asserted, verify, say)
+    inferences, seconds, verified = inferences + contextual, seconds + more, verified + checked
     say("writing inferred triples")
     ttl = inferred_graph(inferences).serialize(format="turtle").encode("utf-8")
     fd, tmp = tempfile.mkstemp(dir=paths.out, prefix=".oih-inferred.")
