@@ -9,6 +9,7 @@ from __future__ import annotations
 from fastapi.responses import JSONResponse
 
 from api.heavy import HeavyBusy
+from kg.contexts import UnknownContextError
 from kg.sparql import NotAcceptable
 from kg.store import (
     EndpointError,
@@ -22,7 +23,7 @@ from kg.workers import AnswerTooLarge, PoolBusy, QueryTimeout, WorkerDied
 __all__ = ["STATUS", "status_of", "answer", "install"]
 
 #: Status of each typed failure, the more specific class first.
-STATUS = {QueryError: 400, NotAcceptable: 406, ResultTooLarge: 413, AnswerTooLarge: 413, EndpointTimeout: 504, EndpointError: 502,
+STATUS = {UnknownContextError: 422, QueryError: 400, NotAcceptable: 406, ResultTooLarge: 413, AnswerTooLarge: 413, EndpointTimeout: 504, EndpointError: 502,
           StoreError: 500, QueryTimeout: 503, WorkerDied: 503, PoolBusy: 503, HeavyBusy: 503}
 #: Seconds a client should wait before retrying, for the failures that mean "busy".
 RETRY_AFTER = {PoolBusy: "2", HeavyBusy: "5"}

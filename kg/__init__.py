@@ -158,13 +158,30 @@ class OIHKG:
         return to_networkx(self.catalog)
 
     def paths(self, source: str, target: str, max_length: int = 8, sign: int | None = None, limit: int = 100,
-              include_inferred: bool = False):
-        """Signed causal paths between two entities named any way (:meth:`kg.engine.Engine.paths`)."""
-        return self.engine.paths(source, target, max_length, sign, limit, include_inferred)
+              include_inferred: bool = False, context: str | None = None):
+        """Signed causal paths between two entities named any way, in every context (each path labelled with the
+        contexts it holds in) or in one (:meth:`kg.engine.Engine.paths`).
 
-    def perturb(self, inhibit=(), activate=(), knockout=(), max_length: int = 8):
-        """Direction of every node, and of A, H and P, after a perturbation (:meth:`kg.engine.Engine.perturb`)."""
-        return self.engine.perturb(inhibit, activate, knockout, max_length)
+        >>> kg = OIHKG.open()
+        >>> kg.paths("morphine", "dynorphin", context="acute").status.value
+        'no_path'
+        >>> kg.paths("morphine", "dynorphin", context="chronic exposure").paths[0].contexts
+        ('oih:chronic_exposure',)
+        """
+        return self.engine.paths(source, target, max_length, sign, limit, include_inferred, context)
+
+    def perturb(self, inhibit=(), activate=(), knockout=(), max_length: int = 8, context: str | None = None):
+        """Direction of every node, and of A, H and P, after a perturbation, over the statements that hold in
+        ``context`` or, without one, in every context (:meth:`kg.engine.Engine.perturb`)."""
+        return self.engine.perturb(inhibit, activate, knockout, max_length, context)
+
+    def context(self, name: str | None) -> str | None:
+        """The CURIE of a context named any way (:meth:`kg.engine.Engine.context`), None for none."""
+        return self.engine.context(name)
+
+    def contexts(self) -> tuple[str, ...]:
+        """The model's contexts (exposures and conditions some statement holds in): what ``context=`` takes."""
+        return self.engine.contexts()
 
     def mechanism(self):
         """The graph facts of the pain model (:meth:`kg.engine.Engine.mechanism`)."""

@@ -251,6 +251,8 @@ def serve(
 
 
 Endpoint = Annotated[Optional[str], typer.Option(help="A SPARQL 1.1 endpoint URL instead of the embedded store.")]
+Context = Annotated[Optional[str], typer.Option(help="Only statements that hold in this context: acute, chronic exposure, "
+                                                     "OIH or tolerance (by name or CURIE).")]
 StoreOpt = Annotated[Optional[str], typer.Option(
     "--store", help="The store: a folder for the embedded store on disk, or a selector (oxigraph:memory, oxigraph:DIR, "
                     "sparql:URL).")]
@@ -285,11 +287,13 @@ def paths(
     max_length: Annotated[int, typer.Option("--max-length", min=1, max=12, help="Longest path, in edges.")] = 8,
     sign: Annotated[Optional[str], typer.Option(help="Keep paths of this net sign: + or -.")] = None,
     limit: Annotated[int, typer.Option(min=1, help="Most paths shown.")] = 20,
+    context: Context = None,
     fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
     endpoint: Endpoint = None,
     store: StoreOpt = None,
 ) -> None:
-    """Signed causal paths from SOURCE to TARGET, shortest first, with their evidence."""
+    """Signed causal paths from SOURCE to TARGET, shortest first, with their evidence and the contexts they hold in."""
+    from kg.contexts import UnknownContextError
     from kg.queries import AmbiguousEntity
 
     if sign not in (None, "+", "-"):
@@ -297,8 +301,8 @@ def paths(
         raise typer.Exit(2)
     try:
         res = _open(endpoint, store).paths(source, target, max_length=max_length, sign=None if sign is None else int(f"{sign}1"),
-                                    limit=limit)
-    except AmbiguousEntity as exc:
+                                    limit=limit, context=context)
+    except (AmbiguousEntity, UnknownContextError) as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         raise typer.Exit(2) from None
     if fmt is Format.json:
@@ -307,15 +311,16 @@ def paths(
         err.print(f"{res.status.value}: {res.message}", highlight=False)
     elif fmt is Format.csv:
         _print_rows([{"rank": i, "sign": "+" if p.sign > 0 else "-", "length": p.length, "path": " > ".join(p.nodes),
+                      "contexts": " ".join(p.contexts), "weakest evidence": p.weakest_evidence,
                       "citations": " ".join(sorted({c for e in p.edges for c in e["citations"]}))}
                      for i, p in enumerate(res.paths, 1)], fmt)
     else:
-        table = Table("#", "sign", "path", "citations", title=f"{res.source} -> {res.target}: {res.message}")
+        table = Table("#", "sign", "path", "holds in", "weakest evidence", "citations", title=f"{res.source} -> {res.target}: {res.message}")
         for i, p in enumerate(res.paths, 1):
             labels = [p.edges[0]["subjectLabel"]] + [e["objectLabel"] for e in p.edges]
             arrows = "".join(f" {'->' if e['sign'] > 0 else '-|'} {lab}" for e, lab in zip(p.edges, labels[1:]))
-            table.add_row(str(i), "+" if p.sign > 0 else "-", labels[0] + arrows,
-                          " ".join(sorted({c for e in p.edges for c in e["citations"]})))
+            table.add_row(str(i), "+" if p.sign > 0 else "-", labels[0] + arrows, ", ".join(p.contexts) or "every context",
+                          p.weakest_evidence, " ".join(sorted({c for e in p.edges for c in e["citations"]})))
         console.print(table, highlight=False)
     if res.status.value == "unknown_node":
         raise typer.Exit(2)
@@ -329,18 +334,20 @@ def perturb(
     activate: Annotated[Optional[list[str]], typer.Option(help="Entity to activate or give (repeatable).")] = None,
     knockout: Annotated[Optional[list[str]], typer.Option(help="Entity to knock out (repeatable).")] = None,
     max_length: Annotated[int, typer.Option("--max-length", min=1, max=12, help="Longest path followed.")] = 8,
+    context: Context = None,
     fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
     endpoint: Endpoint = None,
     store: StoreOpt = None,
 ) -> None:
-    """Predict the direction of every downstream node, and of A, H and P, after a perturbation."""
+    """Predict the direction of every downstream node, and of A, H and P, after a perturbation (over the statements
+    that hold in --context, or in every context)."""
     from kg.queries import AmbiguousEntity, UnknownEntity
 
     if not (inhibit or activate or knockout):
         err.print("[red]error:[/red] give at least one --inhibit, --activate or --knockout")
         raise typer.Exit(2)
     try:
-        res = _open(endpoint, store).perturb(inhibit or [], activate or [], knockout or [], max_length=max_length)
+        res = _open(endpoint, store).perturb(inhibit or [], activate or [], knockout or [], max_length=max_length, context=context)
     except (UnknownEntity, AmbiguousEntity, ValueError) as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         raise typer.Exit(2) from None

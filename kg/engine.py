@@ -25,12 +25,14 @@ from typing import Any
 
 import networkx as nx
 
+from kg import contexts
 from kg.catalog import Catalog
-from kg.graph import causal_graph
+from kg.contexts import UnknownContextError
+from kg.graph import causal_graph, in_context
 from kg.model import Mechanism, ModelInputError, Scenario, SimulationResult, simulate
 from kg.paths import PathResult, PathStatus, prepare, signed_paths
 from kg.perturb import PerturbResult, perturb
-from kg.queries import UnknownEntity
+from kg.queries import AmbiguousEntity, UnknownEntity
 
 __all__ = ["Engine"]
 
@@ -46,43 +48,82 @@ class Engine:
 
     def __init__(self, catalog: Catalog):
         self.catalog = catalog
-        self._graphs: dict[bool, nx.MultiDiGraph] = {}
+        self._graphs: dict[tuple[bool, str | None], nx.MultiDiGraph] = {}
         self._mechanism: Mechanism | None = None
 
-    def causal_graph(self, include_inferred: bool = False) -> nx.MultiDiGraph:
-        """The signed causal graph (:func:`kg.graph.causal_graph`), frozen (shared): copy it to change it."""
-        if include_inferred not in self._graphs:  # frozen: shared by every answer, and its search pairs kept
-            self._graphs[include_inferred] = prepare(nx.freeze(causal_graph(self.catalog, include_inferred)))
-        return self._graphs[include_inferred]
+    def causal_graph(self, include_inferred: bool = False, context: str | None = None) -> nx.MultiDiGraph:
+        """The signed causal graph (:func:`kg.graph.causal_graph`), frozen (shared): copy it to change it.
+
+        ``context`` None keeps every edge, each with its context; a context CURIE keeps the edges that hold in it, and
+        ``""`` those that hold in every context (:func:`kg.graph.in_context`).
+        """
+        key = (include_inferred, context)
+        if key not in self._graphs:  # frozen: shared by every answer, and its search pairs kept
+            if context is None:
+                g = causal_graph(self.catalog, include_inferred)
+            else:
+                g = in_context(self.causal_graph(include_inferred), context)
+            self._graphs[key] = prepare(nx.freeze(g))
+        return self._graphs[key]
+
+    def context(self, name: str | None) -> str | None:
+        """The CURIE of a context named any way (``acute``, ``chronic exposure``, ``OIH``), None for none.
+
+        Raises
+        ------
+        kg.contexts.UnknownContextError
+            When the name is no context of the model (an exposure or a condition some statement holds in).
+        """
+        if not name:
+            return None
+        known = self.contexts()
+        try:
+            curie = self.catalog.curie(name)
+        except (UnknownEntity, AmbiguousEntity):
+            curie = None
+        if curie not in known:
+            raise UnknownContextError(f"{name!r} is not a context; the contexts are {', '.join(sorted(known))}")
+        return curie
+
+    def contexts(self) -> tuple[str, ...]:
+        """Every context of the model: each one a statement holds in, and the broader ones they imply."""
+        g = self.causal_graph()
+        return contexts.reasoning_contexts({c for _, _, c in g.edges(data="context") if c})
 
     def mechanism(self) -> Mechanism:
-        """The graph facts of the pain model (:class:`kg.model.Mechanism`)."""
+        """The graph facts of the pain model (:class:`kg.model.Mechanism`), from the statements that hold in every
+        context (the model's dose and exposure carry time themselves)."""
         if self._mechanism is None:
-            self._mechanism = Mechanism.from_catalog(self.catalog, self.causal_graph())
+            self._mechanism = Mechanism.from_catalog(self.catalog, self.causal_graph(context=""))
         return self._mechanism
 
     def paths(self, source: str, target: str, max_length: int = 8, sign: int | None = None, limit: int = 100,
-              include_inferred: bool = False) -> PathResult:
+              include_inferred: bool = False, context: str | None = None) -> PathResult:
         """Signed causal paths between two entities named any way (:func:`kg.paths.signed_paths`).
 
+        Without ``context`` every path is searched and labelled with the contexts it holds in, and none joins
+        statements of contexts that exclude each other; with one, only statements that hold in it are followed.
         An unknown name gives a result with status ``unknown_node``; an ambiguous one raises
-        ``kg.queries.AmbiguousEntity``.
+        ``kg.queries.AmbiguousEntity``; an unknown context :class:`kg.contexts.UnknownContextError`.
         """
+        context = self.context(context)
         ends = []
         for name in (source, target):
             try:
                 ends.append(self.catalog.curie(name))
             except UnknownEntity as exc:
                 return PathResult(PathStatus.unknown_node, source, target, message=str(exc))
-        return signed_paths(self.causal_graph(include_inferred), *ends, max_length=max_length, sign=sign, limit=limit)
+        return signed_paths(self.causal_graph(include_inferred, context), *ends, max_length=max_length, sign=sign, limit=limit)
 
-    def perturb(self, inhibit=(), activate=(), knockout=(), max_length: int = 8) -> PerturbResult:
+    def perturb(self, inhibit=(), activate=(), knockout=(), max_length: int = 8, context: str | None = None) -> PerturbResult:
         """Predicted direction of every node, and of A, H and P, after a perturbation (:func:`kg.perturb.perturb`).
 
-        Names are resolved first; an unknown one raises ``kg.queries.UnknownEntity``.
+        Signs propagate over the statements that hold in ``context``; without one, over those that hold in every
+        context (so opposite statements of two contexts never meet). Names are resolved first; an unknown one
+        raises ``kg.queries.UnknownEntity``.
         """
         ids = {k: [self.catalog.curie(n) for n in v] for k, v in (("inhibit", inhibit), ("activate", activate), ("knockout", knockout))}
-        return perturb(self.causal_graph(), max_length=max_length, **ids)
+        return perturb(self.causal_graph(context=self.context(context) or ""), max_length=max_length, **ids)
 
     def _field(self, field: str, name: str) -> str:
         try:

@@ -9,8 +9,11 @@ causal relations, the actions of agents, and capable of (part of),
 participates in, has output and releases, followed with sign +1), and what each drug derives from its drug
 class (``inferred=True``, with the class statement's evidence). Inferred
 all-positive reach (``oih:promotes``) is added when asked for. Relations
-without a sign (has phenotype, part of, has participant, …) and statements
-that hold only in a context (a taper lowers pain *in OIH*) are not edges.
+without a sign (has phenotype, part of, has participant, …) are not edges.
+A statement that holds only in a context (a taper lowers pain *in OIH*; the
+muOR sets off chronic signalling *under chronic exposure*) is an edge with
+that ``context`` (a CURIE; ``""`` for every context); :func:`in_context`
+keeps the edges that hold in one context (:mod:`kg.contexts`).
 
 Examples
 --------
@@ -30,10 +33,12 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
+from kg import contexts
+
 if TYPE_CHECKING:
     from kg.catalog import Catalog
 
-__all__ = ["build_graph", "causal_graph", "IMPORTED"]
+__all__ = ["build_graph", "causal_graph", "in_context", "IMPORTED"]
 
 #: The evidence type of an edge from a merged graph: ECO's "imported information".
 IMPORTED = "ECO:0000311"
@@ -46,7 +51,7 @@ def build_graph(edges: Iterable[dict], nodes: Iterable[dict] = ()) -> nx.MultiDi
     ----------
     edges : iterable of dict
         Keys ``subject``, ``predicate``, ``object``, ``sign``; optional
-        ``inferred``, ``via``, ``citations`` (space-separated or list), ``quote``, ``evidenceType``.
+        ``inferred``, ``via``, ``context``, ``citations`` (space-separated or list), ``quote``, ``evidenceType``.
     nodes : iterable of dict
         Keys ``curie``, ``label``; optional ``type`` and ``pathway`` (rows repeat
         a node once per pathway; the pathways are gathered in ``pathways``).
@@ -63,9 +68,10 @@ def build_graph(edges: Iterable[dict], nodes: Iterable[dict] = ()) -> nx.MultiDi
         for end in (e["subject"], e["object"]):
             if end not in g:
                 g.add_node(end, label=end, type="", pathways=())
+        context = e.get("context") or ""
         g.add_edge(
-            e["subject"], e["object"], key=e["predicate"] + ("|inferred" if e.get("inferred") else ""),
-            sign=int(e["sign"]), relation=e["predicate"], inferred=bool(e.get("inferred")), via=e.get("via") or "",
+            e["subject"], e["object"], key=e["predicate"] + ("|inferred" if e.get("inferred") else "") + (f"@{context}" if context else ""),
+            sign=int(e["sign"]), relation=e["predicate"], inferred=bool(e.get("inferred")), via=e.get("via") or "", context=context,
             evidence={"citations": cites, "quote": e.get("quote") or "", "evidence_type": e.get("evidenceType") or "",
                       **({"source": e["source"]} if e.get("source") else {})},
         )
@@ -100,3 +106,22 @@ def causal_graph(catalog: Catalog, include_inferred: bool = False) -> nx.MultiDi
         ]
     return build_graph(edges, nodes)
 
+
+
+def in_context(g: nx.MultiDiGraph, context: str) -> nx.MultiDiGraph:
+    """The edges of ``g`` that hold in ``context`` (a CURIE), every node kept; ``""`` keeps only the edges that hold
+    in every context (a statement without one).
+
+    Examples
+    --------
+    >>> g = build_graph([{"subject": "a", "predicate": "r", "object": "b", "sign": 1, "context": "oih:oih"},
+    ...                  {"subject": "b", "predicate": "r", "object": "c", "sign": 1}])
+    >>> sorted(in_context(g, "oih:oih").edges()), sorted(in_context(g, "oih:acute_administration").edges())
+    ([('a', 'b'), ('b', 'c')], [('b', 'c')])
+    """
+    keep = [(u, v, k) for u, v, k, c in g.edges(keys=True, data="context")
+            if not c or (context and contexts.holds_in(c, context))]
+    out = nx.MultiDiGraph()
+    out.add_nodes_from(g.nodes(data=True))
+    out.add_edges_from((u, v, k, g.edges[u, v, k]) for u, v, k in keep)
+    return out

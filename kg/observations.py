@@ -9,6 +9,11 @@ something it must not say. Kinds:
 ``path``
     ``subject`` → ``object``: a signed causal path exists; ``expected`` is ``+``,
     ``-`` or ``any``; ``relation`` may give the longest length (default 8).
+
+Any kind but ``simulate`` may end its ``relation`` with ``in CONTEXT`` (``6 in
+chronic exposure``, ``in OIH``): the path or perturbation follows only the
+statements that hold in that context, and a fact or class holds when it holds
+in every context or is asserted or derived in that context (or one it implies).
 ``perturb``
     ``subject`` is ``inhibit:X``, ``activate:X`` or ``knockout:X`` (several
     separated by ``;``); ``expected`` is ``A=down; H=unchanged`` (components A, H, P or
@@ -47,7 +52,7 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from kg import vocab
+from kg import contexts, vocab
 from kg.build import Observation, load_model
 from kg.config import Paths, default_paths
 
@@ -129,12 +134,19 @@ def check_one(engine: Engine, o: Observation) -> Result:
 # --------------------------------------------------------------------------- kinds
 
 
+def _in(relation: str) -> tuple[str, str | None]:
+    """A relation column and the context it names after ``in`` (``"6 in chronic exposure"``, ``"in OIH"``)."""
+    head, sep, context = relation.partition("in ") if relation.startswith("in ") else relation.partition(" in ")
+    return head.strip(), (context.strip() or None) if sep else None
+
+
 def _path(engine, o: Observation):
-    length = int(o.relation) if o.relation else 8
+    length, context = _in(o.relation)
+    length = int(length) if length else 8
     if o.expected not in {"+", "-", "any"}:
         raise ValueError(f"a path expects +, - or any, not {o.expected!r}")
     sign = {"+": 1, "-": -1, "any": None}[o.expected]
-    res = engine.paths(o.subject, o.object, max_length=length, sign=sign, limit=3)
+    res = engine.paths(o.subject, o.object, max_length=length, sign=sign, limit=3, context=context)
     if res.status.value == "unknown_node":
         raise KeyError(res.message)
     shown = [" ".join(_arrow(p)) for p in res.paths]
@@ -157,7 +169,7 @@ def _perturb(engine, o: Observation):
         if kind not in kinds or not name:
             raise ValueError(f"a perturbation is inhibit:X, activate:X or knockout:X, not {item!r}")
         kinds[kind].append(name.strip())
-    res = engine.perturb(**kinds)
+    res = engine.perturb(**kinds, context=_in(o.relation)[1])
     summary = res.summary()
     seen, ok = [], True
     for item in _items(o.expected):
@@ -189,19 +201,29 @@ def _graph_fact(engine, o: Observation, s: str, p: str, obj: str, text: str):
 
 def _fact(engine, o: Observation):
     resolve = engine.catalog.resolve
-    s, obj = resolve(o.subject), resolve(o.object)
-    rel, _, context = (x.strip() for x in o.relation.partition(" in "))
-    p, text = vocab.expand(rel), f"{o.subject} {o.relation} {o.object}"
-    if not context:
-        return _graph_fact(engine, o, s, p, obj, text)
-    c = resolve(context)
-    rows = [r for r in _bound(engine, "qualified-statement", subject=s, object=obj) if r["predicate"] == p and r["context"] == c]
-    return bool(rows), f"{text}: {'asserted' if rows else 'absent'}", rows
+    rel, context = _in(o.relation)
+    return _in_context(engine, o, resolve(o.subject), vocab.expand(rel), resolve(o.object), context,
+                       f"{o.subject} {o.relation} {o.object}")
 
 
 def _class(engine, o: Observation):
-    s, cls = engine.catalog.resolve(o.subject), vocab.expand(o.object)
-    return _graph_fact(engine, o, s, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", cls, f"{o.subject} a {o.object}")
+    return _in_context(engine, o, engine.catalog.resolve(o.subject), "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
+                       vocab.expand(o.object), _in(o.relation)[1], f"{o.subject} a {o.object}" + (f" {o.relation}" if o.relation else ""))
+
+
+def _in_context(engine, o: Observation, s: str, p: str, obj: str, context: str | None, text: str):
+    """A fact that holds in every context, or (given ``context``) one asserted or derived in it or a broader one."""
+    met, detail, evidence = _graph_fact(engine, o, s, p, obj, text)
+    if not context or met:
+        return met, detail, evidence
+    c = vocab.expand(engine.context(context))
+    held = {c} | {vocab.expand(x) for x in contexts.closure(vocab.compress(c))}
+    rows = [r for r in _bound(engine, "contextual-fact", subject=s, predicate=p, object=obj) if r["context"] in held]
+    rows = [r for r in rows if o.expected == "true" or (r["inferred"] == "true") == (o.expected == "inferred")]
+    how = ("inferred" if any(r["inferred"] == "true" for r in rows) else "asserted") if rows else "absent"
+    return bool(rows), f"{text}: {how} in {vocab.compress(c)}", [
+        {"context": vocab.compress(r["context"]), "rule": r.get("rule"), "explanation": json.loads(r["explanation"])}
+        if r.get("explanation") else {"context": vocab.compress(r["context"])} for r in rows]
 
 
 def _scenario(text: str) -> dict[str, Any]:

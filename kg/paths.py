@@ -18,6 +18,7 @@ from math import prod
 
 import networkx as nx
 
+from kg import contexts, vocab
 
 __all__ = ["PathStatus", "SignedPath", "PathResult", "signed_paths", "all_signed_paths", "walk", "distances_to", "distances_from", "signed_adjacency", "prepare", "BUDGET"]
 
@@ -43,11 +44,23 @@ class SignedPath:
         return len(self.edges)
 
     @property
+    def contexts(self) -> tuple[str, ...]:
+        """The contexts the path holds in, most specific first named (``()``: every context; :mod:`kg.contexts`)."""
+        return contexts.most_specific(contexts.joint(e.get("context", "") for e in self.edges) or ())
+
+    @property
     def evidence_count(self) -> int:
         return sum(len(e["citations"]) for e in self.edges)
 
+    @property
+    def weakest_evidence(self) -> str:
+        """The weakest evidence the path rests on (:func:`kg.vocab.evidence_strength`): a cited statement of the
+        text, an uncited author statement, a curator inference or an imported statement."""
+        return min((vocab.evidence_strength(e["evidence_type"]) for e in self.edges), default=(3, ""))[1]
+
     def as_dict(self) -> dict:
-        return {"nodes": list(self.nodes), "sign": self.sign, "length": self.length, "edges": list(self.edges)}
+        return {"nodes": list(self.nodes), "sign": self.sign, "length": self.length, "contexts": list(self.contexts),
+                "weakest_evidence": self.weakest_evidence, "edges": list(self.edges)}
 
 
 @dataclass
@@ -71,6 +84,7 @@ def _edge(g: nx.MultiDiGraph, u: str, v: str, key: str) -> dict:
     d = g.edges[u, v, key]
     return {"subject": u, "subjectLabel": g.nodes[u]["label"], "relation": d["relation"], "object": v,
             "objectLabel": g.nodes[v]["label"], "sign": d["sign"], "inferred": d["inferred"], "via": d.get("via", ""),
+            "context": d.get("context", ""),
             "citations": list(d["evidence"]["citations"]), "quote": d["evidence"]["quote"],
             "evidence_type": d["evidence"]["evidence_type"]}
 
@@ -81,7 +95,7 @@ def _path(g: nx.MultiDiGraph, source: str, edge_path) -> SignedPath:
 
 
 def _rank(p: SignedPath) -> tuple:
-    return p.length, -p.evidence_count, p.nodes
+    return p.length, -min(vocab.evidence_strength(e["evidence_type"])[0] for e in p.edges), -p.evidence_count, p.nodes
 
 
 def walk(g: nx.MultiDiGraph, s: str, max_length: int, allowed: set[str] | None = None, stop: frozenset[str] = frozenset()):
@@ -220,14 +234,16 @@ _KEYED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _keyed_successors(g: nx.MultiDiGraph) -> dict[str, tuple[tuple[str, str, int, int], ...]]:
-    """Each node's out-edges as ``(successor, key, sign, citations)``: what the depth-first path search walks (kept
+    """Each node's out-edges as ``(successor, key, sign, citations, contexts)``: what the depth-first path search walks (kept
     for a frozen graph, as :func:`signed_adjacency`)."""
     kept = _KEYED.get(g)
     if kept is not None:
         return kept
     out: dict[str, list] = {n: [] for n in g}
     for u, v, k, d in g.edges(keys=True, data=True):
-        out[u].append((v, k, d["sign"], len(d["evidence"]["citations"])))
+        # citations scaled below the evidence strength: a path's score ranks by its weakest link, then by citations
+        strength = vocab.evidence_strength(d["evidence"]["evidence_type"])[0]
+        out[u].append((v, k, d["sign"], (len(d["evidence"]["citations"]), strength), contexts.closure(d.get("context", ""))))
     frozen = {n: tuple(x) for n, x in out.items()}
     if nx.is_frozen(g):
         _KEYED[g] = frozen
@@ -244,17 +260,17 @@ def prepare(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 def _paths_of_length(g: nx.MultiDiGraph, s: str, t: str, length: int, sign: int | None, dist: dict, deadline: float,
                      succ: dict | None = None):
-    """Yield ``(citations, edge_path)`` for every simple path from ``s`` to ``t`` of exactly ``length`` edges (and net
+    """Yield ``((citations, weakest evidence strength), edge_path)`` for every simple path from ``s`` to ``t`` of exactly ``length`` edges (and net
     ``sign``, if given), depth first, entering only nodes from which :func:`distances_to` says ``t`` can still be
     reached in time with the sign still needed. Raises :class:`_OutOfTime` past ``deadline`` (``time.monotonic``),
     looked at every 1024 edges scanned, so a hub's long edge list cannot hold it."""
     never = length + 1
     succ = succ if succ is not None else _keyed_successors(g)
     useful: dict[str, tuple] = {}  # each node's edges towards nodes that can reach t at all: a hub's dead ends go once
-    stack = [(s, (), frozenset((s,)), 1, 0)]
+    stack = [(s, (), frozenset((s,)), 1, (0, 3), frozenset())]
     scanned = 0
     while stack:
-        node, path, seen, net, cites = stack.pop()
+        node, path, seen, net, cites, held = stack.pop()
         left = length - len(path) - 1  # edges still to walk after the next one
         if node not in useful:
             kept = []
@@ -265,28 +281,40 @@ def _paths_of_length(g: nx.MultiDiGraph, s: str, t: str, length: int, sign: int 
                 if edge[0] == t or (edge[0], 1) in dist or (edge[0], -1) in dist:
                     kept.append(edge)
             useful[node] = tuple(kept)
-        for v, k, e, c in useful[node]:
+        for v, k, e, c, where in useful[node]:
             scanned += 1
             if scanned % 1024 == 0 and time.monotonic() > deadline:
                 raise _OutOfTime
             if v in seen:
                 continue
+            if where and not where <= held:  # a statement of a context: the path must still hold somewhere
+                joined = held | where
+                if any(pair <= joined for pair in contexts.EXCLUDES):
+                    continue
+            else:
+                joined = held
             signed = net * e
             if v == t:  # a simple path ends at its target
                 if left == 0 and (sign is None or signed == sign):
-                    yield cites + c, (*path, (node, v, k))
+                    yield _score(cites, c), (*path, (node, v, k))
                 continue
             if sign is None:
                 need = min(dist.get((v, 1), never), dist.get((v, -1), never))
             else:
                 need = dist.get((v, sign * signed), never)
             if need <= left:
-                stack.append((v, (*path, (node, v, k)), seen | {v}, signed, cites + c))
+                stack.append((v, (*path, (node, v, k)), seen | {v}, signed, _score(cites, c), joined))
 
 
-def _best(level: list[tuple[int, tuple, tuple]], keep: int) -> list[tuple[int, tuple, tuple]]:
-    """The ``keep`` best paths of one length, ranked as :func:`_rank` ranks them (most cited, then by nodes)."""
-    return sorted(level, key=lambda x: (-x[0], x[1]))[:keep]
+def _score(path: tuple[int, int], edge: tuple[int, int]) -> tuple[int, int]:
+    """A path's ``(citations, weakest evidence strength)`` after one more edge."""
+    return path[0] + edge[0], min(path[1], edge[1])
+
+
+def _best(level: list[tuple[tuple[int, int], tuple, tuple]], keep: int) -> list[tuple[tuple[int, int], tuple, tuple]]:
+    """The ``keep`` best paths of one length, ranked as :func:`_rank` ranks them (strongest weakest link, most
+    cited, then by nodes)."""
+    return sorted(level, key=lambda x: (-x[0][1], -x[0][0], x[1]))[:keep]
 
 
 def signed_paths(g: nx.MultiDiGraph, source: str, target: str, max_length: int = 6, sign: int | None = None,

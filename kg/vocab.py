@@ -51,6 +51,8 @@ __all__ = [
     "relation",
     "entity_class",
     "map_category",
+    "evidence_strength",
+    "EVIDENCE_STRENGTH",
     "biolink_category",
     "biolink_predicate",
     "check_mappings",
@@ -389,6 +391,22 @@ EVIDENCE_TYPES = {
     ECO_CURATOR: "curator inference used in manual assertion",
     ECO_UNCITED: "author statement without traceable support used in manual assertion",
 }
+
+#: How strong each evidence type is, strongest first, with the words a path or derived fact uses for its weakest
+#: link: a cited statement of the text, an uncited one, a curator's inference, a statement merged from elsewhere
+#: (ECO:0000311 imported information). Paths rank by their weakest link (INDRA ranks by belief).
+EVIDENCE_STRENGTH = {ECO_TRACEABLE: (3, "cited statement of the text"), ECO_UNCITED: (2, "uncited author statement"),
+                     ECO_CURATOR: (1, "curator inference"), "ECO:0000311": (0, "imported statement")}
+
+
+def evidence_strength(evidence_type: str) -> tuple[int, str]:
+    """The rank (higher is stronger) and name of an evidence type; anything unknown ranks as imported.
+
+    >>> evidence_strength("ECO:0000305")
+    (1, 'curator inference')
+    """
+    return EVIDENCE_STRENGTH.get(evidence_type, EVIDENCE_STRENGTH["ECO:0000311"])
+
 
 #: Annotation properties of entities and of evidence (axiom annotations).
 ANNOTATIONS = {

@@ -137,7 +137,7 @@ def test_minted_relation_is_refused_where_ro_has_one(tiny, tiny_seed):
 
 def test_context_must_be_a_condition(tiny, tiny_seed):
     _edit(tiny.src / "edges.tsv", 2, "context", "HGNC:11850")
-    _build_fails(tiny, tiny_seed, "edges.tsv", 2, r"context: HGNC:11850 is not a condition")
+    _build_fails(tiny, tiny_seed, "edges.tsv", 2, r"context: HGNC:11850 is neither an exposure context nor a condition")
 
 
 def test_drug_class_membership_needs_a_drug_and_a_drug_class(tiny, tiny_seed):
@@ -424,7 +424,7 @@ def test_every_edge_carries_citation_quote_sign_and_eco(asserted, model):
     qualified = list(asserted.subjects(rdflib.RDF.type, vocab.OIH.QualifiedStatement))
     class_statements = [e for e in model.all_edges if model.entities[e.subject].type == "DrugClass" and not e.context]
     assert len(axioms) + len(qualified) == len(model.all_edges) + len(class_statements)
-    assert len(qualified) == sum(1 for e in model.edges if e.context)
+    assert len(qualified) == sum(1 for e in model.all_edges if e.context)
     for ax in axioms + qualified:
         assert asserted.value(ax, vocab.OIH.quote) is not None
         relation = asserted.value(ax, rdflib.OWL.annotatedProperty) or asserted.value(ax, vocab.OIH.qualified_predicate)

@@ -27,13 +27,16 @@ def paths(
     sign: Annotated[Literal["1", "-1", "+", "-"] | None, Query(description="Keep paths of this net sign (write + as %2B or 1).")] = None,
     limit: Annotated[int, Query(ge=1, le=1000, description="Most paths returned.")] = 100,
     inferred: Annotated[bool, Query(description="Also walk the reasoner's inferred promotes edges.")] = False,
+    context: Annotated[str | None, Query(max_length=300, description="Follow only statements that hold in this context "
+                                         "(acute, chronic exposure, OIH, tolerance); default: every path, each labelled "
+                                         "with the contexts it holds in.")] = None,
 ) -> dict:
     """Signed causal paths from source to target, shortest first then best supported, each with its edges' evidence.
 
     ``status`` is ``found`` or ``no_path`` (200); a name that is not in the graph gives 404.
     """
     res = kg.paths(source, target, max_length=max_length, sign=None if sign is None else (1 if sign in ("1", "+") else -1),
-                   limit=limit, include_inferred=inferred)
+                   limit=limit, include_inferred=inferred, context=context)
     if res.status.value == "unknown_node":
         raise HTTPException(404, res.message)
     if not res.complete:  # cut by the time budget, so it depends on the load: never kept as the answer
@@ -53,6 +56,8 @@ class PerturbRequest(BaseModel):
     activate: list[Name] = Field(default_factory=list, max_length=MAX_NAMES)
     knockout: list[Name] = Field(default_factory=list, max_length=MAX_NAMES)
     max_length: int = Field(8, ge=1, le=12, description="Longest path followed, in edges.")
+    context: str | None = Field(None, max_length=MAX_NAME, description="Propagate over the statements that hold in this "
+                                "context (acute, chronic exposure, OIH, tolerance); default: those that hold in every context.")
 
 
 @router.post("/perturb", response_model=PerturbAnswer, responses=ERRORS)
@@ -62,7 +67,7 @@ def perturb(kg: KG, body: PerturbRequest) -> dict:
         raise HTTPException(422, [{"loc": ["body"], "msg": "give at least one of inhibit, activate, knockout",
                                    "type": "value_error"}])
     try:
-        return kg.perturb(body.inhibit, body.activate, body.knockout, max_length=body.max_length).as_dict()
+        return kg.perturb(body.inhibit, body.activate, body.knockout, max_length=body.max_length, context=body.context).as_dict()
     except ValueError as exc:
         raise HTTPException(422, [{"loc": ["body"], "msg": str(exc), "type": "value_error"}]) from None
 
