@@ -97,6 +97,8 @@ class PathwayLink(BaseModel):
     pathway: str
     label: str
     direction: str = Field(description="drives (activates a part of it) or inhibits (inhibits a part of it)")
+    context: str | None = Field(None, description="the context (exposure or condition) in which alone it holds, e.g. "
+                                "oih:chronic_exposure; none: it holds in every context")
     inferred: bool
     rule: str | None = None
     explanation: list[dict] | None = Field(None, description="premises and axioms that entail the link")
@@ -106,6 +108,8 @@ class InterventionLink(BaseModel):
     intervention: str
     label: str
     direction: str = Field(description="drives (activates a part of it) or inhibits (inhibits a part of it)")
+    context: str | None = Field(None, description="the context (exposure or condition) in which alone it holds, e.g. "
+                                "oih:chronic_exposure; none: it holds in every context")
     inferred: bool
 
 
@@ -144,6 +148,8 @@ class PathEdge(BaseModel):
     sign: int
     inferred: bool
     via: str = Field("", description="the drug class an inherited edge comes from")
+    context: str = Field("", description="the context (exposure or condition) in which alone the statement holds; "
+                                         "empty: every context")
     citations: list[str]
     quote: str
     evidence_type: str = ""
@@ -153,6 +159,10 @@ class SignedPathModel(BaseModel):
     nodes: list[str]
     sign: int = Field(description="product of the edge signs")
     length: int
+    contexts: list[str] = Field(description="the contexts the path holds in (its statements' contexts, most specific "
+                                            "named); empty: every context")
+    weakest_evidence: str = Field(description="the weakest evidence the path rests on: cited statement of the text, "
+                                              "uncited author statement, curator inference or imported statement")
     edges: list[PathEdge]
 
 

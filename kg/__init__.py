@@ -16,11 +16,12 @@ Examples
 >>> [hit["id"] for hit in kg.search("TLR4")][:1]
 ['HGNC:11850']
 >>> sorted({r["interventionLabel"] for r in kg.query("analgesia-sparing-interventions")})[:3]
-['NMDA receptor antagonist', 'TLR4 antagonist', 'ibudilast']
+['TLR4 antagonist', 'ibudilast', 'microglial activation inhibitor']
 >>> [(r["direction"], r["pathwayLabel"]) for r in kg.query("pathways-for-intervention", intervention="ketamine")]
 [('inhibits', 'NMDA receptor / central sensitization pathway')]
->>> kg.paths("morphine", "TLR4").paths[0].edges[0]["via"]  # what the text says of opioids holds for morphine
-'oih:opioid'
+>>> p = kg.paths("morphine", "TLR4").paths[0]  # what the text says of opioids holds for morphine, in OIH
+>>> p.edges[0]["via"], p.contexts
+('oih:opioid', ('oih:oih',))
 >>> kg.sparql("ASK { ?x <http://www.w3.org/2000/01/rdf-schema#label> 'ketamine' }")
 True
 >>> OIHKG.open(selector="oxigraph:memory").store.selector
@@ -40,6 +41,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from kg import contexts
 from kg.config import Paths, default_paths, default_seed
 
 __all__ = ["OIHKG", "__version__"]
@@ -178,6 +180,18 @@ class OIHKG:
     def context(self, name: str | None) -> str | None:
         """The CURIE of a context named any way (:meth:`kg.engine.Engine.context`), None for none."""
         return self.engine.context(name)
+
+    def query_in_context(self, name: str, context: str | None = None, **params):
+        """The rows of a named query whose ``context`` column holds in ``context`` (all rows without one): a row with no
+        context holds in every context (:func:`kg.contexts.holds_in`).
+
+        >>> kg = OIHKG.open()
+        >>> sorted({r.get("context") for r in kg.query_in_context("pathways-for-intervention", "acute", intervention="morphine")})
+        [None]
+        """
+        ctx = self.context(context)
+        rows = self.query(name, **params)
+        return rows if ctx is None else [r for r in rows if contexts.holds_in(r.get("context") or "", ctx)]
 
     def contexts(self) -> tuple[str, ...]:
         """The model's contexts (exposures and conditions some statement holds in): what ``context=`` takes."""

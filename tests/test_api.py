@@ -87,15 +87,27 @@ def test_interventions_and_pathways_both_ways(http):
     items = {i["label"]: i for i in http.get("/interventions").json()}
     assert "analgesia-sparing anti-hyperalgesic agent" in items["minocycline"]["classes"]
     links = http.get("/interventions/methadone/pathways").json()
-    assert {(l["pathway"], l["direction"]) for l in links} == {
-        ("oih:nmda_central_sensitization_pathway", "inhibits"), ("oih:mor_analgesic_pathway", "drives"),
-        ("oih:glial_neuroinflammatory_pathway", "drives")}
+    assert {(l["pathway"], l["direction"], l["context"]) for l in links} == {
+        ("oih:nmda_central_sensitization_pathway", "inhibits", None), ("oih:mor_analgesic_pathway", "drives", None),
+        ("oih:glial_neuroinflammatory_pathway", "drives", "oih:oih"),
+        ("oih:nmda_central_sensitization_pathway", "drives", "oih:chronic_exposure"),
+        ("oih:dynorphin_pathway", "drives", "oih:chronic_exposure"),
+        ("oih:descending_facilitation_pathway", "drives", "oih:chronic_exposure")}
     assert all(l["inferred"] and l["explanation"] for l in links)
+    acute = http.get("/interventions/methadone/pathways", params={"context": "acute"}).json()
+    assert {(l["pathway"], l["direction"]) for l in acute} == {
+        ("oih:nmda_central_sensitization_pathway", "inhibits"), ("oih:mor_analgesic_pathway", "drives")}
+    bad = http.get("/interventions/methadone/pathways", params={"context": "tuesday"})
+    assert bad.status_code == 422 and "not a context" in bad.json()["detail"]
     pathways = {p["id"]: p for p in http.get("/pathways").json()}
     assert pathways["oih:glial_neuroinflammatory_pathway"]["pronociceptive"] is True
     assert (pathways["oih:mor_analgesic_pathway"]["pronociceptive"], pathways["oih:mor_analgesic_pathway"]["analgesic"]) == (False, True)
     back = {b["intervention"]: b["direction"] for b in http.get("/pathways/oih:glial_neuroinflammatory_pathway/interventions").json()}
     assert back["oih:tlr4_antagonist"] == back["oih:microglial_inhibitor"] == "inhibits" and back["CHEBI:17303"] == "drives"
+    in_oih = http.get("/pathways/oih:glial_neuroinflammatory_pathway/interventions", params={"context": "OIH"}).json()
+    assert {(b["intervention"], b["context"]) for b in in_oih if b["direction"] == "drives"} >= {("CHEBI:17303", "oih:oih")}
+    acute = http.get("/pathways/oih:glial_neuroinflammatory_pathway/interventions", params={"context": "acute"}).json()
+    assert not [b for b in acute if b["direction"] == "drives"], "acutely no opioid drives the glial pathway"
     assert not {"oih:test_taper", "oih:dose_reduction", "oih:opioid_rotation", "oih:dose_escalation"} & {
         k for k, v in back.items() if v == "inhibits"}, "dose strategies are not glial-targeting"
 
@@ -287,12 +299,21 @@ def test_paths_route_signed_paths_and_errors(http):
     body = http.get("/paths", params={"source": "TLR4", "target": "hyperalgesic component"}).json()
     assert body["status"] == "found" and body["paths"][0]["sign"] == 1
     assert all(e["citations"] for e in body["paths"][0]["edges"])
-    neg = http.get("/paths", params={"source": "chronic opioid exposure", "target": "analgesic effect", "sign": "-"}).json()
+    neg = http.get("/paths", params={"source": "opioid exposure", "target": "analgesic effect", "sign": "-"}).json()
     assert neg["paths"] and {p["sign"] for p in neg["paths"]} == {-1}
     assert http.get("/paths", params={"source": "hyperalgesia", "target": "TLR4"}).json()["status"] == "no_path"
     minus = http.get("/paths", params={"source": "TLR4", "target": "hyperalgesia", "sign": "-"}).json()
     assert minus["paths"] == [] and minus["diagnosis"]["reason"] == "wrong_sign"  # and the shortest + path:
     assert minus["diagnosis"]["other_sign_shortest"]["sign"] == 1 and minus["diagnosis"]["other_sign_shortest"]["nodes"][0] == "HGNC:11850"
+    chronic = http.get("/paths", params={"source": "morphine", "target": "OFF-cell", "context": "chronic exposure"}).json()
+    assert chronic["paths"][0]["sign"] == -1 and chronic["paths"][0]["contexts"] == ["oih:chronic_exposure"]
+    assert chronic["paths"][0]["weakest_evidence"] in ("cited statement of the text", "uncited author statement")
+    acute = http.get("/paths", params={"source": "morphine", "target": "OFF-cell", "context": "acute"}).json()
+    assert acute["status"] == "no_path"
+    bad = http.get("/paths", params={"source": "morphine", "target": "OFF-cell", "context": "x" * 5000})
+    assert bad.status_code == 422 and len(bad.text) < 3000
+    bad = http.get("/paths", params={"source": "morphine", "target": "OFF-cell", "context": "tuesday"})
+    assert bad.status_code == 422 and "not a context" in bad.json()["detail"]
     r = http.get("/paths", params={"source": "nowhere", "target": "TLR4"})
     assert r.status_code == 404 and "nowhere" in r.json()["detail"]
     assert http.get("/paths", params={"source": "TLR4", "target": "H", "max_length": 99}).status_code == 422

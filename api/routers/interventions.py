@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import json
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 
 from api.deps import KG
 from api.routers.entities import ERRORS
 from api.schemas import Intervention, InterventionLink, Pathway, PathwayLink
 
 router = APIRouter(tags=["interventions"])
+
+Context = Annotated[str | None, Query(max_length=300, description="Only links that hold in this context (acute, chronic "
+                                      "exposure, OIH, tolerance); default: every link, each with the context it holds in.")]
 
 
 @router.get("/interventions", response_model=list[Intervention])
@@ -20,10 +25,12 @@ def interventions(kg: KG) -> list[dict]:
 
 
 @router.get("/interventions/{id:path}/pathways", response_model=list[PathwayLink], responses=ERRORS)
-def intervention_pathways(kg: KG, id: str) -> list[dict]:
-    """Pathways an agent or clinical action drives or inhibits, each with whether it was inferred and the reasoner's explanation."""
-    rows = kg.query("pathways-for-intervention", intervention=id)
-    return [{"pathway": r["pathway"], "label": r["pathwayLabel"], "direction": r["direction"], "inferred": r["inferred"], "rule": r.get("rule"),
+def intervention_pathways(kg: KG, id: str, context: Context = None) -> list[dict]:
+    """Pathways an agent or clinical action drives or inhibits, each with the context it holds in (none: every context),
+    whether it was inferred and the reasoner's explanation."""
+    rows = kg.query_in_context("pathways-for-intervention", context, intervention=id)
+    return [{"pathway": r["pathway"], "label": r["pathwayLabel"], "direction": r["direction"], "context": r.get("context"),
+             "inferred": r["inferred"], "rule": r.get("rule"),
              "explanation": json.loads(r["explanation"]) if r.get("explanation") else None} for r in rows]
 
 
@@ -35,8 +42,8 @@ def pathways(kg: KG) -> list[dict]:
 
 
 @router.get("/pathways/{id:path}/interventions", response_model=list[InterventionLink], responses=ERRORS)
-def pathway_interventions(kg: KG, id: str) -> list[dict]:
-    """Agents and clinical actions that drive or inhibit a pathway (asserted or inferred)."""
-    rows = kg.query("interventions-for-pathway", pathway=id)
-    return [{"intervention": r["intervention"], "label": r["interventionLabel"], "direction": r["direction"], "inferred": r["inferred"]}
-            for r in rows]
+def pathway_interventions(kg: KG, id: str, context: Context = None) -> list[dict]:
+    """Agents and clinical actions that drive or inhibit a pathway (asserted or inferred), each with the context it holds in."""
+    rows = kg.query_in_context("interventions-for-pathway", context, pathway=id)
+    return [{"intervention": r["intervention"], "label": r["interventionLabel"], "direction": r["direction"],
+             "context": r.get("context"), "inferred": r["inferred"]} for r in rows]
