@@ -150,6 +150,8 @@ class PathEdge(BaseModel):
     via: str = Field("", description="the drug class an inherited edge comes from")
     context: str = Field("", description="the context (exposure or condition) in which alone the statement holds; "
                                          "empty: every context")
+    inverse_of: str = Field("", description="the asserted relation this step reverses: a cell reached through its own "
+                                            "activation (has participant, the inverse of participates in)")
     citations: list[str]
     quote: str
     evidence_type: str = ""

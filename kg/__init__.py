@@ -130,7 +130,13 @@ class OIHKG:
 
     def run_query(self, name, params: dict[str, str], limit: int | None = None) -> list[dict]:
         """A named query for a client: parameters as a dict, at most ``limit`` rows
-        (:meth:`kg.catalog.Catalog.run_query`)."""
+        (:meth:`kg.catalog.Catalog.run_query`). A ``context`` the query does not declare keeps the rows that hold in
+        that context (:meth:`query_in_context`)."""
+        declared = {p.name for p in self.queries[name].params} if name in self.queries else set()
+        if "context" in params and "context" not in declared:
+            params = dict(params)
+            ctx = self.context(params.pop("context"))
+            return [r for r in self.catalog.run_query(name, params, limit) if contexts.holds_in(r.get("context") or "", ctx)]
         return self.catalog.run_query(name, params, limit)
 
     def completions(self) -> dict[str, Any]:

@@ -147,11 +147,13 @@ class Format(str, Enum):
 def query(
     name: Annotated[str, typer.Argument(help="A named query (see `oihkg queries`) or a .rq file.")],
     param: Annotated[Optional[list[str]], typer.Option("--param", "-p", help="k=v; entities by CURIE, IRI, label or synonym.")] = None,
+    context: Context = None,
     fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
     endpoint: Annotated[Optional[str], typer.Option(help="A SPARQL 1.1 endpoint URL instead of the embedded store.")] = None,
     store: StoreOpt = None,
 ) -> None:
-    """Run a named competency query, or a SPARQL file, and print its rows."""
+    """Run a named competency query, or a SPARQL file, and print its rows (with --context, the rows that hold in it)."""
+    from kg.contexts import UnknownContextError
     from kg.queries import AmbiguousEntity, QueryFileError, SparqlSyntaxError, UnknownEntity, check_syntax, parse_query_file
     from kg.store import StoreError
 
@@ -173,11 +175,11 @@ def query(
                 check_syntax(text, path.name)
                 rows = kg.sparql(text)
         else:
-            rows = kg.query(name, **params)
+            rows = kg.query_in_context(name, context, **params)
     except (SparqlSyntaxError, QueryFileError) as exc:
         err.print(str(exc), markup=False, highlight=False)
         raise typer.Exit(2) from None
-    except (UnknownEntity, AmbiguousEntity, KeyError, ValueError, StoreError) as exc:
+    except (UnknownEntity, AmbiguousEntity, KeyError, ValueError, StoreError, UnknownContextError) as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         raise typer.Exit(2) from None
     _print_rows(rows, fmt)
@@ -318,7 +320,8 @@ def paths(
         table = Table("#", "sign", "path", "holds in", "weakest evidence", "citations", title=f"{res.source} -> {res.target}: {res.message}")
         for i, p in enumerate(res.paths, 1):
             labels = [p.edges[0]["subjectLabel"]] + [e["objectLabel"] for e in p.edges]
-            arrows = "".join(f" {'->' if e['sign'] > 0 else '-|'} {lab}" for e, lab in zip(p.edges, labels[1:]))
+            arrows = "".join(f" {'->' if e['sign'] > 0 else '-|'} {lab}" + (" (taking part in it)" if e.get("inverse_of") else "")
+                             for e, lab in zip(p.edges, labels[1:]))
             table.add_row(str(i), "+" if p.sign > 0 else "-", labels[0] + arrows, ", ".join(p.contexts) or "every context",
                           p.weakest_evidence, " ".join(sorted({c for e in p.edges for c in e["citations"]})))
         console.print(table, highlight=False)

@@ -51,7 +51,8 @@ def build_graph(edges: Iterable[dict], nodes: Iterable[dict] = ()) -> nx.MultiDi
     ----------
     edges : iterable of dict
         Keys ``subject``, ``predicate``, ``object``, ``sign``; optional
-        ``inferred``, ``via``, ``context``, ``citations`` (space-separated or list), ``quote``, ``evidenceType``.
+        ``inferred``, ``via``, ``context``, ``inverse_of`` (the asserted relation an edge reverses), ``citations``
+        (space-separated or list), ``quote``, ``evidenceType``.
     nodes : iterable of dict
         Keys ``curie``, ``label``; optional ``type`` and ``pathway`` (rows repeat
         a node once per pathway; the pathways are gathered in ``pathways``).
@@ -72,6 +73,7 @@ def build_graph(edges: Iterable[dict], nodes: Iterable[dict] = ()) -> nx.MultiDi
         g.add_edge(
             e["subject"], e["object"], key=e["predicate"] + ("|inferred" if e.get("inferred") else "") + (f"@{context}" if context else ""),
             sign=int(e["sign"]), relation=e["predicate"], inferred=bool(e.get("inferred")), via=e.get("via") or "", context=context,
+            inverse_of=e.get("inverse_of", ""),
             evidence={"citations": cites, "quote": e.get("quote") or "", "evidence_type": e.get("evidenceType") or "",
                       **({"source": e["source"]} if e.get("source") else {})},
         )
@@ -99,6 +101,7 @@ def causal_graph(catalog: Catalog, include_inferred: bool = False) -> nx.MultiDi
         else:
             imported[key] = {**r, "citations": list(r["citations"]), "evidenceType": IMPORTED, "source": r["graph"]}
     edges += imported.values()
+    edges += _through_activation(edges, nodes)
     if include_inferred:
         edges += [
             {"subject": r["subject"], "predicate": r["predicate"], "object": r["object"], "sign": 1, "inferred": True}
@@ -106,6 +109,19 @@ def causal_graph(catalog: Catalog, include_inferred: bool = False) -> nx.MultiDi
         ]
     return build_graph(edges, nodes)
 
+
+
+#: A cell takes part in its own activation (RO:0000056, participates in); the graph reaches the cell back through the
+#: activation with the inverse relation, has participant, so "does morphine activate microglia?" has a path that says so.
+PARTICIPATES, HAS_PARTICIPANT = "RO:0000056", "RO:0000057"
+
+
+def _through_activation(edges: list[dict], nodes: list[dict]) -> list[dict]:
+    """For each cell's ``participates in`` edge, the edge from the process back to the cell (``has participant``,
+    marked ``inverse_of``), with the same evidence and context: more activation, more activated cells."""
+    cells = {n["curie"] for n in nodes if n.get("type") == "CellType"}
+    return [{**e, "subject": e["object"], "object": e["subject"], "predicate": HAS_PARTICIPANT, "inverse_of": PARTICIPATES}
+            for e in edges if e["predicate"] == PARTICIPATES and e["subject"] in cells and not e.get("inferred")]
 
 
 def in_context(g: nx.MultiDiGraph, context: str) -> nx.MultiDiGraph:

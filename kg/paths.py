@@ -84,7 +84,7 @@ def _edge(g: nx.MultiDiGraph, u: str, v: str, key: str) -> dict:
     d = g.edges[u, v, key]
     return {"subject": u, "subjectLabel": g.nodes[u]["label"], "relation": d["relation"], "object": v,
             "objectLabel": g.nodes[v]["label"], "sign": d["sign"], "inferred": d["inferred"], "via": d.get("via", ""),
-            "context": d.get("context", ""),
+            "context": d.get("context", ""), "inverse_of": d.get("inverse_of", ""),
             "citations": list(d["evidence"]["citations"]), "quote": d["evidence"]["quote"],
             "evidence_type": d["evidence"]["evidence_type"]}
 

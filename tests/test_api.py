@@ -314,6 +314,14 @@ def test_paths_route_signed_paths_and_errors(http):
     assert bad.status_code == 422 and len(bad.text) < 3000
     bad = http.get("/paths", params={"source": "morphine", "target": "OFF-cell", "context": "tuesday"})
     assert bad.status_code == 422 and "not a context" in bad.json()["detail"]
+    rows = http.get("/queries/pathways-for-intervention", params={"intervention": "morphine", "context": "acute"}).json()["rows"]
+    assert {r["pathway"] for r in rows} == {"oih:mor_analgesic_pathway"}
+    chronic = http.get("/queries/pathways-for-intervention", params={"intervention": "morphine", "context": "chronic"}).json()
+    assert {r.get("context") for r in chronic["rows"]} == {None, "oih:chronic_exposure"}
+    assert http.get("/queries/pathways-for-intervention", params={"intervention": "morphine", "context": "x"}).status_code == 422
+    perturbed = http.post("/perturb", json={"inhibit": ["mu-opioid receptor"], "context": "chronic exposure"}).json()
+    assert perturbed["summary"]["H"] == "down"
+    assert http.post("/perturb", json={"inhibit": ["mu-opioid receptor"], "context": "tuesday"}).status_code == 422
     r = http.get("/paths", params={"source": "nowhere", "target": "TLR4"})
     assert r.status_code == 404 and "nowhere" in r.json()["detail"]
     assert http.get("/paths", params={"source": "TLR4", "target": "H", "max_length": 99}).status_code == 422

@@ -289,8 +289,10 @@ def test_ketamine_lowers_h_through_the_nmda_pathway(kg):
 def test_fibromyalgia_profile_turns_dp_dd_positive_at_a_lower_dose(kg):
     base, fib = kg.simulate(), kg.simulate(profile="fibromyalgia")
     assert fib.oih_threshold_dose < base.oih_threshold_dose
-    assert fib.profile["A"] == "down" and fib.profile["H"] == "unchanged" and fib.profile["id"] == "MONDO:0005546"
-    assert fib.emax < base.emax and fib.gains == base.gains, "weakened inhibition lowers A; it does not touch the gains"
+    assert fib.profile["A"] == "down" and fib.profile["H"] == "up" and fib.profile["id"] == "MONDO:0005546"
+    assert fib.emax < base.emax, "weakened descending inhibition lowers A"
+    assert all(fib.gains[pw] > g for pw, g in base.gains.items()), "vulnerable to the opioid-induced flip: the H gains rise"
+    assert fib.at_dose["H"] > base.at_dose["H"] and fib.dose == base.dose, "more H at the same dose"
     with pytest.raises(ModelInputError) as exc:
         kg.simulate(profile="ketamine")  # not a condition that predisposes to OIH
     assert exc.value.field == "profile"
@@ -636,3 +638,52 @@ def test_no_time_left_is_said_and_not_guessed():
 
     res = signed_paths(_layered(8, 40), "s", "t", max_length=7, limit=20, budget=0)
     assert res.status.value == "no_path" and not res.complete and res.diagnosis == {"reason": "out_of_time", "budget": 0}
+
+
+# -- contexts: the drug through time
+def test_a_cell_is_reached_through_its_activation_and_the_step_says_so(kg):
+    res = kg.paths("morphine", "microglia")
+    assert res.status.value == "found" and res.paths[0].nodes[-2:] == (MICROGLIA_ACT, "CL:0000129")
+    last = res.paths[0].edges[-1]
+    assert last["relation"] == "RO:0000057" and last["inverse_of"] == "RO:0000056" and last["sign"] == 1
+    assert last["quote"] and res.paths[0].contexts == ("oih:oih",)
+    assert kg.paths("morphine", "microglia", context="acute").status.value == "no_path"
+    out = CliRunner().invoke(app, ["paths", "morphine", "microglia"])
+    assert out.exit_code == 0 and "taking part in it" in out.output
+
+
+def test_no_path_joins_statements_of_contexts_that_exclude_each_other():
+    from kg.graph import build_graph
+    from kg.paths import signed_paths
+
+    g = build_graph([{"subject": "a", "predicate": "r", "object": "b", "sign": 1, "context": "oih:acute_administration"},
+                     {"subject": "b", "predicate": "r", "object": "c", "sign": 1, "context": "oih:oih"},
+                     {"subject": "b", "predicate": "s", "object": "c", "sign": -1, "context": ""}])
+    res = signed_paths(g, "a", "c")
+    assert [(p.sign, p.contexts) for p in res.paths] == [(-1, ("oih:acute_administration",))], "acute never joins OIH"
+    assert signed_paths(g, "a", "c", sign=1).status.value == "no_path"
+
+
+def test_paths_rank_by_their_weakest_evidence_before_citations():
+    from kg.graph import build_graph
+    from kg.paths import signed_paths
+
+    def edge(s, o, eco, cites):
+        return {"subject": s, "predicate": "r", "object": o, "sign": 1, "evidenceType": eco, "citations": cites}
+
+    g = build_graph([edge("a", "b", "ECO:0000305", "1 2 3"), edge("b", "d", "ECO:0000304", "4"),
+                     edge("a", "c", "ECO:0000304", "5"), edge("c", "d", "ECO:0000303", "")])
+    res = signed_paths(g, "a", "d")
+    assert [p.nodes for p in res.paths] == [("a", "c", "d"), ("a", "b", "d")]  # uncited beats curator, despite citations
+    assert [p.weakest_evidence for p in res.paths] == ["uncited author statement", "curator inference"]
+
+
+def test_cli_takes_a_context_and_names_a_bad_one(kg):
+    runner = CliRunner()
+    out = runner.invoke(app, ["paths", "morphine", "dynorphin", "--context", "chronic exposure", "-f", "csv"])
+    assert out.exit_code == 0 and "oih:chronic_exposure" in out.output
+    assert runner.invoke(app, ["paths", "morphine", "dynorphin", "--context", "acute"]).exit_code == 1
+    bad = runner.invoke(app, ["paths", "morphine", "dynorphin", "--context", "tuesday"])
+    assert bad.exit_code == 2 and "not a context" in bad.output and "Traceback" not in bad.output
+    rows = runner.invoke(app, ["query", "pathways-for-intervention", "-p", "intervention=morphine", "--context", "acute", "-f", "csv"])
+    assert rows.exit_code == 0 and "mor_analgesic_pathway" in rows.output and "dynorphin" not in rows.output
