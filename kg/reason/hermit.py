@@ -8,6 +8,9 @@ inconsistent or a class unsatisfiable.
 
 from __future__ import annotations
 
+import os
+from contextlib import contextmanager
+
 import owlready2 as ow
 
 from kg import vocab
@@ -38,7 +41,8 @@ def run_hermit(world: ow.World, infer_property_values: bool = True) -> float:
 
     t0 = time.perf_counter()
     try:
-        ow.sync_reasoner_hermit(world, infer_property_values=infer_property_values, debug=0)
+        with _quick_jvm():
+            ow.sync_reasoner_hermit(world, infer_property_values=infer_property_values, debug=0)
     except ow.OwlReadyInconsistentOntologyError as exc:
         raise InconsistentOntologyError("the ontology is inconsistent", _suspects(world)) from exc
     unsat = [c for c in world.inconsistent_classes() if c is not ow.Nothing]
@@ -49,6 +53,25 @@ def run_hermit(world: ow.World, infer_property_values: bool = True) -> float:
             lines += [f"  {label_of(c)} EquivalentTo {render(e)}" for e in c.equivalent_to]
         raise InconsistentOntologyError("the ontology has unsatisfiable classes", lines)
     return time.perf_counter() - t0
+
+
+#: JVM options for a short HermiT run: the quick JIT only and the serial collector. On this ontology they take a
+#: HermiT call from about 1.9 s to 0.6-1.0 s (two cores); the JVM's results are the same.
+QUICK_JVM = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+
+
+@contextmanager
+def _quick_jvm():
+    """Give the java launcher :data:`QUICK_JVM` (before any options of the user's own) for the duration of one run."""
+    before = os.environ.get("JDK_JAVA_OPTIONS")
+    os.environ["JDK_JAVA_OPTIONS"] = f"{QUICK_JVM} {before}" if before else QUICK_JVM
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("JDK_JAVA_OPTIONS", None)
+        else:
+            os.environ["JDK_JAVA_OPTIONS"] = before
 
 
 def label_of(ent) -> str:
