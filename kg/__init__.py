@@ -41,7 +41,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from kg import contexts
 from kg.config import Paths, default_paths, default_seed
 
 __all__ = ["OIHKG", "__version__"]
@@ -129,15 +128,9 @@ class OIHKG:
         return self.catalog.query(name, **params)
 
     def run_query(self, name, params: dict[str, str], limit: int | None = None) -> list[dict]:
-        """A named query for a client: parameters as a dict, at most ``limit`` rows
-        (:meth:`kg.catalog.Catalog.run_query`). A ``context`` the query does not declare keeps the rows that hold in
-        that context (:meth:`query_in_context`)."""
-        declared = {p.name for p in self.queries[name].params} if name in self.queries else set()
-        if "context" in params and "context" not in declared:
-            params = dict(params)
-            ctx = self.context(params.pop("context"))
-            return [r for r in self.catalog.run_query(name, params, limit) if contexts.holds_in(r.get("context") or "", ctx)]
-        return self.catalog.run_query(name, params, limit)
+        """A named query for a client: parameters as a dict, at most ``limit`` rows; a ``context`` the query does not
+        declare keeps the rows that hold in it (:meth:`kg.engine.Engine.run_query`)."""
+        return self.engine.run_query(name, params, limit)
 
     def completions(self) -> dict[str, Any]:
         """What the SPARQL editor completes and offers: prefixes, entities, schema terms, named-query examples
@@ -188,16 +181,13 @@ class OIHKG:
         return self.engine.context(name)
 
     def query_in_context(self, name: str, context: str | None = None, **params):
-        """The rows of a named query whose ``context`` column holds in ``context`` (all rows without one): a row with no
-        context holds in every context (:func:`kg.contexts.holds_in`).
+        """The rows of a named query that hold in ``context`` (:meth:`kg.engine.Engine.query_in_context`).
 
         >>> kg = OIHKG.open()
         >>> sorted({r.get("context") for r in kg.query_in_context("pathways-for-intervention", "acute", intervention="morphine")})
         [None]
         """
-        ctx = self.context(context)
-        rows = self.query(name, **params)
-        return rows if ctx is None else [r for r in rows if contexts.holds_in(r.get("context") or "", ctx)]
+        return self.engine.query_in_context(name, context, **params)
 
     def contexts(self) -> tuple[str, ...]:
         """The model's contexts (exposures and conditions some statement holds in): what ``context=`` takes."""

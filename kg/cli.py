@@ -449,6 +449,11 @@ def _print_simulation(res) -> None:
 def check(
     fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
     show: Annotated[str, typer.Option(help="Which observations to list: all, or only those that do not hold (problems).")] = "all",
+    mutate: Annotated[bool, typer.Option("--mutate", help="Mutation testing: drop or invert each curated row in turn, rebuild, "
+                                         "reason, and check; print the share of wrong models the observations catch "
+                                         "and every survivor.")] = False,
+    jobs: Annotated[int, typer.Option(min=1, max=16, help="Mutants run at once (--mutate).")] = 2,
+    seed: Annotated[Optional[Path], typer.Option(help="The source text, for the mutants' quote checks (--mutate).")] = None,
     endpoint: Endpoint = None,
     store: StoreOpt = None,
 ) -> None:
@@ -458,6 +463,9 @@ def check(
     if show not in ("all", "problems"):
         err.print(f"[red]error:[/red] --show takes all or problems, got {show!r}")
         raise typer.Exit(2)
+    if mutate:
+        _mutation(fmt, jobs, seed)
+        return
     try:
         report = _open(endpoint, store).check()
     except BuildError as exc:
@@ -634,3 +642,21 @@ def _print_rows(rows, fmt: Format) -> None:
         console.print(table)
         console.print(f"{len(rows)} row(s)")
 
+
+def _mutation(fmt: Format, jobs: int, seed: Path | None) -> None:
+    """``oihkg check --mutate``: every mutant with a progress bar, then the score and the survivors."""
+    from rich.progress import Progress
+
+    from kg.mutation import mutants, mutate
+
+    todo = mutants(default_paths().src)
+    with Progress(console=err, transient=True) as bar:
+        task = bar.add_task(f"{len(todo)} mutants", total=len(todo))
+        report = mutate(seed=seed or default_seed(), only=todo, jobs=jobs, progress=lambda _o: bar.advance(task))
+    if fmt is Format.json:
+        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        return
+    _print_rows([{"survivor": o.mutant.describe()} for o in report.survivors], fmt)
+    killed = sum(o.killed for o in report.outcomes)
+    console.print(f"mutation score {report.score:.1%}: {killed} of {len(report.outcomes)} mutants killed "
+                  f"({sum(o.by in (('build',), ('reason',)) for o in report.outcomes)} refused by the build or the reasoner)")

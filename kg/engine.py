@@ -85,6 +85,24 @@ class Engine:
             raise UnknownContextError(f"{name!r} is not a context; the contexts are {', '.join(sorted(known))}")
         return curie
 
+    def query_in_context(self, name: str, context: str | None = None, **params) -> list[dict]:
+        """The rows of a named query whose ``context`` column holds in ``context`` (every row without one): a row with
+        no context holds in every context (:func:`kg.contexts.holds_in`)."""
+        ctx = self.context(context)
+        rows = self.catalog.query(name, **params)
+        return rows if ctx is None else [r for r in rows if contexts.holds_in(r.get("context") or "", ctx)]
+
+    def run_query(self, name: str, params: dict[str, str], limit: int | None = None) -> list[dict]:
+        """A named query for a client (:meth:`kg.catalog.Catalog.run_query`); a ``context`` parameter the query does not
+        declare keeps the rows that hold in that context."""
+        query = self.catalog.queries.get(name)
+        declared = {p.name for p in query.params} if query is not None else set()
+        if "context" not in params or "context" in declared:
+            return self.catalog.run_query(name, params, limit)
+        params = dict(params)
+        ctx = self.context(params.pop("context"))
+        return [r for r in self.catalog.run_query(name, params, limit) if contexts.holds_in(r.get("context") or "", ctx)]
+
     def contexts(self) -> tuple[str, ...]:
         """Every context of the model: each one a statement holds in, and the broader ones they imply."""
         g = self.causal_graph()

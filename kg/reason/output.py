@@ -29,7 +29,7 @@ __all__ = ["ReasonResult", "inferred_graph", "reason"]
 
 
 def _in_contexts(paths: Paths, base: list[Inference], asserted: rdflib.Graph, verify: bool,
-                 say: Callable[[str], None]) -> tuple[list[Inference], float, int]:
+                 say: Callable[[str], None], explain: bool = True) -> tuple[list[Inference], float, int]:
     """What each context the qualified statements name adds to ``base``, explained (and verified), each fact once,
     under its most general contexts. One HermiT run per context, in turn: on two cores, running them side by side
     gained 10 % for twice the memory."""
@@ -37,7 +37,7 @@ def _in_contexts(paths: Paths, base: list[Inference], asserted: rdflib.Graph, ve
     seconds, holds = 0.0, {}
     for context in used_contexts(asserted):
         say(f"running HermiT in context {context}")
-        infs, secs, ctx_asserted = infer(paths.owl, context=context)
+        infs, secs, ctx_asserted = infer(paths.owl, context=context, explain=explain)
         new = [i for i in infs if i.triple not in everywhere]
         seconds += secs
         if verify and new:
@@ -102,6 +102,7 @@ def reason(
     paths: Paths | None = None,
     verify: bool = True,
     progress: Callable[[str], None] | None = None,
+    explain: bool = True,
 ) -> ReasonResult:
     """Reason over the built ontology and write ``oih-inferred.ttl``.
 
@@ -115,6 +116,8 @@ def reason(
         Where ``oih.owl`` is and ``oih-inferred.ttl`` goes.
     verify : bool
         Re-derive every inference from its explanation (one more HermiT run).
+    explain : bool
+        Explain each inference (without, nothing is verified: for mutation runs, which only count what holds).
     progress : callable, optional
         Called with a short message at each stage.
 
@@ -125,12 +128,12 @@ def reason(
     """
     paths = paths or default_paths()
     say = progress or (lambda _msg: None)
-    inferences, seconds, asserted = infer(paths.owl, say)
+    inferences, seconds, asserted = infer(paths.owl, say, explain=explain)
     verified = 0
-    if verify:
+    if verify and explain:
         say(f"verifying {len(inferences)} explanations")
         verified = verify_explanations(inferences, asserted)
-    contextual, more, checked = _in_contexts(paths, inferences, asserted, verify, say)
+    contextual, more, checked = _in_contexts(paths, inferences, asserted, verify and explain, say, explain)
     inferences, seconds, verified = inferences + contextual, seconds + more, verified + checked
     say("writing inferred triples")
     ttl = inferred_graph(inferences).serialize(format="turtle").encode("utf-8")
