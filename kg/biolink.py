@@ -11,7 +11,9 @@ category refined by identifier prefix; a canonical predicate with its
 qualifiers), and :class:`BiolinkGraph` is the served graph said that way:
 evidence as attributes, curated edges as ``knowledge_assertion`` /
 ``manual_agent``, the reasoner's as ``logical_entailment`` / ``automated_agent``
-with their explanations as support graphs. TRAPI (:mod:`kg.trapi`) and the KGX
+with their explanations as support graphs, and a statement that holds only in a
+context (asserted, or derived there) with Biolink's context qualifier
+(:mod:`kg.trapi_context`). TRAPI (:mod:`kg.trapi`) and the KGX
 export (:mod:`kg.export`) both read it, so they never disagree.
 
 Examples
@@ -33,7 +35,7 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from kg import vocab
+from kg import contexts, trapi_context, vocab
 
 if TYPE_CHECKING:
     from kg.catalog import Catalog
@@ -465,10 +467,12 @@ class BiolinkGraph:
         """The node for a CURIE; an entity of a foreign graph (no card) is a ``biolink:NamedThing``."""
         return self.nodes.get(curie) or Node(curie, curie, "biolink:NamedThing")
 
-    def statement(self, s: str, relation: str, o: str, inferred: bool | None = None) -> Edge | None:
-        """The edge of a statement in its own direction (the asserted one first, then the one without context)."""
+    def statement(self, s: str, relation: str, o: str, inferred: bool | None = None, context: str | None = None) -> Edge | None:
+        """The edge of a statement in its own direction (the asserted one first, then the one without context); with
+        ``context`` (``""``: none) the one of that context."""
         hits = [self.edges[i] for i in self.incident.get(s, ()) if self.edges[i].source == (s, o)
-                and self.edges[i].relation == relation and (inferred is None or self.edges[i].inferred == inferred)]
+                and self.edges[i].relation == relation and (inferred is None or self.edges[i].inferred == inferred)
+                and (context is None or (self.edges[i].context or "") == context)]
         return _preferred(hits)
 
     def support_closure(self, edge_ids) -> tuple[set[str], set[str]]:
@@ -503,7 +507,7 @@ class _Builder:
         self.edges: dict[str, Edge] = {}
         self.by_statement: dict[tuple[str, str, str], list[str]] = defaultdict(list)
         self.aux: dict[str, dict] = {}
-        self.inferences: dict[tuple[str, str, str], dict] = {}
+        self.inferences: dict[tuple[str, str, str], dict[str | None, dict]] = defaultdict(dict)  # by statement, by context
 
     def build(self) -> BiolinkGraph:
         for card in self.catalog.cards().values():
@@ -517,7 +521,19 @@ class _Builder:
             self._add(row["subject"], row["predicate"], row["object"], bool(row["inferred"]), sign=row.get("sign"),
                       citations=row.get("citations") or (), quote=row.get("quote") or "",
                       evidence_type=row.get("evidenceType") or "", context=row.get("context"), via=row.get("via"))
-        self.inferences = {(r["subject"], r["predicate"], r["object"]): r for r in self.catalog.query("inference-explanations")}
+        contextual = trapi_context.contextual_facts(self.catalog)
+        derived_in_context = {(r["subject"], r["predicate"], r["object"], r["rule"], r["explanation"]) for r in contextual}
+        for r in self.catalog.query("inference-explanations"):  # every derivation; those of a context come again below
+            if (r["subject"], r["predicate"], r["object"], r["rule"], r["explanation"]) not in derived_in_context:
+                self.inferences[(r["subject"], r["predicate"], r["object"])][None] = r
+        for r in contextual:
+            self.inferences[(r["subject"], r["predicate"], r["object"])][r["context"]] = r
+        for r in contextual:  # what holds only in a context, with no bare triple: a drug's inherited statement keeps its class's evidence
+            via = trapi_context.drug_class(r)
+            said = self._existing(via, r["predicate"], r["object"], r["context"]) if via else None
+            self._add(r["subject"], r["predicate"], r["object"], True, context=r["context"], via=via,
+                      **({"sign": said.sign, "citations": said.citations, "quote": said.quote, "evidence_type": said.evidence_type}
+                         if said else {}))
         pathways = [n.id for n in self.nodes.values() if n.category == vocab.CLASSES["Pathway"].biolink]
         for pathway in pathways:
             for row in self.catalog.query("pathway-members", pathway=pathway):
@@ -554,42 +570,52 @@ class _Builder:
         if eid in self.edges:
             return self.edges[eid]
         subject, obj = (o, s) if st.flipped else (s, o)
-        edge = Edge(eid, subject, st.predicate, obj, st.qualifiers, relation, term.label, int(sign), inferred, (s, o),
+        edge = Edge(eid, subject, st.predicate, obj, st.qualifiers + trapi_context.qualifiers(context), relation, term.label,
+                    int(sign), inferred, (s, o),
                     tuple(sorted(citations)), quote, evidence_type, context, via)
         self.edges[eid] = edge
         self.by_statement[(s, relation, o)].append(eid)
         return edge
 
-    def _find(self, s: str, relation: str, o: str, citations=()) -> Edge | None:
-        """The edge of a statement: an existing one (asserted first), else a new one: inferred when the reasoner
-        inferred it, else a statement the curators gave outside the edge rows (a pathway membership)."""
+    def _existing(self, s: str, relation: str, o: str, context: str | None = None) -> Edge | None:
+        """The edge of a statement that holds in ``context`` (any when None), the asserted one first."""
         found = [self.edges[e] for e in self.by_statement.get((s, relation, o), [])]
-        if found:
-            return _preferred(found)
-        inferred = (s, relation, o) in self.inferences
-        return self._add(s, relation, o, inferred, citations=citations, evidence_type="" if inferred else vocab.ECO_CURATOR)
+        return _preferred([e for e in found if contexts.holds_in(e.context or "", context)])
 
-    def _premise(self, p: dict) -> Edge | None:
+    def _find(self, s: str, relation: str, o: str, citations=(), context: str | None = None) -> Edge | None:
+        """The edge of a statement that holds in ``context``: an existing one (asserted first), else a new one:
+        inferred when the reasoner inferred it (in every context, or in one that holds there), else a statement the
+        curators gave outside the edge rows (a pathway membership)."""
+        found = self._existing(s, relation, o, context) or self._existing(s, relation, o)
+        if found:
+            return found
+        derived = self.inferences.get((s, relation, o), {})
+        held = None if None in derived else next((c for c in sorted(derived) if contexts.holds_in(c, context)), min(derived, default=None))
+        return self._add(s, relation, o, bool(derived), citations=citations, evidence_type="" if derived else vocab.ECO_CURATOR,
+                         context=held)
+
+    def _premise(self, p: dict, context: str | None) -> Edge | None:
         kind = p.get("kind")
         if kind == "triple":
-            return self._find(p["subject"], p["predicate"], p["object"])
+            return self._find(p["subject"], p["predicate"], p["object"], context=context)
         if kind == "type" and p["object"].startswith("oih:class/"):
             return self._find(p["subject"], vocab.MEMBER_OF, "oih:" + p["object"].removeprefix("oih:class/"))
         if kind == "class statement" and p["subject"].startswith("oih:class/"):
             return self._find("oih:" + p["subject"].removeprefix("oih:class/"), p["predicate"], p["object"],
-                              citations=p.get("citations") or ())
+                              citations=p.get("citations") or (), context=context)
         return None
 
     def _support(self, edge: Edge) -> list[Edge]:
-        """Attach the edge's explanation as a support graph; return the new inferred premise edges to explain."""
-        inference = self.inferences.get((edge.source[0], edge.relation, edge.source[1]))
+        """Attach the edge's explanation (the one of its context) as a support graph; return the new inferred premise
+        edges to explain."""
+        inference = self.inferences.get((edge.source[0], edge.relation, edge.source[1]), {}).get(edge.context)
         if inference is None or edge.support:
             return []
         before = set(self.edges)
         premises = json.loads(inference["explanation"])
         ids: list[str] = []
         for p in premises:
-            found = self._premise(p)
+            found = self._premise(p, edge.context)
             if found is not None and found.id != edge.id and found.id not in ids:
                 ids.append(found.id)
         if not ids:

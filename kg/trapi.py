@@ -6,9 +6,10 @@ This module owns the Translator Reasoner API. :class:`TRAPI` answers ``POST
 query graphs whose node ids and categories and edge predicates match their
 descendants (a drug class's members, xrefs, Biolink's sub-categories and
 sub-predicates, inverses and symmetric predicates), qualifier and attribute
-constraints, set-valued nodes, and TRAPI 1.6 Pathfinder queries answered from
-the signed path engine (:mod:`kg.paths`), each path an auxiliary graph with its
-net sign. Requests are validated with the TRAPI models of ``reasoner-pydantic``;
+constraints (a context asked in Biolink's context qualifiers,
+:mod:`kg.trapi_context`), set-valued nodes, and TRAPI 1.6 Pathfinder queries
+answered from the signed path engine (:mod:`kg.paths`), each path an auxiliary
+graph with its net sign and the contexts it holds in. Requests are validated with the TRAPI models of ``reasoner-pydantic``;
 one this provider refuses raises :class:`TRAPIError` with the HTTP status, the
 TRAPI log code and a sentence, and :meth:`TRAPIError.response` says it as a
 TRAPI response. Every query is bounded (:class:`Limits`).
@@ -40,8 +41,9 @@ from typing import TYPE_CHECKING, Any
 
 import regex
 
-from kg import biolink
+from kg import biolink, trapi_context
 from kg.biolink import INFORES, BiolinkGraph, Edge, attribute
+from kg.trapi_context import QualifierSet
 
 if TYPE_CHECKING:
     from kg.engine import Engine
@@ -152,7 +154,7 @@ class _QEdge:
     object: str
     forward: frozenset[str]
     reverse: frozenset[str]
-    qualifier_sets: list[list[tuple[str, str]]]
+    qualifier_sets: list[QualifierSet]
     constraints: list[dict]
 
 
@@ -389,7 +391,9 @@ class TRAPI:
         for t in sorted({t for s in sets for t, _ in s}):
             if not _is_qualifier(t):
                 logs.append(_log("WARNING", f"query edge {key}: {t} is not a Biolink {biolink.version()} qualifier; no edge has it"))
-        if sets and any(biolink.canonical(p)[1] for p in predicates):
+        sets, problems = trapi_context.qualifier_sets(sets, self.engine)
+        logs += [_log("WARNING", f"query edge {key}: {p}") for p in problems]
+        if any(s.others for s in sets) and any(biolink.canonical(p)[1] for p in predicates):
             logs.append(_log("WARNING", f"query edge {key}: qualifier constraints are matched in the query edge's own direction "
                                         "only, so edges found through an inverse predicate are left out"))
         if q.get("knowledge_type") == "inferred":
@@ -441,13 +445,16 @@ class TRAPI:
         """How a KG edge binds a query edge: ``(subject node, object node)`` for each orientation that matches."""
         if qe.constraints and not self._satisfies(e.attributes(), qe.constraints):
             return []
-        have = biolink.predicate_ancestors(e.predicate)
-        if qe.qualifier_sets:
+        have, either_way = biolink.predicate_ancestors(e.predicate), True
+        if qe.qualifier_sets:  # a statement holds in the contexts asked when it has none or one they imply (kg.contexts)
             quals = dict(e.qualifiers)
-            ok = any(all(t in quals and v in biolink.value_ancestors(t, quals[t]) for t, v in s) for s in qe.qualifier_sets)
-            return [(e.subject, e.object)] if ok and have & qe.forward else []
+            sets = [s for s in qe.qualifier_sets if s.holds(e.context)
+                    and all(t in quals and v in biolink.value_ancestors(t, quals[t]) for t, v in s.others)]
+            if not sets:
+                return []
+            either_way = not all(s.others for s in sets)  # the other qualifiers are said in the edge's own direction
         out = [(e.subject, e.object)] if have & qe.forward else []
-        if have & qe.reverse and (e.object, e.subject) not in out:
+        if either_way and have & qe.reverse and (e.object, e.subject) not in out:
             out.append((e.object, e.subject))
         return out
 
@@ -607,7 +614,9 @@ class TRAPI:
             logs.append(_log("INFO", f"no path from {s} to {t}: {found.message}", found.status.value))
         analyses = []
         for path in found.paths:
-            steps = [g.statement(e["subject"], e["relation"], e["object"], bool(e["inferred"])) for e in path.edges]
+            steps = [g.statement(*((e["object"], e["inverse_of"], e["subject"]) if e.get("inverse_of")  # a statement walked back
+                                   else (e["subject"], e["relation"], e["object"])), bool(e["inferred"]), e.get("context") or "")
+                     for e in path.edges]
             if any(e is None for e in steps):
                 continue
             middle = [biolink.ancestors(g.node(n).category) for n in path.nodes[1:-1]]
@@ -617,8 +626,12 @@ class TRAPI:
             aux[pid] = {"edges": [e.id for e in steps], "attributes": [
                 attribute("oih:sign", path.sign, original_attribute_name="net_sign",
                           description="the net sign of the path: the product of its edges' signs (+1 raises the target, -1 lowers it)"),
+                attribute("oih:signs", [e["sign"] for e in path.edges], description="the sign of each step, in order"),
                 attribute("oih:path_length", path.length),
                 attribute("oih:nodes", list(path.nodes), description="the path's nodes in order"),
+                *([attribute("oih:contexts", list(path.contexts), description="the contexts the path holds in (each of its "
+                             "statements holds there); without it, every context")] if path.contexts else []),
+                attribute("oih:weakest_evidence", path.weakest_evidence, description="the weakest evidence the path rests on"),
             ]}
             edge_ids |= {e.id for e in steps}
             analyses.append({"resource_id": INFORES, "path_bindings": {pkey: [{"id": pid}]},

@@ -17,14 +17,16 @@ import httpx
 import pytest
 from reasoner_pydantic import MetaKnowledgeGraph, Response
 
-from kg import OIHKG, biolink, vocab
+from kg import OIHKG, biolink, contexts, vocab
 from kg.biolink import INFORES
 from kg.trapi import TRAPIError
+from kg.trapi_context import DISEASE, SLOTS, TEMPORAL
 
 KETAMINE, METHADONE, MORPHINE, OPIOID = "CHEBI:6121", "CHEBI:6807", "CHEBI:17303", "oih:opioid"
 NMDA, TLR4, MOR, MICROGLIA_ACTIVATION = "GO:0017146", "HGNC:11850", "HGNC:8156", "GO:0001774"
 TNF, IL1B, BDNF = "HGNC:11892", "HGNC:5992", "HGNC:1033"
 HYPERALGESIA = "oih:hyperalgesia"
+ACUTE, CHRONIC, OIH = contexts.ACUTE, contexts.CHRONIC, "oih:oih"
 DECREASED = [{"qualifier_set": [{"qualifier_type_id": "biolink:object_direction_qualifier", "qualifier_value": "decreased"}]}]
 CURATED = [{"id": "biolink:knowledge_level", "name": "knowledge level", "operator": "==", "value": "knowledge_assertion"}]
 
@@ -78,6 +80,9 @@ def test_chemicals_that_affect_the_nmda_receptor_complex_and_in_which_direction(
     assert direction[KETAMINE] == {"decreased"}
     assert "decreased" in direction[METHADONE]  # an NMDA antagonist; as an opioid agonist it also feeds the NMDA pathway
     assert direction[OPIOID] == {"increased"}
+    # the drug reaches the NMDA receptor through chronic μOR signalling ("In response to chronic μOR activation..."), not acutely
+    opioid = [e for r in answer["message"]["results"] if r["node_bindings"]["c"][0]["id"] == OPIOID for e in edges_of(answer, r, "e")]
+    assert {quals(e).get(TEMPORAL) for e in opioid} == {CHRONIC}
     blockers = ask({"c": {"categories": ["biolink:ChemicalEntity"]}, "n": {"ids": [NMDA]}},
                    {"e": {"subject": "c", "object": "n", "predicates": ["biolink:affects"], "qualifier_constraints": DECREASED}})
     assert {KETAMINE, METHADONE} <= bound(blockers, "c")
@@ -138,6 +143,11 @@ def test_a_drug_class_id_reaches_its_members_with_the_query_id(ask):
                  {"e": {"subject": "d", "object": "t", "predicates": ["biolink:affects"]}})
     bindings = {b["id"]: b.get("query_id") for r in answer["message"]["results"] for b in r["node_bindings"]["d"]}
     assert bindings[OPIOID] is None and bindings[MORPHINE] == OPIOID
+    # "In OIH, opioids can trigger these cells ... via TLR4": morphine inherits the activation in OIH only, with the class's quote
+    (morphine,) = [e for r in answer["message"]["results"] if r["node_bindings"]["d"][0]["id"] == MORPHINE for e in edges_of(answer, r, "e")]
+    assert quals(morphine)[DISEASE] == OIH and attr(morphine, "oih:via") == OPIOID
+    assert attr(morphine, "biolink:knowledge_level") == "logical_entailment" and "In OIH" in attr(
+        next(a for a in morphine["attributes"] if a["attribute_type_id"] == "biolink:has_evidence"), "biolink:supporting_text")[0]
 
 
 def test_an_xref_reaches_the_entity(ask):
@@ -226,11 +236,17 @@ def test_pathfinder_from_opioid_agonist_to_hyperalgesia(ask):
         assert nodes[0] == OPIOID and nodes[-1] == HYPERALGESIA and len(edges) == len(nodes) - 1
         for a, b in zip(nodes, nodes[1:]):  # linear: each step is an edge of the graph, in order
             assert any({e["subject"], e["object"]} == {a, b} for e in edges)
-        net = attr(graph, "oih:sign")
-        assert net == math.prod(attr(e, "oih:sign") for e in edges)
+        net, steps = attr(graph, "oih:sign"), attr(graph, "oih:signs")
+        assert net == math.prod(steps) and all(attr(e, "oih:sign") in (s, None) for e, s in zip(edges, steps))  # turned round: unsaid
         signs[tuple(nodes)] = net
+        # the drug raises hyperalgesia only where its cascade runs: each path holds in OIH or under chronic exposure, never acutely,
+        # and each contextual step says its context in Biolink's qualifier
+        held = set(attr(graph, "oih:contexts") or ())
+        assert held and held <= contexts.closure(OIH)
+        assert all(q in contexts.joint(held) for e in edges for q in (quals(e).get(TEMPORAL), quals(e).get(DISEASE)) if q)
     assert signs[(OPIOID, TLR4, MICROGLIA_ACTIVATION, "GO:0150076", HYPERALGESIA)] == 1  # the glial route raises it
-    assert -1 in signs.values()  # and analgesic routes lower it
+    assert signs[(OPIOID, MOR, "oih:chronic_mor_signaling", "HGNC:8820", "oih:neuronal_hyperexcitability", HYPERALGESIA)] == 1  # dynorphin
+    assert set(signs.values()) == {1}  # no route from the drug lowers hyperalgesia: its analgesia is on the other side (A)
 
 
 def test_pathfinder_intermediate_categories_constrain_paths(ask):
@@ -286,11 +302,21 @@ def test_pathfinder_constraints_and_within_a_list_or_across_lists_and_predicates
         answer = ask(nodes, paths={"p": {"subject": "o", "object": "h", **qp}})
         return {a["path_bindings"]["p"][0]["id"] for r in answer["message"]["results"] for a in r["analyses"]}
 
-    every, genes = paths(), paths(constraints=[{"intermediate_categories": ["biolink:Gene"]}])
-    assert genes and genes < every
-    assert paths(constraints=[{"intermediate_categories": ["biolink:Gene", "biolink:Disease"]}]) == set()  # AND: no Disease
-    assert paths(constraints=[{"intermediate_categories": ["biolink:Gene"]}, {"intermediate_categories": ["biolink:Disease"]}]) == genes
-    assert paths(predicates=["biolink:affects"]) == every  # the kind of path wanted, not a filter on its steps
+    message = ask(nodes, paths={"p": {"subject": "o", "object": "h"}})["message"]
+    through = {}  # each path, and the categories (with their ancestors) of the nodes between its ends
+    for pid in (a["path_bindings"]["p"][0]["id"] for r in message["results"] for a in r["analyses"]):
+        middle = attr(message["auxiliary_graphs"][pid], "oih:nodes")[1:-1]
+        through[pid] = set().union(*(biolink.ancestors(message["knowledge_graph"]["nodes"][n]["categories"][0]) for n in middle))
+    every = set(through)
+    # a category some paths pass through and others do not (a cell: the paths that reach microglia or astrocytes)
+    some = next(c for c in ("biolink:Cell", "biolink:BiologicalProcess", "biolink:Gene")
+                if 0 < sum(c in t for t in through.values()) < len(every))
+    wanted = {p for p, t in through.items() if some in t}
+    assert not any("biolink:Disease" in t for t in through.values())
+    assert paths(constraints=[{"intermediate_categories": [some]}]) == wanted
+    assert paths(constraints=[{"intermediate_categories": [some, "biolink:Disease"]}]) == set()  # AND: no Disease
+    assert paths(constraints=[{"intermediate_categories": [some]}, {"intermediate_categories": ["biolink:Disease"]}]) == wanted  # OR
+    assert paths() == paths(predicates=["biolink:affects"]) == every  # the kind of path wanted, not a filter on its steps
 
 
 def test_set_interpretation_all_needs_every_member_in_the_result(ask):
@@ -312,12 +338,20 @@ def test_an_id_asked_for_directly_binds_as_itself(ask):
 
 
 def test_pathway_edges_say_no_direction_of_the_whole_pathway(ask):
-    answer = ask({"a": {"ids": [MOR, KETAMINE]}, "p": {"categories": ["biolink:Pathway"]}},
+    answer = ask({"a": {"ids": [MOR, KETAMINE, OPIOID]}, "p": {"categories": ["biolink:Pathway"]}},
                  {"e": {"subject": "a", "object": "p", "predicates": ["biolink:affects"]}})
     links = [e for e in answer["message"]["knowledge_graph"]["edges"].values()
              if attr(e, "biolink:original_predicate") in ("oih:inhibits_pathway", "oih:drives_pathway")]
-    assert any(e["subject"] == MOR and e["object"] == "oih:descending_facilitation_pathway" for e in links)
-    assert links and all(not e.get("qualifiers") and attr(e, "oih:sign") is None for e in links)
+    held = {(e["subject"], attr(e, "biolink:original_predicate"), e["object"]): quals(e) for e in links}
+    # the μOR inhibits no pronociceptive pathway: its acute brake on spinal transmission is in no pathway
+    assert not [k for k in held if k[0] == MOR]
+    assert held[(KETAMINE, "oih:inhibits_pathway", "oih:nmda_central_sensitization_pathway")] == {}  # in every context
+    # the drug drives the pronociceptive pathways under chronic exposure, and the glial one in OIH (through TLR4)
+    for pathway in ("oih:nmda_central_sensitization_pathway", "oih:dynorphin_pathway", "oih:descending_facilitation_pathway"):
+        assert held[(OPIOID, "oih:drives_pathway", pathway)] == {TEMPORAL: CHRONIC}
+    assert held[(OPIOID, "oih:drives_pathway", "oih:glial_neuroinflammatory_pathway")] == {DISEASE: OIH}
+    # a context qualifier says where the link holds, never a direction of the whole pathway
+    assert links and all(set(quals(e)) <= set(SLOTS) and attr(e, "oih:sign") is None for e in links)
 
 
 def test_turned_round_edges_keep_no_sign_and_clinical_practice_is_applied_to_treat(ask, kg):
@@ -470,17 +504,33 @@ def test_meta_knowledge_graph_equals_what_the_graph_holds(kg, ask):
     category = {n: body["categories"][0] for n, body in served["nodes"].items()}
     held = Counter((category[e["subject"]], e["predicate"], category[e["object"]]) for e in served["edges"].values())
     assert {(m["subject"], m["predicate"], m["object"]): c["count"] for m, c in zip(meta["edges"], meta["counts"]["edges"])} == held
+    # every node a lookup of one node serves (a context, such as chronic exposure, is a node that no edge joins)
+    alone = {n: body["categories"][0] for n, body in ask({"n": {}})["message"]["knowledge_graph"]["nodes"].items()}
+    assert set(category.items()) <= set(alone.items()) and meta["counts"]["nodes"] == dict(Counter(alone.values()))
     for cat, entry in meta["nodes"].items():
-        assert set(entry["id_prefixes"]) == {n.split(":")[0] for n, c in category.items() if c == cat}
-    # ... is every edge the catalog reads, and besides them only statements the store holds
+        assert set(entry["id_prefixes"]) == {n.split(":")[0] for n, c in alone.items() if c == cat}
+    # ... is every edge the catalog reads, and besides them only statements the store holds: in every context (the bare
+    # triple), or in a context (what the reasoner derived there, a drug's inherited contextual statement among them)
     graph = kg.trapi.graph
     rows = {(r["subject"], r["predicate"], r["object"], bool(r["inferred"]), r["context"]) for r in kg.edges()}
     edges = {(e.source[0], e.relation, e.source[1], e.inferred, e.context): e for e in graph.edges.values()}
     assert rows <= set(edges) and len(served["edges"]) == len(edges)
-    for s, p, o, inferred, _ in set(edges) - rows:
+    in_context = {(r["s"], r["p"], r["o"], r["c"]) for r in kg.sparql(
+        "PREFIX oih: <https://w3id.org/oihkg/> PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> "
+        "SELECT ?s ?p ?o ?c WHERE { GRAPH <https://w3id.org/oihkg/graph/inferred> { "
+        "?i a oih:Inference ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; oih:context ?c } }")}
+    for s, p, o, inferred, context in set(edges) - rows:
+        if context:
+            assert inferred and (s, p, o, context) in in_context, (s, p, o, context)
+            continue
         where = "inferred" if inferred else "asserted"
         assert kg.sparql(f"ASK {{ GRAPH <https://w3id.org/oihkg/graph/{where}> {{ <{vocab.expand(s)}> <{vocab.expand(p)}> "
                          f"<{vocab.expand(o)}> }} }}"), (s, p, o)
+    assert {(s, p, o, c) for s, p, o, inferred, c in edges if c and inferred} == {k for k in in_context if k[1] != "rdf:type"}
+    # the contexts are said in Biolink's context qualifiers, and the meta knowledge graph offers them
+    offered = {(q["qualifier_type_id"], v) for m in meta["edges"] for q in m.get("qualifiers", []) for v in q["applicable_values"]}
+    assert {(TEMPORAL, ACUTE), (TEMPORAL, CHRONIC), (DISEASE, OIH), (DISEASE, "oih:opioid_tolerance")} <= offered
+    assert {v for t, v in offered if t in SLOTS} == {e.context for e in graph.edges.values() if e.context}
     affects = [m for m in meta["edges"] if m["predicate"] == "biolink:affects" and m["object"] == "biolink:MacromolecularComplex"]
     assert any({"qualifier_type_id": "biolink:object_direction_qualifier", "applicable_values": ["decreased", "increased"]}
                in m.get("qualifiers", []) for m in affects)
