@@ -101,6 +101,8 @@ class PathwayLink(BaseModel):
                                 "oih:chronic_exposure; none: it holds in every context")
     inferred: bool
     rule: str | None = None
+    weakest_evidence: str | None = Field(None, description="the weakest evidence the derivation rests on: cited statement of "
+                                         "the text, uncited author statement or curator inference")
     explanation: list[dict] | None = Field(None, description="premises and axioms that entail the link")
 
 

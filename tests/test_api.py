@@ -94,6 +94,9 @@ def test_interventions_and_pathways_both_ways(http):
         ("oih:dynorphin_pathway", "drives", "oih:chronic_exposure"),
         ("oih:descending_facilitation_pathway", "drives", "oih:chronic_exposure")}
     assert all(l["inferred"] and l["explanation"] for l in links)
+    weakest = {(l["pathway"], l["context"]): l["weakest_evidence"] for l in links}
+    assert weakest[("oih:nmda_central_sensitization_pathway", None)] == "cited statement of the text"
+    assert weakest[("oih:dynorphin_pathway", "oih:chronic_exposure")] == "uncited author statement"
     acute = http.get("/interventions/methadone/pathways", params={"context": "acute"}).json()
     assert {(l["pathway"], l["direction"]) for l in acute} == {
         ("oih:nmda_central_sensitization_pathway", "inhibits"), ("oih:mor_analgesic_pathway", "drives")}

@@ -78,6 +78,9 @@ def test_opioids_drive_the_chronic_pathways_under_chronic_exposure_only(reasoned
         for pw in ("oih:nmda_central_sensitization_pathway", "oih:dynorphin_pathway", "oih:descending_facilitation_pathway"):
             inf = _in_context(reasoned, agent, DRIVES, URIRef(E(pw)), "oih:chronic_exposure")
             assert inf.explanation.rule == "property chain"
+            # the weakest premise: morphine's membership is a curator's (the text never names morphine); the agonism
+            # of the opioid is an uncited statement of the text
+            assert inf.evidence == {MORPHINE: "ECO:0000305"}.get(agent, "ECO:0000303"), (agent, pw)
     result, _, _ = reasoned
     acute = {i.triple for i in result.inferences if i.context == "oih:acute_administration"}
     assert not {t for t in acute if t[1] == str(DRIVES) or t[2] == str(C["ProHyperalgesicAgent"])}

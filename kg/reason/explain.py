@@ -92,6 +92,7 @@ class Inference:
     object: str
     explanation: Explanation
     context: str = ""  # a CURIE: the triple holds in this context (and those implying it), not in every one
+    evidence: str = ""  # the weakest evidence type (ECO CURIE) of the asserted statements it rests on
 
     @property
     def triple(self) -> Triple:

@@ -13,11 +13,11 @@ import json
 import os
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import rdflib
-from rdflib import RDF, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, BNode, Literal, URIRef
 
 from kg import contexts, vocab
 from kg.config import Paths, default_paths
@@ -42,14 +42,37 @@ def _in_contexts(paths: Paths, base: list[Inference], asserted: rdflib.Graph, ve
         seconds += secs
         if verify and new:
             verify_explanations(new, ctx_asserted)
+        index = _evidence_index(ctx_asserted) if explain else {}
         for i in new:
-            holds.setdefault(i.triple, {})[context] = i
+            holds.setdefault(i.triple, {})[context] = _weakest(i, index)
     out = []
     for triple, by_context in sorted(holds.items()):
         for context in sorted(by_context):
             if not any(c != context and c in contexts.closure(context) for c in by_context):
-                out.append(Inference(*triple, by_context[context].explanation, context=context))
+                out.append(replace(by_context[context], context=context))
     return out, seconds, len(out) if verify else 0
+
+
+def _evidence_index(asserted: rdflib.Graph) -> dict[tuple[str, str, str], str]:
+    """The evidence type (ECO CURIE) of each asserted statement: property assertions, memberships, and a drug class's
+    statements (``SubClassOf(class, property value object)``, keyed as ``class property object``)."""
+    eco, out = URIRef(vocab.expand("oih:evidence_type")), {}
+    for ax in asserted.subjects(RDF.type, OWL.Axiom):
+        s, p, o, kind = (asserted.value(ax, x) for x in (OWL.annotatedSource, OWL.annotatedProperty, OWL.annotatedTarget, eco))
+        if kind is None:
+            continue
+        if p == RDFS.subClassOf and isinstance(o, BNode):
+            p, o = asserted.value(o, OWL.onProperty), asserted.value(o, OWL.hasValue)
+        key, kind = (str(s), str(p), str(o)), vocab.compress(str(kind))
+        out[key] = min(out.get(key, kind), kind, key=lambda k: vocab.evidence_strength(k)[0])
+    return out
+
+
+def _weakest(inf: Inference, index: dict[tuple[str, str, str], str]) -> Inference:
+    """``inf`` with the weakest evidence type of the asserted statements its explanation names."""
+    kinds = [index[(st.subject, st.predicate, st.object)] for st in inf.explanation.steps
+             if st.kind in ("triple", "type", "class statement") and (st.subject, st.predicate, st.object) in index]
+    return replace(inf, evidence=min(kinds, key=lambda k: vocab.evidence_strength(k)[0])) if kinds else inf
 
 
 @dataclass(frozen=True)
@@ -67,7 +90,10 @@ def inferred_graph(inferences: list[Inference]) -> rdflib.Graph:
 
     Each node has ``rdf:subject``/``rdf:predicate``/``rdf:object`` (the
     inferred triple), ``oih:rule``, ``oih:premise`` links to reified asserted
-    premises, and ``oih:explanation`` holding the whole explanation as JSON.
+    premises, ``oih:explanation`` holding the whole explanation as JSON,
+    ``oih:weakest_evidence`` (the weakest evidence type of its asserted premises)
+    and, for a triple that holds only in a context, ``oih:context`` (then the
+    bare triple is not in the graph).
     """
     g = rdflib.Graph()
     g.bind("oih", vocab.OIH)
@@ -81,6 +107,8 @@ def inferred_graph(inferences: list[Inference]) -> rdflib.Graph:
         g.add((node, RDF.type, vocab.OIH.Inference))
         if inf.context:
             g.add((node, vocab.OIH.context, URIRef(vocab.expand(inf.context))))
+        if inf.evidence:
+            g.add((node, vocab.OIH.weakest_evidence, URIRef(vocab.expand(inf.evidence))))
         g.add((node, RDF.subject, s))
         g.add((node, RDF.predicate, p))
         g.add((node, RDF.object, o))
@@ -129,6 +157,9 @@ def reason(
     paths = paths or default_paths()
     say = progress or (lambda _msg: None)
     inferences, seconds, asserted = infer(paths.owl, say, explain=explain)
+    if explain:
+        index = _evidence_index(asserted)
+        inferences = [_weakest(i, index) for i in inferences]
     verified = 0
     if verify and explain:
         say(f"verifying {len(inferences)} explanations")
