@@ -6,13 +6,18 @@ left to right: inputs, receptors and cells, processes, mediators, phenotypes,
 the pain model's quantities; a force-directed view is the page's other choice). pyvis's own
 template loads vis-network and Bootstrap from CDNs, so the page is rendered
 from ``kg/templates/map.html`` instead, with the vis-network script and style
-that ship inside the pyvis package inlined, and the map's own script and
-style beside them. This module owns the page and its data; it takes a
+that ship inside the pyvis package inlined, and the map's own scripts
+(``map.js`` and its parts: the context switch, path search, the simulator)
+and style beside them. This module owns the page and its data; it takes a
 :class:`kg.catalog.Catalog` and the causal graph built from it, so everything
 the page shows is read from the store the catalog reads (embedded or remote):
 entity cards, edges with evidence, the reasoner's intervention → pathway
-links, and the perturbation engine's predicted effect of each intervention.
-Categories, colours and shapes come from the mapping table of :mod:`kg.vocab`.
+links, and the perturbation engine's predicted effect of each intervention in
+every context. The contexts a statement may hold in (:mod:`kg.contexts`) ship
+with the data: each context's closure, and for each edge the contexts it holds
+in, so the page's context switch applies the rules of :mod:`kg.contexts` without
+restating them. Categories, colours and shapes come from the mapping table of
+:mod:`kg.vocab`.
 
 Examples
 --------
@@ -23,15 +28,18 @@ Examples
 True
 >>> data["meta"]["interventions"]["oih:tlr4_antagonist"]["pathways"]
 ['oih:glial_neuroinflammatory_pathway']
+>>> data["meta"]["contexts"]["closure"]["oih:oih"]
+['oih:chronic_exposure', 'oih:oih']
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from kg import vocab
+from kg import contexts, vocab
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -41,6 +49,8 @@ if TYPE_CHECKING:
 __all__ = ["map_data", "render_map", "script_json", "causal_levels", "OPTIONS", "FORCE_OPTIONS"]
 
 SIGN_COLOURS = {1: "#2b8cbe", -1: "#e34a33", None: "#999999"}
+#: The tag on an edge that holds only in a context (its short name, e.g. "chronic").
+CONTEXT_FONT = {"size": 13, "color": "#5a3d7a", "strokeWidth": 3, "strokeColor": "#ffffff", "align": "middle"}
 #: The default view: causal flow from left to right, one column per causal level (:func:`causal_levels`).
 OPTIONS: dict[str, Any] = {
     "layout": {"randomSeed": 7, "improvedLayout": False,
@@ -148,11 +158,13 @@ def map_data(catalog: Catalog, graph: nx.MultiDiGraph) -> dict[str, Any]:
     -------
     dict
         ``nodes`` and ``edges`` (vis.js, built with pyvis), ``options``, and ``meta`` with per-node
-        cards, per-edge evidence, interventions (reasoned pathways, targets, perturbation effects),
-        pathways and categories.
+        cards, per-edge evidence and contexts, interventions (reasoned pathways, targets, perturbation effects in
+        every context and in each one), the contexts of the switch (:func:`_contexts`), pathways and categories.
+        A context sits on a level among the statements that hold only in it, the least crowded of theirs.
     """
     nodes = _nodes(catalog, graph)
     edges, rows = _edges(catalog, nodes)
+    table = _contexts(nodes, edges)
     levels = causal_levels(graph)
     last = max(levels.values(), default=0)
     unlinked = {c for c in nodes if c not in graph or graph.degree(c) == 0}
@@ -162,6 +174,11 @@ def map_data(catalog: Catalog, graph: nx.MultiDiGraph) -> dict[str, Any]:
         neighbours.setdefault(e["object"], set()).add(e["subject"])
     levels = {**{c: v for c, v in levels.items() if c not in unlinked},
               **_place_unlinked({c: v for c, v in levels.items() if c not in unlinked}, unlinked, neighbours)}
+    ties = _context_ties(edges)
+    for c in sorted(ties.keys() & unlinked & nodes.keys()):  # a context sits among its statements, where there is room
+        crowd, around = Counter(levels.values()), sorted({levels[m] for m in ties[c] if m in levels})
+        if around:
+            levels[c] = min(around, key=lambda v: crowd[v])
     members: dict[str, list[int]] = {}
     for c, n in nodes.items():
         for pw in n["pathways"]:
@@ -173,14 +190,76 @@ def map_data(catalog: Catalog, graph: nx.MultiDiGraph) -> dict[str, Any]:
             n["level"] = last  # an end point linked to nothing placed sits with the other end points
         else:
             n["level"] = levels.get(c, 0)
-    vis_nodes, vis_edges = _network(nodes, edges, rows)
+    anchors = _anchors(nodes, set(neighbours) | set(members), ties)
+    vis_nodes, vis_edges = _network(nodes, edges, rows, anchors, table["short"])
     return {
         "nodes": vis_nodes, "edges": vis_edges, "options": OPTIONS, "forceOptions": FORCE_OPTIONS,
-        "meta": {"nodes": nodes, "edges": edges, "interventions": _interventions(catalog, graph),
+        "meta": {"nodes": nodes, "edges": edges, "interventions": _interventions(catalog, graph, table["choices"]),
                  "pathways": {c: n["label"] for c, n in nodes.items() if n["category"] == "pathway"},
+                 "contexts": table,
                  "categories": {k: {"color": v.colour, "shape": v.shape, "label": v.legend} for k, v in vocab.MAP_CATEGORIES.items()},
                  "signColours": {"+": SIGN_COLOURS[1], "-": SIGN_COLOURS[-1], "none": SIGN_COLOURS[None]}},
     }
+
+
+def _contexts(nodes: dict, edges: dict) -> dict[str, Any]:
+    """The page's context switch: the contexts the statements hold in and those they imply (exposures first), each
+    with its label, a short name for the edges' tags, its closure and the contexts it cannot hold together with
+    (:func:`kg.contexts.joint`); and on each edge the contexts it holds in (``holdsIn``), so the page never restates
+    the rules.
+
+    Examples
+    --------
+    >>> edges = {"e0": {"context": "oih:oih"}, "e1": {"context": ""}}
+    >>> table = _contexts({}, edges)
+    >>> table["choices"], table["closure"]["oih:oih"]
+    (['oih:chronic_exposure', 'oih:oih'], ['oih:chronic_exposure', 'oih:oih'])
+    >>> edges["e0"]["holdsIn"], edges["e1"]["holdsIn"]
+    (['oih:oih'], ['oih:chronic_exposure', 'oih:oih'])
+    """
+    choices = list(contexts.reasoning_contexts({e["context"] for e in edges.values() if e["context"]}))
+    for e in edges.values():
+        e["holdsIn"] = [c for c in choices if contexts.holds_in(e["context"], c)]
+
+    def short(c: str) -> str:
+        n = nodes.get(c)
+        return min([n["label"], *n.get("synonyms", ())], key=len) if n else c.partition(":")[2]
+
+    return {"choices": choices, "labels": {c: nodes[c]["label"] if c in nodes else c for c in choices},
+            "short": {c: short(c) for c in choices}, "closure": {c: sorted(contexts.closure(c)) for c in choices},
+            "excludes": {c: [d for d in choices if contexts.joint([c, d]) is None] for c in choices}}
+
+
+def _context_ties(edges: dict) -> dict[str, set[str]]:
+    """Each context and the ends of the asserted edges that hold only in it."""
+    out: dict[str, set[str]] = {}
+    for e in edges.values():
+        if e["context"] and not e["inferred"]:
+            out.setdefault(e["context"], set()).update((e["subject"], e["object"]))
+    return out
+
+
+def _anchors(nodes: dict, linked: set[str], ties: dict[str, set[str]]) -> dict[str, list[str]]:
+    """Undrawn springs for the nodes the map draws no edge to and no pathway holds (a context, a strategy the text
+    names but links to nothing): a context to the statements that hold only in it, any other node to the nodes of its
+    kind on its level, so none drifts away from the diagram as a tree of its own.
+
+    Examples
+    --------
+    >>> nodes = {"a": {"category": "drug", "level": 0, "pathways": []}, "b": {"category": "drug", "level": 0, "pathways": []},
+    ...          "ctx": {"category": "condition", "level": 1, "pathways": []}, "x": {"category": "drug", "level": 0, "pathways": []}}
+    >>> _anchors(nodes, {"a", "b"}, {"ctx": {"a"}})
+    {'ctx': ['a'], 'x': ['a', 'b']}
+    """
+    out = {}
+    for c, n in sorted(nodes.items()):
+        if c in linked or n["pathways"]:
+            continue
+        peers = ties.get(c) or {m for m, o in nodes.items() if m in linked and m != c and o["category"] == n["category"]
+                                and o["level"] == n["level"]}
+        if peers:
+            out[c] = sorted(peers)
+    return out
 
 
 def _nodes(catalog: Catalog, graph: nx.MultiDiGraph) -> dict[str, dict[str, Any]]:
@@ -211,8 +290,11 @@ def _edges(catalog: Catalog, nodes: dict) -> tuple[dict[str, dict[str, Any]], li
     return edges, rows
 
 
-def _network(nodes: dict, edges: dict, rows: list[tuple[str, dict]]) -> tuple[list[dict], list[dict]]:
-    """The vis.js nodes and edges, built with pyvis: shapes and colours by category, signed and inferred edges styled."""
+def _network(nodes: dict, edges: dict, rows: list[tuple[str, dict]], anchors: dict[str, list[str]],
+             short: dict[str, str]) -> tuple[list[dict], list[dict]]:
+    """The vis.js nodes and edges, built with pyvis: shapes and colours by category, signed and inferred edges styled,
+    an edge that holds only in a context tagged with the context's short name; undrawn springs hold each pathway
+    beside its members and each node in no drawn edge beside its anchors (:func:`_anchors`)."""
     from pyvis.network import Network
 
     net = Network(directed=True, cdn_resources="in_line")
@@ -221,17 +303,22 @@ def _network(nodes: dict, edges: dict, rows: list[tuple[str, dict]]) -> tuple[li
         net.add_node(c, label=n["label"], color=style.colour, shape=style.shape, title=f"{n['label']} ({c})",
                      size=18 if n["category"] == "pathway" else 14, level=n["level"])
     for eid, e in rows:
-        sign = edges[eid]["sign"]
+        sign, context = edges[eid]["sign"], edges[eid]["context"]
         arrow = {"to": {"enabled": True, "type": "bar" if sign == -1 else "arrow", "scaleFactor": 0.8}}
+        where = nodes[context]["label"] if context in nodes else context
         title = (f"{e['subjectLabel']} {e['predicateLabel']} {e['objectLabel']}"
-                 + (f" (only in {e['context']})" if e.get("context") else "")
+                 + (f" (holds only in: {where})" if context else "")
                  + (f" (inferred, from {e['via']})" if e.get("via") else " (inferred)" if e["inferred"] else ""))
+        tag = {"label": short.get(context, context), "font": CONTEXT_FONT} if context else {}
         net.add_edge(e["subject"], e["object"], id=eid, color=SIGN_COLOURS[sign], arrows=arrow, dashes=e["inferred"],
-                     hidden=e["inferred"], title=title, width=0.8 if e["inferred"] else 1.6)
+                     hidden=e["inferred"], title=title, width=0.8 if e["inferred"] else 1.6, **tag)
     # undrawn springs from each pathway to its members, so a pathway sits beside what it holds
     for c, n in sorted(nodes.items()):
         for pw in n["pathways"]:
             net.add_edge(c, pw, id=f"m:{c}|{pw}", hidden=True, membership=True, physics=True, length=160)
+    for c, around in anchors.items():
+        for m in around:
+            net.add_edge(c, m, id=f"a:{c}|{m}", hidden=True, membership=True, physics=True, length=160)
     net.options = OPTIONS
     vis_nodes, vis_edges, *_ = net.get_network_data()
     for v in vis_nodes:
@@ -245,18 +332,25 @@ def _network(nodes: dict, edges: dict, rows: list[tuple[str, dict]]) -> tuple[li
     return vis_nodes, vis_edges
 
 
-def _interventions(catalog: Catalog, graph: nx.MultiDiGraph) -> dict[str, dict[str, Any]]:
-    """Each intervention's reasoned pathways, targets, classes and predicted effect (giving it, :func:`kg.perturb.perturb`)."""
+def _interventions(catalog: Catalog, graph: nx.MultiDiGraph, choices: list[str]) -> dict[str, dict[str, Any]]:
+    """Each intervention's reasoned pathways, targets, classes and predicted effect of giving it
+    (:func:`kg.perturb.perturb`, as ``POST /perturb``): over the statements that hold in every context (``summary``,
+    ``effects``) and over those that hold in each context of the switch (``byContext``)."""
+    from kg.graph import in_context
     from kg.perturb import perturb
 
+    graphs = {c: in_context(graph, c) for c in ["", *choices]}
     out = {}
     for item in catalog.interventions():
-        effect = perturb(graph, activate=[item["id"]])
+        by = {}
+        for c, g in graphs.items():
+            effect = perturb(g, activate=[item["id"]])
+            by[c] = {"summary": effect.summary(),
+                     "effects": {n: e.direction for n, e in effect.effects.items() if e.direction != "unchanged"}}
         out[item["id"]] = {
             "label": item["label"], "pathways": sorted(p["id"] for p in item["pathways"]),
             "inferred": sorted(p["id"] for p in item["pathways"] if p["inferred"]),
-            "targets": item["targets"], "classes": item["classes"], "summary": effect.summary(),
-            "effects": {n: e.direction for n, e in effect.effects.items() if e.direction != "unchanged"},
+            "targets": item["targets"], "classes": item["classes"], **by.pop(""), "byContext": by,
         }
     return out
 
@@ -291,4 +385,5 @@ def render_map(catalog: Catalog, graph: nx.MultiDiGraph, title: str = "oihkg —
         vis_js=_asset("pyvis", "lib", "vis-9.1.2", "vis-network.min.js"),
         vis_css=_asset("pyvis", "lib", "vis-9.1.2", "vis-network.css"),
         map_js=_asset("kg", "templates", "map.js"), map_css=_asset("kg", "templates", "map.css"),
+        parts_js=[_asset("kg", "templates", f"map-{part}.js") for part in ("context", "paths", "simulator")],
     )

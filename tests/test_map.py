@@ -107,22 +107,31 @@ def test_tlr4_antagonist_highlights_the_glial_pathway(mapped):
     mapped.clean()
 
 
-def test_clicking_an_edge_shows_its_evidence(mapped):
-    # a canvas point along the ketamine -| NMDA receptor edge that no node covers, found from vis.js's own geometry
-    eid = mapped.js("""oihMap.edges.get({filter: e => e.from === 'CHEBI:6121' && e.to === 'GO:0017146'})[0].id""")
-    mapped.js("oihMap.network.fit({nodes: ['CHEBI:6121', 'GO:0017146'], animation: false})")
-    x, y = mapped.js(f"""(() => {{
+def _edge_id(p, source: str, target: str) -> str:
+    return p.js(f"oihMap.edges.get({{filter: e => e.from === '{source}' && e.to === '{target}' && !e.membership}})[0].id")
+
+
+def _click_edge(p, source: str, target: str) -> str:
+    """Click the edge from ``source`` to ``target`` at a canvas point along it that no node covers (found from vis.js's
+    own geometry, with the two ends fitted into view) and return the evidence panel's text."""
+    eid = _edge_id(p, source, target)
+    p.js(f"oihMap.network.fit({{nodes: ['{source}', '{target}'], animation: false}})")
+    x, y = p.js(f"""(() => {{
         const r = document.getElementById('network').getBoundingClientRect();
-        for (const t of [0.5, 0.4, 0.6, 0.3, 0.7, 0.25, 0.75]) {{
+        for (const t of [0.5, 0.4, 0.6, 0.3, 0.7, 0.25, 0.75, 0.2, 0.8]) {{
             const d = oihMap.network.canvasToDOM(oihMap.network.body.edges['{eid}'].edgeType.getPoint(t));
             if (oihMap.network.getNodeAt(d) === undefined && oihMap.network.getEdgeAt(d) === '{eid}') return [r.left + d.x, r.top + d.y];
         }}
         return null;
     }})()""")
-    mapped.page.mouse.click(x, y)
-    panel = mapped.page.inner_text("#panel")
+    p.page.mouse.click(x, y)
+    return p.page.inner_text("#panel")
+
+
+def test_clicking_an_edge_shows_its_evidence(mapped):
+    panel = _click_edge(mapped, "CHEBI:6121", "GO:0017146")  # ketamine -| NMDA receptor
     assert "ketamine → NMDA selective glutamate receptor complex" in panel
-    assert "problem_id:" in panel and "Quote" in panel
+    assert "problem_id:" in panel and "Quote" in panel and "Holds in\nevery context" in panel
     mapped.clean()
 
 
@@ -324,6 +333,16 @@ def test_the_default_view_reads_in_causal_order_and_the_force_layout_stays_avail
         return out;
     })()""")
     assert overlaps == [], f"labels overlap at the first fit: {overlaps}"
+    # no node stands apart as a tree of its own (a context, a strategy linked to nothing): each sits beside another
+    apart = served_map.js("""(() => {
+        const pos = oihMap.network.getPositions(), ids = Object.keys(pos), out = [];
+        for (const a of ids) {
+            const near = Math.min(...ids.filter((b) => b !== a).map((b) => Math.hypot(pos[a].x - pos[b].x, pos[a].y - pos[b].y)));
+            if (near > 200) out.push([a, Math.round(near)]);
+        }
+        return out;
+    })()""")
+    assert apart == []
     checked = 0
     for s, o, ls, lo, xs, xo in got["edges"]:
         assert ls <= lo, f"{s} -> {o} points back a level"  # only a feedback loop shares a level
@@ -377,3 +396,111 @@ def test_the_latest_path_search_wins_and_a_path_is_shown_whole(served_map):
     hidden = served_map.js(f"{chosen['nodes']!r}.filter(n => !oihMap.network.body.nodes[n] || oihMap.network.body.nodes[n].options.hidden)")
     assert hidden == [] and served_map.page.is_checked("#type-filter input[value='quantity']")  # the filter was lifted
     served_map.clean()
+
+
+MOR, CHRONIC_MOR, OPIOID, BRAKES = "HGNC:8156", "oih:chronic_mor_signaling", "oih:opioid", "oih:descending_inhibition"
+ACUTE, CHRONIC = "oih:acute_administration", "oih:chronic_exposure"
+
+
+def test_the_map_ships_where_each_edge_holds_and_the_closure_of_each_context():
+    from kg import contexts
+    from kg.graph import in_context
+    from kg.perturb import perturb
+    from kg.viz import map_data
+
+    kg = OIHKG.open()
+    g = kg.causal_graph()
+    data = map_data(kg.catalog, g)
+    meta, table = data["meta"], data["meta"]["contexts"]
+    assert table["choices"][:2] == [ACUTE, CHRONIC] and {"oih:oih", "oih:opioid_tolerance"} <= set(table["choices"])
+    assert table["closure"] == {c: sorted(contexts.closure(c)) for c in table["choices"]}
+    assert table["closure"]["oih:oih"] == [CHRONIC, "oih:oih"] and table["short"][CHRONIC] == "chronic"
+    assert set(table["excludes"][ACUTE]) == set(table["choices"]) - {ACUTE} and "oih:opioid_tolerance" in table["excludes"]["oih:oih"]
+    for e in meta["edges"].values():  # the rules of kg.contexts, applied in Python
+        assert e["holdsIn"] == [c for c in table["choices"] if contexts.holds_in(e["context"], c)], e
+    edge = {(e["subject"], e["object"]): e for e in meta["edges"].values() if not e["inferred"]}
+    assert edge[MOR, CHRONIC_MOR]["holdsIn"] == [CHRONIC, "oih:oih", "oih:opioid_tolerance"]
+    assert edge[OPIOID, BRAKES]["holdsIn"] == [ACUTE]
+    assert edge["CHEBI:6121", "GO:0017146"]["context"] == "" and edge["CHEBI:6121", "GO:0017146"]["holdsIn"] == table["choices"]
+    drawn = {e["id"]: e for e in data["edges"]}
+    assert drawn[edge[MOR, CHRONIC_MOR]["id"]]["label"] == "chronic" and "label" not in drawn[edge["CHEBI:6121", "GO:0017146"]["id"]]
+    # a context sits among the statements that hold only in it, held there by undrawn springs
+    ties = {n for e in meta["edges"].values() if e["context"] == CHRONIC and not e["inferred"] for n in (e["subject"], e["object"])}
+    level = {c: n["level"] for c, n in meta["nodes"].items()}
+    assert level[CHRONIC] in {level[n] for n in ties}
+    assert {e["to"] for e in data["edges"] if e["id"].startswith(f"a:{CHRONIC}|")} == ties
+    # the predicted effect of giving morphine, as POST /perturb answers it, in every context and in each one
+    morphine = meta["interventions"]["CHEBI:17303"]
+    assert morphine["summary"] == perturb(in_context(g, ""), activate=["CHEBI:17303"]).summary()
+    assert morphine["byContext"][ACUTE]["summary"]["H"] == "unchanged" and morphine["byContext"][CHRONIC]["summary"]["H"] == "up"
+
+
+def _opacity(p, eid: str) -> float:
+    return p.js(f"(() => {{ const c = oihMap.network.body.edges['{eid}'].options.color; return c.opacity; }})()")
+
+
+def _choose_context(p, value: str) -> None:
+    p.page.click(f"#context label:has(input[value='{value}'])")
+
+
+POSITIONS = "(() => { const q = oihMap.network.getPositions(); return Object.keys(q).sort().map(k => [k, Math.round(q[k].x), Math.round(q[k].y)]); })()"
+
+
+def test_the_context_switch_fades_what_does_not_hold_keeps_the_layout_and_is_shared(served_map, open_page):
+    p = served_map
+    chronic_edge, acute_edge = _edge_id(p, MOR, CHRONIC_MOR), _edge_id(p, OPIOID, BRAKES)
+    colours = p.js(f"[oihMap.network.body.edges['{chronic_edge}'].options.color.color, oihMap.network.body.edges['{acute_edge}'].options.color.color]")
+    before = p.js(POSITIONS)
+    assert p.page.is_checked("#context input[value='']") and _opacity(p, chronic_edge) == _opacity(p, acute_edge) == 1
+    p.page.select_option("#intervention", "CHEBI:17303")  # morphine
+    _choose_context(p, ACUTE)
+    assert _opacity(p, chronic_edge) < 0.3 and _opacity(p, acute_edge) == 1  # the chronic cascade fades; the brakes hold
+    assert "acute opioid administration: faded" in p.page.inner_text("#context-status")
+    panel = p.page.inner_text("#panel")  # the intervention is predicted afresh in the chosen context
+    assert "in acute opioid administration" in panel and "hyperalgesic component H: unchanged" in panel
+    panel = _click_edge(p, MOR, CHRONIC_MOR)
+    assert "Holds only in\nchronic opioid exposure" in panel and "does not hold in acute opioid administration" in panel
+    _choose_context(p, CHRONIC)
+    assert _opacity(p, chronic_edge) == 1 and _opacity(p, acute_edge) < 0.3
+    # one sign convention: the switch changes only how strongly an edge is drawn, never its colour or its head
+    assert p.js(f"[oihMap.network.body.edges['{chronic_edge}'].options.color.color, oihMap.network.body.edges['{acute_edge}'].options.color.color]") == colours
+    assert p.js(f"oihMap.network.body.edges['{acute_edge}'].options.arrows.to.type") == "arrow"
+    # path search asks /paths in the chosen context
+    with p.page.expect_request(lambda r: "/paths?" in r.url) as asked:
+        _search_paths(p, "morphine", "OFF-cell")
+    assert "context=oih%3Achronic_exposure" in asked.value.url
+    chosen = p.js("oihMap.chosenPath()")
+    assert chosen["nodes"][-1] == "oih:off_cell" and chosen["contexts"] == [CHRONIC] and chosen["sign"] == -1
+    assert "holds only in: chronic opioid exposure" in p.page.inner_text("#panel ol.paths")
+    _choose_context(p, ACUTE)  # the search is asked again in the new context
+    p.page.wait_for_selector("#panel .no-path", timeout=30_000)
+    assert "No path in acute opioid administration" in p.page.inner_text("#panel .no-path")
+    _choose_context(p, CHRONIC)
+    p.page.wait_for_selector("#panel ol.paths li", timeout=30_000)
+    assert p.js(POSITIONS) == before  # nothing moved: not the switch, the intervention, the search or its lifted filters
+    url = p.page.url
+    assert "context=oih%3Achronic_exposure" in url
+    ARTIFACTS.mkdir(exist_ok=True)
+    p.page.screenshot(path=str(ARTIFACTS / "map-chronic.png"))
+    again = open_page(url, MAP_READY)
+    assert again.page.is_checked(f"#context input[value='{CHRONIC}']")
+    assert _opacity(again, chronic_edge) == 1 and _opacity(again, acute_edge) < 0.3
+    assert again.js("oihMap.chosenPath()")["nodes"] == chosen["nodes"] and again.page.input_value("#intervention") == "CHEBI:17303"
+    border = "oihMap.nodes.get('oih:hyperalgesic_component').color.border"
+    assert again.js(border) == "#b2182b"  # morphine raises H under chronic exposure: its node's border says up
+    _choose_context(again, ACUTE)
+    assert again.js(f"(() => {{ const c = oihMap.nodes.get('oih:hyperalgesic_component').color; return typeof c === 'string' ? null : c.border; }})()") is None
+    p.clean()
+    again.clean()
+
+
+def test_the_context_switch_works_in_the_saved_file_too(mapped):
+    chronic_edge, acute_edge = _edge_id(mapped, MOR, CHRONIC_MOR), _edge_id(mapped, OPIOID, BRAKES)
+    before = mapped.js(POSITIONS)
+    _choose_context(mapped, "oih:oih")  # OIH implies chronic exposure: the chronic cascade holds, the acute brake does not
+    assert _opacity(mapped, chronic_edge) == 1 and _opacity(mapped, acute_edge) < 0.3
+    assert "opioid-induced hyperalgesia (under chronic opioid exposure)" in mapped.page.inner_text("#context-status")
+    _choose_context(mapped, "")
+    assert _opacity(mapped, chronic_edge) == _opacity(mapped, acute_edge) == 1 and "context=" not in mapped.page.url
+    assert mapped.js(POSITIONS) == before
+    mapped.clean()
