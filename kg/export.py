@@ -100,7 +100,8 @@ def to_networkx(catalog: Catalog) -> nx.MultiDiGraph:
 #: Columns of the KGX edges file: the Biolink edge of :class:`kg.biolink.Edge`, qualifiers and evidence included
 #: (``sign`` from subject to object, left empty on an edge said the other way round).
 KGX_EDGE_COLUMNS = ("id", "subject", "predicate", "object", "qualified_predicate", "object_aspect_qualifier",
-                    "object_direction_qualifier", "causal_mechanism_qualifier", "original_predicate", "knowledge_level",
+                    "object_direction_qualifier", "causal_mechanism_qualifier", "temporal_context_qualifier",
+                    "disease_context_qualifier", "original_predicate", "knowledge_level",
                     "agent_type", "primary_knowledge_source", "publications", "has_evidence", "supporting_text", "sign",
                     "context", "via", "support_graphs")
 #: Columns of the KGX nodes file.
@@ -124,7 +125,8 @@ def _kgx(catalog: Catalog) -> bytes:
     for e in sorted(g.edges.values(), key=lambda e: (e.subject, e.predicate, e.object, e.id)):
         q = {t.split(":", 1)[1]: v for t, v in e.qualifiers}
         w.writerow([e.id, e.subject, e.predicate, e.object, q.get("qualified_predicate", ""), q.get("object_aspect_qualifier", ""),
-                    q.get("object_direction_qualifier", ""), q.get("causal_mechanism_qualifier", ""), e.relation,
+                    q.get("object_direction_qualifier", ""), q.get("causal_mechanism_qualifier", ""),
+                    q.get("temporal_context_qualifier", ""), q.get("disease_context_qualifier", ""), e.relation,
                     e.knowledge_level, e.agent_type, biolink.INFORES, "|".join(e.publications), e.evidence_type, e.quote,
                     e.said_sign or "", e.context or "", e.via or "", e.support or ""])
     support = io.StringIO()
