@@ -164,6 +164,9 @@ def query(
             err.print(f"[red]error:[/red] --param takes k=v, got {item!r}")
             raise typer.Exit(2)
         params[key.strip()] = value
+    if "context" in params:  # -p context=X is --context X
+        context = context or params.pop("context")
+        params.pop("context", None)
     path = Path(name)
     try:
         kg = _open(endpoint, store)
@@ -492,7 +495,8 @@ def _statement(o) -> str:
     """An observation in a line: what is expected, 'not' for a negative expectation."""
     body = {"path": f"{o.subject} ~> {o.object} ({o.expected})", "perturb": f"{o.subject}: {o.expected}",
             "fact": f"{o.subject} {o.relation} {o.object}", "class": f"{o.subject} a {o.object}",
-            "simulate": f"[{o.subject or 'default'}] {o.relation} {o.expected} {o.object}".rstrip()}[o.kind]
+            "simulate": f"[{o.subject or 'default'}] {o.relation} {o.expected} {o.object}".rstrip(),
+            "members": f"{o.subject} has {o.expected} {o.object.replace('|', ', ')}"}[o.kind]
     return ("NOT " if o.negative else "") + body
 
 

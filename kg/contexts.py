@@ -41,7 +41,8 @@ CHRONIC = "oih:chronic_exposure"
 BROADER: dict[str, tuple[str, ...]] = {"oih:oih": (CHRONIC,), "oih:opioid_tolerance": (CHRONIC,)}
 
 #: Pairs of contexts that cannot hold together: a drug given once is not a drug given for weeks, and the test taper
-#: tells OIH (pain falls) from tolerance (pain rises).
+#: tells OIH (pain falls) from tolerance (pain rises). The second is an exclusion of *statements*, the two readings of
+#: dP/dD the taper tells apart; a patient's tolerance (the ED50 shift) and H act together in the pain model.
 EXCLUDES: frozenset[frozenset[str]] = frozenset({frozenset({ACUTE, CHRONIC}), frozenset({"oih:oih", "oih:opioid_tolerance"})})
 
 

@@ -82,15 +82,25 @@ class Engine:
         except (UnknownEntity, AmbiguousEntity):
             curie = None
         if curie not in known:
-            raise UnknownContextError(f"{name!r} is not a context; the contexts are {', '.join(sorted(known))}")
+            shown = name if len(name) <= 80 else name[:77] + "..."
+            raise UnknownContextError(f"{shown!r} is not a context; the contexts are {', '.join(sorted(known))}")
         return curie
 
     def query_in_context(self, name: str, context: str | None = None, **params) -> list[dict]:
         """The rows of a named query whose ``context`` column holds in ``context`` (every row without one): a row with
         no context holds in every context (:func:`kg.contexts.holds_in`)."""
         ctx = self.context(context)
+        if ctx is not None:
+            self._contextual(name)
         rows = self.catalog.query(name, **params)
         return rows if ctx is None else [r for r in rows if contexts.holds_in(r.get("context") or "", ctx)]
+
+    def _contextual(self, name) -> None:
+        """Raise :class:`kg.contexts.UnknownContextError` unless the named query ``name`` returns a ``context`` column."""
+        query = self.catalog.queries.get(name) if isinstance(name, str) else name
+        if query is not None and "context" not in query.returns:
+            raise UnknownContextError(f"the named query {query.name} has no context column: its rows hold in every "
+                                      "context, so it takes no context")
 
     def run_query(self, name: str, params: dict[str, str], limit: int | None = None) -> list[dict]:
         """A named query for a client (:meth:`kg.catalog.Catalog.run_query`); a ``context`` parameter the query does not
@@ -101,6 +111,8 @@ class Engine:
             return self.catalog.run_query(name, params, limit)
         params = dict(params)
         ctx = self.context(params.pop("context"))
+        if ctx is not None:
+            self._contextual(name)
         return [r for r in self.catalog.run_query(name, params, limit) if contexts.holds_in(r.get("context") or "", ctx)]
 
     def contexts(self) -> tuple[str, ...]:
@@ -109,10 +121,10 @@ class Engine:
         return contexts.reasoning_contexts({c for _, _, c in g.edges(data="context") if c})
 
     def mechanism(self) -> Mechanism:
-        """The graph facts of the pain model (:class:`kg.model.Mechanism`), from the statements that hold in every
-        context (the model's dose and exposure carry time themselves)."""
+        """The graph facts of the pain model (:class:`kg.model.Mechanism`), from the statements that hold under chronic
+        exposure (the model's exposure t runs in weeks)."""
         if self._mechanism is None:
-            self._mechanism = Mechanism.from_catalog(self.catalog, self.causal_graph(context=""))
+            self._mechanism = Mechanism.from_catalog(self.catalog, self.causal_graph(context=contexts.CHRONIC))
         return self._mechanism
 
     def paths(self, source: str, target: str, max_length: int = 8, sign: int | None = None, limit: int = 100,

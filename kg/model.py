@@ -17,12 +17,13 @@
   drug derives from its drug class (methadone is an NMDA receptor antagonist)
   counts like its own rows. There is no intervention→pathway table in this module.
 * A patient profile is a condition that predisposes to OIH (``oih:predisposes_to``,
-  e.g. fibromyalgia). Its effect comes from the perturbation engine: giving the
-  condition and the condition it predisposes to moves A and H, and the model
-  scales Emax down by ``profile_effect`` when A falls and the pathway gains up
-  by it when H rises (fibromyalgia's weakened descending inhibition lowers A;
-  its vulnerability to the opioid-induced flip, OIH, raises H), so dP/dD turns
-  positive at a lower dose and H is higher at the same dose.
+  e.g. fibromyalgia). Its effect comes from the perturbation engine over the
+  statements that hold under chronic exposure (the model's exposure t is weeks):
+  giving the condition moves A and H, and the model scales Emax down by
+  ``profile_effect`` when A falls and the pathway gains up by it when H rises
+  (fibromyalgia's weakened descending inhibition lowers A; its stronger flip to
+  descending facilitation raises H), so dP/dD turns positive at a lower dose and
+  H is higher at the same dose.
 
 Every number comes from ``kg/model_params.toml`` and is **illustrative, not
 clinical data**; each can be overridden per call.
@@ -191,10 +192,7 @@ class Mechanism:
         profiles = {}
         for r in catalog.query("vulnerability-factors"):
             if r["factor"] not in profiles:
-                # the patient has the condition, and is vulnerable to the one it predisposes to (fibromyalgia: a weaker
-                # descending inhibition, and the opioid-induced flip, OIH, which feeds H)
-                vulnerable = [r["condition"]] if r.get("condition") in graph else []
-                moved = perturb(graph, activate=[r["factor"], *vulnerable]).summary()
+                moved = perturb(graph, activate=[r["factor"]]).summary()
                 profiles[r["factor"]] = {"label": r["factorLabel"], "A": moved["A"], "H": moved["H"]}
         return cls(pro, ana, members, interventions, profiles)
 

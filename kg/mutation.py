@@ -1,9 +1,10 @@
 """Mutation testing of the curated model: can the observations tell a wrong model from the right one?
 
 Each mutant changes one curated row: it **drops** a row of ``edges.tsv`` or ``interventions.tsv`` or one pathway
-membership of ``entities.tsv``, or it **inverts** a signed row (the same statement with the opposite sign, in the
+membership of ``entities.tsv``; it **inverts** a signed row (the same statement with the opposite sign, in the
 relation or action of that sign the build accepts for the two kinds; a relation with no opposite, such as
-*capable of*, is not inverted). The mutant's sources are built, reasoned over in every context (HermiT, without
+*capable of*, is not inverted); or it moves a statement of a context to every context (**uncontext**) or to the
+other exposure (**recontext**: acute to chronic, chronic to acute). The mutant's sources are built, reasoned over in every context (HermiT, without
 explanations) and opened as an embedded store, and the text's observations are checked against it. A mutant is
 **killed** when an observation no longer holds, or when the build or the reasoner refuses it; it **survives**
 when every observation still holds. The score is the share killed.
@@ -11,7 +12,7 @@ when every observation still holds. The score is the share killed.
 Examples
 --------
 >>> ms = mutants(default_paths().src)
->>> {m.kind for m in ms} == {"drop", "invert"} and len(ms) > 150
+>>> {m.kind for m in ms} == {"drop", "invert", "uncontext", "recontext"} and len(ms) > 150
 True
 >>> next(m for m in ms if m.kind == "invert" and m.file == "interventions.tsv").describe()[:24]
 'invert interventions.tsv'
@@ -28,7 +29,7 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
-from kg import vocab
+from kg import contexts, vocab
 from kg.build import SOURCE_FILES, BuildError, build
 from kg.config import Paths, default_paths
 
@@ -37,8 +38,8 @@ __all__ = ["Mutant", "Outcome", "MutationReport", "mutants", "run_mutant", "muta
 
 @dataclass(frozen=True)
 class Mutant:
-    """One change to one curated row: ``kind`` is ``drop`` or ``invert``; ``value`` is the new predicate (invert) or
-    the pathway dropped (a membership)."""
+    """One change to one curated row: ``kind`` is ``drop``, ``invert``, ``uncontext`` or ``recontext``; ``value`` is
+    the new predicate (invert), the new context (recontext) or the pathway dropped (a membership)."""
 
     kind: str
     file: str
@@ -48,7 +49,8 @@ class Mutant:
 
     def describe(self) -> str:
         what = f"{self.row[0]} {self.row[1]} {self.row[2]}" if self.file != "entities.tsv" else f"{self.row[0]} part of {self.value}"
-        change = f" -> {self.value}" if self.kind == "invert" else ""
+        change = {"invert": f" -> {self.value}", "uncontext": f" (in {self.row[4]}) in every context",
+                  "recontext": f" (in {self.row[4]}) -> in {self.value}"}.get(self.kind, "")
         return f"{self.kind} {self.file}:{self.line} {what}{change}"
 
 
@@ -118,10 +120,18 @@ def mutants(src: Path) -> list[Mutant]:
             flipped = _opposite(row[1], kinds.get(row[0]), kinds.get(row[2]), actions)
             if flipped:
                 out.append(Mutant("invert", name, line, tuple(row), flipped))
+            if row[4]:  # a statement of a context: said of every context, or of the other exposure
+                out.append(Mutant("uncontext", name, line, tuple(row)))
+                if row[4] in _SWAP:
+                    out.append(Mutant("recontext", name, line, tuple(row), _SWAP[row[4]]))
     for line, row in enumerate(_table(src / "entities.tsv")[1:], start=2):
         for pathway in filter(None, (row[6] if len(row) > 6 else "").split("|")):
             out.append(Mutant("drop", "entities.tsv", line, tuple(row), pathway))
     return out
+
+
+#: The exposure a ``recontext`` mutant moves a statement to.
+_SWAP = {contexts.ACUTE: contexts.CHRONIC, contexts.CHRONIC: contexts.ACUTE}
 
 
 def _write(src: Path, dest: Path, m: Mutant) -> None:
@@ -135,6 +145,9 @@ def _write(src: Path, dest: Path, m: Mutant) -> None:
         rows[m.line - 1] = row
     elif m.kind == "drop":
         del rows[m.line - 1]
+    elif m.kind in ("uncontext", "recontext"):
+        row[4] = m.value
+        rows[m.line - 1] = row
     else:
         row[1] = m.value
         row[3] = "-1" if row[3] == "+1" else "+1"

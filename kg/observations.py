@@ -24,6 +24,10 @@ in every context or is asserted or derived in that context (or one it implies).
     ``in CONDITION`` for a statement that holds only in that context.
 ``class``
     ``subject`` is an instance of the class ``object`` (``expected`` ``true``).
+``members``
+    ``subject`` is a pathway, ``object`` the entities the text's account of it
+    names (``|``-separated); ``expected`` ``exactly`` (no other member) or
+    ``include``.
 ``simulate``
     ``subject`` is a scenario (``k=v; k=v``, with ``interventions=a, b`` and
     ``profile=x``), ``relation`` a measure (``classification``, ``test_taper``,
@@ -272,4 +276,18 @@ def _items(text: str) -> list[str]:
     return [x.strip() for x in text.split(";") if x.strip()]
 
 
-_CHECKS = {"path": _path, "perturb": _perturb, "fact": _fact, "class": _class, "simulate": _simulate}
+def _members(engine, o: Observation):
+    if o.expected not in {"exactly", "include"}:
+        raise ValueError(f"members expects exactly or include, not {o.expected!r}")
+    pathway = engine.catalog.curie(o.subject)
+    want = {engine.catalog.curie(x.strip()) for x in o.object.split("|") if x.strip()}
+    got = {r["member"] for r in engine.catalog.query("pathway-members", pathway=pathway)}
+    missing, extra = sorted(want - got), sorted(got - want)
+    met = not missing and (o.expected == "include" or not extra)
+    detail = f"{pathway}: " + ("; ".join(filter(None, (f"missing {', '.join(missing)}" if missing else "",
+                                                        f"also {', '.join(extra)}" if extra and o.expected == "exactly" else "")))
+                               or "the members the text names")
+    return met, detail, [{"members": sorted(got)}]
+
+
+_CHECKS = {"path": _path, "perturb": _perturb, "fact": _fact, "class": _class, "simulate": _simulate, "members": _members}

@@ -119,7 +119,8 @@ def walk(g: nx.MultiDiGraph, s: str, max_length: int, allowed: set[str] | None =
 
 
 def all_signed_paths(g: nx.MultiDiGraph, max_length: int = 8) -> dict[tuple[str, str], list[SignedPath]]:
-    """Every simple path of at most ``max_length`` edges between every ordered pair, ranked per pair.
+    """Every simple path of at most ``max_length`` edges between every ordered pair, ranked per pair (none joining
+    statements of contexts that exclude each other).
 
     One depth-first walk per source node, so the cost follows the number of
     paths rather than the number of node pairs.
@@ -127,7 +128,8 @@ def all_signed_paths(g: nx.MultiDiGraph, max_length: int = 8) -> dict[tuple[str,
     out: dict[tuple[str, str], list[SignedPath]] = {}
     for s in g:
         for end, edge_path in walk(g, s, max_length):
-            out.setdefault((s, end), []).append(_path(g, s, edge_path))
+            if contexts.joint(g.edges[e].get("context", "") for e in edge_path) is not None:  # statements that can hold together
+                out.setdefault((s, end), []).append(_path(g, s, edge_path))
     for paths in out.values():
         paths.sort(key=_rank)
     return out
@@ -395,7 +397,8 @@ def signed_paths(g: nx.MultiDiGraph, source: str, target: str, max_length: int =
 def _why_none(g: nx.MultiDiGraph, s: str, t: str, max_length: int, sign: int | None, deadline: float,
               succ: dict) -> tuple[str, dict, bool]:
     """Why no path was found, as a sentence and as data: ``unreachable`` (at any length), ``too_long`` (with the
-    shortest length), or ``wrong_sign`` (with the shortest path of the other sign, if any); and whether that answer
+    shortest length), ``contexts_exclude`` (every route joins statements of contexts that exclude each other), or
+    ``wrong_sign`` (with the shortest path of the other sign, if any); and whether that answer
     is complete (False when the search for the other sign ran out of time). Raises :class:`_OutOfTime` past
     ``deadline``.
 
@@ -416,7 +419,13 @@ def _why_none(g: nx.MultiDiGraph, s: str, t: str, max_length: int, sign: int | N
     if shortest > max_length:
         return (f"no path of at most {max_length} edges; the shortest has {shortest}",
                 {"reason": "too_long", "max_length": max_length, "shortest_length": shortest}, True)
-    other = signed_paths(g, s, t, max_length=max_length, sign=-sign, limit=1, budget=max(0.0, deadline - time.monotonic()))
+    excluded = (f"every route of at most {max_length} edges joins statements of contexts that exclude each other "
+                "(acute with chronic, or OIH with tolerance)", {"reason": "contexts_exclude", "max_length": max_length})
+    if sign is None:  # reachable, yet no path: only through statements that cannot hold together
+        return (*excluded, True)
+    other = signed_paths(g, s, t, max_length=max_length, sign=None, limit=1, budget=max(0.0, deadline - time.monotonic()))
+    if other.status is PathStatus.no_path and (other.diagnosis or {}).get("reason") == "contexts_exclude":
+        return (*excluded, True)
     shown = f"; the shortest {'+' if -sign > 0 else '-'} path has {other.paths[0].length} edge(s)" if other.paths else ""
     best = other.paths[0] if other.paths else None
     return (f"no {'+' if sign > 0 else '-'} path of at most {max_length} edges{shown}",

@@ -110,7 +110,7 @@ def qualifier_sets(sets: list[list[tuple[str, str]]], engine: Engine) -> tuple[l
         try:
             return engine.context(v) or v
         except UnknownContextError:
-            problems.append(f"{v} is no context of this graph ({', '.join(engine.contexts())}); only statements that hold "
+            problems.append(f"{v if len(v) <= 80 else v[:77] + '...'} is no context of this graph ({', '.join(engine.contexts())}); only statements that hold "
                             "in every context hold in it")
             return v
 

@@ -281,6 +281,11 @@ RELATIONS: dict[str, Term] = {
            ("RO:0002263", "oih:promotes"), 1, (M,), (PR,), biolink="biolink:affects"),
         _r("RO:0004035", "acts upstream of, negative effect", "A material entity acts upstream of a process and decreases it.",
            ("RO:0002263", "oih:inhibits"), -1, (M,), (PR,), biolink="biolink:affects"),
+        _r("oih:sets_off", "sets off (under sustained activation)", "A receptor held active for long sets off a signalling "
+           "process of its own (the mu-opioid receptor, its chronic signalling). Signed +1 like RO's acts upstream of, "
+           "positive effect, but kept out of oih:promotes, so the receptor's own pathway is not classified by what its "
+           "chronic signalling feeds; an agent that activates the receptor drives the pathways of the process it sets off.",
+           ("RO:0002263",), 1, (M,), (PR,), close=("RO:0004034",), biolink="biolink:affects"),
         _r("RO:0002566", "causally influences", "A causal relation between two material entities.", ("RO:0002410",), domain=(M,), range=(M,), biolink="biolink:affects"),
         _r("RO:0002448", "directly regulates activity of", "A material entity directly changes the activity of another material entity.",
            ("RO:0002566",), domain=(M,), range=(M,), biolink="biolink:affects"),
@@ -331,6 +336,8 @@ RELATIONS: dict[str, Term] = {
 
 #: Unsigned relations kept for the RO hierarchy only: rows use their signed sub-properties.
 NOT_ASSERTABLE = frozenset({"RO:0002410", "RO:0002411", "RO:0002263", "RO:0002566", "RO:0002448"})
+#: Relations for one kind of statement only, never offered in place of a fallback relation.
+SPECIFIC = frozenset({"oih:sets_off"})
 #: Signed relations that are not causal in RO but are followed by the mechanism graph.
 TRAVERSED = frozenset({"RO:0002215", "RO:0002216", "RO:0000056", "RO:0002234", "oih:releases"})
 
@@ -376,8 +383,8 @@ REASONING: dict[str, Term] = {
         _r("oih:targets_pathway", "targets pathway", "An agent or intervention acts on something that is part of the pathway: "
            "targets o part_of_pathway.", close=("RO:0002436",), biolink="biolink:affects"),
         _r("oih:drives_pathway", "drives pathway", "An agent or intervention activates something that is part of the pathway "
-           "(activates o part_of_pathway), or that acts upstream of such a process with a positive effect "
-           "(activates o acts upstream of, positive effect o part_of_pathway).", ("oih:targets_pathway",), biolink="biolink:affects"),
+           "(activates o part_of_pathway), or that sets off a process that is part of it "
+           "(activates o sets off o part_of_pathway: the opioid, through the mu-opioid receptor's chronic signalling).", ("oih:targets_pathway",), biolink="biolink:affects"),
         _r("oih:inhibits_pathway", "inhibits pathway", "An agent or intervention inhibits something that is part of the pathway: "
            "inhibits o part_of_pathway.", ("oih:targets_pathway",), biolink="biolink:affects"),
     ]

@@ -173,14 +173,14 @@ def test_cli_paths_prints_signed_paths_and_fails_on_unknown():
     ("inhibit", TLR4, {"A": "unchanged", "H": "down"}),
     ("inhibit", MICROGLIA_ACT, {"A": "unchanged", "H": "down"}),
     ("inhibit", NMDA, {"A": "unchanged", "H": "down"}),
-    ("activate", "oih:opioid_dose", {"A": "up", "H": "up"}),  # in every context: relief, and H through the dose
+    ("activate", "oih:opioid_dose", {"A": "up", "H": "unchanged"}),  # in every context: relief; H rises with the dose in chronic use
     ("activate", "oih:opioid_dose in oih:chronic_exposure", {"A": "ambiguous", "H": "up"}),  # and the brake lost
     ("activate", "oih:chronic_mor_signaling", {"A": "unchanged", "H": "unchanged"}),  # acts only under chronic exposure
     ("activate", "oih:chronic_mor_signaling in oih:chronic_exposure", {"A": "down", "H": "up"}),
     ("inhibit", "HGNC:8156 in oih:chronic_exposure", {"H": "down"}),  # blocking the receptor stops its chronic cascade
     ("activate", "MONDO:0005546", {"A": "down", "H": "unchanged", "P": "up"}),
     ("inhibit", "HGNC:8156", {"A": "down", "H": "unchanged"}),  # no opioid-induced hyperalgesia from blocking the receptor
-    ("activate", "oih:dose_reduction", {"H": "down"}),
+    ("activate", "oih:dose_reduction in oih:chronic_exposure", {"H": "down"}),
     ("inhibit", "CL:0000129", {"A": "unchanged", "H": "down"}),
     ("knockout", MOR, {"A": "down"}),
 ])
@@ -687,3 +687,16 @@ def test_cli_takes_a_context_and_names_a_bad_one(kg):
     assert bad.exit_code == 2 and "not a context" in bad.output and "Traceback" not in bad.output
     rows = runner.invoke(app, ["query", "pathways-for-intervention", "-p", "intervention=morphine", "--context", "acute", "-f", "csv"])
     assert rows.exit_code == 0 and "mor_analgesic_pathway" in rows.output and "dynorphin" not in rows.output
+
+
+def test_a_target_reached_only_across_excluded_contexts_says_so_and_never_fails():
+    from kg.graph import build_graph
+    from kg.paths import all_signed_paths, signed_paths
+
+    g = build_graph([{"subject": "a", "predicate": "r", "object": "b", "sign": 1, "context": "oih:acute_administration"},
+                     {"subject": "b", "predicate": "r", "object": "c", "sign": -1, "context": "oih:chronic_exposure"}])
+    for sign in (None, 1, -1):
+        res = signed_paths(g, "a", "c", sign=sign)
+        assert res.status.value == "no_path" and res.diagnosis["reason"] == "contexts_exclude", sign
+        assert "exclude each other" in res.message
+    assert ("a", "c") not in all_signed_paths(g) and ("a", "b") in all_signed_paths(g)

@@ -38,7 +38,7 @@ def test_observations_cover_every_kind_and_every_citation(report, repo_paths):
     from kg.build import load_model
 
     kinds = {r.observation.kind for r in report.results}
-    assert kinds == {"path", "perturb", "fact", "class", "simulate"}
+    assert kinds == {"path", "perturb", "fact", "class", "simulate", "members"}
     cited = {c for r in report.results for c in r.observation.citations}
     assert cited == set(load_model(repo_paths.src).citations), "each citation of the text has a checked claim"
     assert any(not r.observation.citations for r in report.results), "uncited statements are checked too"

@@ -143,9 +143,9 @@ def test_everything_with_a_citation(embedded):
     rows = embedded.query("by-citation", citation="problem_id:4834506")
     pairs = {(r["subjectLabel"], r["objectLabel"]) for r in rows}
     assert ("fibromyalgia", "opioid-induced hyperalgesia") in pairs and ("OFF-cell", "descending inhibition") in pairs
-    # with "descending modulation has participant dorsal horn"; without "spinal transmission causes hyperalgesia", which
-    # its quote (the descending system modulates the cord's sensitivity) does not support
-    assert len(rows) == 13
+    # with "descending modulation has participant dorsal horn" and fibromyalgia's flip to facilitation; without "spinal
+    # transmission causes hyperalgesia", which its quote (the descending system modulates the cord's sensitivity) does not support
+    assert len(rows) == 14
 
 
 def test_tolerance_versus_oih(embedded):

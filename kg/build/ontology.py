@@ -156,10 +156,10 @@ class _Writer:
                 props["sign"][prop] = [term.sign]
         for via, into in (("oih:activates", "oih:drives_pathway"), ("oih:inhibits", "oih:inhibits_pathway")):
             rels[into].property_chain.append(ow.PropertyChain([rels[via], rels["oih:part_of_pathway"]]))
-        # an agent drives the pathway of a process that what it activates sets off (the opioid, through the muOR, the
+        # an agent drives the pathways of the process that what it activates sets off (the opioid, through the muOR, the
         # chronic muOR signalling of the NMDA, dynorphin and descending-facilitation pathways under chronic exposure)
         rels["oih:drives_pathway"].property_chain.append(
-            ow.PropertyChain([rels["oih:activates"], rels["RO:0004034"], rels["oih:part_of_pathway"]]))
+            ow.PropertyChain([rels["oih:activates"], rels["oih:sets_off"], rels["oih:part_of_pathway"]]))
         # a clinical action brings in what the agent it involves inhibits (rotation: methadone's NMDA block), not its agonism
         rels["oih:inhibits"].property_chain.append(ow.PropertyChain([rels["oih:involves"], rels["oih:inhibits"]]))
         ow.AllDisjoint([rels[vocab.ACTIONS["agonist_of"].curie], rels[vocab.ACTIONS["antagonist_of"].curie]])

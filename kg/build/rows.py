@@ -178,7 +178,7 @@ class InterventionRow(_EvidenceRow):
 class ObservationRow(_EvidenceRow):
     """A row of ``observations.tsv``: a statement of the text as an outcome the model must reproduce.
 
-    ``kind`` is ``path``, ``perturb``, ``fact``, ``class`` or ``simulate``; ``expected`` says what must hold
+    ``kind`` is ``path``, ``perturb``, ``fact``, ``class``, ``simulate`` or ``members``; ``expected`` says what must hold
     (see :mod:`kg.observations`). ``sign`` is the polarity of the statement: +1 for something that must
     hold, -1 for a negative expectation (something the model must not say).
     """
@@ -207,7 +207,7 @@ class ObservationRow(_EvidenceRow):
 
 
 #: The kinds of observation :mod:`kg.observations` can check.
-OBSERVATION_KINDS = ("path", "perturb", "fact", "class", "simulate")
+OBSERVATION_KINDS = ("path", "perturb", "fact", "class", "simulate", "members")
 
 
 class CitationRow(_Row):
@@ -576,7 +576,7 @@ class _Loader:
                                 f"{'/'.join(term.range) or 'anything'}; {subj} is a {ks} and {obj} a {ko}")
         elif term.fallback:
             fits = [t.curie for t in vocab.RELATIONS.values() if t.sign == term.sign and not t.fallback and t.fits(ks, ko)
-                    and t.domain and t.range and t.curie not in vocab.TRAVERSED]
+                    and t.domain and t.range and t.curie not in vocab.TRAVERSED and t.curie not in vocab.SPECIFIC]
             if fits:
                 self.problem(where, f"predicate: use {' or '.join(fits)} for a {ks} and a {ko}, not {pred}")
 
