@@ -34,7 +34,7 @@ def test_a_planted_wrong_model_is_killed_by_the_observations(repo_paths):
 def test_a_mutant_the_build_refuses_counts_as_killed(repo_paths):
     row = ("HGNC:8156", "RO:0004034", "oih:nowhere", "+1")  # an unknown object: the build names it and writes nothing
     lines = (repo_paths.src / "edges.tsv").read_text(encoding="utf-8").splitlines()
-    line = next(i for i, x in enumerate(lines, 1) if x.startswith("HGNC:8156\tRO:0004034\toih:chronic_mor_signaling"))
+    line = next(i for i, x in enumerate(lines, 1) if x.startswith("HGNC:8156\toih:sets_off\toih:chronic_mor_signaling"))
     outcome = run_mutant(Mutant("invert", "edges.tsv", line, tuple(lines[line - 1].split("\t")), "oih:no_such_relation"),
                          repo_paths.src, default_seed())
     assert outcome.killed and outcome.by == ("build",) and "no_such_relation" in outcome.detail + str(row)
