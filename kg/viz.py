@@ -302,8 +302,11 @@ def _network(nodes: dict, edges: dict, rows: list[tuple[str, dict]], anchors: di
         style = vocab.MAP_CATEGORIES[n["category"]]
         net.add_node(c, label=n["label"], color=style.colour, shape=style.shape, title=f"{n['label']} ({c})",
                      size=18 if n["category"] == "pathway" else 14, level=n["level"])
+    pairs = {(e["subject"], e["object"]) for _, e in rows}
     for eid, e in rows:
         sign, context = edges[eid]["sign"], edges[eid]["context"]
+        # a statement whose converse is drawn too bends aside, so each of the two can be seen and clicked
+        bend = {"smooth": {"enabled": True, "type": "curvedCW", "roundness": 0.25}} if (e["object"], e["subject"]) in pairs else {}
         arrow = {"to": {"enabled": True, "type": "bar" if sign == -1 else "arrow", "scaleFactor": 0.8}}
         where = nodes[context]["label"] if context in nodes else context
         title = (f"{e['subjectLabel']} {e['predicateLabel']} {e['objectLabel']}"
@@ -311,7 +314,7 @@ def _network(nodes: dict, edges: dict, rows: list[tuple[str, dict]], anchors: di
                  + (f" (inferred, from {e['via']})" if e.get("via") else " (inferred)" if e["inferred"] else ""))
         tag = {"label": short.get(context, context), "font": CONTEXT_FONT} if context else {}
         net.add_edge(e["subject"], e["object"], id=eid, color=SIGN_COLOURS[sign], arrows=arrow, dashes=e["inferred"],
-                     hidden=e["inferred"], title=title, width=0.8 if e["inferred"] else 1.6, **tag)
+                     hidden=e["inferred"], title=title, width=0.8 if e["inferred"] else 1.6, **tag, **bend)
     # undrawn springs from each pathway to its members, so a pathway sits beside what it holds
     for c, n in sorted(nodes.items()):
         for pw in n["pathways"]:

@@ -118,7 +118,7 @@
   }
   network.on("click", (p) => {
     if (p.nodes.length) nodePanel(p.nodes[0]);
-    else if (p.edges.length) edgePanel(p.edges[0]);
+    else if (p.edges.length) edgePanel(network.getEdgeAt(p.pointer.DOM) ?? p.edges[0]);  // the one drawn on top
   });
 
   // -- search
