@@ -37,7 +37,9 @@ def _in_contexts(paths: Paths, base: list[Inference], asserted: rdflib.Graph, ve
     seconds, holds = 0.0, {}
     for context in used_contexts(asserted):
         say(f"running HermiT in context {context}")
-        infs, secs, ctx_asserted = infer(paths.owl, context=context, explain=explain)
+        copy = rdflib.Graph()
+        copy += asserted
+        infs, secs, ctx_asserted = infer(paths.owl, context=context, explain=explain, asserted=copy, known=everywhere)
         new = [i for i in infs if i.triple not in everywhere]
         seconds += secs
         if verify and new:
