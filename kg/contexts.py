@@ -30,7 +30,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import cache
 
-__all__ = ["ACUTE", "CHRONIC", "BROADER", "EXCLUDES", "closure", "joint", "holds_in", "most_specific", "reasoning_contexts",
+__all__ = ["ACUTE", "CHRONIC", "BROADER", "EXCLUDES", "closure", "joint", "excluded", "holds_in", "most_specific", "reasoning_contexts",
            "UnknownContextError"]
 
 ACUTE = "oih:acute_administration"
@@ -67,7 +67,12 @@ def joint(contexts: Iterable[str]) -> frozenset[str] | None:
     out: frozenset[str] = frozenset()
     for c in contexts:
         out |= closure(c)
-    return None if any(pair <= out for pair in EXCLUDES) else out
+    return None if excluded(out) else out
+
+
+def excluded(closed: frozenset[str]) -> bool:
+    """Whether a set of contexts (closed under :func:`closure`) holds two that exclude each other."""
+    return any(pair <= closed for pair in EXCLUDES)
 
 
 def holds_in(statement_context: str, context: str | None) -> bool:

@@ -89,18 +89,19 @@ class Engine:
     def query_in_context(self, name: str, context: str | None = None, **params) -> list[dict]:
         """The rows of a named query whose ``context`` column holds in ``context`` (every row without one): a row with
         no context holds in every context (:func:`kg.contexts.holds_in`)."""
-        ctx = self.context(context)
-        if ctx is not None:
-            self._contextual(name)
-        rows = self.catalog.query(name, **params)
-        return rows if ctx is None else [r for r in rows if contexts.holds_in(r.get("context") or "", ctx)]
+        return self._holding(name, context, lambda: self.catalog.query(name, **params))
 
-    def _contextual(self, name) -> None:
-        """Raise :class:`kg.contexts.UnknownContextError` unless the named query ``name`` returns a ``context`` column."""
+    def _holding(self, name, context: str | None, rows) -> list[dict]:
+        """The rows (``rows()``) of the named query ``name`` that hold in ``context``, all without one; a context on a
+        query without a ``context`` column raises :class:`kg.contexts.UnknownContextError`."""
+        ctx = self.context(context)
+        if ctx is None:
+            return rows()
         query = self.catalog.queries.get(name) if isinstance(name, str) else name
         if query is not None and "context" not in query.returns:
             raise UnknownContextError(f"the named query {query.name} has no context column: its rows hold in every "
                                       "context, so it takes no context")
+        return [r for r in rows() if contexts.holds_in(r.get("context") or "", ctx)]
 
     def run_query(self, name: str, params: dict[str, str], limit: int | None = None) -> list[dict]:
         """A named query for a client (:meth:`kg.catalog.Catalog.run_query`); a ``context`` parameter the query does not
@@ -110,10 +111,8 @@ class Engine:
         if "context" not in params or "context" in declared:
             return self.catalog.run_query(name, params, limit)
         params = dict(params)
-        ctx = self.context(params.pop("context"))
-        if ctx is not None:
-            self._contextual(name)
-        return [r for r in self.catalog.run_query(name, params, limit) if contexts.holds_in(r.get("context") or "", ctx)]
+        context = params.pop("context")
+        return self._holding(name, context, lambda: self.catalog.run_query(name, params, limit))
 
     def contexts(self) -> tuple[str, ...]:
         """Every context of the model: each one a statement holds in, and the broader ones they imply."""

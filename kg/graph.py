@@ -74,16 +74,10 @@ def build_graph(edges: Iterable[dict], nodes: Iterable[dict] = ()) -> nx.MultiDi
             e["subject"], e["object"], key=e["predicate"] + ("|inferred" if e.get("inferred") else "") + (f"@{context}" if context else ""),
             sign=int(e["sign"]), relation=e["predicate"], inferred=bool(e.get("inferred")), via=e.get("via") or "", context=context,
             inverse_of=e.get("inverse_of", ""),
-            evidence={"citations": cites, "quote": e.get("quote") or "", "evidence_type": _weaker(e.get("evidenceType"), e.get("memberEvidenceType")),
+            evidence={"citations": cites, "quote": e.get("quote") or "", "evidence_type": vocab.weakest((e.get("evidenceType"), e.get("memberEvidenceType"))),
                       **({"source": e["source"]} if e.get("source") else {})},
         )
     return g
-
-
-def _weaker(*types: str | None) -> str:
-    """The weaker of evidence types (a drug's inherited edge rests on the class statement and on its membership)."""
-    given = [t for t in types if t]
-    return min(given, key=lambda t: vocab.evidence_strength(t)[0]) if given else ""
 
 
 def causal_graph(catalog: Catalog, include_inferred: bool = False) -> nx.MultiDiGraph:

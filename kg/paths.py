@@ -291,7 +291,7 @@ def _paths_of_length(g: nx.MultiDiGraph, s: str, t: str, length: int, sign: int 
                 continue
             if where and not where <= held:  # a statement of a context: the path must still hold somewhere
                 joined = held | where
-                if any(pair <= joined for pair in contexts.EXCLUDES):
+                if contexts.excluded(joined):
                     continue
             else:
                 joined = held

@@ -52,6 +52,7 @@ __all__ = [
     "entity_class",
     "map_category",
     "evidence_strength",
+    "weakest",
     "EVIDENCE_STRENGTH",
     "biolink_category",
     "biolink_predicate",
@@ -413,6 +414,16 @@ def evidence_strength(evidence_type: str) -> tuple[int, str]:
     (1, 'curator inference')
     """
     return EVIDENCE_STRENGTH.get(evidence_type, EVIDENCE_STRENGTH["ECO:0000311"])
+
+
+def weakest(evidence_types) -> str:
+    """The weakest of some evidence types (``""`` when none is given): what a chain of statements rests on.
+
+    >>> weakest(["ECO:0000304", "", "ECO:0000303"])
+    'ECO:0000303'
+    """
+    given = [t for t in evidence_types if t]
+    return min(given, key=lambda t: evidence_strength(t)[0]) if given else ""
 
 
 #: Annotation properties of entities and of evidence (axiom annotations).

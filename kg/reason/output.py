@@ -40,8 +40,7 @@ def _in_contexts(paths: Paths, base: list[Inference], asserted: rdflib.Graph, ve
         say(f"running HermiT in context {context}")
         copy = rdflib.Graph()
         copy += asserted
-        infs, secs, ctx_asserted = infer(paths.owl, context=context, explain=explain, asserted=copy, known=everywhere)
-        new = [i for i in infs if i.triple not in everywhere]
+        new, secs, ctx_asserted = infer(paths.owl, context=context, explain=explain, asserted=copy, known=everywhere)
         if verify and new:
             verify_explanations(new, ctx_asserted)
         index = _evidence_index(ctx_asserted) if explain else {}
@@ -73,15 +72,14 @@ def _evidence_index(asserted: rdflib.Graph) -> dict[tuple[str, str, str], str]:
         if p == RDFS.subClassOf and isinstance(o, BNode):
             p, o = asserted.value(o, OWL.onProperty), asserted.value(o, OWL.hasValue)
         key, kind = (str(s), str(p), str(o)), vocab.compress(str(kind))
-        out[key] = min(out.get(key, kind), kind, key=lambda k: vocab.evidence_strength(k)[0])
+        out[key] = vocab.weakest((out.get(key, kind), kind))
     return out
 
 
 def _weakest(inf: Inference, index: dict[tuple[str, str, str], str]) -> Inference:
     """``inf`` with the weakest evidence type of the asserted statements its explanation names."""
-    kinds = [index[(st.subject, st.predicate, st.object)] for st in inf.explanation.steps
-             if st.kind in ("triple", "type", "class statement") and (st.subject, st.predicate, st.object) in index]
-    return replace(inf, evidence=min(kinds, key=lambda k: vocab.evidence_strength(k)[0])) if kinds else inf
+    return replace(inf, evidence=vocab.weakest(index.get((st.subject, st.predicate, st.object), "") for st in inf.explanation.steps
+                                               if st.kind in ("triple", "type", "class statement")))
 
 
 @dataclass(frozen=True)
