@@ -86,7 +86,7 @@ def synthetic_sources(n: int, folder: Path, seed: int = 7) -> Path:
         agent = f"oih:agent_{a}"
         agents.append(f"{agent}\tagent {a}\tDrug\t\tA synthetic drug.\t\t")
         for t in rng.sample(ents, 2 if rng.random() < 0.3 else 1):
-            int_rows.append(f"{agent}\tinhibitor_of\t{t}\t-1\t1\tECO:0000304\tsynthetic\t")
+            int_rows.append(f"{agent}\tinhibitor_of\t{t}\t-1\t\t1\tECO:0000304\tsynthetic\t")
     files = {
         "entities.tsv": ent_rows + agents,
         "edges.tsv": edge_rows,
