@@ -27,8 +27,8 @@ from kg.config import Paths, default_paths
 __all__ = ["serialize", "BuildResult", "build"]
 
 
-def serialize(onto: ow.Ontology) -> tuple[bytes, bytes]:
-    """Return the ontology as ``(RDF/XML, Turtle)`` bytes, stable across runs.
+def serialize(onto: ow.Ontology, axioms: str = "") -> tuple[bytes, bytes, int]:
+    """Return the ontology plus ``axioms`` (N-Triples) as ``(RDF/XML, Turtle, triple count)``, stable across runs.
 
     owlready2 writes N-Triples (blank nodes numbered in creation order, which
     the build keeps fixed); rdflib re-serializes them in sorted order.
@@ -37,7 +37,7 @@ def serialize(onto: ow.Ontology) -> tuple[bytes, bytes]:
     onto.save(file=buf, format="ntriples")
     # owlready2 numbers blank nodes in creation order, and the build creates
     # everything in a fixed order, so the labels are already stable.
-    nt = buf.getvalue().decode("utf-8")
+    nt = buf.getvalue().decode("utf-8") + axioms
     labels = {m: rdflib.BNode(f"b{m}") for m in set(re.findall(r"_:(\w+)", nt))}
     canon = rdflib.Graph()
     canon.parse(data=nt, format="nt", bnode_context=labels)
@@ -59,7 +59,7 @@ def serialize(onto: ow.Ontology) -> tuple[bytes, bytes]:
     xml_buf = io.BytesIO()
     onto2.save(file=xml_buf, format="rdfxml")
     world.close()
-    return xml_buf.getvalue(), ttl
+    return xml_buf.getvalue(), ttl, len(out)
 
 
 @dataclass(frozen=True)
@@ -98,8 +98,7 @@ def build(paths: Paths | None = None, seed: Path | None = None) -> BuildResult:
     if unmapped:
         raise BuildError([Problem("kg/vocab.py", 0, m) for m in unmapped])
     model = load_model(paths.src, seed)
-    onto = build_ontology(model)
-    xml, ttl = serialize(onto)
+    xml, ttl, triples = serialize(*build_ontology(model))
     paths.out.mkdir(parents=True, exist_ok=True)
     written = []
     tmp_files = []
@@ -116,7 +115,6 @@ def build(paths: Paths | None = None, seed: Path | None = None) -> BuildResult:
         for tmp, _ in tmp_files:
             if os.path.exists(tmp):
                 os.unlink(tmp)
-    triples = len(rdflib.Graph().parse(data=ttl.decode("utf-8"), format="turtle"))
     return BuildResult(
         entities=len(model.entities),
         edges=len(model.edges),
