@@ -418,14 +418,17 @@ _SKIP_TYPES = {str(OWL.NamedIndividual), str(OWL.Thing), str(OWL.Class), str(OWL
 
 def infer(owl_path: Path, progress: Callable[[str], None] | None = None,
           context: str | None = None, explain: bool = True, asserted: rdflib.Graph | None = None,
-          known: frozenset[Triple] | set[Triple] = frozenset()) -> tuple[list[Inference], float, rdflib.Graph]:
+          known: frozenset[Triple] | set[Triple] | Callable[[], set[Triple]] = frozenset(),
+          ) -> tuple[list[Inference], float, rdflib.Graph]:
     """Reason over ``owl_path``; return its explained inferences, reasoning time and asserted graph.
 
     With ``context`` (a CURIE), the statements that hold in that context are asserted first
     (:func:`kg.reason.context.activate`), so what HermiT infers is what holds there; the asserted graph returned
     includes them. Without ``explain`` each inference gets an empty explanation (rule ``not explained``): what a
     mutation run, which only counts what holds, needs. ``asserted`` is ``owl_path`` already parsed (it is changed
-    in place with a context); inferences in ``known`` (found before, e.g. in every context) are left out.
+    in place with a context); inferences in ``known`` (found before, e.g. in every context) are left out: a set, or
+    a function giving it, called once HermiT is done (so a context run can start before the run over every context
+    ends).
 
     Raises
     ------
@@ -458,7 +461,7 @@ def infer(owl_path: Path, progress: Callable[[str], None] | None = None,
                 t = (ind.iri, str(RDF.type), c.iri)
                 if t not in before:
                     extra.add(t)
-    new = sorted((set(new) | extra) - set(known))
+    new = sorted((set(new) | extra) - set(known() if callable(known) else known))
     if not explain:
         out = [Inference(s, p, o, Explanation("not explained", [])) for s, p, o in new
                if p != str(RDFS.subClassOf) and (p != str(RDF.type) or isinstance(world[s], ow.Thing))]

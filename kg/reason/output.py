@@ -29,27 +29,36 @@ from kg.reason.verify import verify_explanations
 __all__ = ["ReasonResult", "inferred_graph", "reason"]
 
 
-def _in_contexts(paths: Paths, base: list[Inference], asserted: rdflib.Graph, verify: bool,
-                 say: Callable[[str], None], explain: bool = True) -> tuple[list[Inference], float, int]:
-    """What each context the qualified statements name adds to ``base``, explained (and verified), each fact once,
-    under its most general contexts. One HermiT run per context, two at a time in threads (each in a world of its
-    own): one's Python work overlaps the other's JVM."""
-    everywhere = {i.triple for i in base}
+def _all_contexts(paths: Paths, asserted: rdflib.Graph, say: Callable[[str], None],
+                  explain: bool) -> tuple[list[Inference], list[Inference], float]:
+    """HermiT over what holds in every context, and once per context the qualified statements name; return the
+    inferences of every context, what the contexts add (each fact once, under its most general contexts), the
+    seconds HermiT took.
+
+    The runs go two at a time in threads, each in a world of its own: one's Python work overlaps the other's JVM. A
+    context run keeps only what the run over every context did not find, and waits for it once its own HermiT is done.
+    """
+    def base() -> tuple[list[Inference], float]:
+        infs, secs, _ = infer(paths.owl, say, explain=explain, asserted=asserted)
+        index = _evidence_index(asserted) if explain else {}
+        return [_weakest(i, index) for i in infs], secs
 
     def run(context: str) -> tuple[str, list[Inference], float]:
         say(f"running HermiT in context {context}")
         copy = rdflib.Graph()
         copy += asserted
-        new, secs, ctx_asserted = infer(paths.owl, context=context, explain=explain, asserted=copy, known=everywhere)
-        if verify and new:
-            verify_explanations(new, ctx_asserted)
+        new, secs, ctx_asserted = infer(paths.owl, context=context, explain=explain, asserted=copy,
+                                        known=lambda: {i.triple for i in everywhere.result()[0]})
         index = _evidence_index(ctx_asserted) if explain else {}
         return context, [_weakest(i, index) for i in new], secs
 
-    # two at a time: while one waits on its JVM, the other's Python work goes on
+    names = used_contexts(asserted)  # read before any thread starts
     with ThreadPoolExecutor(max_workers=2) as pool:
-        done = list(pool.map(run, used_contexts(asserted)))
-    seconds, holds = sum(secs for _, _, secs in done), {}
+        everywhere = pool.submit(base)  # first, so a context run never waits on a run not started
+        done = list(pool.map(run, names))
+    inferences, seconds = everywhere.result()
+    seconds += sum(secs for _, _, secs in done)
+    holds: dict = {}
     for context, new, _ in done:
         for i in new:
             holds.setdefault(i.triple, {})[context] = i
@@ -58,7 +67,7 @@ def _in_contexts(paths: Paths, base: list[Inference], asserted: rdflib.Graph, ve
         for context in sorted(by_context):
             if not any(c != context and c in contexts.closure(context) for c in by_context):
                 out.append(replace(by_context[context], context=context))
-    return out, seconds, len(out) if verify else 0
+    return inferences, out, seconds
 
 
 def _evidence_index(asserted: rdflib.Graph) -> dict[tuple[str, str, str], str]:
@@ -150,7 +159,7 @@ def reason(
     paths : Paths, optional
         Where ``oih.owl`` is and ``oih-inferred.ttl`` goes.
     verify : bool
-        Re-derive every inference from its explanation (one more HermiT run).
+        Re-derive every inference, of every context, from its explanation (two more HermiT runs).
     explain : bool
         Explain each inference (without, nothing is verified: for mutation runs, which only count what holds).
     progress : callable, optional
@@ -163,16 +172,15 @@ def reason(
     """
     paths = paths or default_paths()
     say = progress or (lambda _msg: None)
-    inferences, seconds, asserted = infer(paths.owl, say, explain=explain)
-    if explain:
-        index = _evidence_index(asserted)
-        inferences = [_weakest(i, index) for i in inferences]
+    asserted = rdflib.Graph().parse(paths.owl, format="xml")
+    inferences, contextual, seconds = _all_contexts(paths, asserted, say, explain)
+    inferences += contextual
     verified = 0
     if verify and explain:
+        # one check for every context: the schema is the same in each (a context adds only ABox assertions and
+        # drug-class statements, which the check copies from each explanation), so one graph serves them all
         say(f"verifying {len(inferences)} explanations")
         verified = verify_explanations(inferences, asserted)
-    contextual, more, checked = _in_contexts(paths, inferences, asserted, verify and explain, say, explain)
-    inferences, seconds, verified = inferences + contextual, seconds + more, verified + checked
     say("writing inferred triples")
     ttl = inferred_graph(inferences).serialize(format="turtle").encode("utf-8")
     fd, tmp = tempfile.mkstemp(dir=paths.out, prefix=".oih-inferred.")
