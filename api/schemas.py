@@ -220,10 +220,12 @@ class SimulationAnswer(BaseModel):
     prescribed_dose: float
     dose: float = Field(description="the operating dose after dose-changing interventions")
     at_dose: dict[str, float]
-    classification: str = Field(description="tolerance (dP/dD < 0), OIH (dP/dD > 0) or indeterminate")
+    classification: str = Field(description="tolerance (dP/dD < 0 after chronic exposure), analgesia (dP/dD < 0 after one "
+                                            "dose), OIH (dP/dD > 0) or indeterminate")
     oih_threshold_dose: float | None
     test_taper: dict[str, Any]
     baseline: dict[str, float] | None = Field(description="the operating point without interventions")
+    context: str = Field(description="how the drug was given: oih:chronic_exposure or oih:acute_administration")
 
 
 class ObservationResult(BaseModel):

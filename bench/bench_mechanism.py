@@ -26,7 +26,8 @@ from pathlib import Path
 import networkx as nx
 
 from kg import OIHKG
-from kg.model import Scenario, plot, simulate
+from kg.figure import plot
+from kg.model import Scenario, simulate
 from kg.paths import all_signed_paths, signed_paths
 from kg.perturb import perturb
 

@@ -194,12 +194,18 @@ class OIHKG:
         return self.engine.contexts()
 
     def mechanism(self):
-        """The graph facts of the pain model (:meth:`kg.engine.Engine.mechanism`)."""
+        """The graph facts of the pain model under chronic exposure (:meth:`kg.engine.Engine.mechanism`)."""
         return self.engine.mechanism()
 
-    def simulate(self, interventions=(), **params):
-        """Run the illustrative model P = P0 - A + H (:meth:`kg.engine.Engine.simulate`)."""
-        return self.engine.simulate(interventions, **params)
+    def simulate(self, interventions=(), context=None, **params):
+        """Run the illustrative model P = P0 - A + H (:meth:`kg.engine.Engine.simulate`), after chronic exposure or,
+        with ``context="acute"``, one dose.
+
+        >>> kg = OIHKG.open()
+        >>> kg.simulate().classification, kg.simulate(context="acute").classification
+        ('OIH', 'analgesia')
+        """
+        return self.engine.simulate(interventions, context=context, **params)
 
     def check(self):
         """The text's claims (``ontology/src/observations.tsv``) checked against this graph (:func:`kg.observations.check`).

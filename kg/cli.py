@@ -378,6 +378,7 @@ def simulate(
     intervention: Annotated[Optional[list[str]], typer.Option("--intervention", "-i", help="Intervention or agent (repeatable).")] = None,
     param: Annotated[Optional[list[str]], typer.Option("--param", "-p", help="k=v overriding kg/model_params.toml; gains as gain.PATHWAY=v.")] = None,
     profile: Annotated[Optional[str], typer.Option(help="A patient profile: a condition that predisposes to OIH (e.g. fibromyalgia).")] = None,
+    context: Annotated[Optional[str], typer.Option(help="How the drug is given: chronic (default; exposure in weeks) or acute (one dose).")] = None,
     plot: Annotated[Optional[Path], typer.Option(help="Write the plot here (.png or .svg).")] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="table: summary; json: everything incl. curves; csv: curves.")] = Format.table,
     endpoint: Endpoint = None,
@@ -386,10 +387,10 @@ def simulate(
     """Run the illustrative pain model P = P0 - A + H: classification, test taper, curves and plot."""
     from pydantic import ValidationError
 
-    from kg.model import plot as draw
+    from kg.figure import plot as draw
     from kg.queries import AmbiguousEntity, UnknownEntity
 
-    params: dict = {"gains": {}, "profile": profile}
+    params: dict = {"gains": {}, "profile": profile, "context": context}
     for item in param or []:
         key, sep, value = item.partition("=")
         if not sep:
@@ -428,7 +429,8 @@ def _print_simulation(res) -> None:
     """The summary of a simulation: operating point and classification, test taper, profile, what each intervention did."""
     a = res.at_dose
     console.print(f"[dim]{res.note}[/dim]")
-    console.print(f"at dose {res.dose:g} (prescribed {res.prescribed_dose:g}), exposure t = {res.params['exposure']:g}: "
+    given = "one dose (acute)" if res.context == "oih:acute_administration" else f"exposure t = {res.params['exposure']:g}"
+    console.print(f"at dose {res.dose:g} (prescribed {res.prescribed_dose:g}), {given}: "
                   f"P = {a['P']:.2f}, A = {a['A']:.2f}, H = {a['H']:.2f}, dP/dD = {a['dP_dD']:+.3f} -> "
                   f"[bold]{res.classification}[/bold]")
     if res.oih_threshold_dose is not None:

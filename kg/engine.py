@@ -49,7 +49,7 @@ class Engine:
     def __init__(self, catalog: Catalog):
         self.catalog = catalog
         self._graphs: dict[tuple[bool, str | None], nx.MultiDiGraph] = {}
-        self._mechanism: Mechanism | None = None
+        self._mechanisms: dict[str, Mechanism] = {}
 
     def causal_graph(self, include_inferred: bool = False, context: str | None = None) -> nx.MultiDiGraph:
         """The signed causal graph (:func:`kg.graph.causal_graph`), frozen (shared): copy it to change it.
@@ -119,12 +119,24 @@ class Engine:
         g = self.causal_graph()
         return contexts.reasoning_contexts({c for _, _, c in g.edges(data="context") if c})
 
-    def mechanism(self) -> Mechanism:
-        """The graph facts of the pain model (:class:`kg.model.Mechanism`), from the statements that hold under chronic
-        exposure (the model's exposure t runs in weeks)."""
-        if self._mechanism is None:
-            self._mechanism = Mechanism.from_catalog(self.catalog, self.causal_graph(context=contexts.CHRONIC))
-        return self._mechanism
+    def mechanism(self, context: str | None = None) -> Mechanism:
+        """The graph facts of the pain model (:class:`kg.model.Mechanism`), from the statements that hold in ``context``
+        (chronic exposure by default: the model's exposure t runs in weeks)."""
+        context = context or contexts.CHRONIC
+        if context not in self._mechanisms:
+            self._mechanisms[context] = Mechanism.from_catalog(self.catalog, self.causal_graph(context=context))
+        return self._mechanisms[context]
+
+    def _exposure(self, name: str | None) -> str:
+        """The exposure context a simulation runs in: chronic by default; :class:`kg.model.ModelInputError` otherwise."""
+        try:
+            ctx = self.context(name) or contexts.CHRONIC
+        except UnknownContextError as exc:
+            raise ModelInputError("context", str(exc)) from None
+        if ctx not in (contexts.ACUTE, contexts.CHRONIC):
+            raise ModelInputError("context", f"{ctx} is a condition the model classifies (OIH or tolerance), not how the "
+                                             f"drug is given: simulate {contexts.ACUTE} or {contexts.CHRONIC}")
+        return ctx
 
     def paths(self, source: str, target: str, max_length: int = 8, sign: int | None = None, limit: int = 100,
               include_inferred: bool = False, context: str | None = None) -> PathResult:
@@ -160,15 +172,25 @@ class Engine:
         except UnknownEntity as exc:
             raise ModelInputError(field, str(exc)) from None
 
-    def simulate(self, interventions=(), **params: Any) -> SimulationResult:
+    def simulate(self, interventions=(), context: str | None = None, **params: Any) -> SimulationResult:
         """Run the illustrative model P = P0 - A + H (:func:`kg.model.simulate`).
 
         ``params`` override ``kg/model_params.toml``; invalid values raise ``pydantic.ValidationError``
         naming the field. Interventions, pathway names in ``gains`` and the patient ``profile`` (a condition that
         predisposes to OIH, e.g. ``"fibromyalgia"``) may be given any way; one the graph does not know raises
-        :class:`kg.model.ModelInputError` naming the field.
+        :class:`kg.model.ModelInputError` naming the field. ``context`` is how the drug is given, chronic exposure
+        (default) or acute administration (one dose: exposure 0; another exposure is an error); the graph facts come
+        from the statements that hold there. A condition (OIH, tolerance) is not a context to simulate in: it is
+        what the simulation classifies.
         """
-        mech = self.mechanism()
+        ctx = self._exposure(context)
+        if ctx == contexts.ACUTE:
+            if params.get("exposure") not in (None, 0, 0.0, "0"):
+                raise ModelInputError("exposure", "acute administration is one dose, with no exposure time: leave exposure "
+                                                  f"out (or 0), or simulate chronic exposure; got exposure {params['exposure']}")
+            params["exposure"] = 0
+        params["context"] = ctx
+        mech = self.mechanism(ctx)
         gains = {mech.pathway(self._field("gains", name)): value for name, value in (params.pop("gains", None) or {}).items()}
         if params.get("profile"):
             params["profile"] = self._field("profile", params["profile"])

@@ -25,6 +25,11 @@
   descending facilitation raises H), so dP/dD turns positive at a lower dose and
   H is higher at the same dose.
 
+* A context says how the drug is given: chronic exposure (the default: t in
+  weeks) or acute administration (one dose, t = 0: no tolerance shift and no H,
+  so dP/dD < 0 at every dose, classified ``analgesia``). :meth:`kg.OIHKG.simulate`
+  reads the graph facts from the statements that hold in that context.
+
 Every number comes from ``kg/model_params.toml`` and is **illustrative, not
 clinical data**; each can be overridden per call.
 
@@ -45,23 +50,23 @@ Examples
 
 from __future__ import annotations
 
-import io
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from kg import vocab
+from kg.contexts import ACUTE, CHRONIC
 
 if TYPE_CHECKING:
     import networkx as nx
 
     from kg.catalog import Catalog
 
-__all__ = ["ILLUSTRATIVE", "ModelInputError", "ModelParams", "Scenario", "Mechanism", "SimulationResult", "simulate", "plot",
+__all__ = ["ILLUSTRATIVE", "ModelInputError", "ModelParams", "Scenario", "Mechanism", "SimulationResult", "simulate",
            "default_params"]
 
 ILLUSTRATIVE = "Illustrative parameters, not clinical data (kg/model_params.toml)."
@@ -129,6 +134,9 @@ class Scenario(ModelParams):
                                                                     description="Interventions or agents to apply.")
     profile: str | None = Field(None, max_length=300,
                                 description="A patient profile: a condition that predisposes to OIH, e.g. fibromyalgia.")
+    context: str | None = Field(None, max_length=300,
+                                description="How the drug is given: chronic exposure (the default; exposure t in weeks) or "
+                                            "acute administration (one dose: exposure 0, so no tolerance shift and no H).")
 
 
 @dataclass(frozen=True)
@@ -230,6 +238,7 @@ class SimulationResult:
     oih_threshold_dose: float | None
     test_taper: dict[str, Any]
     baseline: dict[str, float] | None
+    context: str = CHRONIC
     note: str = ILLUSTRATIVE
 
     def as_dict(self) -> dict[str, Any]:
@@ -277,8 +286,9 @@ def _point(p: ModelParams, gain_total: float, emax: float, dose: float) -> dict[
     return {k: float(v[0]) for k, v in _curves(p, gain_total, emax, np.array([dose])).items()} | {"dose": dose}
 
 
-def _classify(slope: float) -> str:
-    return "OIH" if slope > 0 else "tolerance" if slope < 0 else "indeterminate"
+def _classify(slope: float, acute: bool) -> str:
+    """What dP/dD at the dose says: after chronic exposure a falling curve is tolerance, after one dose analgesia."""
+    return "OIH" if slope > 0 else ("analgesia" if acute else "tolerance") if slope < 0 else "indeterminate"
 
 
 def _with_profile(mech: Mechanism, p: Scenario, gains: dict[str, float]) -> tuple[dict[str, float], float, dict | None]:
@@ -328,9 +338,10 @@ def simulate(mech: Mechanism, scenario: Scenario) -> SimulationResult:
     -------
     SimulationResult
         Curves of P, A, H, dP/dD (and dA/dD, dH/dD) over ``points`` doses up to ``dose_max``; the
-        values at the current dose; ``classification`` (``tolerance`` when dP/dD < 0 there, ``OIH``
-        when > 0); the lowest dose above which dP/dD > 0; and the test taper (pain after lowering the
-        dose by ``taper_fraction``).
+        values at the current dose; ``classification`` (``tolerance`` when dP/dD < 0 there after
+        chronic exposure, ``analgesia`` after acute administration, ``OIH`` when > 0); the lowest dose
+        above which dP/dD > 0; and the test taper (pain after lowering the dose by ``taper_fraction``).
+        The scenario's ``context`` (a CURIE, chronic exposure by default) is given back.
     """
     p = scenario
     gains = {pw: p.default_gain for pw in mech.pronociceptive}
@@ -349,55 +360,18 @@ def simulate(mech: Mechanism, scenario: Scenario) -> SimulationResult:
         raise ModelInputError("params", "these parameters overflow the model's arithmetic; use smaller values")
     at = _point(p, total, emax, dose)
     tapered = _point(p, total, emax, dose * (1 - p.taper_fraction))
-    delta = tapered["P"] - at["P"]
+    delta, acute = tapered["P"] - at["P"], p.context == ACUTE
+    rises = "pain rises: the single dose relieves pain" if acute else "pain rises: points to tolerance"
     return SimulationResult(
-        params=p.model_dump(exclude={"interventions", "profile"}), interventions=list(dict.fromkeys(p.interventions)),
+        params=p.model_dump(exclude={"interventions", "profile", "context"}), interventions=list(dict.fromkeys(p.interventions)),
         profile=profile,
         applied=applied, gains=gains, emax=emax, ed50=p.ED50 * (1 + p.tolerance_rate * p.exposure),
         curves={"dose": d.tolist(), **{k: v.tolist() for k, v in c.items()}},
-        prescribed_dose=p.dose, dose=dose, at_dose=at, classification=_classify(at["dP_dD"]),
+        prescribed_dose=p.dose, dose=dose, at_dose=at, classification=_classify(at["dP_dD"], acute),
         oih_threshold_dose=threshold,
         test_taper={"dose": tapered["dose"], "P": tapered["P"], "delta_P": delta,
-                    "outcome": "pain falls: points to OIH" if delta < 0 else "pain rises: points to tolerance"},
+                    "outcome": "pain falls: points to OIH" if delta < 0 else rises},
         baseline=_point(p, base_gain, base_emax, p.dose) if p.interventions else None,
+        context=p.context or CHRONIC,
     )
 
-
-def plot(result: SimulationResult, fmt: Literal["png", "svg"] = "png") -> bytes:
-    """Draw P, A and H against dose (top) and dP/dD (bottom) with the current and tapered doses marked."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib.figure import Figure
-
-    c = result.curves
-    fig = Figure(figsize=(7, 6), layout="constrained")
-    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(3, 2))
-    top.plot(c["dose"], c["P"], color="black", lw=2, label="P, net pain")
-    top.plot(c["dose"], c["A"], color="tab:blue", label="A, analgesia")
-    top.plot(c["dose"], c["H"], color="tab:red", label="H, hyperalgesic component")
-    top.axhline(result.params["P0"], color="grey", ls=":", lw=1, label="P0, baseline pain")
-    for ax in (top, bottom):
-        ax.axvline(result.dose, color="tab:green", ls="--", lw=1)
-        ax.axvline(result.test_taper["dose"], color="tab:olive", ls=":", lw=1)
-    top.plot([result.dose], [result.at_dose["P"]], "o", color="tab:green", label=f"current dose {result.dose:g}")
-    top.plot([result.test_taper["dose"]], [result.test_taper["P"]], "v", color="tab:olive",
-             label=f"test taper ({result.test_taper['delta_P']:+.2f})")
-    top.set_ylabel("pain / effect (illustrative units)")
-    top.legend(fontsize="small", loc="upper left")
-    title = f"P = P0 - A + H at exposure t = {result.params['exposure']:g}: {result.classification} at the current dose"
-    if result.interventions:
-        title += "\nwith " + ", ".join(result.interventions)
-    top.set_title(title, fontsize="medium")
-    bottom.plot(c["dose"], c["dP_dD"], color="black")
-    bottom.axhline(0, color="grey", lw=1)
-    bottom.fill_between(c["dose"], c["dP_dD"], 0, where=np.array(c["dP_dD"]) > 0, color="tab:red", alpha=0.2, label="dP/dD > 0: OIH")
-    bottom.fill_between(c["dose"], c["dP_dD"], 0, where=np.array(c["dP_dD"]) < 0, color="tab:blue", alpha=0.2,
-                        label="dP/dD < 0: tolerance")
-    bottom.set_xlabel("opioid dose D (illustrative units)")
-    bottom.set_ylabel("dP/dD")
-    bottom.legend(fontsize="small", loc="upper left")
-    top.text(0.99, 0.02, ILLUSTRATIVE, transform=top.transAxes, ha="right", va="bottom", fontsize="x-small", color="grey")
-    buf = io.BytesIO()
-    fig.savefig(buf, format=fmt, dpi=100)
-    return buf.getvalue()

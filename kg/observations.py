@@ -29,10 +29,10 @@ in every context or is asserted or derived in that context (or one it implies).
     names (``|``-separated); ``expected`` ``exactly`` (no other member) or
     ``include``.
 ``simulate``
-    ``subject`` is a scenario (``k=v; k=v``, with ``interventions=a, b`` and
-    ``profile=x``), ``relation`` a measure (``classification``, ``test_taper``,
+    ``subject`` is a scenario (``k=v; k=v``, with ``interventions=a, b``,
+    ``profile=x`` and ``context=acute``), ``relation`` a measure (``classification``, ``test_taper``,
     ``oih_threshold_dose``, ``ed50``, or A, H, P, dA_dD, dH_dD, dP_dD at the
-    current dose); ``expected`` is a value (``OIH``, ``tolerance``, ``falls``,
+    current dose); ``expected`` is a value (``OIH``, ``tolerance``, ``analgesia``, ``falls``,
     ``rises``) or a comparison (``<``, ``>``, ``=``) with ``object``: another
     scenario (``default`` for none), ``@measure`` (another measure of the same
     scenario) or a number.
@@ -238,7 +238,7 @@ def _scenario(text: str) -> dict[str, Any]:
         key, _, value = (x.strip() for x in item.partition("="))
         if key == "interventions":
             out[key] = [v.strip() for v in value.split(",") if v.strip()]
-        elif key == "profile":
+        elif key in ("profile", "context"):
             out[key] = value
         else:
             out[key] = float(value)

@@ -358,6 +358,17 @@ def test_simulate_route_and_validation(http):
     r = http.post("/simulate", json={"gains": {"TLR4": 1}})
     assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "gains"]
     assert http.post("/simulate", json={"interventions": ["no such drug"]}).status_code == 404
+    assert base["context"] == "oih:chronic_exposure"
+    acute = http.post("/simulate", json={"context": "acute"}).json()
+    assert acute["context"] == "oih:acute_administration" and acute["classification"] == "analgesia" and acute["at_dose"]["H"] == 0
+    for body, field in (({"context": "acute", "exposure": 6}, "exposure"), ({"context": "OIH"}, "context"),
+                        ({"context": "x" * 5000}, "context")):
+        r = http.post("/simulate", json=body)
+        assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", field], r.text
+        assert len(r.text) < 2000  # the huge name is not echoed back
+    r = http.get("/simulate/plot.svg", params={"context": "acute"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("image/svg")
+    assert http.get("/simulate/plot.svg", params={"context": "acute", "exposure": "3"}).status_code == 422
 
 
 def test_simulate_plot_png_and_svg(http):

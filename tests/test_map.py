@@ -6,6 +6,7 @@ and recorded, and each test asserts none was attempted. Screenshots go to tests/
 
 from __future__ import annotations
 
+import json
 import math
 import sys
 from pathlib import Path
@@ -299,6 +300,32 @@ def test_the_simulator_redraws_and_flips_at_the_threshold_the_api_reports(served
     ARTIFACTS.mkdir(exist_ok=True)
     served_map.page.screenshot(path=str(ARTIFACTS / "map-simulator.png"))
     served_map.clean()
+
+
+def _simulation_where(p, ctx: str) -> dict:
+    for _ in range(100):
+        r = p.js("oihMap.simulation()")
+        if r and r["context"] == ctx:
+            return r
+        p.page.wait_for_timeout(100)
+    raise AssertionError(f"no simulation in {ctx}")
+
+
+def test_the_simulator_follows_the_context_switch(served_map):
+    """Acute is one dose: the simulator asks POST /simulate in that context (no exposure), the drug relieves pain with no
+    H; any other choice is chronic exposure again, where the default dose is past the flip."""
+    p = served_map
+    p.page.click("#simulator-box > summary")
+    assert _simulation_where(p, CHRONIC)["classification"] == "OIH"
+    with p.page.expect_request(lambda r: r.url.endswith("/simulate") and ACUTE in (r.post_data or "")) as asked:
+        _choose_context(p, ACUTE)
+    assert "exposure" not in json.loads(asked.value.post_data)
+    acute = _simulation_where(p, ACUTE)
+    assert acute["classification"] == "analgesia" and acute["at_dose"]["H"] == 0 and acute["at_dose"]["dP_dD"] < 0
+    assert p.page.is_disabled("#sim-exposure") and "One dose (acute administration)" in p.page.inner_text("#sim-result")
+    _choose_context(p, "oih:oih")  # a condition implies chronic exposure
+    assert _simulation_where(p, CHRONIC)["classification"] == "OIH" and not p.page.is_disabled("#sim-exposure")
+    p.clean()
 
 
 def test_a_shared_link_restores_the_simulator(served_map, open_page):

@@ -352,12 +352,35 @@ def test_a_dose_above_the_range_and_a_non_intervention_are_refused(kg):
 
 
 def test_plot_png_and_svg(kg):
-    from kg.model import plot
+    from kg.figure import plot
 
     r = kg.simulate()
     assert plot(r, "png")[:8] == b"\x89PNG\r\n\x1a\n"
     root = ET.fromstring(plot(r, "svg"))
     assert root.tag.endswith("svg")
+
+
+def test_one_dose_relieves_pain_and_the_same_drug_amplifies_it_after_chronic_exposure(kg):
+    """The paradox in time: acutely the curve only falls (no tolerance shift, no H), chronically it flips."""
+    acute, chronic = kg.simulate(context="acute"), kg.simulate()
+    assert acute.context == "oih:acute_administration" and chronic.context == "oih:chronic_exposure"
+    assert acute.classification == "analgesia" and chronic.classification == "OIH"
+    assert max(acute.curves["H"]) == 0 and max(acute.curves["dP_dD"]) < 0 and acute.oih_threshold_dose is None
+    assert acute.ed50 == acute.params["ED50"] < chronic.ed50, "no tolerance shift after one dose"
+    assert acute.at_dose["P"] < acute.params["P0"] and acute.test_taper["delta_P"] > 0
+    assert kg.simulate(context="chronic exposure").at_dose == chronic.at_dose
+    # the graph facts come from the context: fibromyalgia's flip toward facilitation is chronic, its weak brake is not
+    fib = kg.simulate(context="acute", profile="fibromyalgia")
+    assert fib.profile["A"] == "down" and fib.profile["H"] == "unchanged" and fib.at_dose["A"] < acute.at_dose["A"]
+
+
+@pytest.mark.parametrize("params, field", [({"context": "acute", "exposure": 4}, "exposure"), ({"context": "OIH"}, "context"),
+                                           ({"context": "tolerance"}, "context"), ({"context": "weekly"}, "context")])
+def test_a_simulation_context_is_how_the_drug_is_given(kg, params, field):
+    with pytest.raises(ModelInputError) as exc:
+        kg.simulate(**params)
+    assert exc.value.field == field
+    assert kg.simulate(context="acute", exposure=0).classification == "analgesia"
 
 
 def test_cli_simulate_writes_a_plot_and_rejects_bad_values(tmp_path):
@@ -369,6 +392,10 @@ def test_cli_simulate_writes_a_plot_and_rejects_bad_values(tmp_path):
     assert json.loads(out.output)["classification"] == "tolerance"
     out = runner.invoke(app, ["simulate", "-p", "hill=0"])
     assert out.exit_code == 2 and "hill" in out.output
+    out = runner.invoke(app, ["simulate", "--context", "acute"])
+    assert out.exit_code == 0 and "one dose (acute)" in out.output and "analgesia" in out.output
+    out = runner.invoke(app, ["simulate", "--context", "acute", "-p", "exposure=3"])
+    assert out.exit_code == 2 and "acute administration is one dose" in out.output and "Traceback" not in out.output
 
 
 def test_all_pairs_walk_agrees_with_per_pair_search(kg):

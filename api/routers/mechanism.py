@@ -12,7 +12,7 @@ from api.deps import KG
 from api.routers.entities import ERRORS
 from api.schemas import PathsAnswer, PerturbAnswer, SimulationAnswer
 from kg.model import ModelInputError, Scenario
-from kg.model import plot as draw
+from kg.figure import plot as draw
 
 router = APIRouter(tags=["mechanism"])
 
@@ -74,7 +74,7 @@ def perturb(kg: KG, body: PerturbRequest) -> dict:
 
 def _run(kg, scenario: Scenario, where: str = "body"):
     try:
-        return kg.simulate(**scenario.model_dump())
+        return kg.simulate(**scenario.model_dump(exclude_unset=True))  # what the client set: acute takes no exposure
     except ModelInputError as exc:
         raise HTTPException(422, [{"loc": [where, exc.field], "msg": str(exc), "type": "value_error"}]) from None
 
@@ -83,8 +83,10 @@ def _run(kg, scenario: Scenario, where: str = "body"):
 def simulate(kg: KG, body: Scenario) -> dict:
     """Run the illustrative model P = P0 - A + H with these parameters (defaults: kg/model_params.toml) and interventions.
 
-    Answers curves of P, A, H and dP/dD, the classification at the current dose (tolerance when dP/dD < 0,
-    OIH when > 0) and the test taper. Invalid values give 422 naming the field.
+    Answers curves of P, A, H and dP/dD, the classification at the current dose (tolerance when dP/dD < 0 after
+    chronic exposure, analgesia after one dose, OIH when > 0) and the test taper. ``context`` is how the drug is
+    given: chronic exposure (default) or acute administration (one dose: no exposure). Invalid values give 422 naming
+    the field.
     """
     return _run(kg, body).as_dict()
 
@@ -98,7 +100,7 @@ PlotQuery = create_model(
 
 
 async def _plot(request: Request, kg, query: Any, fmt: str) -> Response:
-    data: dict[str, Any] = query.model_dump(exclude={"gain"})
+    data: dict[str, Any] = query.model_dump(exclude={"gain"}, exclude_unset=True)
     gains = {}
     for item in query.gain:
         name, sep, value = item.rpartition("=")

@@ -51,6 +51,7 @@
       if (quiet) return;
       if (state.intervention) page.highlight(state.intervention);
       if (page.rerunPaths) page.rerunPaths();
+      page.hook("contextChanged", c);  // the simulator follows: acute is one dose
       page.saveView();
     }
 

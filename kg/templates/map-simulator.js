@@ -5,7 +5,8 @@
   "use strict";
   (window.oihParts = window.oihParts || []).push((page) => {
     const { meta, network, el, served, saveView } = page;
-    const sim = { result: null, without: null, timer: null, seq: 0 };
+    const sim = { result: null, without: null, timer: null, seq: 0, api: null };
+    const ACUTE = "oih:acute_administration";  // one dose: the model takes no exposure then (POST /simulate, kg/engine.py)
     const simForm = document.getElementById("sim-form");
     const simBox = document.getElementById("sim-interventions");
     for (const [id, iv] of Object.entries(meta.interventions).sort((a, b) => a[1].label.localeCompare(b[1].label))) {
@@ -15,13 +16,17 @@
     for (const [id, n] of Object.entries(meta.nodes)) {
       if (n.type === "oih:Disease") profileSelect.append(el("option", { value: id }, n.label));
     }
+    // the map's context switch says how the drug is given: acute administration is one dose, anything else chronic
+    const acute = () => Boolean(sim.api && sim.api.context && sim.api.context() === ACUTE);
     function simSettings() {
-      return {
+      const settings = {
         dose: Number(document.getElementById("sim-dose").value),
         exposure: Number(document.getElementById("sim-exposure").value),
         profile: profileSelect.value || null,
         interventions: [...simBox.querySelectorAll("input:checked")].map((b) => b.value),
       };
+      if (acute()) { delete settings.exposure; settings.context = ACUTE; }
+      return settings;
     }
     function post(body) {
       return fetch("/simulate", { method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" },
@@ -33,7 +38,8 @@
     function simulate() {
       const settings = simSettings(), seq = ++sim.seq;
       document.getElementById("sim-dose-value").textContent = settings.dose;
-      document.getElementById("sim-exposure-value").textContent = settings.exposure;
+      document.getElementById("sim-exposure").disabled = !served || acute();
+      document.getElementById("sim-exposure-value").textContent = acute() ? "0 (one dose: acute, from the context switch)" : settings.exposure;
       const asked = [post(settings)];
       if (settings.interventions.length) asked.push(post({ ...settings, interventions: [] }));
       return Promise.all(asked).then(([result, without]) => {
@@ -80,7 +86,8 @@
       const out = document.getElementById("sim-result");
       const t = r.test_taper, a = r.at_dose;
       out.replaceChildren(
-        el("div", {}, "At dose ", el("strong", {}, String(r.dose)), ": ", el("span", { class: r.classification }, r.classification),
+        el("div", {}, r.context === ACUTE ? "One dose (acute administration), at dose " : "After chronic exposure, at dose ",
+          el("strong", {}, String(r.dose)), ": ", el("span", { class: r.classification }, r.classification),
           ` (dP/dD ${a.dP_dD >= 0 ? "+" : ""}${a.dP_dD.toFixed(3)})`),
         el("div", {}, r.oih_threshold_dose === null ? "No OIH threshold in this dose range."
           : `OIH above dose ${r.oih_threshold_dose} (red dashed line).`),
@@ -117,7 +124,8 @@
         simBox.querySelectorAll("input").forEach((b) => { b.checked = chosen.has(b.value); });
       },
       restored: () => (served ? simulate() : undefined),
-      ready(api) { Object.assign(api, { simulate, simulation: () => sim.result, simulationWithout: () => sim.without }); },
+      contextChanged: () => (served && document.getElementById("simulator-box").open ? scheduleSimulation() : undefined),
+      ready(api) { sim.api = api; Object.assign(api, { simulate, simulation: () => sim.result, simulationWithout: () => sim.without }); },
     };
   });
 })();
