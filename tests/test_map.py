@@ -266,15 +266,20 @@ def test_a_saved_map_file_says_path_search_needs_the_server(open_page, map_file)
     p.clean()
 
 
+def _simulation_when(p, ok, what: str) -> dict:
+    """The map's simulation once ``ok`` says it is the one asked for (10 s at most)."""
+    for _ in range(100):
+        r = p.js("oihMap.simulation()")
+        if r and ok(r):
+            return r
+        p.page.wait_for_timeout(100)
+    raise AssertionError(f"no simulation {what}")
+
+
 def _set_dose(p, dose: float) -> dict:
     p.js(f"(() => {{ const d = document.getElementById('sim-dose'); d.value = '{dose}'; "
          "d.dispatchEvent(new Event('input', {bubbles: true})); })()")
-    for _ in range(100):
-        r = p.js("oihMap.simulation()")
-        if r and r["prescribed_dose"] == dose:
-            return r
-        p.page.wait_for_timeout(100)
-    raise AssertionError(f"no simulation at dose {dose}")
+    return _simulation_when(p, lambda r: r["prescribed_dose"] == dose, f"at dose {dose}")
 
 
 def test_the_simulator_redraws_and_flips_at_the_threshold_the_api_reports(served_map, api_server):
@@ -303,12 +308,7 @@ def test_the_simulator_redraws_and_flips_at_the_threshold_the_api_reports(served
 
 
 def _simulation_where(p, ctx: str) -> dict:
-    for _ in range(100):
-        r = p.js("oihMap.simulation()")
-        if r and r["context"] == ctx:
-            return r
-        p.page.wait_for_timeout(100)
-    raise AssertionError(f"no simulation in {ctx}")
+    return _simulation_when(p, lambda r: r["context"] == ctx, f"in {ctx}")
 
 
 def test_the_simulator_follows_the_context_switch(served_map):
