@@ -8,8 +8,8 @@ of a remote endpoint reflects that endpoint); KGX is the Biolink TSV pair
 (``nodes.tsv``, ``edges.tsv``, and the support graphs) in a zip, written from the
 same :class:`kg.biolink.BiolinkGraph` TRAPI answers from, so the two never
 disagree; GraphML, Cytoscape JSON and CX2 (through ``ndex2``, with the map's
-colours as its style) come from a networkx graph of the evidence-backed and
-inferred edges.
+colours as its style) come from a networkx graph of the same rows
+(:func:`to_networkx`), so they carry the KGX export's nodes and edges.
 
 Examples
 --------
@@ -61,40 +61,12 @@ def _rdf(catalog: Catalog) -> rdflib.Graph:
     return g
 
 
-def _categories(node: str, card: dict) -> tuple[str, str]:
-    """The Biolink category (by class and id prefix, as TRAPI says it) and the map category of an entity."""
+def _map_category(card: dict) -> str:
+    """The map category of an entity (``other`` for one of a foreign graph behind a remote endpoint)."""
     try:
-        term = vocab.entity_class(card.get("types", []))
-    except KeyError:  # an entity of a foreign graph behind a remote endpoint: Biolink's root, said as such
-        return "biolink:NamedThing", "other"
-    return biolink.node_category(term, node), term.map_category
-
-
-def to_networkx(catalog: Catalog) -> nx.MultiDiGraph:
-    """A MultiDiGraph of every evidence-backed edge and every inferred causal or targeting edge.
-
-    Nodes carry ``label``, ``category`` (Biolink), ``map_category`` and ``types``; edges ``predicate``,
-    ``sign`` (0 when unknown), ``inferred``, ``citations`` (space-separated),
-    ``quote`` and ``evidence_type``. Attribute values are scalars so the graph
-    writes to GraphML as is.
-    """
-    g = nx.MultiDiGraph(name="oihkg")
-    for row in catalog.edges():
-        for end, label in ((row["subject"], row["subjectLabel"]), (row["object"], row["objectLabel"])):
-            if end not in g:
-                g.add_node(end, label=label)
-        g.add_edge(
-            row["subject"], row["object"], key=f"{row['predicate']}{'|inferred' if row['inferred'] else ''}",
-            predicate=row["predicate"], predicate_label=row["predicateLabel"], sign=int(row.get("sign") or 0),
-            inferred=bool(row["inferred"]), citations=" ".join(row["citations"]), quote=row.get("quote") or "",
-            evidence_type=row.get("evidenceType") or "",
-        )
-    cards = {c["id"]: c for c in catalog.cards().values()}
-    for node in g.nodes:
-        card = cards.get(node, {})
-        g.nodes[node]["types"] = " ".join(card.get("types", []))
-        g.nodes[node]["category"], g.nodes[node]["map_category"] = _categories(node, card)
-    return g
+        return vocab.entity_class(card.get("types", [])).map_category
+    except KeyError:
+        return "other"
 
 
 #: Columns of the KGX edges file: the Biolink edge of :class:`kg.biolink.Edge`, qualifiers and evidence included
@@ -108,54 +80,90 @@ KGX_EDGE_COLUMNS = ("id", "subject", "predicate", "object", "qualified_predicate
 KGX_NODE_COLUMNS = ("id", "category", "name", "description", "synonym", "xref", "provided_by")
 
 
+def _kgx_rows(g: biolink.BiolinkGraph) -> tuple[list[dict], list[dict], list[tuple[str, str]]]:
+    """The rows of the KGX files (by column; multivalued fields ``|``-separated): nodes (every entity and every
+    edge's ends), edges, and the support graphs' (graph id, edge id) pairs; each sorted."""
+    used = {n for e in g.edges.values() for n in (e.subject, e.object)} | set(g.nodes)
+    nodes = [dict(zip(KGX_NODE_COLUMNS, (n.id, n.category, n.name, n.definition or "", "|".join(n.synonyms),
+                                         "|".join(n.xrefs), biolink.INFORES)))
+             for n in map(g.node, sorted(used))]
+    edges = []
+    for e in sorted(g.edges.values(), key=lambda e: (e.subject, e.predicate, e.object, e.id)):
+        q = {t.split(":", 1)[1]: v for t, v in e.qualifiers}
+        edges.append(dict(zip(KGX_EDGE_COLUMNS, (
+            e.id, e.subject, e.predicate, e.object, q.get("qualified_predicate", ""), q.get("object_aspect_qualifier", ""),
+            q.get("object_direction_qualifier", ""), q.get("causal_mechanism_qualifier", ""),
+            q.get("temporal_context_qualifier", ""), q.get("disease_context_qualifier", ""), e.relation,
+            e.knowledge_level, e.agent_type, biolink.INFORES, "|".join(e.publications), e.evidence_type, e.quote,
+            e.said_sign or "", e.context or "", e.via or "", e.support or ""))))
+    support = [(aux, eid) for aux, body in sorted(g.aux.items()) for eid in body["edges"]]
+    return nodes, edges, support
+
+
+def to_networkx(catalog: Catalog) -> nx.MultiDiGraph:
+    """The KGX export as a MultiDiGraph: the same nodes and edges (edge keys are the KGX edge ids), for GraphML,
+    Cytoscape JSON and CX2.
+
+    Nodes carry the KGX node columns (``name`` as ``label``) and ``map_category`` and ``types``; edges the KGX edge
+    columns (``sign`` an integer, 0 where the KGX file leaves it empty), ``inferred``, ``citations`` (the problem ids,
+    space-separated), ``original_predicate_label`` and ``premise_of`` (the support graphs that list the edge, ``|``-separated: the KGX
+    ``support_graphs.tsv``). Attribute values are scalars so the graph writes to GraphML as is.
+    """
+    g = biolink.BiolinkGraph.from_catalog(catalog)
+    nodes, edges, support = _kgx_rows(g)
+    cards = {c["id"]: c for c in catalog.cards().values()}
+    premise_of: dict[str, list[str]] = {}
+    for aux, eid in support:
+        premise_of.setdefault(eid, []).append(aux)
+    out = nx.MultiDiGraph(name="oihkg")
+    for row in nodes:
+        card = cards.get(row["id"], {})
+        out.add_node(row["id"], label=row["name"], **{k: v for k, v in row.items() if k not in ("id", "name")},
+                     map_category=_map_category(card), types=" ".join(card.get("types", [])))
+    for row in edges:
+        e = g.edges[row["id"]]
+        out.add_edge(row["subject"], row["object"], key=row["id"], **{k: v for k, v in row.items() if k not in ("id", "subject", "object")}
+                     | {"sign": int(row["sign"] or 0), "inferred": e.inferred, "citations": " ".join(e.citations),
+                        "original_predicate_label": e.relation_label, "premise_of": "|".join(premise_of.get(e.id, []))})
+    return out
+
+
 def _kgx(catalog: Catalog) -> bytes:
     """The KGX TSV pair (``nodes.tsv``, ``edges.tsv``) of the Biolink graph TRAPI answers from, and the support graphs
     (``support_graphs.tsv``: graph id, edge id), zipped; multivalued fields are ``|``-separated."""
-    g = biolink.BiolinkGraph.from_catalog(catalog)
-    nodes = io.StringIO()
-    w = csv.writer(nodes, delimiter="\t", lineterminator="\n")
-    w.writerow(KGX_NODE_COLUMNS)
-    used = {n for e in g.edges.values() for n in (e.subject, e.object)} | set(g.nodes)
-    for nid in sorted(used):
-        n = g.node(nid)
-        w.writerow([n.id, n.category, n.name, n.definition or "", "|".join(n.synonyms), "|".join(n.xrefs), biolink.INFORES])
-    edges = io.StringIO()
-    w = csv.writer(edges, delimiter="\t", lineterminator="\n")
-    w.writerow(KGX_EDGE_COLUMNS)
-    for e in sorted(g.edges.values(), key=lambda e: (e.subject, e.predicate, e.object, e.id)):
-        q = {t.split(":", 1)[1]: v for t, v in e.qualifiers}
-        w.writerow([e.id, e.subject, e.predicate, e.object, q.get("qualified_predicate", ""), q.get("object_aspect_qualifier", ""),
-                    q.get("object_direction_qualifier", ""), q.get("causal_mechanism_qualifier", ""),
-                    q.get("temporal_context_qualifier", ""), q.get("disease_context_qualifier", ""), e.relation,
-                    e.knowledge_level, e.agent_type, biolink.INFORES, "|".join(e.publications), e.evidence_type, e.quote,
-                    e.said_sign or "", e.context or "", e.via or "", e.support or ""])
-    support = io.StringIO()
-    w = csv.writer(support, delimiter="\t", lineterminator="\n")
-    w.writerow(("support_graph", "edge"))
-    for aux, body in sorted(g.aux.items()):
-        for eid in body["edges"]:
-            w.writerow((aux, eid))
+    nodes, edges, support = _kgx_rows(biolink.BiolinkGraph.from_catalog(catalog))
+    files = {}
+    for name, header, rows in (("nodes.tsv", KGX_NODE_COLUMNS, [[r[c] for c in KGX_NODE_COLUMNS] for r in nodes]),
+                               ("edges.tsv", KGX_EDGE_COLUMNS, [[r[c] for c in KGX_EDGE_COLUMNS] for r in edges]),
+                               ("support_graphs.tsv", ("support_graph", "edge"), support)):
+        text = io.StringIO()
+        w = csv.writer(text, delimiter="\t", lineterminator="\n")
+        w.writerow(header)
+        w.writerows(rows)
+        files[name] = text.getvalue()
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("nodes.tsv", nodes.getvalue())
-        z.writestr("edges.tsv", edges.getvalue())
-        z.writestr("support_graphs.tsv", support.getvalue())
+        for name, text in files.items():
+            z.writestr(name, text)
     return buf.getvalue()
 
 
 def _cx2(catalog: Catalog) -> bytes:
-    """CX2 (Cytoscape and NDEx) of :func:`to_networkx`, written by ``ndex2``'s networkx factory, with the map's colours
-    and shapes as the visual style (node fill and shape by ``map_category``, edge colour by ``sign``, dashed when
-    ``inferred``)."""
+    """CX2 (Cytoscape and NDEx) of :func:`to_networkx` (the KGX export's nodes and edges), written by ``ndex2``'s
+    networkx factory: a node's ``name`` is its KGX id, an edge's ``edge_id`` its KGX id and ``interaction`` its RO
+    predicate's label; the map's colours and shapes are the visual style (node fill and shape by ``map_category``, edge
+    colour by ``sign``, dashed when ``inferred``)."""
     from ndex2.cx2 import NetworkXToCX2NetworkFactory
 
     g = to_networkx(catalog)
     flat = nx.MultiDiGraph(name="oihkg — opioid-induced hyperalgesia mechanisms")
     flat.add_nodes_from(g.nodes(data=True))
-    flat.add_edges_from((u, v, {**d, "interaction": d["predicate_label"]}) for u, v, d in g.edges(data=True))
+    flat.add_edges_from((u, v, {"edge_id": k, **d, "interaction": d["original_predicate_label"]})
+                        for u, v, k, d in g.edges(keys=True, data=True))
     net = NetworkXToCX2NetworkFactory().get_cx2network(flat)
-    net.add_network_attribute("description", "Mechanisms of opioid-induced hyperalgesia from the oihkg knowledge graph; "
-                                             "edges carry their sign, citations, quote and whether the reasoner inferred them.")
+    net.add_network_attribute("description", "Mechanisms of opioid-induced hyperalgesia from the oihkg knowledge graph: the "
+                                             "nodes and edges of its KGX export, in Biolink; edges carry their sign, "
+                                             "citations, quote and whether the reasoner inferred them.")
     net.set_visual_properties(_cx2_style())
     return json.dumps(net.to_cx2(), ensure_ascii=False).encode("utf-8")
 

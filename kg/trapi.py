@@ -12,7 +12,7 @@ answered from the signed path engine (:mod:`kg.paths`), each path an auxiliary
 graph with its net sign and the contexts it holds in. Requests are validated with the TRAPI models of ``reasoner-pydantic``;
 one this provider refuses raises :class:`TRAPIError` with the HTTP status, the
 TRAPI log code and a sentence, and :meth:`TRAPIError.response` says it as a
-TRAPI response. Every query is bounded (:class:`Limits`).
+valid TRAPI response (:mod:`kg.trapi_errors`). Every query is bounded (:class:`Limits`).
 
 Examples
 --------
@@ -35,7 +35,6 @@ import time
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -44,19 +43,16 @@ import regex
 from kg import biolink, trapi_context
 from kg.biolink import INFORES, BiolinkGraph, Edge, attribute
 from kg.trapi_context import QualifierSet
+from kg.trapi_errors import MAX_DEPTH, PATHFINDER_VERSION, TRAPI_VERSION, TRAPIError, depth, with_path_constraints
+from kg.trapi_errors import log as _log
 
 if TYPE_CHECKING:
     from kg.engine import Engine
 
 __all__ = ["TRAPI_VERSION", "PATHFINDER_VERSION", "OPERATIONS", "Limits", "TRAPIError", "TRAPI"]
 
-#: The TRAPI version lookups are answered in; 1.6 messages are accepted, and Pathfinder (a 1.6 query) answered in 1.6.
-TRAPI_VERSION = "1.5.0"
-PATHFINDER_VERSION = "1.6.0"
 #: The workflow operations answered; any other is refused with 501.
 OPERATIONS = ("lookup",)
-#: How deep a request's JSON may nest (a query graph needs about 10 levels).
-MAX_DEPTH = 64
 #: Attribute types a constraint may name besides the ones the graph's nodes and edges carry.
 _SOURCE_ATTRIBUTES = ("biolink:knowledge_source", "biolink:primary_knowledge_source")
 #: What every edge and node says of those (this resource is the source), for constraints to test.
@@ -97,38 +93,6 @@ class Limits:
     regex_seconds: float = 0.05
 
 
-class TRAPIError(Exception):
-    """A request TRAPI refuses: the HTTP status, a TRAPI log code and a sentence saying why.
-
-    Parameters
-    ----------
-    status : int
-        400 for an invalid query, 413 for one over the limits, 501 for an operation not implemented.
-    code : str
-        The TRAPI log code, e.g. ``QueryNotTraversable`` or ``UnsupportedOperation``.
-    message : str
-        What is wrong, for a person.
-    """
-
-    def __init__(self, status: int, code: str, message: str):
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
-
-    def response(self, request: Any = None) -> dict:
-        """The refusal as a TRAPI response: the query graph when there was one, an ERROR log with the code, and the
-        sentence as ``description`` and ``detail`` (the API's error field)."""
-        message = request.get("message") if isinstance(request, dict) and isinstance(request.get("message"), dict) else {}
-        qg = message.get("query_graph")
-        return {"message": {"query_graph": qg if isinstance(qg, dict) else None},
-                "logs": [_log("ERROR", self.message, self.code)], "status": self.code, "description": self.message,
-                "detail": self.message, "schema_version": TRAPI_VERSION, "biolink_version": biolink.version()}
-
-
-def _log(level: str, message: str, code: str | None = None) -> dict:
-    entry = {"timestamp": datetime.now(timezone.utc).isoformat(), "level": level, "message": message}
-    return {**entry, "code": code} if code else entry
-
-
 @dataclass
 class _QNode:
     key: str
@@ -156,18 +120,6 @@ class _QEdge:
     reverse: frozenset[str]
     qualifier_sets: list[QualifierSet]
     constraints: list[dict]
-
-
-def _depth(value: Any) -> int:
-    """How deep a JSON value nests, counted without recursion."""
-    deepest, todo = 0, [(value, 1)]
-    while todo:
-        v, d = todo.pop()
-        if isinstance(v, (dict, list)):
-            deepest = max(deepest, d)
-            if d <= MAX_DEPTH:
-                todo += [(x, d + 1) for x in (v.values() if isinstance(v, dict) else v)]
-    return deepest
 
 
 def _binding(nid: str, qn: _QNode) -> dict:
@@ -289,17 +241,12 @@ class TRAPI:
 
         if not isinstance(request, dict):
             raise TRAPIError(400, "InvalidRequest", "the body must be a JSON object with a 'message'")
-        if _depth(request) > MAX_DEPTH:
+        if depth(request) > MAX_DEPTH:
             raise TRAPIError(400, "InvalidQuery", f"the body nests deeper than {MAX_DEPTH} levels")
         message = request.get("message")
         qg = message.get("query_graph") if isinstance(message, dict) else None
         paths = qg.get("paths") if isinstance(qg, dict) else None
-        checked = request
-        if isinstance(paths, dict):  # TRAPI 1.6 makes a path's constraints optional; reasoner-pydantic 6 requires the key
-            checked = json.loads(json.dumps(request))
-            for qp in checked["message"]["query_graph"]["paths"].values():
-                if isinstance(qp, dict):
-                    qp.setdefault("constraints", None)
+        checked = with_path_constraints(request)  # a path's constraints: optional in TRAPI 1.6, required by reasoner-pydantic 6
         try:
             Query.model_validate(checked)
         except RecursionError:

@@ -21,17 +21,26 @@ import rdflib
 
 from kg import vocab
 from kg.build.ontology import build_ontology
+from kg.build.rdfxml import rdfxml
 from kg.build.rows import BuildError, Problem, load_model
 from kg.config import Paths, default_paths
 
 __all__ = ["serialize", "BuildResult", "build"]
 
 
+#: The prefixes of both files.
+_PREFIXES = {"oih": vocab.OIH, "obo": vocab.OBO, "oboInOwl": vocab.OBOINOWL, "skos": vocab.SKOS, "owl": rdflib.OWL,
+             "rdfs": rdflib.RDFS, "xsd": rdflib.XSD, "hgnc": rdflib.Namespace("https://identifiers.org/hgnc:")}
+
+
 def serialize(onto: ow.Ontology, axioms: str = "") -> tuple[bytes, bytes, int]:
     """Return the ontology plus ``axioms`` (N-Triples) as ``(RDF/XML, Turtle, triple count)``, stable across runs.
 
     owlready2 writes N-Triples (blank nodes numbered in creation order, which
-    the build keeps fixed); rdflib re-serializes them in sorted order.
+    the build keeps fixed); rdflib re-serializes them in sorted order as Turtle,
+    and :func:`kg.build.rdfxml.rdfxml` as RDF/XML, so both files hold the same
+    graph (an axiom annotation on a class expression points at the axiom's own
+    blank node in each).
     """
     buf = io.BytesIO()
     onto.save(file=buf, format="ntriples")
@@ -42,24 +51,14 @@ def serialize(onto: ow.Ontology, axioms: str = "") -> tuple[bytes, bytes, int]:
     canon = rdflib.Graph()
     canon.parse(data=nt, format="nt", bnode_context=labels)
     out = rdflib.Graph()
-    for prefix, ns in (("oih", vocab.OIH), ("obo", vocab.OBO), ("oboInOwl", vocab.OBOINOWL), ("skos", vocab.SKOS),
-                       ("owl", rdflib.OWL), ("rdfs", rdflib.RDFS), ("xsd", rdflib.XSD),
-                       ("hgnc", rdflib.Namespace("https://identifiers.org/hgnc:"))):
+    for prefix, ns in _PREFIXES.items():
         out.bind(prefix, ns, override=True)
     for s, p, o in sorted(canon, key=lambda t: tuple(x.n3() for x in t)):
         if isinstance(o, rdflib.Literal) and o.datatype == rdflib.XSD.string:
             o = rdflib.Literal(str(o))
         out.add((s, p, o))
     ttl = out.serialize(format="turtle").encode("utf-8")
-    # rdflib's RDF/XML writer walks hash-ordered sets; owlready2 writes in
-    # insertion order, so a fresh world loaded from sorted triples is stable.
-    nt = "".join(sorted(out.serialize(format="nt").splitlines(keepends=True)))
-    world = ow.World()
-    onto2 = world.get_ontology(vocab.ONTOLOGY_IRI).load(fileobj=io.BytesIO(nt.encode("utf-8")), format="ntriples")
-    xml_buf = io.BytesIO()
-    onto2.save(file=xml_buf, format="rdfxml")
-    world.close()
-    return xml_buf.getvalue(), ttl, len(out)
+    return rdfxml(out, {p: str(ns) for p, ns in _PREFIXES.items()}), ttl, len(out)
 
 
 @dataclass(frozen=True)
