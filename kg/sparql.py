@@ -4,7 +4,10 @@ This module owns the protocol's side of a query: :func:`answer` runs in a
 :class:`kg.workers.QueryPool` worker (so a long query can be stopped), takes
 the typed result of :meth:`kg.store.Store.query` (the same on every backend,
 with the row limit applied), picks the best media type of that result's kind
-with ``python-mimeparse`` and returns an :class:`kg.workers.Answer`. Failures
+with ``python-mimeparse`` (generic ones such as ``application/json`` read as
+pyoxigraph reads them) and returns an :class:`kg.workers.Answer`. Relative IRIs
+are read against the request's URL; a query's own ``FROM`` holds when the
+request names no dataset (:mod:`kg.sparql_text` reads the text). Failures
 stay typed (:class:`NotAcceptable` here; :class:`kg.store.QuerySyntaxError`,
 :class:`kg.store.ResultTooLarge`, :class:`kg.store.StoreError` from the store),
 so the HTTP layer maps classes to status codes.
@@ -23,11 +26,13 @@ import re
 from functools import lru_cache
 
 import mimeparse
+from pyoxigraph import QueryResultsFormat, RdfFormat
 
-from kg.store import GRAPH_TYPES, RESULT_TYPES, QueryError, ResultTooLarge, Store, parse_tree
+from kg.sparql_text import as_run, collect, functions
+from kg.store import GRAPH_TYPES, RESULT_TYPES, QueryError, QuerySyntaxError, ResultTooLarge, Store
 from kg.workers import Answer
 
-__all__ = ["RESULT_TYPES", "GRAPH_TYPES", "NotAcceptable", "ServiceRefused", "ExtensionRefused", "negotiate",
+__all__ = ["RESULT_TYPES", "GRAPH_TYPES", "ALIASES", "NotAcceptable", "ServiceRefused", "ExtensionRefused", "negotiate",
            "prefers_html", "services", "functions", "check_services", "check_extensions", "answer", "service_description"]
 
 
@@ -42,23 +47,6 @@ class ServiceRefused(QueryError):
 class ExtensionRefused(QueryError):
     """Behind an endpoint, the query calls a function by IRI that is no XSD cast, or uses a vendor's pragma: such a
     function may be the endpoint's own (Virtuoso's ``bif:http_get`` fetches a URL), so it is not passed on."""
-
-
-def _walk(node, name: str, key: str, out: list, seen: set) -> None:
-    """Collect ``node[key]`` of every algebra node called ``name``."""
-    from rdflib.plugins.sparql.parserutils import CompValue
-
-    if id(node) in seen:
-        return
-    seen.add(id(node))
-    if isinstance(node, CompValue):
-        if node.name == name:
-            out.append(node.get(key))
-        for value in node.values():
-            _walk(value, name, key, out, seen)
-    elif isinstance(node, (list, tuple, set)):
-        for value in node:
-            _walk(value, name, key, out, seen)
 
 
 @lru_cache(maxsize=256)
@@ -85,41 +73,8 @@ def services(query: str) -> list[str] | None:
     algebra = _algebra(query)
     if algebra is None:
         return None
-    found: list = []
-    _walk(algebra, "ServiceGraphPattern", "term", found, set())
+    found = collect(algebra, "ServiceGraphPattern", "term")
     return [f"?{t}" if t.__class__.__name__ == "Variable" else str(t) for t in found]
-
-
-def functions(query: str) -> list[str] | None:
-    """The IRIs of the functions the query calls by name anywhere, a FILTER inside ``EXISTS`` included (prefixes and
-    ``BASE`` resolved; ``prefix:local`` as written when the prefix is not declared), or None when rdflib cannot read
-    it.
-
-    Examples
-    --------
-    >>> functions('PREFIX b: <bif:> SELECT (b:http_get("x") AS ?x) (STR(1) AS ?y) { FILTER NOT EXISTS { FILTER(<f>(1)) } }')
-    ['bif:http_get', 'f']
-    """
-    from urllib.parse import urljoin
-
-    from rdflib.plugins.sparql.parserutils import CompValue
-
-    tree = parse_tree(query)
-    if tree is None:
-        return None
-    prefixes = {d["prefix"] or "": str(d["iri"]) for d in tree[0] if d.name == "PrefixDecl"}
-    base = next((str(d["iri"]) for d in tree[0] if d.name == "Base"), "")
-    found: list = []
-    _walk(tree[1], "Function", "iri", found, set())
-    named = []
-    for iri in found:
-        if isinstance(iri, CompValue):  # a prefixed name
-            prefix, local = iri.get("prefix") or "", iri.get("localname") or ""
-            local = "" if local == "localname" else local  # CompValue.get answers a missing key with its name
-            named.append(prefixes[prefix] + local if prefix in prefixes else f"{prefix}:{local}")
-        else:
-            named.append(urljoin(base, str(iri)) if base else str(iri))
-    return sorted(set(named))
 
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -189,33 +144,54 @@ def check_services(query: str, allowed: tuple[str, ...] = ()) -> None:
     found = services(query)
     if found is None:
         raise ServiceRefused("the query mentions SERVICE but could not be checked for SERVICE clauses; "
-                             "this endpoint makes no outbound request")
+                             "no outbound request is made on a query's behalf")
     refused = [s for s in found if s not in allowed]
     if refused:
-        raise ServiceRefused(f"SERVICE <{refused[0][:200]}> is refused: this endpoint makes no outbound request "
-                             "(the operator may allow endpoints with --allow-service)")
+        raise ServiceRefused(f"SERVICE <{refused[0][:200]}> is refused: no outbound request is made on a query's behalf "
+                             "(a server's operator may allow endpoints with oihkg serve --allow-service)")
     if mentions > len(found):
         raise ServiceRefused("the query has the word SERVICE outside its SERVICE clauses (in a string or a name?), so it "
-                             "cannot be checked for outbound requests; this endpoint makes none")
+                             "cannot be checked for outbound requests; none is made on a query's behalf")
+
+
+#: Generic media types a client may ask for, each answered in the format pyoxigraph reads it as, as the Oxigraph
+#: server answers it: ``application/json`` as SPARQL JSON results or JSON-LD, ``text/plain`` as CSV or N-Triples,
+#: ``application/xml`` as SPARQL XML results or RDF/XML.
+ALIASES = ("application/json", "text/plain", "application/xml", "text/xml", "text/json", "text/tsv")
+
+
+def _canonical(media: str, offered: tuple[str, ...] | list[str]) -> str | None:
+    """The one of ``offered`` that pyoxigraph reads ``media`` as (results or a graph), or None."""
+    for fmt in (QueryResultsFormat.from_media_type(media), RdfFormat.from_media_type(media)):
+        media_type = fmt.media_type.split(";")[0] if fmt is not None else None  # "text/csv; charset=utf-8"
+        if media_type in offered:
+            return media_type
+    return None
 
 
 def negotiate(accept: str | None, offered: tuple[str, ...] | list[str]) -> str:
-    """The best of ``offered`` (preferred first) for an ``Accept`` header; :class:`NotAcceptable` if none.
+    """The best of ``offered`` (preferred first, then :data:`ALIASES` of them) for an ``Accept`` header, as one of
+    ``offered``; :class:`NotAcceptable` if none.
 
     Examples
     --------
     >>> negotiate("text/csv;q=0.5, application/sparql-results+xml", RESULT_TYPES)
     'application/sparql-results+xml'
+    >>> negotiate("application/json", RESULT_TYPES), negotiate("application/json", GRAPH_TYPES)
+    ('application/sparql-results+json', 'application/ld+json')
+    >>> negotiate("text/plain", RESULT_TYPES), negotiate("text/plain", GRAPH_TYPES)
+    ('text/csv', 'application/n-triples')
     """
     if not accept or accept.strip() in {"*/*", ""}:
         return offered[0]
+    candidates = [*offered, *(a for a in ALIASES if _canonical(a, offered))]
     try:
-        best = mimeparse.best_match(list(reversed(offered)), accept)
+        best = mimeparse.best_match(list(reversed(candidates)), accept)
     except ValueError:
         raise QueryError(f"the Accept header {accept[:200]!r} is malformed") from None
     if not best:
         raise NotAcceptable(f"none of {', '.join(offered)} is acceptable to 'Accept: {accept[:200]}'")
-    return best
+    return best if best in offered else _canonical(best, offered)
 
 
 def prefers_html(accept: str | None) -> bool:
@@ -236,18 +212,23 @@ def prefers_html(accept: str | None) -> bool:
     if "text/html" not in accept:
         return False
     try:
-        return mimeparse.quality("text/html", accept) > max(mimeparse.quality(t, accept) for t in (*RESULT_TYPES, *GRAPH_TYPES))
+        offered = (*RESULT_TYPES, *GRAPH_TYPES, *ALIASES)
+        return mimeparse.quality("text/html", accept) > max(mimeparse.quality(t, accept) for t in offered)
     except ValueError:
         return False
 
 
 def answer(store: Store, query: str, accept: str | None, default_graphs: list[str] | None,
            named_graphs: list[str] | None, limit: int, allowed_services: tuple[str, ...] = (),
-           max_bytes: int | None = None) -> Answer:
+           max_bytes: int | None = None, base: str | None = None) -> Answer:
     """Run ``query`` once on ``store`` and serialize it in the best acceptable format; at most ``limit`` rows (or
     triples) and ``max_bytes`` bytes.
 
-    A SERVICE clause to an endpoint outside ``allowed_services`` is refused before anything runs.
+    A SERVICE clause to an endpoint outside ``allowed_services`` is refused before anything runs. Relative IRIs are
+    read against ``base`` (the request's URL, as the Oxigraph server reads them). A query sent on to an endpoint must
+    parse as the embedded store parses it (every backend takes and refuses the same syntax) and call no function of
+    the endpoint's own (:func:`check_extensions`). The query's own dataset (``FROM``, ``FROM NAMED``) holds unless
+    ``default_graphs`` or ``named_graphs`` are given (SPARQL 1.1 Protocol).
 
     Raises
     ------
@@ -260,8 +241,13 @@ def answer(store: Store, query: str, accept: str | None, default_graphs: list[st
     NotAcceptable, kg.store.StoreError
     """
     check_services(query, allowed_services)
-    if store.selector.startswith("sparql:"):
+    remote = store.selector.startswith("sparql:")
+    if remote:
         check_extensions(query)
+    try:
+        query = as_run(query, base, check=remote)
+    except SyntaxError as exc:
+        raise QuerySyntaxError(str(exc)) from None
     kind, media, body = store.answer(query, lambda offered: negotiate(accept, offered), default_graphs=default_graphs,
                                      named_graphs=named_graphs, limit=limit)
     if max_bytes is not None and len(body) > max_bytes:

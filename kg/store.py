@@ -64,19 +64,12 @@ import httpx
 import pyoxigraph as ox
 from pyoxigraph import BlankNode, Literal, NamedNode, QueryResultsFormat, RdfFormat, Variable
 
-from kg import vocab
+from kg import leftovers, store_messages, vocab
 from kg.config import Paths, default_paths
+from kg.sparql_text import declares_dataset, parse_tree, unsupported_functions
 
 __all__ = [
-    "Term",
-    "Row",
-    "Solutions",
-    "Boolean",
-    "Triples",
-    "Result",
-    "Store",
-    "EmbeddedStore",
-    "RemoteStore",
+    "Term", "Row", "Solutions", "Boolean", "Triples", "Result", "Store", "EmbeddedStore", "RemoteStore",
     "StoreError",
     "EndpointError",
     "EndpointTimeout",
@@ -282,18 +275,6 @@ def _outcome(typed: Result | str | None, failure: Exception | None) -> Result:
     return typed
 
 
-@lru_cache(maxsize=1024)
-def parse_tree(text: str):
-    """rdflib's parse tree of a query (every FILTER kept, unlike its algebra), or None when rdflib cannot read it (a
-    syntax it lacks); kept for the last 1,024 texts. Read it, never change it: it is shared."""
-    from rdflib.plugins.sparql.parser import parseQuery
-
-    try:
-        return parseQuery(text)
-    except Exception:  # noqa: BLE001 - any failure of the other parser means "unknown", not an error
-        return None
-
-
 def query_form(text: str) -> str | None:
     """The kind of result a query gives (``solutions``, ``boolean``, ``graph``) by rdflib's SPARQL grammar; None when
     rdflib cannot tell (a syntax it lacks): the endpoint then decides.
@@ -441,10 +422,11 @@ class Store(ABC):
             self._served = [ASSERTED.value, INFERRED.value, *(g["graph"] for g in self.loaded())]
         return self._served
 
-    def _dataset(self, graphs: list[str] | None) -> list[str]:
-        """The graph IRIs of a dataset (:meth:`served_graphs` by default); :class:`QueryError` for one that is no IRI."""
+    def _dataset(self, graphs: list[str] | None, own: bool = False) -> list[str]:
+        """The graph IRIs of a dataset: :meth:`served_graphs` by default, none when ``own`` (the query's ``FROM`` holds);
+        :class:`QueryError` for one that is no IRI."""
         if not graphs:
-            return self.served_graphs()
+            return [] if own else self.served_graphs()
         for g in graphs:
             try:
                 NamedNode(g)
@@ -580,26 +562,26 @@ class EmbeddedStore(Store):
                     raise StoreError(f"cannot open the store at {location}: it is a file, not a store folder")
                 Path(location).mkdir(exist_ok=True)  # its parent must exist: a typo does not create folders anywhere
             self._store = ox.Store(str(location)) if location is not None else ox.Store()
-            self._read_record(tidy=True)
+            self._read_record(tidy=True, swept=location is not None and leftovers.sweep(location))  # a dead load's files
             self.ensure_current()
         except OSError as exc:
-            where = f"at {location}" if location is not None else "in memory"
-            raise StoreError(f"cannot open the store {where}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
+            raise StoreError(store_messages.cannot_open(location, exc)) from None  # a store in use said as such
 
     # What the store holds — the artifacts' checksum, and each merged graph's source, size and SHA-256 — is recorded
     # beside the store rather than in a graph of it. Then every graph in the store is a served one, and a query that
     # names no dataset runs over pyoxigraph's union default graph: on disk, twice as fast as over a list of graphs.
 
-    def _read_record(self, tidy: bool = False) -> None:
+    def _read_record(self, tidy: bool = False, swept: bool = False) -> None:
         """Read the record, then check that the store holds the served graphs only, so that a query naming no dataset
         may run over the union default graph.
 
         A store written by an earlier version keeps its record in the meta graph; with ``tidy`` (a writable store) it
         is moved to the record's file, which keeps what it knows of graphs the meta graph does not record (a store
         opened by the earlier version in between). With ``tidy``, a merged graph whose load was cut short (still
-        ``pending`` in the record) is dropped, as a failed load leaves it. Any other graph the record does not know, or
-        triples in the store's own default graph, are kept but not served: queries then name the served graphs, and a
-        warning says which graphs are not served.
+        ``pending`` in the record, and under :data:`LOADED`: a curated graph is never dropped so) is dropped, as a failed
+        load leaves it, and the store compacted to give its space back (also when a dead load's files were ``swept``).
+        Any other graph the record does not know, or triples in the store's own default graph, are kept but not served:
+        queries then name the served graphs, and a warning says which graphs are not served.
         """
         path = self.location / self.RECORD if self.location is not None else None
         record: dict[str, Any] = {"checksum": None, "loaded": [], "pending": []}
@@ -623,11 +605,13 @@ class EmbeddedStore(Store):
                       "loaded": known + [g for g in record["loaded"] if g["graph"] not in recorded and g["graph"] in present]}
         self._record = record
         if tidy:
-            for graph in record["pending"]:
+            for graph in [g for g in record["pending"] if g.startswith(LOADED)]:  # never the asserted or inferred graph
                 self._store.remove_graph(NamedNode(graph))
                 present.discard(graph)
-            record["pending"] = []
             self._store.flush()
+            if record["pending"] or swept:  # a load stopped part way: compact, so its triples' space is given back
+                self._store.optimize()
+            record["pending"] = []
             self._write_record()  # before the meta graph goes: the record is never in neither place
             if legacy:
                 self._store.remove_graph(META)
@@ -709,6 +693,7 @@ class EmbeddedStore(Store):
         except (OSError, SyntaxError, ValueError) as exc:
             self._store.remove_graph(graph)
             self._store.flush()
+            leftovers.sweep_bulk(self.location)  # the bulk files a full disk stopped half way
             self._record["pending"].remove(graph.value)
             self._write_record()
             raise StoreError(f"loading {source} into {graph.value} failed ({exc}); that graph is now absent: "
@@ -743,23 +728,27 @@ class EmbeddedStore(Store):
         self._write_record()
         return had
 
-    def _run(self, text: str, read: Callable[[Any], Any], subs: dict | None = None,
-             default_graphs: list[str] | None = None, named_graphs: list[str] | None = None) -> tuple[Any, Exception | None]:
+    def _run(self, text: str, read: Callable[[Any], Any], subs: dict | None = None, default_graphs: list[str] | None = None,
+             named_graphs: list[str] | None = None, lacking: dict | None = None) -> tuple[Any, Exception | None]:
         """Run a query on its dataset and ``read`` pyoxigraph's result on this thread: ``(what read gave, None)``, or
-        ``(None, the failure)`` as this module's error (raised by the caller once pyoxigraph's objects are gone)."""
-        dataset: dict[str, Any] = {}
-        if default_graphs or not self._union:
+        ``(None, the failure)`` as this module's error (raised by the caller once pyoxigraph's objects are gone). A
+        function the engine lacks (``lacking``, found when it refuses the query) is an error where it is called."""
+        own = not (default_graphs or named_graphs) and declares_dataset(text)  # its FROM holds (SPARQL 1.1 Protocol)
+        dataset: dict[str, Any] = {"named_graphs": [NamedNode(g) for g in self._dataset(named_graphs, own)] or None}
+        if default_graphs or not (self._union or own):
             dataset["default_graph"] = [NamedNode(g) for g in self._dataset(default_graphs)]
-        else:  # the store holds the served graphs only (:meth:`_read_record`)
-            dataset["use_default_graph_as_union"] = True
-        dataset["named_graphs"] = [NamedNode(g) for g in self._dataset(named_graphs)]  # a query's FROM NAMED gives way
+        else:  # the store holds the served graphs only (:meth:`_read_record`), or the query names its own
+            dataset["use_default_graph_as_union"] = not own
         try:
-            return read(self._store.query(text, substitutions=subs or None, **dataset)), None
+            return read(self._store.query(text, substitutions=subs or None, custom_functions=lacking, **dataset)), None
         except _TooManyLines as exc:
             return None, ResultTooLarge(str(exc))
         except SyntaxError as exc:
             return None, QuerySyntaxError(str(exc))
-        except RuntimeError as exc:  # pyoxigraph's refusal of a binding, e.g. of a variable outside the projection
+        except RuntimeError as exc:  # a binding refused (a variable outside the projection), or a function it lacks,
+            lacking = None if lacking is not None else unsupported_functions(text)  # refused before anything is read
+            if lacking:
+                return self._run(text, read, subs, default_graphs, named_graphs, lacking)
             return None, QueryError(str(exc))
         except OSError as exc:
             return None, StoreError(f"the query failed while running: {exc}")
@@ -986,8 +975,9 @@ class RemoteStore(Store):
             if any(isinstance(v, BlankNode) for v in bindings.values()):
                 raise QueryError("a blank node cannot be bound in a query sent to an endpoint")
             text = bind_values(text, bindings)
-        fields = [("query", text)] + [("default-graph-uri", g) for g in self._dataset(default_graphs)]
-        fields += [("named-graph-uri", g) for g in self._dataset(named_graphs)]
+        own = not (default_graphs or named_graphs) and declares_dataset(given)  # its FROM holds (SPARQL 1.1 Protocol)
+        fields = [("query", text)] + [("default-graph-uri", g) for g in self._dataset(default_graphs, own)]
+        fields += [("named-graph-uri", g) for g in self._dataset(named_graphs, own)]
         # a form POST, which every SPARQL 1.1 endpoint takes (Virtuoso 7 does not answer a direct POST)
         headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": self.ACCEPT[form]}
         typed, failure, virtuoso = None, None, False
@@ -1016,6 +1006,8 @@ class RemoteStore(Store):
         except httpx.HTTPError as exc:
             failure = EndpointError(f"SPARQL endpoint {self.endpoint} unreachable: {exc}")
         result = _outcome(typed, failure)
+        if isinstance(result, Solutions) and result.rows and (odd := store_messages.unasked(given, result.variables)):
+            raise EndpointError(f"SPARQL endpoint {self.endpoint} {odd}")  # not the answer to this query
         tests = boolean_columns(given) if virtuoso and isinstance(result, Solutions) else frozenset()
         return _as_booleans(result, tests) if tests else result
 

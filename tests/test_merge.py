@@ -246,7 +246,8 @@ def test_a_query_naming_no_dataset_sees_the_served_graphs_and_no_record(tmp_path
     asserted_only = _sparql(store, f'SELECT ?x WHERE {{ ?x <{LABEL}> "merged gene one" }}', [served[0]])
     assert asserted_only == []  # a dataset named by the client is still that dataset
     from_named = f"SELECT DISTINCT ?g FROM NAMED <{served[0]}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} ORDER BY ?g"
-    assert [r["g"] for r in _sparql(store, from_named)] == served  # the protocol's dataset wins over FROM NAMED
+    assert [r["g"] for r in _sparql(store, from_named)] == [served[0]]  # the query's own, the request naming none
+    assert [r["g"] for r in _sparql(store, from_named, named=served)] == served  # the protocol's dataset wins over it
     record = (tmp_path / "store" / "oihkg-record.json").read_text()
     assert "graph/loaded/extra" in record and store.stored_checksum() in record
 

@@ -22,8 +22,9 @@ router = APIRouter(tags=["sparql"])
 log = logging.getLogger("oihkg.sparql")
 
 RESPONSES = {
-    200: {"description": "results (JSON, XML, CSV, TSV) or a graph (Turtle, N-Triples, RDF/XML, JSON-LD); "
-                         "a service description in Turtle without a query",
+    200: {"description": "results (JSON, XML, CSV, TSV) or a graph (Turtle, N-Triples, RDF/XML, JSON-LD), generic types "
+                         "answered as Oxigraph answers them (application/json: JSON results or JSON-LD; text/plain: CSV "
+                         "or N-Triples); a service description in Turtle without a query",
           "content": {m: {} for m in ("application/sparql-results+json", "application/sparql-results+xml", "text/csv",
                                       "text/tab-separated-values", "text/turtle", "application/n-triples",
                                       "application/rdf+xml", "application/ld+json")}},
@@ -44,9 +45,10 @@ VARY = {"Vary": "Accept"}
 async def _run(request: Request, query: str, accept: str | None, dg: list[str], ng: list[str]) -> Response:
     settings, pool = request.app.state.settings, request.app.state.pool
     client = request.client.host if request.client else None
+    base = str(request.url.replace(query="", fragment=""))  # relative IRIs are read against it, as Oxigraph reads them
     try:
         ans = await pool.run(query, accept, dg or None, ng or None, settings.result_limit, tuple(settings.allow_service),
-                             settings.answer_bytes, client=client)
+                             settings.answer_bytes, base, client=client)
     except tuple(errors.STATUS):
         raise  # answered by the app's handlers (api.errors)
     except Exception:  # noqa: BLE001 - an untyped failure: logged, and answered in the API's error shape
