@@ -1,20 +1,22 @@
-"""ASGI middleware of the HTTP API: a request-body limit, security headers on every response, and the light routes'
-answers kept per store checksum.
+"""ASGI middleware of the HTTP API: a request-body limit, a check that a JSON body is Unicode text, security headers
+on every response (a failure's 500 included), and the light routes' answers kept per store checksum.
 
-All are plain ASGI (no per-request thread or body copy): the body limit
-answers 413 as soon as ``Content-Length`` or the bytes received pass the limit,
-before any route reads the body; the headers are added to each response start;
-a kept answer is sent without reaching a route.
+All are plain ASGI (no per-request thread): the body limit answers 413 as soon
+as ``Content-Length`` or the bytes received pass the limit, before any route
+reads the body; a JSON body is read once and checked before the route parses
+it; the headers are added to each response start; a kept answer is sent
+without reaching a route.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections import OrderedDict
 
 from starlette.exceptions import HTTPException
 
-__all__ = ["AnswerCache", "BodyLimit", "SecurityHeaders", "SECURITY_HEADERS", "CSP"]
+__all__ = ["AnswerCache", "BodyLimit", "JSONText", "SecurityHeaders", "SECURITY_HEADERS", "CSP", "lone_surrogate"]
 
 #: What the pages need and no more: their own scripts and styles (inlined), data: and blob: images (PNG export).
 CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
@@ -27,8 +29,17 @@ SECURITY_HEADERS = [
 ]
 
 
+async def _send_json(send, status: int, detail: str, headers: list | None = None) -> None:
+    """Send ``{"detail": detail}`` with ``status``."""
+    body = json.dumps({"detail": detail}).encode()
+    await send({"type": "http.response.start", "status": status, "headers": [
+        (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), *(headers or [])]})
+    await send({"type": "http.response.body", "body": body})
+
+
 class SecurityHeaders:
-    """Add :data:`SECURITY_HEADERS` to every HTTP response."""
+    """Add :data:`SECURITY_HEADERS` to every HTTP response; answer a failure no handler took (a bug) with a JSON 500
+    that has them too, then let it reach the server's log with its traceback."""
 
     def __init__(self, app):
         self.app = app
@@ -36,14 +47,103 @@ class SecurityHeaders:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        started = False
 
         async def with_headers(message):
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 present = {k.lower() for k, _ in message.get("headers", [])}
                 message["headers"] = list(message.get("headers", [])) + [h for h in SECURITY_HEADERS if h[0] not in present]
             await send(message)
 
-        return await self.app(scope, receive, with_headers)
+        try:
+            return await self.app(scope, receive, with_headers)
+        except Exception:
+            if not started:
+                await _send_json(send, 500, "the server failed to answer this request; the failure is in its log",
+                                 SECURITY_HEADERS)
+            raise
+
+
+#: A JSON escape: a \\uXXXX code unit (its hex digits captured) or any other backslash escape.
+_ESCAPE = re.compile(rb"\\(?:u([0-9a-fA-F]{4})|.)", re.DOTALL)
+#: Content types whose body is not JSON, and so is not checked.
+_NOT_JSON = (b"application/x-www-form-urlencoded", b"multipart/form-data", b"application/sparql-query",
+             b"application/sparql-update")
+
+
+def lone_surrogate(body: bytes) -> tuple[int, str] | None:
+    """The byte offset and text of the first ``\\uD800``-``\\uDFFF`` escape of a JSON text that is not half of a
+    surrogate pair (a high one followed at once by a low one), or None. JSON parsers in Python accept one, but it is no
+    Unicode character: it can be neither written as UTF-8 nor answered.
+
+    Examples
+    --------
+    >>> lone_surrogate(rb'{"a": ["\\ud800"]}'), lone_surrogate(rb'["\\ud83d\\ude00", "\\\\ud800"]')
+    ((8, '\\\\ud800'), None)
+    """
+    if b"\\u" not in body:
+        return None
+    high = None  # the escape of a high surrogate waiting for its low half
+    for m in _ESCAPE.finditer(body):
+        unit = int(m.group(1), 16) if m.group(1) else None
+        if high is not None:
+            if unit is not None and 0xDC00 <= unit <= 0xDFFF and m.start() == high.end():
+                high = None
+                continue
+            break
+        if unit is not None and 0xD800 <= unit <= 0xDBFF:
+            high = m
+        elif unit is not None and 0xDC00 <= unit <= 0xDFFF:
+            return m.start(), m.group(0).decode("ascii")
+    return (high.start(), high.group(0).decode("ascii")) if high is not None else None
+
+
+class JSONText:
+    """Answer 400 to a request whose JSON body holds a lone UTF-16 surrogate escape (:func:`lone_surrogate`), before a
+    route parses it: such a string could reach a route and then fail every answer that quotes it.
+
+    A body with no content type or any but a form's or a SPARQL query's (the TRAPI route reads any) is read whole
+    (the body limit, outside, bounds it), checked, and handed to the route as it came.
+    """
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
+            return await self.app(scope, receive, send)
+        kind = dict(scope.get("headers", [])).get(b"content-type", b"").split(b";")[0].strip().lower()
+        if kind in _NOT_JSON:
+            return await self.app(scope, receive, send)
+        chunks, message = [], {"more_body": True}
+        while message.get("more_body"):
+            message = await receive()
+            if message["type"] != "http.request":  # the client went away
+                return await self.app(scope, _replay([message]), send)
+            chunks.append(message.get("body", b""))
+        body = b"".join(chunks)
+        found = lone_surrogate(body)
+        if found is not None:
+            at, escape = found
+            return await _send_json(send, 400, f"the JSON body holds a lone UTF-16 surrogate ({escape} at byte {at}), "
+                                               "which is no Unicode character: send the text as UTF-8, or a character "
+                                               "outside the Basic Multilingual Plane as a surrogate pair")
+        return await self.app(scope, _replay([{"type": "http.request", "body": body, "more_body": False}], receive), send)
+
+
+def _replay(messages: list, then=None):
+    """A ``receive`` that gives ``messages`` first, then what ``then`` gives (a disconnect once the body is read)."""
+
+    async def receive():
+        if messages:
+            return messages.pop(0)
+        if then is None:
+            return {"type": "http.disconnect"}
+        return await then()
+
+    return receive
 
 
 class _TooLarge(HTTPException):

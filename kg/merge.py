@@ -27,7 +27,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -37,8 +36,10 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode, RdfFormat, parse
 
 from kg import vocab
+from kg.leftovers import scratch
 
-__all__ = ["graph_name", "detect", "kgx_ntriples", "prepared", "Ready", "load_files", "unload", "check_name", "LoadError", "FORMATS"]
+__all__ = ["graph_name", "detect", "kgx_ntriples", "prepared", "Ready", "load_files", "unload", "check_name", "LoadError", "FORMATS",
+           "MAX_UNZIPPED", "MAX_RATIO"]
 
 #: File endings ``oihkg load`` reads, and what it reads them as.
 FORMATS = {".nt": RdfFormat.N_TRIPLES, ".ttl": RdfFormat.TURTLE, ".tsv": "kgx", ".zip": "kgx"}
@@ -46,6 +47,9 @@ BIOLINK = "https://w3id.org/biolink/vocab/"
 RDFS_LABEL, RDF_TYPE = "http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _CAUSAL = {"increased": "RO:0002304", "upregulated": "RO:0002304", "decreased": "RO:0002305", "downregulated": "RO:0002305"}
 _MAX_FIELD = 1 << 20
+#: Most bytes the tables of a KGX zip may unpack to, and most times their packed size (a zip bomb unpacks to far more).
+MAX_UNZIPPED = 4_000_000_000
+MAX_RATIO = 100
 
 
 class LoadError(ValueError):
@@ -192,6 +196,7 @@ def _kgx_sources(path: Path, stack: ExitStack) -> tuple[Iterable[str] | None, It
         if edge_file is None:
             raise LoadError(f"{path}: no edges.tsv inside")
         node_file = next((n for n in names if n.endswith("nodes.tsv")), None)
+        _check_unzipped(path, [archive.getinfo(n) for n in (node_file, edge_file) if n])
         opened = [stack.enter_context(io.TextIOWrapper(archive.open(n), encoding="utf-8-sig", newline="")) if n else None
                   for n in (node_file, edge_file)]
         return opened[0], opened[1], (f"{path}!{node_file}", f"{path}!{edge_file}")
@@ -200,6 +205,17 @@ def _kgx_sources(path: Path, stack: ExitStack) -> tuple[Iterable[str] | None, It
     node_path = path.with_name(path.name[: -len("edges.tsv")] + "nodes.tsv")
     nodes = stack.enter_context(node_path.open(encoding="utf-8-sig", newline="")) if node_path.is_file() else None
     return nodes, stack.enter_context(path.open(encoding="utf-8-sig", newline="")), (str(node_path), str(path))
+
+
+def _check_unzipped(path: Path, members: list[zipfile.ZipInfo]) -> None:
+    """:class:`LoadError` when the tables of a KGX zip unpack to more than :data:`MAX_UNZIPPED` bytes, or to more than
+    :data:`MAX_RATIO` times their packed size. The sizes are the archive's own; reading stops at them (a member that
+    unpacks to more fails its checksum), so they bound what the load writes."""
+    unpacked, packed = sum(m.file_size for m in members), sum(m.compress_size for m in members)
+    if unpacked > MAX_UNZIPPED or unpacked > MAX_RATIO * max(packed, 1):
+        raise LoadError(f"{path}: its tables unpack to {unpacked / 1e6:,.1f} MB from {packed / 1e6:,.2f} MB, and a KGX "
+                        f"zip may unpack to at most {MAX_RATIO} times its packed size and {MAX_UNZIPPED / 1e9:g} GB; if "
+                        "you trust it, unzip it and load its *edges.tsv")
 
 
 #: A graph name: letters, digits, '.', '_' and '-', not starting with a dot.
@@ -225,11 +241,13 @@ class Ready:
 
 
 @contextmanager
-def prepared(files: Iterable[Path | str], names: Iterable[str] | None = None) -> Iterator[list[Ready]]:
+def prepared(files: Iterable[Path | str], names: Iterable[str] | None = None,
+             workdir: Path | str | None = None) -> Iterator[list[Ready]]:
     """Read every file whole before anything changes: its format (by ending), every KGX row (converted to N-Triples in
-    a temporary folder, which lasts as long as the context), every RDF statement (parsed); graph names must be valid
-    and differ. Any loader may then take the files: the embedded store (:func:`load_files`) or an endpoint's bulk
-    loader (``scripts/virtuoso.py load``).
+    a scratch folder in ``workdir``, which lasts as long as the context and is swept by the next load should this
+    process die: :func:`kg.leftovers.scratch`), every RDF statement (parsed); graph names must be valid and differ. Any
+    loader may then take the files: the embedded store (:func:`load_files`) or an endpoint's bulk loader
+    (``scripts/virtuoso.py load``).
 
     Raises
     ------
@@ -242,15 +260,18 @@ def prepared(files: Iterable[Path | str], names: Iterable[str] | None = None) ->
         raise LoadError(f"{len(names)} graph name(s) for {len(files)} file(s): give one name per file, or none")
     plan = []
     for i, f in enumerate(files):
+        if f.is_dir():
+            raise LoadError(f"{f} is a folder, not a file: give the files in it to load (.nt, .ttl, a KGX *edges.tsv "
+                            "or .zip)")
         if not f.is_file():
-            raise LoadError(f"{f}: no such file")
+            raise LoadError(f"{f}: no such file; check the path")
         fmt, default = detect(f)
         plan.append((f, fmt, check_name(names[i] if names else default)))
     taken = [name for _, _, name in plan]
     if len(set(taken)) != len(taken):
         twice = sorted({n for n in taken if taken.count(n) > 1})
         raise LoadError(f"two files would be merged as {', '.join(twice)}: give each its own --name")
-    with tempfile.TemporaryDirectory(prefix="oihkg-load-") as tmp:
+    with scratch(workdir) as tmp:
         ready = []
         for k, (f, fmt, name) in enumerate(plan):
             if fmt == "kgx":
@@ -291,7 +312,7 @@ def load_files(store, files: Iterable[Path | str], names: Iterable[str] | None =
     absent = [d for d in drop if d not in merged]
     if absent:
         raise LoadError(f"no merged graph named {', '.join(map(repr, absent))}")
-    with prepared(files, names) as ready:
+    with prepared(files, names, getattr(store, "location", None)) as ready:  # scratch in the store's folder
         for name in drop:
             store.unload(name)
         return [store.load(r.path, r.name, r.fmt, label=r.label) for r in ready]

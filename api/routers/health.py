@@ -2,18 +2,56 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import PurePath
+from typing import Any
+
 from fastapi import APIRouter, Request, Response
 
 from api.schemas import Health
 
 router = APIRouter(tags=["health"])
 
+__all__ = ["router", "health", "public"]
+
+
+#: The user name and password of a URL (its authority up to the last ``@``).
+_CREDENTIALS = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@")
+
+
+def _no_credentials(url: str) -> str:
+    """``url`` without a user name or password (read by pattern: a URL that does not parse loses them too)."""
+    return _CREDENTIALS.sub(r"\1", url)
+
+
+def public(about: dict[str, Any]) -> dict[str, Any]:
+    """What /health may show of :meth:`kg.OIHKG.about`: an on-disk store by its folder's name, never the server's path
+    to it, and an endpoint's URL without credentials.
+
+    Examples
+    --------
+    >>> public({"store": "embedded", "selector": "oxigraph:/srv/data/oih-store"})["selector"]
+    'oxigraph:oih-store'
+    >>> public({"store": "http://u:p@host:7878/query", "selector": "sparql:http://u:p@host:7878/query"})["store"]
+    'http://host:7878/query'
+    """
+    scheme, _, rest = str(about.get("selector", "")).partition(":")
+    if scheme == "oxigraph" and rest != "memory":
+        selector = f"oxigraph:{PurePath(rest).name}"
+    elif scheme == "sparql":
+        selector = f"sparql:{_no_credentials(rest)}"
+    else:
+        selector = about.get("selector", "")
+    store = about.get("store", "")
+    return {**about, "selector": selector, "store": store if store == "embedded" else _no_credentials(store)}
+
 
 @router.get("/health", response_model=Health)
 async def health(request: Request) -> Response:
-    """Whether the server is up, which store it serves, how many triples that held at start, and the versions in use.
+    """Whether the server is up, which store it serves (an on-disk store by its folder's name), how many triples that
+    held at start, and the versions in use.
 
     A liveness probe: answered on the event loop from the bytes the app's lifespan wrote from
-    :meth:`kg.OIHKG.about`, without touching the store.
+    :meth:`kg.OIHKG.about` (through :func:`public`), without touching the store.
     """
     return Response(request.app.state.health, media_type="application/json")

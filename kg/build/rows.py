@@ -551,8 +551,9 @@ class _Loader:
         for role, curie in (("subject", subj), ("object", obj)):
             if curie not in self.model.entities:
                 self.problem(where, f"{role}: unknown id {curie}")
-        sign = int(row.sign) if row.sign else None
-        relation_sign = term.sign if term is not None else 0
+        if subj == obj:  # a self-loop says nothing and would make every path through it a cycle
+            self.problem(where, f"object: {obj} is the subject too (a self-loop); name another entity or drop the row")
+        sign, relation_sign = (int(row.sign) if row.sign else None), (term.sign if term is not None else 0)
         if relation_sign and sign != relation_sign:
             self.problem(where, f"sign: {pred} has sign {relation_sign:+d}, row says {row.sign or 'nothing'}")
         elif not relation_sign and sign is not None:
@@ -563,8 +564,7 @@ class _Loader:
             self.problem(where, f"context: unknown id {context}")
         elif context and self.kind(context) not in ("condition", "context"):
             self.problem(where, f"context: {context} is neither an exposure context nor a condition")
-        return Edge(subj, pred, obj, sign, self.evidence(where, row), row.evidence_type, row.quote, row.note, where[0], where[1],
-                    context)
+        return Edge(subj, pred, obj, sign, self.evidence(where, row), row.evidence_type, row.quote, row.note, *where, context)
 
     def _kinds(self, where: tuple[str, int], subj: str, pred: str, obj: str, term: vocab.Term) -> None:
         """The relation's domain and range, and no fallback relation where an RO relation of the same sign fits."""
