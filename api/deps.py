@@ -24,9 +24,12 @@ class Settings(BaseModel):
     result_limit: int = Field(10_000, gt=0, description="most rows (or triples) a SPARQL query may return (413)")
     answer_limit_mb: int = Field(256, gt=0, description="largest SPARQL answer, MiB (413)")
     query_workers: int = Field(default_factory=lambda: os.cpu_count() or 2, ge=1, description="SPARQL queries that may run at once")
-    queue_wait: float = Field(2.0, ge=0, description="seconds a SPARQL query waits for a free worker before 503 with Retry-After")
-    client_queries: int | None = Field(None, ge=1, description="SPARQL queries one client may run at once (default: all "
-                                                             "workers but one, at least one)")
+    queue_wait: float = Field(20.0, ge=0, description="seconds a query (or TRAPI answer, plot) waits for its client's turn "
+                                                      "at a worker before 503 with Retry-After")
+    client_queries: int = Field(64, ge=1, description="requests one client may have waiting for a worker (clients take "
+                                                      "turns); more get 503 with Retry-After")
+    short_lane: int = Field(1, ge=0, le=16, description="workers more, kept for clients whose queries have not run long "
+                                                        "lately")
     worker_memory_mb: int = Field(4096, ge=256, description="address-space limit of each SPARQL worker, MiB (RLIMIT_AS)")
     allow_service: list[str] = Field(default_factory=list, description="endpoints a SPARQL SERVICE clause may call")
     max_body: int = Field(1_000_000, gt=0, description="largest request body, bytes (413)")
@@ -63,6 +66,7 @@ class Settings(BaseModel):
             "query_workers": env.get("OIHKG_QUERY_WORKERS"),
             "queue_wait": env.get("OIHKG_QUEUE_WAIT"),
             "client_queries": env.get("OIHKG_CLIENT_QUERIES"),
+            "short_lane": env.get("OIHKG_SHORT_LANE"),
             "worker_memory_mb": env.get("OIHKG_WORKER_MEMORY_MB"),
             "max_body": env.get("OIHKG_MAX_BODY"),
             "endpoint_timeout": env.get("OIHKG_ENDPOINT_TIMEOUT"),

@@ -1,9 +1,11 @@
-"""Heavy answers (exports, the map, plots) computed once per key, one at a time, and kept.
+"""Heavy answers (exports, the map, plots, TRAPI answers) computed once per key and kept.
 
 CPU-bound work in a thread holds the GIL in turn with every other thread, and a
 request waiting for it in a thread holds one of the threads the light routes
 need. :class:`HeavyCache` is used from ``async`` routes: a waiting request holds
-no thread; at most ``concurrency`` computations run at once (in a thread); at
+no thread; at most ``concurrency`` computations run at once (in a thread), or a
+computation is a job of the query workers (:mod:`kg.workers`: TRAPI answers and
+plots run there, in their client's turn, away from the event loop); at
 most ``max_waiting`` distinct answers may wait for their turn, and one that
 waits longer than ``wait`` seconds gets :class:`HeavyBusy` (503 with
 Retry-After); concurrent requests for the same key share one computation
@@ -16,6 +18,7 @@ from __future__ import annotations
 import asyncio
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from typing import Any
 
 __all__ = ["HeavyCache", "HeavyBusy"]
 
@@ -58,9 +61,20 @@ class HeavyCache:
             _, dropped = self._kept.popitem(last=False)
             self._size -= len(dropped)
 
-    async def get(self, key: Hashable, compute: Callable[[], bytes], keep: Callable[[bytes], bool] | None = None) -> bytes:
-        """The answer for ``key``, computed by ``compute`` (in a thread) at most once while it is kept; an answer for
-        which ``keep`` says False (one cut short, say) is answered but not kept.
+    async def _in_thread(self, compute: Callable[[], bytes]) -> bytes:
+        try:
+            await asyncio.wait_for(self._slots.acquire(), self.wait)
+        except TimeoutError:
+            raise HeavyBusy(f"this answer waited {self.wait:g} s for its turn; try again shortly") from None
+        try:
+            return await asyncio.to_thread(compute)
+        finally:
+            self._slots.release()
+
+    async def get(self, key: Hashable, compute: Callable[[], Any], keep: Callable[[bytes], bool] | None = None) -> bytes:
+        """The answer for ``key``, computed by ``compute`` at most once while it is kept: in a thread, one of at most
+        ``concurrency`` at once, or, for a coroutine function (a job of the query workers, which take turns fairly),
+        awaited as it is. An answer for which ``keep`` says False (one cut short, say) is answered but not kept.
 
         Raises
         ------
@@ -77,14 +91,10 @@ class HeavyCache:
         flight = asyncio.get_running_loop().create_future()
         self._flights[key] = flight
         try:
-            try:
-                await asyncio.wait_for(self._slots.acquire(), self.wait)
-            except TimeoutError:
-                raise HeavyBusy(f"this answer waited {self.wait:g} s for its turn; try again shortly") from None
-            try:
-                value = await asyncio.to_thread(compute)
-            finally:
-                self._slots.release()
+            if asyncio.iscoroutinefunction(compute):  # a worker's job: the pool gives it its turn and bounds it
+                value = await compute()
+            else:
+                value = await self._in_thread(compute)
             if keep is None or keep(value):
                 self._keep(key, value)
             flight.set_result(value)

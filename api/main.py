@@ -17,7 +17,6 @@ from contextlib import asynccontextmanager, suppress
 from functools import partial
 
 from fastapi import Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from fastapi_offline import FastAPIOffline
@@ -25,7 +24,7 @@ from fastapi_offline import FastAPIOffline
 from api import errors
 from api.deps import Settings, get_settings
 from api.heavy import HeavyCache
-from api.middleware import AnswerCache, BodyLimit, SecurityHeaders
+from api.middleware import AnswerCache, BodyLimit, JSONText, SecurityHeaders
 from api.routers import (
     entities,
     export,
@@ -40,6 +39,7 @@ from api.routers import (
 )
 from api.schemas import Health
 from kg import OIHKG, __version__
+from kg.echo import clip
 from kg.queries import AmbiguousEntity, UnknownEntity
 from kg.sparql import answer
 from kg.store import StoreError, open_store
@@ -50,7 +50,7 @@ __all__ = ["create_app"]
 log = logging.getLogger("oihkg.api")
 #: How often the background check asks a remote endpoint whether it answers, and how long it waits.
 PING_EVERY, PING_TIMEOUT = 10.0, 3.0
-#: Most characters of a client's input an error message quotes.
+#: Most characters of a failure's message /health quotes as the reason it is degraded.
 QUOTE = 300
 
 
@@ -65,7 +65,7 @@ def _health(app, status: str, reason: str | None = None) -> None:
     else:
         if status == "ok" and not about["triples"].get("asserted"):
             status, reason = "degraded", "the store holds no oihkg graph: its asserted graph is empty"
-    app.state.health = Health(status=status, reason=reason, **about).model_dump_json().encode()
+    app.state.health = Health(status=status, reason=reason, **health.public(about)).model_dump_json().encode()
     # what kept answers are filed under; None keeps nothing: a remote endpoint's data can change under the server
     app.state.checksum = None if kg.store.selector.startswith("sparql:") else about.get("checksum")
 
@@ -86,28 +86,18 @@ async def _watch_endpoint(app, spec: str) -> None:
 
 
 def _handlers(app) -> None:
-    """Each expected failure answers its status and a sentence, quoting at most QUOTE characters of the input
-    (kg's typed failures by the one table of :mod:`api.errors`)."""
+    """Each expected failure answers its status and a sentence, quoting a short prefix of a long input (kg's typed
+    failures, HTTPException and refused requests by :mod:`api.errors`)."""
     errors.install(app)
 
     @app.exception_handler(UnknownEntity)
     async def _unknown(_: Request, exc: UnknownEntity):
-        return JSONResponse({"detail": str(exc)[:QUOTE]}, status_code=404)
+        return JSONResponse({"detail": clip(str(exc))}, status_code=404)
 
     @app.exception_handler(AmbiguousEntity)
     async def _ambiguous(_: Request, exc: AmbiguousEntity):
-        return JSONResponse({"detail": {"message": str(exc)[:QUOTE],
+        return JSONResponse({"detail": {"message": clip(str(exc)),
                                         "candidates": [{"id": c, "label": lab} for c, lab in exc.candidates]}}, status_code=409)
-
-    @app.exception_handler(RequestValidationError)
-    async def _invalid(_: Request, exc: RequestValidationError):
-        errors = [{k: (v if k != "input" else _short(v)) for k, v in e.items() if k not in ("ctx", "url")} for e in exc.errors()]
-        return JSONResponse({"detail": errors[:20]}, status_code=422)
-
-
-def _short(value):
-    text = repr(value) if not isinstance(value, str) else value
-    return text if len(text) <= QUOTE else text[:QUOTE] + f"... ({len(text)} characters)"
 
 
 def create_app(settings: Settings | None = None) -> FastAPIOffline:
@@ -122,10 +112,14 @@ def create_app(settings: Settings | None = None) -> FastAPIOffline:
         app.state.kg = OIHKG.open(selector=settings.selector, timeout=settings.endpoint_timeout)
         _health(app, "ok")
         app.state.heavy = HeavyCache()
-        app.state.trapi = HeavyCache(max_items=256, max_bytes=64 * 2**20, wait=15.0, what="TRAPI answers")
+        # TRAPI answers and plots are jobs of the query workers, which bound them and give each client its turn: no
+        # cap on the answers in flight here beyond the workers' own queue
+        app.state.trapi = HeavyCache(max_items=256, max_bytes=64 * 2**20, max_waiting=1024, what="TRAPI answers")
+        app.state.plots = HeavyCache(max_items=128, max_bytes=64 * 2**20, max_waiting=1024, what="plots")
         factory = partial(open_store, **settings.worker_store)
         app.state.pool = QueryPool(factory, answer, workers=settings.query_workers, timeout=settings.query_timeout,
                                    queue_wait=settings.queue_wait, per_client=settings.client_queries,
+                                   reserve=settings.short_lane,
                                    memory_mb=settings.worker_memory_mb,
                                    max_answer=settings.answer_bytes + 4096)  # the answer and its pickle's frame
         app.state.pool.warm_up()
@@ -151,6 +145,7 @@ def create_app(settings: Settings | None = None) -> FastAPIOffline:
     app.add_middleware(AnswerCache)  # innermost (the last added is outermost): CORS and security headers wrap it
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"], allow_headers=["*"])
+    app.add_middleware(JSONText)  # a JSON body must be Unicode text; inside the body limit, which bounds what it reads
     app.add_middleware(BodyLimit, max_body=settings.max_body)
     app.add_middleware(SecurityHeaders)
     _handlers(app)

@@ -4,22 +4,26 @@ The data is the OIH graph (asserted and inferred) with a synthetic graph merged 
 ``--triples``, 250k by default). The harness builds it once with the real ``oihkg load`` into an on-disk store, then
 starts, one at a time on 127.0.0.1, and stops afterwards:
 
-* **oihkg**: ``oihkg serve --store`` on that store (its query workers, ``--query-timeout`` 10 s and
-  ``--result-limit`` 10000 in force; the harness is one client, so ``--client-queries`` is raised to its
-  connections and ``--queue-wait`` to 10 s, else most of its requests would be refused as one client's excess);
+* **oihkg**: ``oihkg serve --store`` on that store with its default sharing (query workers, the short lane, a queue
+  per client served in turn); ``--query-timeout`` 10 s like the Oxigraph server's and ``--result-limit`` 10000;
 * **rdflib-endpoint** (PyPI, FastAPI + rdflib; installed into its own virtual environment under ``bench/.venv-peers``
   on first use, from the package registry) serving the same triples from N-Triples files;
 * **Oxigraph server** (``oxigraph serve-read-only --union-default-graph --timeout-s 10``, the Rust server of the
   PyPI ``oxigraph`` package) on a copy of the same store.
 
-Each server gets the same mix of 1,000 distinct SELECT queries (400 two-hop causal chains from an entity, 400
-label lookups, 200 group-counts per pathway), sent in turn by ``wrk`` (2 threads, ``--connections``, ``--seconds``
-each) as ``GET ?query=``. Rows: answered requests per second (a refusal is not throughput), p50 and p99 latency,
-errors (non-2xx and socket errors), and each server's throughput as a ratio of oihkg's.
+Each server gets, from **one client** (one address), the same mix of 1,000 distinct SELECT queries (400 two-hop
+causal chains from an entity, 400 label lookups, 200 group-counts per pathway), sent in turn by ``wrk`` (2 threads,
+``--connections``, ``--seconds`` each) as ``GET ?query=``. Rows: answered requests per second (a refusal is not
+throughput), p50 and p99 latency, errors (non-2xx and socket errors), and each server's throughput as a ratio of
+oihkg's.
+
+Then **contention** (``--contention`` seconds): two clients (127.0.0.2 and 127.0.0.3, two connections each) loop a
+cartesian query that runs to the timeout, while a third (127.0.0.4) asks label lookups one after another; rows: the
+share of the third client's queries answered, and their p50 and p99 latency.
 
 Usage::
 
-    .venv/bin/python bench/bench_sparql.py [--triples 250000] [--seconds 8] [--connections 20]
+    .venv/bin/python bench/bench_sparql.py [--triples 250000] [--seconds 8] [--connections 20] [--contention 30]
 """
 
 from __future__ import annotations
@@ -30,7 +34,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote
 
@@ -76,6 +82,48 @@ def _wait(proc: subprocess.Popen, url: str, what: str, seconds: float = 600) -> 
     raise RuntimeError(f"{what} did not answer within {seconds:g} s")
 
 
+CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }"
+
+
+def contention(url: str, simple: list[str], seconds: float) -> dict[str, float]:
+    """Two clients loop CARTESIAN on two connections each while a third asks ``simple`` queries one after another, for
+    ``seconds``; the share of the third client's queries answered (200), and their p50 and p99 latency in ms."""
+    stop, lat, answered = threading.Event(), [], []
+    accept = {"Accept": "application/sparql-results+json"}
+
+    def client(address: str) -> httpx.Client:
+        return httpx.Client(transport=httpx.HTTPTransport(local_address=address), timeout=60, headers=accept)
+
+    def hog(address: str) -> None:
+        with client(address) as c:
+            for _ in range(1000):  # bounded; stopped when the run ends
+                if stop.is_set():
+                    return
+                try:
+                    c.get(url, params={"query": CARTESIAN})
+                except httpx.HTTPError:
+                    pass
+
+    with ThreadPoolExecutor(4) as hogs, client("127.0.0.4") as c:
+        for address in ("127.0.0.2", "127.0.0.2", "127.0.0.3", "127.0.0.3"):
+            hogs.submit(hog, address)
+        time.sleep(2.0)  # the hogs' first queries have started and run long
+        end = time.monotonic() + seconds
+        for q in simple * 100:
+            if time.monotonic() > end:
+                break
+            t0 = time.monotonic()
+            try:
+                answered.append(c.get(url, params={"query": q}).status_code == 200)
+            except httpx.HTTPError:
+                answered.append(False)
+            lat.append((time.monotonic() - t0) * 1000)
+        stop.set()
+    lat.sort()
+    return {"asked": len(lat), "answered": 100 * sum(answered) / max(1, len(answered)),
+            "p50": lat[len(lat) // 2] if lat else float("nan"), "p99": lat[int(len(lat) * 0.99)] if lat else float("nan")}
+
+
 def _peers() -> Path:
     """rdflib-endpoint in its own virtual environment (its pins stay out of oihkg's)."""
     exe = PEERS / "bin" / "rdflib-endpoint"
@@ -91,6 +139,7 @@ def main() -> None:
     ap.add_argument("--triples", type=int, default=250_000)
     ap.add_argument("--seconds", type=float, default=8.0)
     ap.add_argument("--connections", type=int, default=20)
+    ap.add_argument("--contention", type=float, default=30.0, help="seconds of the contention run (0: skip)")
     args = ap.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk not found: run `bash scripts/setup.sh --bench` (installs Debian's wrk)")
@@ -111,8 +160,7 @@ def main() -> None:
         servers = {}
         port = _free_port()
         servers["oihkg /sparql"] = ([str(BIN / "oihkg"), "serve", "--host", "127.0.0.1", "--port", str(port), "--store",
-                                     str(store), "--query-timeout", "10", "--result-limit", "10000",
-                                     "--client-queries", str(args.connections), "--queue-wait", "10"],
+                                     str(store), "--query-timeout", "10", "--result-limit", "10000"],
                                     f"http://127.0.0.1:{port}", "/sparql")
         port = _free_port()
         servers["rdflib-endpoint"] = ([str(rdflib_endpoint), "serve", "--host", "127.0.0.1", "--port", str(port),
@@ -130,6 +178,8 @@ def main() -> None:
                 script = _lua([f"{path}?query={quote(q, safe='')}" for q in qs], folder, "application/sparql-results+json")
                 results[name] = {**_wrk(base, script, args.seconds, args.connections),
                                  "rows": len(same)}
+                if args.contention:
+                    results[name]["contention"] = contention(base + path, qs[1::2][:400], args.contention)
             finally:
                 _stop(proc)
     base = results["oihkg /sparql"]["rps"]
@@ -142,7 +192,16 @@ def main() -> None:
         print(f"{name:<20}{r['rps']:>9.0f}{r['p50']:>9.2f}{r['p99']:>9.2f}{int(r['errors']):>8}{r['rps'] / base:>9.2f}"
               f"{r['rows']:>11}")
     print(f"oihkg is {base / results['rdflib-endpoint']['rps']:.1f}x rdflib-endpoint (goal >= 5x) and "
-          f"{base / results['Oxigraph server']['rps']:.2f}x the bare Oxigraph server (goal >= 0.5x)")
+          f"{base / results['Oxigraph server']['rps']:.2f}x the bare Oxigraph server (goal >= 0.7x, no refusal)")
+    if args.contention:
+        print(f"\nContention, {args.contention:g} s: two clients loop a cartesian query (two connections each, to the "
+              "10 s timeout); a third asks label lookups one after another (goal: >= 95 % answered, p99 < 2 s)")
+        head = f"{'server':<20}{'asked':>7}{'answered %':>12}{'p50 ms':>9}{'p99 ms':>10}"
+        print(head)
+        print("-" * len(head))
+        for name, r in results.items():
+            c = r["contention"]
+            print(f"{name:<20}{c['asked']:>7}{c['answered']:>12.1f}{c['p50']:>9.1f}{c['p99']:>10.1f}")
 
 
 if __name__ == "__main__":

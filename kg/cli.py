@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from kg.config import Paths, default_paths, default_seed
+from kg.preflight import serve_problem
 
 __all__ = ["app"]
 
@@ -155,6 +156,7 @@ def query(
     """Run a named competency query, or a SPARQL file, and print its rows (with --context, the rows that hold in it)."""
     from kg.contexts import UnknownContextError
     from kg.queries import AmbiguousEntity, QueryFileError, SparqlSyntaxError, UnknownEntity, check_syntax, parse_query_file
+    from kg.sparql import check_services
     from kg.store import StoreError
 
     params = {}
@@ -172,6 +174,7 @@ def query(
         kg = _open(endpoint, store)
         if path.suffix == ".rq" and path.is_file():
             text = path.read_text(encoding="utf-8")
+            check_services(text)  # no outbound request on a file's behalf, as the server makes none
             if text.lstrip().startswith("# name:"):
                 rows = kg.query(parse_query_file(path), **params)
             else:
@@ -211,10 +214,12 @@ def serve(
     query_workers: Annotated[Optional[int], typer.Option(min=1, max=64, help="SPARQL queries that may run at once "
                                                          "(default: the number of cores).")] = None,
     query_timeout: Annotated[float, typer.Option(min=0.1, help="Seconds before a SPARQL query is stopped (503).")] = 30.0,
-    queue_wait: Annotated[float, typer.Option(min=0, help="Seconds a SPARQL query waits for a free worker before 503 "
-                                              "with Retry-After.")] = 2.0,
-    client_queries: Annotated[Optional[int], typer.Option(min=1, help="SPARQL queries one client may run at once "
-                                                          "(default: all workers but one, at least one).")] = None,
+    queue_wait: Annotated[float, typer.Option(min=0, help="Seconds a query (or TRAPI answer, plot) waits for its "
+                                              "client's turn at a worker before 503 with Retry-After.")] = 20.0,
+    client_queries: Annotated[int, typer.Option(min=1, help="Requests one client may have waiting for a worker; more "
+                                                "get 503 with Retry-After (clients take turns).")] = 64,
+    short_lane: Annotated[int, typer.Option(min=0, max=16, help="Workers more, kept for clients whose queries have "
+                                            "not run long lately.")] = 1,
     worker_memory: Annotated[int, typer.Option(min=256, help="Memory limit of each SPARQL worker, MiB (RLIMIT_AS).")] = 4096,
     result_limit: Annotated[int, typer.Option(min=1, help="Most rows (or triples) a SPARQL query may return (413).")] = 10_000,
     answer_limit: Annotated[int, typer.Option(min=1, help="Largest SPARQL answer, MiB (413).")] = 256,
@@ -229,14 +234,14 @@ def serve(
 
     import uvicorn
 
-    if not 1 <= port <= 65535:
-        err.print(f"[red]error:[/red] --port must be between 1 and 65535, got {port}")
+    if problem := serve_problem(port, endpoint, store):  # a bad port or store: one line here, not the server's traceback
+        err.print(f"[red]error:[/red] {problem}", highlight=False)
         raise typer.Exit(2)
     env = {
         "OIHKG_QUERY_TIMEOUT": str(query_timeout), "OIHKG_RESULT_LIMIT": str(result_limit),
         "OIHKG_ANSWER_LIMIT_MB": str(answer_limit), "OIHKG_QUEUE_WAIT": str(queue_wait),
         "OIHKG_QUERY_WORKERS": str(query_workers or ""), "OIHKG_WORKER_MEMORY_MB": str(worker_memory),
-        "OIHKG_CLIENT_QUERIES": str(client_queries or ""), "OIHKG_UVICORN_WORKERS": str(workers),
+        "OIHKG_CLIENT_QUERIES": str(client_queries), "OIHKG_SHORT_LANE": str(short_lane), "OIHKG_UVICORN_WORKERS": str(workers),
         "OIHKG_MAX_BODY": str(max_body), "OIHKG_ENDPOINT_TIMEOUT": str(endpoint_timeout),
         "OIHKG_ALLOW_SERVICE": " ".join(allow_service or []),
         "OIHKG_ENDPOINT": endpoint or "", "OIHKG_STORE": str(store or ""), "OIHKG_CORS_ORIGINS": ",".join(cors or []),
@@ -280,8 +285,8 @@ def _open(endpoint: str | None, store: str | None = None):
                              "artifacts to it, or check the URL")
         return kg
     except (StoreError, ValueError, OSError) as exc:
-        reason = str(exc).removeprefix("cannot open the store ")
-        err.print(f"[red]error:[/red] cannot open the store: {reason}", highlight=False)
+        reason = str(exc) if str(exc).startswith("cannot open the store") else f"cannot open the store: {exc}"
+        err.print(f"[red]error:[/red] {reason}", highlight=False)
         raise typer.Exit(2) from None
 
 
@@ -574,6 +579,7 @@ def load_cmd(
     import time
 
     from kg.merge import LoadError
+    from kg.store import StoreError
 
     if not store or store.startswith("sparql:") or store == "oxigraph:memory":
         err.print("[red]error:[/red] give --store DIR: a merged graph lives in an embedded store on disk "
@@ -582,8 +588,6 @@ def load_cmd(
     if not files and not drop:
         err.print("[red]error:[/red] give files to load, or --drop NAME", highlight=False)
         raise typer.Exit(2)
-    from kg.store import StoreError
-
     kg = _open(None, store)
     try:
         started = time.perf_counter()

@@ -79,6 +79,9 @@ class ModelInputError(ValueError):
         super().__init__(message)
         self.field = field
 
+    def __reduce__(self):  # travels whole from a worker process (kg.workers)
+        return type(self), (self.field, str(self))
+
 
 def default_params() -> dict[str, dict[str, float]]:
     """The parameter file ``kg/model_params.toml`` as sections of values."""

@@ -80,6 +80,9 @@ class AmbiguousEntity(LookupError):
         listed = ", ".join(f"{c} ({lab})" for c, lab in candidates)
         super().__init__(f"{name!r} names several entities: {listed}")
 
+    def __reduce__(self):  # travels whole from a worker process (kg.workers)
+        return type(self), (self.name, self.candidates)
+
 
 def check_syntax(text: str, source: str = "query") -> None:
     """Parse SPARQL with rdflib's grammar; raise :class:`SparqlSyntaxError` with line and column.

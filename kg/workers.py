@@ -12,10 +12,14 @@ event loop (no thread per query):
   at once through its process sentinel: the caller gets :class:`WorkerDied`
   (the query is not retried, since it may be what killed it) and the worker
   is replaced; a worker found dead while idle is replaced before use;
-* when every worker is busy a query waits at most ``queue_wait`` seconds, then
-  gets :class:`PoolBusy` (the HTTP layer answers 503 with ``Retry-After``);
-  one client may hold at most ``per_client`` workers at once, so one client's
-  slow queries cannot take them all;
+* when every worker is busy a query waits its client's turn
+  (:class:`kg.fairshare.FairShare`: a queue per client served round robin, and
+  ``reserve`` more workers kept for clients whose queries do not run long), at
+  most ``queue_wait`` seconds and ``per_client`` queries per client, else
+  :class:`PoolBusy` (the HTTP layer answers 503 with ``Retry-After``);
+* a job is a query by default (``run``), or any picklable function of the
+  worker's store (TRAPI answers, plots): heavy work shares the same workers
+  and the same turns, away from the server's event loop;
 * a worker exits when its parent dies (a watchdog thread, and on Linux
   ``PR_SET_PDEATHSIG``), so a ``kill -9`` of the server leaves no orphan. Pipes
   carry the messages, so no semaphore is left behind either.
@@ -33,125 +37,30 @@ import multiprocessing as mp
 import os
 import pickle
 import struct
-import sys
-import threading
-import time
-from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from functools import partial
-from dataclasses import dataclass
 from multiprocessing.connection import wait
 from typing import Any
+
+from kg.fairshare import FairShare, ShareFull
+from kg.worker import (Answer, AnswerTooLarge, PoolBusy, QueryFailed, QueryTimeout, WorkerDied, die_with_parent,
+                       pickle_error, worker_main)
 
 log = logging.getLogger("oihkg.workers")
 
 __all__ = ["QueryTimeout", "QueryFailed", "WorkerDied", "AnswerTooLarge", "PoolBusy", "Answer", "QueryPool", "pickle_error", "die_with_parent"]
 
 
-class QueryTimeout(Exception):
-    """The query ran longer than the pool's deadline and was stopped."""
-
-
-class QueryFailed(Exception):
-    """The query raised in the worker with an exception that could not travel back as itself."""
-
-
-class WorkerDied(Exception):
-    """The worker running the query died (killed, or over its memory limit); it was replaced."""
-
-
-class AnswerTooLarge(Exception):
-    """The answer the worker sent is larger than the pool accepts; its worker was replaced, the answer never read."""
-
-
-class PoolBusy(Exception):
-    """Every worker (or every worker this client may use) stayed busy for the whole queue wait."""
-
-
-@dataclass(frozen=True)
-class Answer:
-    """A serialized query result.
-
-    ``kind`` is ``solutions``, ``boolean`` or ``graph``; ``body`` is the bytes
-    in ``media_type``.
-    """
-
-    kind: str
-    media_type: str
-    body: bytes
-
-
-def pickle_error(exc: Exception) -> bytes:
-    """``exc`` pickled here, on the worker's own thread: the pickle carries its type and message but not its traceback,
-    so no frame (holding, say, a pyoxigraph iterator, which must be freed on the thread that made it) leaves the
-    thread. An exception that does not pickle becomes a :class:`QueryFailed` naming its type."""
-    try:
-        data = pickle.dumps(exc)
-        pickle.loads(data)
-        return data
-    except Exception:  # noqa: BLE001 - any pickling failure
-        return pickle.dumps(QueryFailed(f"{type(exc).__name__}: {exc}"))
-
-
-def die_with_parent(parent: int) -> None:
-    """Exit when the parent process goes: at once on Linux (PR_SET_PDEATHSIG), and by polling everywhere."""
-    if sys.platform.startswith("linux"):
-        try:
-            import ctypes
-            import signal
-
-            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-        except OSError:
-            pass
-    if os.getppid() != parent:  # the parent died before the signal was set
-        os._exit(0)
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(0)
-
-    threading.Thread(target=watch, daemon=True, name="parent-watchdog").start()
-
-
-def _limit_memory(megabytes: int | None) -> None:
-    if megabytes:
-        import resource
-
-        limit = megabytes * 2**20
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-
-
-def _worker_main(factory: Callable[[], Any], run: Callable[..., Answer], conn, parent: int, memory_mb: int | None) -> None:
-    die_with_parent(parent)
-    _limit_memory(memory_mb)
-    store = factory()
-    conn.send(("ready", None))
-    while True:
-        try:
-            job = conn.recv()
-        except EOFError:  # the parent closed its end: nothing more to do
-            return
-        if job is None:
-            return
-        try:
-            reply = ("ok", run(store, *job))
-        except MemoryError:
-            reply = ("error", pickle.dumps(WorkerDied(f"the query needed more than the worker's {memory_mb} MB")))
-        except Exception as exc:  # noqa: BLE001 - every error goes back to the caller, typed when it pickles
-            reply = ("error", pickle_error(exc))
-        conn.send(reply)
-
-
 class _Worker:
     """One worker process and the parent's end of its pipe. Made on the pool's spawner thread (and killed there, or by
     :meth:`QueryPool.close`)."""
 
-    def __init__(self, ctx, factory, run, memory_mb: int | None):
+    def __init__(self, ctx, factory, run, memory_mb: int | None, reserved: bool = False):
+        self.reserved = reserved  # kept for clients whose queries do not run long (kg.fairshare)
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker_main, args=(factory, run, child, os.getpid(), memory_mb), daemon=True)
+        self.proc = ctx.Process(target=worker_main, args=(factory, run, child, os.getpid(), memory_mb), daemon=True)
         self.proc.start()
         child.close()
         self.ready = False
@@ -166,7 +75,9 @@ class _Worker:
         self.ready = status == "ready"
 
     def alive(self) -> bool:
-        return self.proc.is_alive()
+        """Whether the process still runs, by its sentinel: ``is_alive`` asks ``waitpid``, which says "running" once
+        the server's event loop (uvloop) has reaped the dead child itself."""
+        return not wait([self.proc.sentinel], 0)
 
     def kill(self) -> None:
         self.proc.kill()
@@ -183,60 +94,69 @@ def _on_loop(loop: asyncio.AbstractEventLoop, callback: Callable[[Any], None], a
         pass
 
 
+class _Demoted(Exception):
+    """A job was stopped in the short lane to make room for a light client; it runs again in the general lane."""
+
+
 _DIED = "the query worker died while running the query (killed, or over its memory limit); it was replaced"
 
 
 class QueryPool:
-    """A fixed number of query workers with a per-query deadline, a queue wait, a per-client share and a memory limit.
+    """Query workers with a per-query deadline, fair turns across clients, a lane for short work and a memory limit.
 
-    The pool lives on one asyncio event loop (the server's): :meth:`run` sends a query down an idle worker's pipe and
-    awaits the pipe's readiness on the loop itself, with no thread per query; a query that finds every worker busy
-    waits for one to be handed over. Only starting and killing workers happen on a thread of the pool's own.
+    The pool lives on one asyncio event loop (the server's): :meth:`run` sends a job down an idle worker's pipe and
+    awaits the pipe's readiness on the loop itself, with no thread per query; a job that finds every worker busy
+    waits for its client's turn (:class:`kg.fairshare.FairShare`). Only starting and killing workers happen on a
+    thread of the pool's own.
 
     Parameters
     ----------
     factory : callable
         Picklable, called once in each worker to open its store.
     run : callable
-        Picklable ``run(store, *args) -> Answer``, called in the worker.
+        Picklable ``run(store, *args) -> Answer``, called in the worker for a job without a function of its own.
     workers : int
-        How many queries may run at once.
+        How many jobs may run at once, from any client.
     timeout : float
-        Seconds a query may run before its worker is killed and replaced.
+        Seconds a job may run before its worker is killed and replaced.
     queue_wait : float
-        Seconds a query may wait for a free worker before :class:`PoolBusy`.
+        Seconds a job may wait for its turn before :class:`PoolBusy`.
     per_client : int, optional
-        Most workers one client may hold at once (default: all but one, at least one).
+        Most jobs one client may have waiting (default 64); more get :class:`PoolBusy` at once.
     memory_mb : int, optional
         Address-space limit of each worker (``RLIMIT_AS``), in MiB; none when omitted.
     max_answer : int, optional
         Most bytes of one answer the pool reads from a worker; a larger one is not read (:class:`AnswerTooLarge`).
+    reserve : int
+        Workers more, kept for clients whose jobs have not run longer than ``long_after`` seconds lately (a client
+        looping slow queries waits for one of the ``workers``; everyone else's short queries still run).
+    long_after : float
+        Seconds after which a running job makes its client heavy (for a minute).
     """
 
     def __init__(self, factory: Callable[[], Any], run: Callable[..., Answer], workers: int = 2, timeout: float = 30.0,
-                 queue_wait: float = 2.0, per_client: int | None = None, memory_mb: int | None = None,
-                 max_answer: int | None = None):
+                 queue_wait: float = 20.0, per_client: int | None = None, memory_mb: int | None = None,
+                 max_answer: int | None = None, reserve: int = 0, long_after: float = 1.0):
         self._ctx = mp.get_context("spawn")
         self._factory, self._run, self._memory = factory, run, memory_mb
         self.timeout, self.queue_wait, self.max_answer = timeout, queue_wait, max_answer
-        self.size = max(1, workers)
-        self.per_client = per_client or max(1, self.size - 1)
-        self._idle: deque[_Worker] = deque()
-        self._waiters: deque[asyncio.Future] = deque()
+        self.size, self.reserve = max(1, workers), max(0, reserve)
+        self.share = FairShare(per_client=per_client or 64, wait=queue_wait, long_after=long_after)
+        self.share.on_wait = self._make_room
+        self._short: dict[_Worker, tuple[float, asyncio.Future]] = {}  # jobs running in the short lane
         self._all: list[_Worker] = []
-        self._clients: dict[str, int] = {}
         self._closed = False
         self._starting: set = set()  # replacements being started on the spawner thread
         # Linux sends PR_SET_PDEATHSIG when the *thread* that forked a worker ends: every worker is started from this
         # one long-lived thread, never from a request's thread
         self._spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="query-worker-spawner")
-        for _ in range(self.size):
-            w = self._spawner.submit(self._new).result()
+        for k in range(self.size + self.reserve):
+            w = self._spawner.submit(self._new, k >= self.size).result()
             self._all.append(w)
-            self._idle.append(w)
+            self.share.release(w)
 
-    def _new(self) -> _Worker:
-        return _Worker(self._ctx, self._factory, self._run, self._memory)
+    def _new(self, reserved: bool = False) -> _Worker:
+        return _Worker(self._ctx, self._factory, self._run, self._memory, reserved)
 
     @property
     def pids(self) -> list[int]:
@@ -248,82 +168,52 @@ class QueryPool:
         for w in list(self._all):
             w.wait_ready(timeout)
 
-    @contextmanager
-    def _share(self, client: str | None):
-        """Hold one of ``client``'s shares of the workers; :class:`PoolBusy` if the client already holds them all."""
-        if client is None:
-            yield
-            return
-        held = self._clients.get(client, 0)
-        if held >= self.per_client:
-            raise PoolBusy(f"this client already runs {held} queries at once, the most it may")
-        self._clients[client] = held + 1
-        try:
-            yield
-        finally:
-            self._clients[client] -= 1
-            if not self._clients[client]:
-                del self._clients[client]
-
-    async def run(self, *args: Any, client: str | None = None) -> Answer:
-        """Run one query in an idle worker; return its answer, or raise at the deadline or the worker's death.
+    async def run(self, *args: Any, client: str | None = None, fn: Callable[..., Any] | None = None,
+                  timeout: float | None = None) -> Any:
+        """Run one job in a worker in ``client``'s turn; return its answer, or raise at the deadline (``timeout``, the
+        pool's by default) or the worker's death. The job is ``fn(store, *args)`` (a picklable function) or, without
+        ``fn``, a query: ``run(store, *args)``. A job still running in the short lane after ``long_after`` seconds
+        while a light client waits is stopped there and run again, from the start, in the general lane (jobs only
+        read).
 
         Raises
         ------
         PoolBusy
-            No worker became free within the queue wait, or ``client`` already holds its share.
+            The client already has its most jobs waiting, or no worker became free in its turn within the queue wait.
         QueryTimeout
-            The query outlived the deadline; its worker was replaced.
+            The job outlived the deadline; its worker was replaced.
         WorkerDied
-            The worker died while running the query; it was replaced.
+            The worker died while running the job; it was replaced.
         AnswerTooLarge
             The answer is longer than ``max_answer`` bytes; it was not read, and the worker was replaced.
         Exception
-            Whatever the query raised in the worker, as itself (e.g. :class:`kg.store.QuerySyntaxError`), or
+            Whatever the job raised in the worker, as itself (e.g. :class:`kg.store.QuerySyntaxError`), or
             :class:`QueryFailed` with its type and message when it does not pickle.
         """
-        with self._share(client):
-            worker = await self._checkout()
-            status, value = await self._ask(worker, args)
-            self._release(worker)
+        who, demotable = client or "", True
+        while True:
+            worker = await self._checkout(who)
+            try:
+                status, value = await self._ask(worker, (fn, args), who, timeout or self.timeout, demotable)
+            except _Demoted:  # stopped in the short lane for a light client: run again in the general lane, once
+                demotable = False
+                continue
+            break
+        self.share.release(worker)
         if status == "error":
             raise pickle.loads(value)
         return value
 
-    async def _checkout(self) -> _Worker:
-        """An idle, live worker within the queue wait; a dead one found idle is replaced."""
-        while self._idle:
-            worker = self._idle.popleft()
+    async def _checkout(self, client: str) -> _Worker:
+        """A live worker in ``client``'s turn; a dead one is replaced and the turn goes on."""
+        while True:
+            try:
+                worker = await self.share.acquire(client)
+            except ShareFull as exc:
+                raise PoolBusy(str(exc)) from None
             if worker.alive():
                 return worker
             self._replace(worker)
-        handed = asyncio.get_running_loop().create_future()
-        self._waiters.append(handed)
-        try:
-            async with asyncio.timeout(self.queue_wait):
-                worker = await handed
-        except BaseException as exc:
-            if handed.done() and not handed.cancelled():  # handed over just as the wait ended: pass it on
-                self._release(handed.result())
-            handed.cancel()
-            with suppress(ValueError):  # not left in the queue until the next release
-                self._waiters.remove(handed)
-            if isinstance(exc, TimeoutError):
-                raise PoolBusy(f"all {self.size} query workers stayed busy for {self.queue_wait:g} s") from None
-            raise
-        if worker.alive():
-            return worker
-        self._replace(worker)
-        return await self._checkout()
-
-    def _release(self, worker: _Worker) -> None:
-        """Hand a free worker to the longest waiting query, or keep it idle."""
-        while self._waiters:
-            handed = self._waiters.popleft()
-            if not handed.done():
-                handed.set_result(worker)
-                return
-        self._idle.append(worker)
 
     async def _readable(self, worker: _Worker, timeout: float) -> bool:
         """Wait on the loop until the worker's pipe has data or the worker exits; False after ``timeout`` seconds."""
@@ -381,18 +271,28 @@ class QueryPool:
             raise AnswerTooLarge(f"the answer is larger than {limit:,} bytes; add a LIMIT or select less")
         return pickle.loads(await read(size))  # read into one buffer, unpickled in place
 
-    async def _ask(self, worker: _Worker, args: tuple) -> tuple[str, Any]:
-        """Send one query to ``worker`` and await its reply; on any failure the worker is replaced, then it is raised."""
+    async def _ask(self, worker: _Worker, job: tuple, client: str, timeout: float, demotable: bool) -> tuple[str, Any]:
+        """Send one job to ``worker`` and await its reply, timed for ``client``'s share (from the send: a worker still
+        starting does not make its client heavy); on any failure, or when the job is demoted from the short lane
+        (:class:`_Demoted`), the worker is replaced, then it is raised."""
         loop = asyncio.get_running_loop()
         try:
             if not worker.ready:
-                status, _ = await self._receive(worker, loop.time() + max(1.0, self.timeout) + 60.0,
+                status, _ = await self._receive(worker, loop.time() + max(1.0, timeout) + 60.0,
                                                 WorkerDied("a query worker did not start"))
                 worker.ready = status == "ready"
             os.set_blocking(worker.conn.fileno(), True)
-            worker.conn.send(args)  # the worker waits on its end of the pipe, so this does not stall the loop
-            late = QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped")
-            return await self._receive(worker, loop.time() + self.timeout, late, self.max_answer)
+            worker.conn.send(job)  # the worker waits on its end of the pipe, so this does not stall the loop
+            started, heavy = loop.time(), self.share.timer(client)
+            late = QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped")  # or other job
+            reply = self._receive(worker, loop.time() + timeout, late, self.max_answer)
+            try:
+                if not (worker.reserved and demotable):
+                    return await reply
+                return await self._in_short_lane(worker, reply)
+            finally:
+                heavy.cancel()
+                self.share.ran(client, loop.time() - started)
         except (EOFError, OSError):
             self._replace(worker)
             raise WorkerDied(_DIED) from None
@@ -400,17 +300,49 @@ class QueryPool:
             self._replace(worker)
             raise
 
-    def _replace(self, worker: _Worker | None) -> None:
-        """Kill ``worker`` and start another in its place, on the spawner thread; the new one joins the pool (and is
-        handed to a waiting query) when it has started. Should starting fail, it is tried again a second later."""
+    async def _in_short_lane(self, worker: _Worker, reply) -> tuple[str, Any]:
+        """Await ``reply`` from a short-lane worker unless the job is demoted first (:meth:`_make_room`)."""
+        loop = asyncio.get_running_loop()
+        demote = loop.create_future()
+        self._short[worker] = (loop.time(), demote)
+        check = loop.call_later(self.share.long_after, lambda: self.share.light_waiting() and self._make_room())
+        task = asyncio.ensure_future(reply)
+        try:
+            await asyncio.wait({task, demote}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            check.cancel()
+            self._short.pop(worker, None)
+            if not task.done():
+                task.cancel()
+                with suppress(asyncio.CancelledError):
+                    await task
+        if task.cancelled():
+            raise _Demoted
+        return task.result()
+
+    def _make_room(self) -> None:
+        """A light client waits: demote the job that has run longest in the short lane, if one has run long."""
+        now = asyncio.get_running_loop().time()
+        running = [(started, demote) for started, demote in self._short.values() if not demote.done()]
+        if running:
+            started, demote = min(running, key=lambda r: r[0])
+            if now - started >= self.share.long_after:
+                demote.set_result(None)
+
+    def _replace(self, worker: _Worker | None, reserved: bool = False) -> None:
+        """Kill ``worker`` and start another in its place (in its lane), on the spawner thread; the new one joins the
+        pool (and is handed to a waiting job) when it has started. Should starting fail, it is tried again a second
+        later."""
         loop = asyncio.get_running_loop()
         if worker is not None:
             self._all = [w for w in self._all if w is not worker]
+            self.share.discard(worker)
+            reserved = worker.reserved
 
         def swap() -> _Worker:
             if worker is not None:
                 worker.kill()
-            return self._new()
+            return self._new(reserved)
 
         def adopt(done) -> None:
             self._starting.discard(done)
@@ -418,11 +350,11 @@ class QueryPool:
                 return
             if done.exception() is not None:
                 log.error("a query worker could not be started (%s); trying again in 1 s", done.exception())
-                loop.call_later(1.0, self._replace, None)
+                loop.call_later(1.0, self._replace, None, reserved)
                 return
             fresh = done.result()
             self._all.append(fresh)
-            self._release(fresh)
+            self.share.release(fresh)
 
         if not self._closed:
             started = self._spawner.submit(swap)
@@ -430,13 +362,10 @@ class QueryPool:
             started.add_done_callback(partial(_on_loop, loop, adopt))
 
     def close(self) -> None:
-        """Stop every worker; a query still waiting for one gets :class:`PoolBusy`."""
+        """Stop every worker; a job still waiting for one gets :class:`PoolBusy`."""
         self._closed = True
         workers, self._all = self._all, []
-        for handed in self._waiters:
-            if not handed.done():
-                handed.set_exception(PoolBusy("the server is stopping"))
-        self._waiters.clear()
+        self.share.close("the server is stopping")
         for w in workers:
             try:
                 w.conn.send(None)

@@ -8,11 +8,11 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field, ValidationError, create_model
 
+from api import jobs
 from api.deps import KG
 from api.routers.entities import ERRORS
 from api.schemas import PathsAnswer, PerturbAnswer, SimulationAnswer
 from kg.model import ModelInputError, Scenario
-from kg.figure import plot as draw
 
 router = APIRouter(tags=["mechanism"])
 
@@ -99,7 +99,7 @@ PlotQuery = create_model(
 )
 
 
-async def _plot(request: Request, kg, query: Any, fmt: str) -> Response:
+async def _plot(request: Request, query: Any, fmt: str) -> Response:
     data: dict[str, Any] = query.model_dump(exclude={"gain"}, exclude_unset=True)
     gains = {}
     for item in query.gain:
@@ -112,18 +112,27 @@ async def _plot(request: Request, kg, query: Any, fmt: str) -> Response:
         scenario = Scenario(**data, gains=gains)
     except ValidationError as exc:
         raise RequestValidationError([{**e, "loc": ("query", *e["loc"])} for e in exc.errors(include_url=False)]) from None
-    key = ("plot", fmt, scenario.model_dump_json())
-    body = await request.app.state.heavy.get(key, lambda: draw(_run(kg, scenario, "query"), fmt))
+    key = ("plot", fmt, scenario.model_dump_json(exclude_unset=True))
+    client = request.client.host if request.client else None
+
+    async def compute() -> bytes:  # in a query worker, in this client's turn (api.jobs)
+        try:
+            return await request.app.state.pool.run(scenario.model_dump(exclude_unset=True), fmt, client=client, fn=jobs.plot,
+                                                    timeout=max(request.app.state.settings.query_timeout, jobs.DEADLINE))
+        except ModelInputError as exc:
+            raise HTTPException(422, [{"loc": ["query", exc.field], "msg": str(exc), "type": "value_error"}]) from None
+
+    body = await request.app.state.plots.get(key, compute)
     return Response(body, media_type="image/png" if fmt == "png" else "image/svg+xml")
 
 
 @router.get("/simulate/plot.png", response_class=Response, responses={200: {"content": {"image/png": {}}}, **ERRORS})
-async def simulate_plot_png(request: Request, kg: KG, query: Annotated[PlotQuery, Query()]) -> Response:
+async def simulate_plot_png(request: Request, query: Annotated[PlotQuery, Query()]) -> Response:
     """The simulation's plot (P, A, H and dP/dD against dose) as PNG; same parameters as POST /simulate."""
-    return await _plot(request, kg, query, "png")
+    return await _plot(request, query, "png")
 
 
 @router.get("/simulate/plot.svg", response_class=Response, responses={200: {"content": {"image/svg+xml": {}}}, **ERRORS})
-async def simulate_plot_svg(request: Request, kg: KG, query: Annotated[PlotQuery, Query()]) -> Response:
+async def simulate_plot_svg(request: Request, query: Annotated[PlotQuery, Query()]) -> Response:
     """The simulation's plot as SVG."""
-    return await _plot(request, kg, query, "svg")
+    return await _plot(request, query, "svg")

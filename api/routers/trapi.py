@@ -9,11 +9,13 @@ import math
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
+from api import jobs
 from api.deps import KG
 from api.errors import RETRY_AFTER
 from api.heavy import HeavyBusy
 from kg.biolink import INFORES
 from kg.trapi import OPERATIONS, TRAPI_VERSION, Limits, TRAPIError
+from kg.workers import PoolBusy, QueryTimeout, WorkerDied
 
 router = APIRouter(prefix="/trapi", tags=["trapi"])
 
@@ -60,21 +62,41 @@ async def trapi_query(request: Request, kg: KG) -> Response:
     source text's citations and quote, its RO predicate, knowledge level and agent type; each reasoner-derived edge
     its explanation as a support graph. A Pathfinder query (two pinned nodes and one path) is answered from the signed
     path engine, each path an auxiliary graph with its net sign. A bad query graph gets 400 with TRAPI logs saying
-    why, one over the limits 413, a workflow operation other than ``lookup`` 501. Answers are computed one at a time
-    (503 with Retry-After when too many wait) and kept: the graph does not change under a running server.
+    why, one over the limits 413, a workflow operation other than ``lookup`` 501. Answers are computed by the query
+    workers in the client's turn, like SPARQL queries (503 with Retry-After when the client's queue is full), and
+    kept: the graph does not change under a running server.
     """
     body = None
+    client = request.client.host if request.client else None
+    deadline = max(request.app.state.settings.query_timeout, jobs.DEADLINE)
+
+    async def compute() -> bytes:  # in a query worker, in this client's turn (api.jobs)
+        status, answer = await request.app.state.pool.run(json.dumps(body), client=client, fn=jobs.trapi, timeout=deadline)
+        if status != 200:
+            raise _Refused(status, answer)
+        return answer
+
     try:
         body = _parse(await request.body())
         key = ("trapi", hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest())
-        answer = await request.app.state.trapi.get(key, lambda: json.dumps(kg.trapi.query(body)).encode(),
-                                                   keep=lambda answer: b'"ResultsTruncated"' not in answer)
+        answer = await request.app.state.trapi.get(key, compute, keep=lambda answer: b'"ResultsTruncated"' not in answer)
     except TRAPIError as exc:
         return JSONResponse(exc.response(body), status_code=exc.status)
-    except HeavyBusy as exc:
+    except _Refused as exc:
+        return Response(exc.body, status_code=exc.status, media_type="application/json")
+    except (HeavyBusy, PoolBusy, QueryTimeout, WorkerDied) as exc:
+        retry = RETRY_AFTER.get(type(exc))
         return JSONResponse(TRAPIError(503, "ServiceUnavailable", str(exc)).response(body), status_code=503,
-                            headers={"Retry-After": RETRY_AFTER[HeavyBusy]})
+                            headers={"Retry-After": retry} if retry else None)
     return Response(answer, media_type="application/json")
+
+
+class _Refused(Exception):
+    """A TRAPI error response the worker made (status and body), answered as it is and never kept."""
+
+    def __init__(self, status: int, body: bytes):
+        super().__init__(status)
+        self.status, self.body = status, body
 
 
 @router.get("/meta_knowledge_graph")

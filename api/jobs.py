@@ -1,0 +1,48 @@
+"""Heavy work the query workers run for the HTTP API (:class:`kg.workers.QueryPool` jobs): TRAPI answers and plots.
+
+Each job is a function of the worker's own store, sent by reference to a worker process, so it runs in a client's
+turn like a SPARQL query (:mod:`kg.fairshare`), under the same memory limit and a deadline (the SPARQL timeout, at
+least :data:`DEADLINE`), and away from the server's event loop. The knowledge graph over a worker's store is opened at the first job that needs it and kept for the
+worker's life (the store does not change under a running server); not before, since a worker stopped at a query's
+deadline is replaced at once, and preparing each replacement would cost a core under a client looping slow queries.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from kg import OIHKG
+from kg.figure import plot as draw
+from kg.trapi import TRAPIError
+
+__all__ = ["trapi", "plot", "DEADLINE"]
+
+#: Seconds a job may run at least, whatever the SPARQL timeout: a worker's first job opens the graph (about 1.5 s).
+DEADLINE = 30.0
+
+_OPEN: dict[int, OIHKG] = {}  # the graph over this worker's store, by the store's id
+
+
+def _kg(store) -> OIHKG:
+    if id(store) not in _OPEN:
+        _OPEN.clear()  # a worker has one store
+        _OPEN[id(store)] = OIHKG(store)
+    return _OPEN[id(store)]
+
+
+def trapi(store, text: str) -> tuple[int, bytes]:
+    """A TRAPI answer to the query ``text`` (JSON the server has read: it travels as text, since a deeply nested
+    body does not pickle) as ``(status, JSON bytes)``: 200 with the response, or the TRAPI error response of a refused
+    query (400, 413, 501) with its status."""
+    body = json.loads(text)
+    try:
+        return 200, json.dumps(_kg(store).trapi.query(body)).encode()
+    except TRAPIError as exc:
+        return exc.status, json.dumps(exc.response(body)).encode()
+
+
+def plot(store, scenario: dict[str, Any], fmt: str) -> bytes:
+    """The simulation of ``scenario`` (keywords of :meth:`kg.OIHKG.simulate`) drawn as ``fmt`` (png or svg); a bad
+    scenario raises as :meth:`kg.OIHKG.simulate` does (the exceptions travel back whole)."""
+    return draw(_kg(store).simulate(**scenario), fmt)
