@@ -16,6 +16,8 @@ from collections import OrderedDict
 
 from starlette.exceptions import HTTPException
 
+from kg.trapi_errors import TRAPIError
+
 __all__ = ["AnswerCache", "BodyLimit", "JSONText", "SecurityHeaders", "SECURITY_HEADERS", "CSP", "lone_surrogate"]
 
 #: What the pages need and no more: their own scripts and styles (inlined), data: and blob: images (PNG export).
@@ -160,8 +162,11 @@ class BodyLimit:
     def __init__(self, app, max_body: int):
         self.app, self.max_body = app, max_body
 
-    async def _refuse(self, send, status: int = 413, what: str = "request body") -> None:
-        body = json.dumps({"detail": f"the {what} is larger than {self.max_body} bytes"}).encode()
+    async def _refuse(self, send, status: int = 413, what: str = "request body", path: str = "") -> None:
+        sentence = f"the {what} is larger than {self.max_body} bytes"
+        # a TRAPI client reads any answer of /trapi/ as a TRAPI Response
+        answer = TRAPIError(status, "QueryTooLarge", sentence).response() if path.startswith("/trapi/") else {"detail": sentence}
+        body = json.dumps(answer).encode()
         await send({"type": "http.response.start", "status": status,
                     "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
         await send({"type": "http.response.body", "body": body})
@@ -169,11 +174,12 @@ class BodyLimit:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        path = scope.get("path", "")
         if len(scope.get("query_string", b"")) > self.max_body:  # below the HTTP parser's own bound, when that is lower
-            return await self._refuse(send, 414, "query string")
+            return await self._refuse(send, 414, "query string", path)
         length = dict(scope.get("headers", [])).get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > self.max_body):
-            return await self._refuse(send)
+            return await self._refuse(send, path=path)
         seen = 0
         started = False
 
@@ -195,7 +201,7 @@ class BodyLimit:
             await self.app(scope, counted, tracking)
         except _TooLarge:
             if not started:
-                await self._refuse(send)
+                await self._refuse(send, path=path)
 
 
 class AnswerCache:

@@ -149,8 +149,8 @@ class OIHKG:
     def to_networkx(self, causal: bool = False, include_inferred: bool = False):
         """The graph as a networkx ``MultiDiGraph``, a copy to change freely.
 
-        ``causal=True`` gives the signed causal graph the mechanism engine uses; otherwise every
-        evidence-backed and inferred edge (:func:`kg.export.to_networkx`).
+        ``causal=True`` gives the signed causal graph the mechanism engine uses; otherwise the KGX export's nodes and
+        edges, in Biolink's direction with the KGX columns (:func:`kg.export.to_networkx`).
         """
         if causal:
             return self.causal_graph(include_inferred).copy()

@@ -96,11 +96,15 @@ def http(api_server):
         yield client
 
 
-@pytest.mark.parametrize("case", list(REFUSALS) + ["not JSON"])
+@pytest.mark.parametrize("case", list(REFUSALS) + ["not JSON", "over the body limit"])
 def test_every_trapi_refusal_is_a_valid_trapi_response(http, case):
     if case == "not JSON":
         body, status, code, echoed = None, 400, "InvalidJSON", False
         r = http.post("/trapi/query", content=b'{"message": {', headers={"content-type": "application/json"})
+    elif case == "over the body limit":  # refused by the server's body limit, before the route
+        body, status, code, echoed = None, 413, "QueryTooLarge", False
+        r = http.post("/trapi/query", content=b'{"message": "' + b"x" * 1_100_000 + b'"}',
+                      headers={"content-type": "application/json"})
     else:
         body, status, code, echoed = REFUSALS[case]
         r = http.post("/trapi/query", json=body)

@@ -1,15 +1,16 @@
 """Build the asserted OWL ontology from the curated rows.
 
 ``ontology/src/*.tsv`` are the only hand-edited model files. The build has
-three parts, one module each:
+three parts, one module each (and an RDF/XML writer, :mod:`kg.build.rdfxml`):
 
 * :mod:`kg.build.rows` — row validation: :func:`load_model` reads and validates
   the files, reporting every problem with its file and line;
 * :mod:`kg.build.ontology` — :func:`build_ontology` turns the rows into an
   owlready2 ontology holding the schema of :mod:`kg.vocab`, the entities, the
   evidence-annotated edges and the closure axioms the reasoner needs;
-* :mod:`kg.build.output` — :func:`build` writes ``oih.owl`` (RDF/XML) and
-  ``oih.ttl`` (Turtle) byte-stably, or nothing at all when a row is bad.
+* :mod:`kg.build.output` — :func:`build` writes ``oih.owl`` (RDF/XML, by
+  :mod:`kg.build.rdfxml`) and ``oih.ttl`` (Turtle) byte-stably, or nothing at
+  all when a row is bad.
 
 The names below are the package's public interface.
 """
