@@ -417,7 +417,8 @@ _SKIP_TYPES = {str(OWL.NamedIndividual), str(OWL.Thing), str(OWL.Class), str(OWL
 
 
 def infer(owl_path: Path, progress: Callable[[str], None] | None = None,
-          context: str | None = None, explain: bool = True, asserted: rdflib.Graph | None = None,
+          context: str | None = None, explain: bool = True,
+          asserted: rdflib.Graph | Callable[[], rdflib.Graph] | None = None,
           known: frozenset[Triple] | set[Triple] | Callable[[], set[Triple]] = frozenset(),
           ) -> tuple[list[Inference], float, rdflib.Graph]:
     """Reason over ``owl_path``; return its explained inferences, reasoning time and asserted graph.
@@ -426,7 +427,7 @@ def infer(owl_path: Path, progress: Callable[[str], None] | None = None,
     (:func:`kg.reason.context.activate`), so what HermiT infers is what holds there; the asserted graph returned
     includes them. Without ``explain`` each inference gets an empty explanation (rule ``not explained``): what a
     mutation run, which only counts what holds, needs. ``asserted`` is ``owl_path`` already parsed (it is changed
-    in place with a context); inferences in ``known`` (found before, e.g. in every context) are left out: a set, or
+    in place with a context), or a function giving it, called once HermiT is done (so the parse overlaps the JVM); inferences in ``known`` (found before, e.g. in every context) are left out: a set, or
     a function giving it, called once HermiT is done (so a context run can start before the run over every context
     ends).
 
@@ -438,9 +439,11 @@ def infer(owl_path: Path, progress: Callable[[str], None] | None = None,
         When an inferred triple cannot be explained (a defect of the explainer).
     """
     say = progress or (lambda _msg: None)
-    asserted = asserted if asserted is not None else rdflib.Graph().parse(owl_path, format="xml")
+    if asserted is None:
+        asserted = rdflib.Graph().parse(owl_path, format="xml")
     world = ow.World()
     if context:
+        asserted = asserted if isinstance(asserted, rdflib.Graph) else asserted()
         activate(asserted, context)
         data = asserted.serialize(format="nt", encoding="utf-8")
         world.get_ontology(vocab.ONTOLOGY_IRI).load(fileobj=io.BytesIO(data), format="ntriples")
@@ -449,6 +452,7 @@ def infer(owl_path: Path, progress: Callable[[str], None] | None = None,
     say("running HermiT")
     seconds = run_hermit(world)
     say("collecting inferred triples")
+    asserted = asserted if isinstance(asserted, rdflib.Graph) else asserted()  # parsed meanwhile, by the caller
     before = {(str(s), str(p), str(o)) for s, p, o in asserted if isinstance(s, URIRef) and isinstance(o, URIRef)}
     after = _world_triples(world)
     new = sorted(t for t in after - before if not (t[1] == str(RDF.type) and t[2] in _SKIP_TYPES))

@@ -13,7 +13,7 @@ import json
 import os
 import tempfile
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -29,18 +29,21 @@ from kg.reason.verify import verify_explanations
 __all__ = ["ReasonResult", "inferred_graph", "reason"]
 
 
-def _all_contexts(paths: Paths, asserted: rdflib.Graph, say: Callable[[str], None],
-                  explain: bool) -> tuple[list[Inference], list[Inference], float]:
+def _all_contexts(paths: Paths, say: Callable[[str], None],
+                  explain: bool) -> tuple[rdflib.Graph, list[Inference], list[Inference], float]:
     """HermiT over what holds in every context, and once per context the qualified statements name; return the
-    inferences of every context, what the contexts add (each fact once, under its most general contexts), the
-    seconds HermiT took.
+    asserted graph, the inferences of every context, what the contexts add (each fact once, under its most general
+    contexts), the seconds HermiT took.
 
-    The runs go two at a time in threads, each in a world of its own: one's Python work overlaps the other's JVM. A
-    context run keeps only what the run over every context did not find, and waits for it once its own HermiT is done.
+    The runs go two at a time in threads, each in a world of its own: one's Python work overlaps the other's JVM (the
+    first run's JVM starts while this thread parses the asserted graph). A context run keeps only what the run over
+    every context did not find, and waits for it once its own HermiT is done.
     """
+    parsed: Future = Future()
+
     def base() -> tuple[list[Inference], float]:
-        infs, secs, _ = infer(paths.owl, say, explain=explain, asserted=asserted)
-        index = _evidence_index(asserted) if explain else {}
+        infs, secs, _ = infer(paths.owl, say, explain=explain, asserted=parsed.result)
+        index = _evidence_index(parsed.result()) if explain else {}
         return [_weakest(i, index) for i in infs], secs
 
     def run(context: str) -> tuple[str, list[Inference], float]:
@@ -52,10 +55,15 @@ def _all_contexts(paths: Paths, asserted: rdflib.Graph, say: Callable[[str], Non
         index = _evidence_index(ctx_asserted) if explain else {}
         return context, [_weakest(i, index) for i in new], secs
 
-    names = used_contexts(asserted)  # read before any thread starts
     with ThreadPoolExecutor(max_workers=2) as pool:
         everywhere = pool.submit(base)  # first, so a context run never waits on a run not started
-        done = list(pool.map(run, names))
+        try:
+            asserted = rdflib.Graph().parse(paths.owl, format="xml")
+        except BaseException as exc:
+            parsed.set_exception(exc)  # the first run stops too
+            raise
+        parsed.set_result(asserted)
+        done = list(pool.map(run, used_contexts(asserted)))
     inferences, seconds = everywhere.result()
     seconds += sum(secs for _, _, secs in done)
     holds: dict = {}
@@ -67,7 +75,25 @@ def _all_contexts(paths: Paths, asserted: rdflib.Graph, say: Callable[[str], Non
         for context in sorted(by_context):
             if not any(c != context and c in contexts.closure(context) for c in by_context):
                 out.append(replace(by_context[context], context=context))
-    return inferences, out, seconds
+    return asserted, inferences, out, seconds
+
+
+def _verify(inferences: list[Inference], asserted: rdflib.Graph) -> int:
+    """Re-derive every explanation, one check (two HermiT runs) per group of contexts that may hold together, the
+    groups at once. The schema is the same in each context (a context adds only ABox assertions and drug-class
+    statements, which the check copies from each explanation); but explanations in one check share the individuals
+    the schema names, so those of contexts that exclude each other (acute, chronic) are never checked together."""
+    groups: list[tuple[set[str], list[Inference]]] = []
+    for inf in sorted(inferences, key=lambda i: i.context):  # every context first: it joins the first group
+        for members, items in groups:
+            if contexts.joint(members | {inf.context}) is not None:
+                members.add(inf.context)
+                items.append(inf)
+                break
+        else:
+            groups.append(({inf.context}, [inf]))
+    with ThreadPoolExecutor(max_workers=len(groups) or 1) as pool:
+        return sum(pool.map(lambda g: verify_explanations(g[1], asserted), groups))
 
 
 def _evidence_index(asserted: rdflib.Graph) -> dict[tuple[str, str, str], str]:
@@ -159,7 +185,8 @@ def reason(
     paths : Paths, optional
         Where ``oih.owl`` is and ``oih-inferred.ttl`` goes.
     verify : bool
-        Re-derive every inference, of every context, from its explanation (two more HermiT runs).
+        Re-derive every inference, of every context, from its explanation (two more HermiT runs per group of contexts
+        that may hold together).
     explain : bool
         Explain each inference (without, nothing is verified: for mutation runs, which only count what holds).
     progress : callable, optional
@@ -172,15 +199,12 @@ def reason(
     """
     paths = paths or default_paths()
     say = progress or (lambda _msg: None)
-    asserted = rdflib.Graph().parse(paths.owl, format="xml")
-    inferences, contextual, seconds = _all_contexts(paths, asserted, say, explain)
+    asserted, inferences, contextual, seconds = _all_contexts(paths, say, explain)
     inferences += contextual
     verified = 0
     if verify and explain:
-        # one check for every context: the schema is the same in each (a context adds only ABox assertions and
-        # drug-class statements, which the check copies from each explanation), so one graph serves them all
         say(f"verifying {len(inferences)} explanations")
-        verified = verify_explanations(inferences, asserted)
+        verified = _verify(inferences, asserted)
     say("writing inferred triples")
     ttl = inferred_graph(inferences).serialize(format="turtle").encode("utf-8")
     fd, tmp = tempfile.mkstemp(dir=paths.out, prefix=".oih-inferred.")
