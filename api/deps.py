@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from functools import lru_cache
 from typing import Annotated
@@ -12,7 +13,7 @@ from pydantic import BaseModel, Field
 from kg import OIHKG
 from kg.store import selector
 
-__all__ = ["Settings", "get_settings", "get_kg", "KG"]
+__all__ = ["Settings", "get_settings", "get_kg", "KG", "client_of"]
 
 
 class Settings(BaseModel):
@@ -90,3 +91,16 @@ async def get_kg(request: Request) -> OIHKG:
 
 
 KG = Annotated[OIHKG, Depends(get_kg)]
+
+
+def client_of(request: Request) -> str | None:
+    """Who a request comes from, for the workers' fair turns (:mod:`kg.fairshare`): its address, an IPv6 one by its
+    /64 (a host is given a whole /64 to pick from). The socket's peer: ``oihkg serve`` trusts no forwarding header."""
+    host = request.client.host if request.client else None
+    if host and ":" in host:
+        try:
+            return str(ipaddress.IPv6Network(f"{host}/64", strict=False))
+        except ValueError:
+            return host
+    return host
+

@@ -10,6 +10,7 @@ deadline is replaced at once, and preparing each replacement would cost a core u
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from kg import OIHKG
@@ -31,12 +32,34 @@ def _kg(store) -> OIHKG:
     return _OPEN[id(store)]
 
 
-def trapi(store, text: str) -> tuple[int, bytes]:
-    """A TRAPI answer to the query ``text`` (JSON the server has read: it travels as text, since a deeply nested
-    body does not pickle) as ``(status, JSON bytes)``: 200 with the response, or the TRAPI error response of a refused
-    query (400, 413, 501) with its status."""
-    body = json.loads(text)
+def _not_json(constant: str):
+    raise ValueError(f"{constant} is not JSON")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError(f"{text[:40]} is too large a number")
+    return value
+
+
+def _parse(raw: bytes) -> Any:
+    """The body as JSON, or :class:`TRAPIError` (400) for bytes that are not: bad UTF-8, bad syntax, NaN or Infinity,
+    a number too large for a float, nesting too deep to read."""
     try:
+        return json.loads(raw, parse_constant=_not_json, parse_float=_finite)
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        reason = "it nests too deeply" if isinstance(exc, RecursionError) else str(exc)[:200]
+        raise TRAPIError(400, "InvalidJSON", f"the body is not JSON: {reason}") from None
+
+
+def trapi(store, raw: bytes) -> tuple[int, bytes]:
+    """A TRAPI answer to the request body ``raw`` as ``(status, JSON bytes)``: 200 with the response, or the TRAPI
+    error response of a refused query (400 for a body that is not JSON, 413, 501) with its status. The body is read
+    here, not in the server: a waiting request holds its bytes only, and reading it costs the server nothing."""
+    body = None
+    try:
+        body = _parse(raw)
         return 200, json.dumps(_kg(store).trapi.query(body)).encode()
     except TRAPIError as exc:
         return exc.status, json.dumps(exc.response(body)).encode()

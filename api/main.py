@@ -114,8 +114,8 @@ def create_app(settings: Settings | None = None) -> FastAPIOffline:
         app.state.heavy = HeavyCache()
         # TRAPI answers and plots are jobs of the query workers, which bound them and give each client its turn: no
         # cap on the answers in flight here beyond the workers' own queue
-        app.state.trapi = HeavyCache(max_items=256, max_bytes=64 * 2**20, max_waiting=1024, what="TRAPI answers")
-        app.state.plots = HeavyCache(max_items=128, max_bytes=64 * 2**20, max_waiting=1024, what="plots")
+        app.state.trapi = HeavyCache(max_items=256, max_bytes=64 * 2**20, max_waiting=256, what="TRAPI answers")
+        app.state.plots = HeavyCache(max_items=128, max_bytes=64 * 2**20, max_waiting=256, what="plots")
         factory = partial(open_store, **settings.worker_store)
         app.state.pool = QueryPool(factory, answer, workers=settings.query_workers, timeout=settings.query_timeout,
                                    queue_wait=settings.queue_wait, per_client=settings.client_queries,

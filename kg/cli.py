@@ -252,7 +252,9 @@ def serve(
                   f"  health: {base}/health")
     # an import string, so kg never imports api
     try:
-        uvicorn.run("api.main:create_app", factory=True, host=host, port=port, workers=workers, log_level="warning")
+        # proxy_headers off: a client must not pick its identity (the workers' fair turns) with X-Forwarded-For
+        uvicorn.run("api.main:create_app", factory=True, host=host, port=port, workers=workers, log_level="warning",
+                    proxy_headers=False)
     except (OSError, SystemExit) as exc:
         if isinstance(exc, SystemExit) and not exc.code:
             raise

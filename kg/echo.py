@@ -36,7 +36,7 @@ ECHO_BYTES = 16_384
 #: Nesting deeper than this is not echoed.
 _DEPTH = 64
 #: A quoted value, or a run without a space, longer than QUOTE.
-_LONG = re.compile(r"""(['"])([^'"\n]{%d,}?)\1|\S{%d,}""" % (QUOTE + 1, QUOTE + 1))
+_LONG = re.compile(r"""(['"])([^'"]{%d,}?)\1|\S{%d,}""" % (QUOTE + 1, QUOTE + 1))
 
 
 def _cut(match: re.Match) -> str:

@@ -185,7 +185,7 @@ class Engine:
         """
         ctx = self._exposure(context)
         if ctx == contexts.ACUTE:
-            if params.get("exposure") not in (None, 0, 0.0, "0"):
+            if not _zero(params.get("exposure")):
                 raise ModelInputError("exposure", "acute administration is one dose, with no exposure time: leave exposure "
                                                   f"out (or 0), or simulate chronic exposure; got exposure {params['exposure']}")
             params["exposure"] = 0
@@ -196,3 +196,12 @@ class Engine:
             params["profile"] = self._field("profile", params["profile"])
         scenario = Scenario(interventions=[self.catalog.curie(n) for n in interventions], gains=gains, **params)
         return simulate(mech, scenario)
+
+
+def _zero(value: Any) -> bool:
+    """Whether an exposure given any way (a number, its text, or nothing) is none."""
+    try:
+        return value is None or float(value) == 0
+    except (TypeError, ValueError):
+        return False
+

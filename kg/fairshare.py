@@ -66,7 +66,7 @@ class FairShare:
         Monotonic seconds (the tests pass their own).
     """
 
-    def __init__(self, per_client: int = 64, total: int = 1024, wait: float = 20.0, long_after: float = 1.0,
+    def __init__(self, per_client: int = 64, total: int = 256, wait: float = 20.0, long_after: float = 1.0,
                  remember: float = 60.0, clock: Callable[[], float] = time.monotonic):
         self.per_client, self.total, self.wait = per_client, total, wait
         self.long_after, self.remember, self._clock = long_after, remember, clock
@@ -170,7 +170,7 @@ class FairShare:
             async with asyncio.timeout(self.wait):
                 return await handed
         except BaseException as exc:
-            if handed.done() and not handed.cancelled():  # handed over just as the wait ended: pass it on
+            if handed.done() and not handed.cancelled() and handed.exception() is None:  # handed over as the wait ended
                 self.release(handed.result())
             handed.cancel()
             queue = self._queues.get(client)

@@ -27,7 +27,8 @@
 
 * A context says how the drug is given: chronic exposure (the default: t in
   weeks) or acute administration (one dose, t = 0: no tolerance shift and no H,
-  so dP/dD < 0 at every dose, classified ``analgesia``). :meth:`kg.OIHKG.simulate`
+  so dP/dD < 0 at every dose, classified ``analgesia``, as is chronic exposure
+  at t = 0: without exposure there is no tolerance to speak of). :meth:`kg.OIHKG.simulate`
   reads the graph facts from the statements that hold in that context.
 
 Every number comes from ``kg/model_params.toml`` and is **illustrative, not
@@ -363,7 +364,7 @@ def simulate(mech: Mechanism, scenario: Scenario) -> SimulationResult:
         raise ModelInputError("params", "these parameters overflow the model's arithmetic; use smaller values")
     at = _point(p, total, emax, dose)
     tapered = _point(p, total, emax, dose * (1 - p.taper_fraction))
-    delta, acute = tapered["P"] - at["P"], p.context == ACUTE
+    delta, acute = tapered["P"] - at["P"], p.context == ACUTE or p.exposure == 0  # no exposure yet: no tolerance
     rises = "pain rises: the single dose relieves pain" if acute else "pain rises: points to tolerance"
     return SimulationResult(
         params=p.model_dump(exclude={"interventions", "profile", "context"}), interventions=list(dict.fromkeys(p.interventions)),

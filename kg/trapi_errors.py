@@ -83,11 +83,13 @@ def echo(request: Any) -> dict | None:
     if not isinstance(qg, dict) or depth(qg) > MAX_DEPTH:
         return None
     try:
+        if len(json.dumps(qg)) > ECHO_BYTES:  # a huge query graph is not echoed back, nor validated first
+            return None
         qg = with_path_constraints({"message": {"query_graph": qg}})["message"]["query_graph"]
         Message.model_validate({"query_graph": qg})
     except (ValidationError, ValueError, TypeError, RecursionError):
         return None
-    return qg if len(json.dumps(qg)) <= ECHO_BYTES else None  # a huge query graph is not echoed back
+    return qg
 
 
 class TRAPIError(Exception):

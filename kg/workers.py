@@ -173,8 +173,8 @@ class QueryPool:
         """Run one job in a worker in ``client``'s turn; return its answer, or raise at the deadline (``timeout``, the
         pool's by default) or the worker's death. The job is ``fn(store, *args)`` (a picklable function) or, without
         ``fn``, a query: ``run(store, *args)``. A job still running in the short lane after ``long_after`` seconds
-        while a light client waits is stopped there and run again, from the start, in the general lane (jobs only
-        read).
+        while a light client waits is stopped there and run again, from the start, in the general lane (queries only
+        read; a job with its own ``fn`` is never stopped so).
 
         Raises
         ------
@@ -190,7 +190,7 @@ class QueryPool:
             Whatever the job raised in the worker, as itself (e.g. :class:`kg.store.QuerySyntaxError`), or
             :class:`QueryFailed` with its type and message when it does not pickle.
         """
-        who, demotable = client or "", True
+        who, demotable = client or "", fn is None  # a job (TRAPI, a plot) opens the graph once: never demoted
         while True:
             worker = await self._checkout(who)
             try:

@@ -374,6 +374,14 @@ def test_one_dose_relieves_pain_and_the_same_drug_amplifies_it_after_chronic_exp
     assert fib.profile["A"] == "down" and fib.profile["H"] == "unchanged" and fib.at_dose["A"] < acute.at_dose["A"]
 
 
+def test_without_exposure_there_is_no_tolerance_to_name(kg):
+    """Chronic exposure of length 0 is one dose: the same curves as acute administration, and named so."""
+    none, acute = kg.simulate(exposure=0), kg.simulate(context="acute")
+    assert none.curves == acute.curves and none.classification == acute.classification == "analgesia"
+    assert "tolerance" not in none.test_taper["outcome"]
+    assert kg.simulate(context="acute", exposure="0.0").classification == "analgesia"
+
+
 @pytest.mark.parametrize("params, field", [({"context": "acute", "exposure": 4}, "exposure"), ({"context": "OIH"}, "context"),
                                            ({"context": "tolerance"}, "context"), ({"context": "weekly"}, "context")])
 def test_a_simulation_context_is_how_the_drug_is_given(kg, params, field):

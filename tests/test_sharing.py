@@ -88,6 +88,7 @@ def test_a_long_job_in_the_short_lane_makes_room_for_a_light_client():
         quick = await pool.run("ASK {}", None, None, None, 10, client="quick")
         waited = asyncio.get_running_loop().time() - t0
         assert quick.kind == "boolean"
+        assert set(pool.pids) - before, "the short-lane worker was stopped (and replaced) before any timeout"
         for task in hog:  # the demoted one ran again in the general lane, after the first
             with pytest.raises(QueryTimeout):
                 await task
@@ -96,6 +97,7 @@ def test_a_long_job_in_the_short_lane_makes_room_for_a_light_client():
     pool = QueryPool(partial(open_store, "oxigraph:memory"), answer, workers=1, reserve=1, timeout=2.5, long_after=0.3)
     try:
         pool.warm_up()
+        before = set(pool.pids)
         waited = asyncio.run(scenario(pool))
     finally:
         pool.close()
@@ -148,3 +150,28 @@ def test_after_every_idle_worker_dies_the_next_query_waits_for_a_replacement_not
     time.sleep(0.3)
     r = httpx.get(f"{base}/sparql", params={"query": KETAMINE_Q}, timeout=60)
     assert r.status_code == 200, r.text
+
+
+def test_a_client_cannot_pick_its_identity_with_a_forwarding_header(start_server):
+    """X-Forwarded-For is not trusted: two requests from one address are one client whatever they claim."""
+    base = start_server("--query-workers", "1", "--short-lane", "0", "--client-queries", "1", "--query-timeout", "3")
+    with _client("127.0.0.2") as c, cf.ThreadPoolExecutor(2) as ex:
+        slow = ex.submit(c.get, f"{base}/sparql", params={"query": SLOW_Q})
+        time.sleep(0.5)
+        waiting = ex.submit(c.get, f"{base}/sparql", params={"query": KETAMINE_Q}, headers={"X-Forwarded-For": "10.0.0.1"})
+        time.sleep(0.5)
+        again = c.get(f"{base}/sparql", params={"query": KETAMINE_Q}, headers={"X-Forwarded-For": "10.0.0.2"})
+        assert again.status_code == 503 and "1 requests waiting" in again.json()["detail"]
+        assert waiting.result().status_code == 200 and slow.result().status_code == 503
+
+
+def test_an_ipv6_client_is_its_64():
+    from starlette.requests import Request
+
+    from api.deps import client_of
+
+    def ask(host: str) -> str | None:
+        return client_of(Request({"type": "http", "client": (host, 5000), "headers": []}))
+
+    assert ask("2001:db8:1:2::5") == ask("2001:db8:1:2:ffff::1") == "2001:db8:1:2::/64"
+    assert ask("2001:db8:1:3::5") != ask("2001:db8:1:2::5") and ask("127.0.0.2") == "127.0.0.2"

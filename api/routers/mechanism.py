@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field, ValidationError, create_model
 
 from api import jobs
-from api.deps import KG
+from api.deps import KG, client_of
 from api.routers.entities import ERRORS
 from api.schemas import PathsAnswer, PerturbAnswer, SimulationAnswer
 from kg.model import ModelInputError, Scenario
@@ -113,7 +113,7 @@ async def _plot(request: Request, query: Any, fmt: str) -> Response:
     except ValidationError as exc:
         raise RequestValidationError([{**e, "loc": ("query", *e["loc"])} for e in exc.errors(include_url=False)]) from None
     key = ("plot", fmt, scenario.model_dump_json(exclude_unset=True))
-    client = request.client.host if request.client else None
+    client = client_of(request)
 
     async def compute() -> bytes:  # in a query worker, in this client's turn (api.jobs)
         try:

@@ -15,7 +15,7 @@ from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.routing import APIRoute
 
 from api import errors
-from api.deps import KG
+from api.deps import KG, client_of
 from kg.sparql import prefers_html, service_description
 
 router = APIRouter(tags=["sparql"])
@@ -44,7 +44,7 @@ VARY = {"Vary": "Accept"}
 
 async def _run(request: Request, query: str, accept: str | None, dg: list[str], ng: list[str]) -> Response:
     settings, pool = request.app.state.settings, request.app.state.pool
-    client = request.client.host if request.client else None
+    client = client_of(request)
     base = str(request.url.replace(query="", fragment=""))  # relative IRIs are read against it, as Oxigraph reads them
     try:
         ans = await pool.run(query, accept, dg or None, ng or None, settings.result_limit, tuple(settings.allow_service),

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
 from api import jobs
-from api.deps import KG
+from api.deps import KG, client_of
 from api.errors import RETRY_AFTER
 from api.heavy import HeavyBusy
 from kg.biolink import INFORES
 from kg.trapi import OPERATIONS, TRAPI_VERSION, Limits, TRAPIError
-from kg.workers import PoolBusy, QueryTimeout, WorkerDied
+from kg.workers import AnswerTooLarge, PoolBusy, QueryFailed, QueryTimeout, WorkerDied
 
 router = APIRouter(prefix="/trapi", tags=["trapi"])
 
@@ -27,27 +26,6 @@ _EXAMPLE = {"message": {"query_graph": {
 #: The x-trapi block of the OpenAPI info (what Translator's registry reads).
 X_TRAPI = {"version": TRAPI_VERSION, "infores": INFORES, "multicuriequery": True, "pathfinderquery": True,
            "asyncquery": False, "operations": list(OPERATIONS), "batch_size_limit": Limits().max_ids}
-
-
-def _not_json(constant: str):
-    raise ValueError(f"{constant} is not JSON")
-
-
-def _finite(text: str) -> float:
-    value = float(text)
-    if math.isinf(value):
-        raise ValueError(f"{text[:40]} is too large a number")
-    return value
-
-
-def _parse(raw: bytes):
-    """The body as JSON, or :class:`TRAPIError` (400) for bytes that are not: bad UTF-8, bad syntax, NaN or Infinity,
-    a number too large for a float, nesting too deep to read."""
-    try:
-        return json.loads(raw, parse_constant=_not_json, parse_float=_finite)
-    except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
-        reason = "it nests too deeply" if isinstance(exc, RecursionError) else str(exc)[:200]
-        raise TRAPIError(400, "InvalidJSON", f"the body is not JSON: {reason}") from None
 
 
 @router.post("/query", response_class=Response, openapi_extra={
@@ -66,27 +44,26 @@ async def trapi_query(request: Request, kg: KG) -> Response:
     workers in the client's turn, like SPARQL queries (503 with Retry-After when the client's queue is full), and
     kept: the graph does not change under a running server.
     """
-    body = None
-    client = request.client.host if request.client else None
+    raw = await request.body()  # bounded by the server's body limit; read, parsed and answered in a worker
     deadline = max(request.app.state.settings.query_timeout, jobs.DEADLINE)
 
     async def compute() -> bytes:  # in a query worker, in this client's turn (api.jobs)
-        status, answer = await request.app.state.pool.run(json.dumps(body), client=client, fn=jobs.trapi, timeout=deadline)
+        status, answer = await request.app.state.pool.run(raw, client=client_of(request), fn=jobs.trapi, timeout=deadline)
         if status != 200:
             raise _Refused(status, answer)
         return answer
 
     try:
-        body = _parse(await request.body())
-        key = ("trapi", hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest())
+        key = ("trapi", hashlib.sha256(raw).hexdigest())
         answer = await request.app.state.trapi.get(key, compute, keep=lambda answer: b'"ResultsTruncated"' not in answer)
-    except TRAPIError as exc:
-        return JSONResponse(exc.response(body), status_code=exc.status)
     except _Refused as exc:
         return Response(exc.body, status_code=exc.status, media_type="application/json")
-    except (HeavyBusy, PoolBusy, QueryTimeout, WorkerDied) as exc:
+    except (HeavyBusy, PoolBusy, QueryTimeout, WorkerDied, AnswerTooLarge, QueryFailed) as exc:
+        status = 413 if isinstance(exc, AnswerTooLarge) else 500 if isinstance(exc, QueryFailed) else 503
+        code = {413: "ResponseTooLarge", 500: "UnexpectedError"}.get(status, "ServiceUnavailable")
         retry = RETRY_AFTER.get(type(exc))
-        return JSONResponse(TRAPIError(503, "ServiceUnavailable", str(exc)).response(body), status_code=503,
+        # no echo of the query graph here: reading it back would be work on the event loop for a busy answer
+        return JSONResponse(TRAPIError(status, code, str(exc)[:300]).response(None), status_code=status,
                             headers={"Retry-After": retry} if retry else None)
     return Response(answer, media_type="application/json")
 
