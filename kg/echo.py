@@ -25,7 +25,7 @@ import json
 import re
 from typing import Any
 
-__all__ = ["QUOTE", "LONGEST", "ECHO_BYTES", "clip", "clip_data", "clipped"]
+__all__ = ["QUOTE", "LONGEST", "ECHO_BYTES", "clip", "clip_data", "clipped", "without_credentials"]
 
 #: Most characters of one quoted value (or one run without a space) a message echoes.
 QUOTE = 100
@@ -80,3 +80,17 @@ def clipped(value: Any) -> Any:
     except (TypeError, ValueError, RecursionError):
         return None
     return out if size <= ECHO_BYTES else None
+
+
+#: The user name and password of a URL (its authority up to the last ``@``), wherever a URL starts in a text.
+_CREDENTIALS = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://)[^/?#\s@]*(?::[^/?#\s@]*)?@")
+
+
+def without_credentials(text: str) -> str:
+    """``text`` with the user name and password of every URL in it removed: what a message about an endpoint shows.
+
+    >>> without_credentials("SPARQL endpoint http://u:p@host:7878/query unreachable")
+    'SPARQL endpoint http://host:7878/query unreachable'
+    """
+    return _CREDENTIALS.sub(r"\1", str(text))
+

@@ -65,6 +65,7 @@ import pyoxigraph as ox
 from pyoxigraph import BlankNode, Literal, NamedNode, QueryResultsFormat, RdfFormat, Variable
 
 from kg import leftovers, store_messages, vocab
+from kg.echo import without_credentials
 from kg.config import Paths, default_paths
 from kg.sparql_text import declares_dataset, parse_tree, unsupported_functions
 
@@ -115,7 +116,12 @@ class StoreError(Exception):
 
 
 class EndpointError(StoreError):
-    """The SPARQL endpoint behind a :class:`RemoteStore` failed: unreachable, an HTTP error, an answer that does not parse."""
+    """The SPARQL endpoint behind a :class:`RemoteStore` failed: unreachable, an HTTP error, an answer that does not parse.
+
+    Its message never shows a URL's user name or password (it reaches clients: /health, 502 and 504 answers)."""
+
+    def __init__(self, message: str = ""):
+        super().__init__(without_credentials(message))
 
 
 class EndpointTimeout(EndpointError):

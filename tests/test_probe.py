@@ -389,3 +389,14 @@ def test_loading_a_folder_says_it_is_a_folder(tmp_path):
     line = _one_line_error(_cli("load", folder, "--store", store))
     assert "is a folder" in line and "no such file" not in line and "edges.tsv" in line, line
     assert _loaded(store) == ["small"]
+
+
+def test_an_endpoints_credentials_never_reach_a_client(tmp_path):
+    """A failing endpoint's message names it without its user name and password (it reaches /health and 502/504)."""
+    from kg.store import EndpointError, StoreError, open_store
+
+    store = open_store("sparql:http://alice:s3cret@127.0.0.1:9/query", timeout=2)
+    with pytest.raises(StoreError) as info:
+        store.query("ASK {}")
+    assert isinstance(info.value, EndpointError) and "s3cret" not in str(info.value) and "alice" not in str(info.value)
+    assert "127.0.0.1:9/query" in str(info.value)

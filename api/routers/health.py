@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import PurePath
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
 from api.schemas import Health
+from kg.echo import without_credentials
 
 router = APIRouter(tags=["health"])
 
 __all__ = ["router", "health", "public"]
 
 
-#: The user name and password of a URL (its authority up to the last ``@``).
-_CREDENTIALS = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@")
-
-
-def _no_credentials(url: str) -> str:
-    """``url`` without a user name or password (read by pattern: a URL that does not parse loses them too)."""
-    return _CREDENTIALS.sub(r"\1", url)
 
 
 def public(about: dict[str, Any]) -> dict[str, Any]:
@@ -39,11 +32,11 @@ def public(about: dict[str, Any]) -> dict[str, Any]:
     if scheme == "oxigraph" and rest != "memory":
         selector = f"oxigraph:{PurePath(rest).name}"
     elif scheme == "sparql":
-        selector = f"sparql:{_no_credentials(rest)}"
+        selector = f"sparql:{without_credentials(rest)}"
     else:
         selector = about.get("selector", "")
     store = about.get("store", "")
-    return {**about, "selector": selector, "store": store if store == "embedded" else _no_credentials(store)}
+    return {**about, "selector": selector, "store": store if store == "embedded" else without_credentials(store)}
 
 
 @router.get("/health", response_model=Health)
