@@ -184,6 +184,13 @@ def negotiate(accept: str | None, offered: tuple[str, ...] | list[str]) -> str:
     """
     if not accept or accept.strip() in {"*/*", ""}:
         return offered[0]
+    return _negotiate(accept, tuple(offered))
+
+
+@lru_cache(maxsize=512)
+def _negotiate(accept: str, offered: tuple[str, ...]) -> str:
+    """:func:`negotiate`, kept per header: a client sends the same ``Accept`` with each query, and reading it costs a
+    third of a short query's Python work (a refusal is not kept, and asked again)."""
     candidates = [*offered, *(a for a in ALIASES if _canonical(a, offered))]
     try:
         best = mimeparse.best_match(list(reversed(candidates)), accept)
