@@ -116,7 +116,8 @@ class JSONText:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
             return await self.app(scope, receive, send)
-        kind = dict(scope.get("headers", [])).get(b"content-type", b"").split(b";")[0].strip().lower()
+        # the first Content-Type, as Starlette reads it (a second one must not slip a JSON body past the check)
+        kind = next((v for k, v in scope.get("headers", []) if k == b"content-type"), b"").split(b";")[0].strip().lower()
         if kind in _NOT_JSON:
             return await self.app(scope, receive, send)
         chunks, message = [], {"more_body": True}

@@ -119,7 +119,8 @@ def test_a_lone_surrogate_in_any_json_body_is_a_4xx_sentence_with_the_security_h
     assert {"/perturb", "/simulate", "/trapi/query"} <= set(routes)
     for route in routes:
         for body in SURROGATES:
-            for headers in ({"content-type": "application/json"}, {}):  # FastAPI reads a body without a type as JSON
+            for headers in ({"content-type": "application/json"}, {},  # FastAPI reads a body without a type as JSON
+                            [("content-type", "application/json"), ("content-type", "multipart/form-data")]):  # the first
                 r = http.post(route, content=body, headers=headers)
                 assert 400 <= r.status_code < 500, (route, body, r.status_code, r.text[:300])
                 assert all(h in r.headers for h in SECURITY), (route, body, dict(r.headers))
