@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from pydantic import BaseModel, Field
 
+from api.jobs import DEADLINE
 from kg import OIHKG
 from kg.store import selector
 
@@ -37,6 +38,12 @@ class Settings(BaseModel):
     endpoint_timeout: float = Field(30.0, gt=0, description="seconds to wait for the --endpoint's answer (504)")
     cors_origins: list[str] = Field(default_factory=list, description="origins allowed by CORS")
     uvicorn_workers: int = Field(1, ge=1, description="uvicorn worker processes (set by oihkg serve)")
+
+    @property
+    def job_timeout(self) -> float:
+        """Seconds a worker job (a TRAPI answer, a plot) may run: the query timeout, at least
+        :data:`api.jobs.DEADLINE` (a worker's first job opens the graph)."""
+        return max(self.query_timeout, DEADLINE)
 
     @property
     def answer_bytes(self) -> int:

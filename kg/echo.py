@@ -21,11 +21,10 @@ Examples
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
-__all__ = ["QUOTE", "LONGEST", "ECHO_BYTES", "clip", "clip_data", "clipped", "without_credentials"]
+__all__ = ["QUOTE", "LONGEST", "ECHO_BYTES", "clip", "clip_data", "without_credentials"]
 
 #: Most characters of one quoted value (or one run without a space) a message echoes.
 QUOTE = 100
@@ -69,17 +68,6 @@ def clip_data(value: Any, depth: int = 0) -> Any:
     if isinstance(value, (list, tuple)):
         return [clip_data(v, depth + 1) for v in value]
     return value
-
-
-def clipped(value: Any) -> Any:
-    """``value`` as :func:`clip_data` gives it, or None when that is still over :data:`ECHO_BYTES` as JSON (many
-    values), nests too deeply, or is not JSON: what an error answer may echo of a request."""
-    out = clip_data(value)
-    try:
-        size = len(json.dumps(out, ensure_ascii=False))
-    except (TypeError, ValueError, RecursionError):
-        return None
-    return out if size <= ECHO_BYTES else None
 
 
 #: The user name and password of a URL (its authority up to the last ``@``), wherever a URL starts in a text.

@@ -139,7 +139,7 @@ class QueryPool:
                  max_answer: int | None = None, reserve: int = 0, long_after: float = 1.0):
         self._ctx = mp.get_context("spawn")
         self._factory, self._run, self._memory = factory, run, memory_mb
-        self.timeout, self.queue_wait, self.max_answer = timeout, queue_wait, max_answer
+        self.timeout, self.max_answer = timeout, max_answer
         self.size, self.reserve = max(1, workers), max(0, reserve)
         self.share = FairShare(per_client=per_client or 64, wait=queue_wait, long_after=long_after)
         self.share.on_wait = self._make_room

@@ -72,11 +72,16 @@ def perturb(kg: KG, body: PerturbRequest) -> dict:
         raise HTTPException(422, [{"loc": ["body"], "msg": str(exc), "type": "value_error"}]) from None
 
 
-def _run(kg, scenario: Scenario, where: str = "body"):
+def _invalid(exc: ModelInputError, where: str) -> HTTPException:
+    """The 422 naming the scenario's field the model could not use (``where``: body or query)."""
+    return HTTPException(422, [{"loc": [where, exc.field], "msg": str(exc), "type": "value_error"}])
+
+
+def _run(kg, scenario: Scenario):
     try:
         return kg.simulate(**scenario.model_dump(exclude_unset=True))  # what the client set: acute takes no exposure
     except ModelInputError as exc:
-        raise HTTPException(422, [{"loc": [where, exc.field], "msg": str(exc), "type": "value_error"}]) from None
+        raise _invalid(exc, "body") from None
 
 
 @router.post("/simulate", response_model=SimulationAnswer, responses=ERRORS)
@@ -118,9 +123,9 @@ async def _plot(request: Request, query: Any, fmt: str) -> Response:
     async def compute() -> bytes:  # in a query worker, in this client's turn (api.jobs)
         try:
             return await request.app.state.pool.run(scenario.model_dump(exclude_unset=True), fmt, client=client, fn=jobs.plot,
-                                                    timeout=max(request.app.state.settings.query_timeout, jobs.DEADLINE))
+                                                    timeout=request.app.state.settings.job_timeout)
         except ModelInputError as exc:
-            raise HTTPException(422, [{"loc": ["query", exc.field], "msg": str(exc), "type": "value_error"}]) from None
+            raise _invalid(exc, "query") from None
 
     body = await request.app.state.plots.get(key, compute)
     return Response(body, media_type="image/png" if fmt == "png" else "image/svg+xml")

@@ -45,10 +45,10 @@ async def trapi_query(request: Request, kg: KG) -> Response:
     kept: the graph does not change under a running server.
     """
     raw = await request.body()  # bounded by the server's body limit; read, parsed and answered in a worker
-    deadline = max(request.app.state.settings.query_timeout, jobs.DEADLINE)
 
     async def compute() -> bytes:  # in a query worker, in this client's turn (api.jobs)
-        status, answer = await request.app.state.pool.run(raw, client=client_of(request), fn=jobs.trapi, timeout=deadline)
+        status, answer = await request.app.state.pool.run(raw, client=client_of(request), fn=jobs.trapi,
+                                                          timeout=request.app.state.settings.job_timeout)
         if status != 200:
             raise _Refused(status, answer)
         return answer
