@@ -9,15 +9,17 @@ HermiT runs over renamed copies of the explanations alone. An inconsistent
 ontology raises :class:`InconsistentOntologyError` naming the offending
 axioms; nothing is written then. One module per part:
 
-* :mod:`kg.reason.hermit` — running HermiT, inconsistency reports;
-* :mod:`kg.reason.explain` — inferred triples and their explanations;
+* :mod:`kg.reason.hermit` — running HermiT (one world, or several in one JVM), inconsistency reports;
+* :mod:`kg.reason.infer` — one reasoner run: the world, the inferred triples;
+* :mod:`kg.reason.explain` — the explanation of each inferred triple;
 * :mod:`kg.reason.verify` — re-deriving each inference from its explanation;
 * :mod:`kg.reason.output` — the inferred graph, and the whole step;
 * :mod:`kg.reason.rl` — OWL 2 RL materialisation for large instance graphs (``oihkg materialise``), beside HermiT.
 """
 
-from kg.reason.explain import Explanation, Inference, Step, infer
+from kg.reason.explain import Explanation, Inference, Step
 from kg.reason.hermit import InconsistentOntologyError, run_hermit
+from kg.reason.infer import infer
 from kg.reason.output import ReasonResult, inferred_graph, reason
 from kg.reason.verify import verify_explanations
 

@@ -5,7 +5,7 @@ The built ontology keeps a statement that holds only in a context (:mod:`kg.cont
 the statements that hold in one context into what an unqualified row becomes — a property assertion with
 its evidence as an ``owl:Axiom``, and for a drug class the ``SubClassOf(members, property value object)``
 axiom its members inherit — each axiom marked with its ``oih:context``. HermiT run over the result
-(:func:`kg.reason.explain.infer` with a context) derives what holds in that context.
+(:func:`kg.reason.infer.infer` with a context) derives what holds in that context.
 """
 
 from __future__ import annotations

@@ -1,31 +1,26 @@
 """Explanations: which asserted axioms entail each triple HermiT inferred.
 
-This module owns the inferred triples and their explanations: :func:`infer`
-runs the reasoner (:mod:`kg.reason.hermit`) on ``oih.owl``, keeps what it
-added and the asserted graph lacks, and explains each with the asserted
-triples, type assertions, closure axioms, class statements and schema axioms
-that entail it (:class:`Explanation`), found by walking the class expressions
-and property axioms of the schema.
+This module owns the explanations of inferred triples: :class:`Explainer`
+explains each triple the reasoner added (:mod:`kg.reason.infer`) with the
+asserted triples, type assertions, closure axioms, class statements and schema
+axioms that entail it (:class:`Explanation`), found by walking the class
+expressions and property axioms of the schema.
 """
 
 from __future__ import annotations
 
-import io
-import re
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import owlready2 as ow
 import rdflib
 from rdflib import OWL, RDF, RDFS, BNode, URIRef
 
 from kg import vocab
-from kg.reason.context import activate
-from kg.reason.hermit import render, run_hermit
+from kg.reason.hermit import render
 
-__all__ = ["Triple", "Step", "Explanation", "Inference", "infer"]
+__all__ = ["Triple", "Step", "Explanation", "Inference", "Explainer"]
 
 Triple = tuple[str, str, str]
 
@@ -100,7 +95,7 @@ class Inference:
         return (self.subject, self.predicate, self.object)
 
 
-class _Explainer:
+class Explainer:
     """Find the premises of inferred triples in an asserted graph and the schema."""
 
     def __init__(self, asserted: rdflib.Graph, world: ow.World):
@@ -397,101 +392,3 @@ class _Explainer:
                 ex.merge(w)
             return ex
         return None
-
-
-#: An N-Triples line of three IRIs (owlready2 writes one statement a line); blank nodes and literals do not match.
-_IRI_TRIPLE = re.compile(r"^<([^>\s]*)> <([^>\s]*)> <([^>\s]*)> \.$", re.MULTILINE)
-
-
-def _world_triples(world: ow.World) -> set[Triple]:
-    """IRI-only triples of every ontology in ``world`` (blank-node and literal triples dropped), read from its
-    N-Triples with one pattern rather than a full parse (a tenth of the time)."""
-    buf = io.BytesIO()
-    for onto in world.ontologies.values():
-        onto.save(file=buf, format="ntriples")
-        buf.write(b"\n")
-    return set(_IRI_TRIPLE.findall(buf.getvalue().decode("utf-8")))
-
-
-_SKIP_TYPES = {str(OWL.NamedIndividual), str(OWL.Thing), str(OWL.Class), str(OWL.ObjectProperty), str(OWL.Ontology)}
-
-
-def infer(owl_path: Path, progress: Callable[[str], None] | None = None,
-          context: str | None = None, explain: bool = True,
-          asserted: rdflib.Graph | Callable[[], rdflib.Graph] | None = None,
-          known: frozenset[Triple] | set[Triple] | Callable[[], set[Triple]] = frozenset(),
-          ) -> tuple[list[Inference], float, rdflib.Graph]:
-    """Reason over ``owl_path``; return its explained inferences, reasoning time and asserted graph.
-
-    With ``context`` (a CURIE), the statements that hold in that context are asserted first
-    (:func:`kg.reason.context.activate`), so what HermiT infers is what holds there; the asserted graph returned
-    includes them. Without ``explain`` each inference gets an empty explanation (rule ``not explained``): what a
-    mutation run, which only counts what holds, needs. ``asserted`` is ``owl_path`` already parsed (it is changed
-    in place with a context), or a function giving it, called once HermiT is done (so the parse overlaps the JVM); inferences in ``known`` (found before, e.g. in every context) are left out: a set, or
-    a function giving it, called once HermiT is done (so a context run can start before the run over every context
-    ends).
-
-    Raises
-    ------
-    InconsistentOntologyError
-        When HermiT finds the ontology inconsistent or a class unsatisfiable.
-    RuntimeError
-        When an inferred triple cannot be explained (a defect of the explainer).
-    """
-    say = progress or (lambda _msg: None)
-    if asserted is None:
-        asserted = rdflib.Graph().parse(owl_path, format="xml")
-    world = ow.World()
-    if context:
-        asserted = asserted if isinstance(asserted, rdflib.Graph) else asserted()
-        activate(asserted, context)
-        data = asserted.serialize(format="nt", encoding="utf-8")
-        world.get_ontology(vocab.ONTOLOGY_IRI).load(fileobj=io.BytesIO(data), format="ntriples")
-    else:
-        world.get_ontology(owl_path.resolve().as_uri()).load()
-    say("running HermiT")
-    seconds = run_hermit(world)
-    say("collecting inferred triples")
-    asserted = asserted if isinstance(asserted, rdflib.Graph) else asserted()  # parsed meanwhile, by the caller
-    before = {(str(s), str(p), str(o)) for s, p, o in asserted if isinstance(s, URIRef) and isinstance(o, URIRef)}
-    after = _world_triples(world)
-    new = sorted(t for t in after - before if not (t[1] == str(RDF.type) and t[2] in _SKIP_TYPES))
-    # owlready2 keeps only the most specific inferred types; add the named superclasses too
-    entities = {ind.iri: ind for ind in world.individuals()}
-    extra = set()
-    for ind in entities.values():
-        for c in ind.INDIRECT_is_a:
-            if isinstance(c, ow.ThingClass) and c is not ow.Thing and str(c.iri).startswith(str(vocab.OIH)):
-                t = (ind.iri, str(RDF.type), c.iri)
-                if t not in before:
-                    extra.add(t)
-    new = sorted((set(new) | extra) - set(known() if callable(known) else known))
-    if not explain:
-        out = [Inference(s, p, o, Explanation("not explained", [])) for s, p, o in new
-               if p != str(RDFS.subClassOf) and (p != str(RDF.type) or isinstance(world[s], ow.Thing))]
-        world.close()
-        return out, seconds, asserted
-    ex = _Explainer(asserted, world)
-    out: list[Inference] = []
-    missing = []
-    for s, p, o in new:
-        if p == str(RDF.type):
-            ind, cls = world[s], world[o]
-            if isinstance(ind, ow.Thing) and isinstance(cls, ow.ThingClass):
-                e = ex.explain_type(ind, cls)
-            else:
-                continue
-        elif p == str(RDFS.subClassOf):
-            # class subsumptions that owlready2 reparents can hinge on ABox facts
-            # (nominals); they are not exported, the individuals' types are.
-            continue
-        else:
-            e = ex.explain_triple(s, p, o)
-        if e is None:
-            missing.append((s, p, o))
-            continue
-        out.append(Inference(s, p, o, e))
-    world.close()
-    if missing:
-        raise RuntimeError("no explanation found for: " + "; ".join(" ".join(vocab.compress(x) for x in t) for t in missing[:10]))
-    return out, seconds, asserted

@@ -13,7 +13,7 @@ import json
 import os
 import tempfile
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -23,7 +23,9 @@ from rdflib import OWL, RDF, RDFS, BNode, Literal, URIRef
 from kg import contexts, vocab
 from kg.config import Paths, default_paths
 from kg.reason.context import used_contexts
-from kg.reason.explain import Inference, infer
+from kg.reason.explain import Inference
+from kg.reason.hermit import run_hermit_together
+from kg.reason.infer import collect, prepare
 from kg.reason.verify import verify_explanations
 
 __all__ = ["ReasonResult", "inferred_graph", "reason"]
@@ -35,39 +37,40 @@ def _all_contexts(paths: Paths, say: Callable[[str], None],
     asserted graph, the inferences of every context, what the contexts add (each fact once, under its most general
     contexts), the seconds HermiT took.
 
-    The runs go two at a time in threads, each in a world of its own: one's Python work overlaps the other's JVM (the
-    first run's JVM starts while this thread parses the asserted graph). A context run keeps only what the run over
-    every context did not find, and waits for it once its own HermiT is done.
+    The worlds go to two JVMs at once (:func:`kg.reason.hermit.run_hermit_together`): every context and the first
+    context in one, which answers first, the other contexts in the second, whose run overlaps the collection of the
+    first one's answers. A context run keeps only what the run over every context did not find.
     """
-    parsed: Future = Future()
-
-    def base() -> tuple[list[Inference], float]:
-        infs, secs, _ = infer(paths.owl, say, explain=explain, asserted=parsed.result)
-        index = _evidence_index(parsed.result()) if explain else {}
-        return [_weakest(i, index) for i in infs], secs
-
-    def run(context: str) -> tuple[str, list[Inference], float]:
-        say(f"running HermiT in context {context}")
-        copy = rdflib.Graph()
-        copy += asserted
-        new, secs, ctx_asserted = infer(paths.owl, context=context, explain=explain, asserted=copy,
-                                        known=lambda: {i.triple for i in everywhere.result()[0]})
-        index = _evidence_index(ctx_asserted) if explain else {}
-        return context, [_weakest(i, index) for i in new], secs
-
+    asserted = rdflib.Graph().parse(paths.owl, format="xml")
+    names = used_contexts(asserted)
+    runs = [(None, *prepare(paths.owl, asserted=asserted))]
     with ThreadPoolExecutor(max_workers=2) as pool:
-        everywhere = pool.submit(base)  # first, so a context run never waits on a run not started
-        try:
-            asserted = rdflib.Graph().parse(paths.owl, format="xml")
-        except BaseException as exc:
-            parsed.set_exception(exc)  # the first run stops too
-            raise
-        parsed.set_result(asserted)
-        done = list(pool.map(run, used_contexts(asserted)))
-    inferences, seconds = everywhere.result()
-    seconds += sum(secs for _, _, secs in done)
+        jobs = []
+        for k, context in enumerate(names):
+            copy = rdflib.Graph()
+            copy += asserted
+            runs.append((context, *prepare(paths.owl, context, copy)))
+            if k == 0 or k == len(names) - 1:
+                group = runs[:2] if k == 0 else runs[2:]
+                jobs.append((group, pool.submit(run_hermit_together, [w for _, w, _ in group])))
+        if not names:
+            jobs.append((runs, pool.submit(run_hermit_together, [runs[0][1]])))
+        say(f"running HermiT in every context and in {len(names)} contexts" if names else "running HermiT")
+        seconds, everywhere, known, done = 0.0, [], set(), []
+        for group, job in jobs:  # the run over every context is in the first group, and first in it
+            seconds += job.result()
+            for context, world, graph in group:
+                if context is None:
+                    say("collecting inferred triples")
+                    everywhere = collect(world, asserted, explain=explain)
+                    known = {i.triple for i in everywhere}
+                else:
+                    index = _evidence_index(graph) if explain else {}
+                    done.append((context, [_weakest(i, index) for i in collect(world, graph, known, explain)]))
+    index = _evidence_index(asserted) if explain else {}
+    inferences = [_weakest(i, index) for i in everywhere]
     holds: dict = {}
-    for context, new, _ in done:
+    for context, new in done:
         for i in new:
             holds.setdefault(i.triple, {})[context] = i
     out = []
@@ -76,24 +79,6 @@ def _all_contexts(paths: Paths, say: Callable[[str], None],
             if not any(c != context and c in contexts.closure(context) for c in by_context):
                 out.append(replace(by_context[context], context=context))
     return asserted, inferences, out, seconds
-
-
-def _verify(inferences: list[Inference], asserted: rdflib.Graph) -> int:
-    """Re-derive every explanation, one check (two HermiT runs) per group of contexts that may hold together, the
-    groups at once. The schema is the same in each context (a context adds only ABox assertions and drug-class
-    statements, which the check copies from each explanation); but explanations in one check share the individuals
-    the schema names, so those of contexts that exclude each other (acute, chronic) are never checked together."""
-    groups: list[tuple[set[str], list[Inference]]] = []
-    for inf in sorted(inferences, key=lambda i: i.context):  # every context first: it joins the first group
-        for members, items in groups:
-            if contexts.joint(members | {inf.context}) is not None:
-                members.add(inf.context)
-                items.append(inf)
-                break
-        else:
-            groups.append(({inf.context}, [inf]))
-    with ThreadPoolExecutor(max_workers=len(groups) or 1) as pool:
-        return sum(pool.map(lambda g: verify_explanations(g[1], asserted), groups))
 
 
 def _evidence_index(asserted: rdflib.Graph) -> dict[tuple[str, str, str], str]:
@@ -204,7 +189,7 @@ def reason(
     verified = 0
     if verify and explain:
         say(f"verifying {len(inferences)} explanations")
-        verified = _verify(inferences, asserted)
+        verified = verify_explanations(inferences, asserted)
     say("writing inferred triples")
     ttl = inferred_graph(inferences).serialize(format="turtle").encode("utf-8")
     fd, tmp = tempfile.mkstemp(dir=paths.out, prefix=".oih-inferred.")

@@ -4,7 +4,8 @@ This module owns the check that each :class:`kg.reason.explain.Explanation`
 entails its triple: :func:`verify_explanations` copies every explanation with
 its individuals renamed apart and runs HermiT twice (inferred types on the
 schema without any ABox, inferred property values on the property axioms
-alone); a triple not entailed is an error.
+alone), each run over a world per group of contexts that may hold together;
+a triple not entailed is an error.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ import owlready2 as ow
 import rdflib
 from rdflib import OWL, RDF, RDFS, BNode, URIRef
 
-from kg import vocab
+from kg import contexts, vocab
 from kg.reason.explain import Inference, Step
-from kg.reason.hermit import run_hermit
+from kg.reason.hermit import run_hermit_together
 
 __all__ = ["verify_explanations", "is_member_class"]
 
@@ -78,7 +79,11 @@ def verify_explanations(inferences: list[Inference], asserted: rdflib.Graph) -> 
     schema without any ABox (individuals named by the schema itself, values of
     defined classes, are shared); inferred property values in another run on
     the property axioms alone, where nothing is shared. HermiT must entail
-    each renamed triple.
+    each renamed triple. The schema is the same in each context (a context adds
+    only ABox assertions and drug-class statements, which a check copies from
+    each explanation); but the explanations in one check share the individuals
+    the schema names, so those of contexts that exclude each other (acute,
+    chronic) are checked in worlds of their own, in the same two runs.
 
     Returns
     -------
@@ -90,12 +95,20 @@ def verify_explanations(inferences: list[Inference], asserted: rdflib.Graph) -> 
     RuntimeError
         Listing the inferences whose explanation does not entail them.
     """
-    types = [i for i in inferences if i.predicate in (str(RDF.type), str(RDFS.subClassOf))]
-    values = [i for i in inferences if i.predicate not in (str(RDF.type), str(RDFS.subClassOf))]
-    with ThreadPoolExecutor(max_workers=2) as pool:  # the two HermiT runs at once, each in a world of its own
-        checks = [pool.submit(_check, types, *_schema_graph(asserted), infer_property_values=False),
-                  pool.submit(_check, values, *_schema_graph(asserted, properties_only=True), infer_property_values=True)]
-        failed = [inf for check in checks for inf in check.result()]
+    type_schema, value_schema = _schema_graph(asserted), _schema_graph(asserted, properties_only=True)
+    checks: dict[bool, list[tuple[ow.World, list]]] = {False: [], True: []}  # by infer_property_values
+    for group in _joint_groups(inferences):
+        types = [i for i in group if i.predicate in (str(RDF.type), str(RDFS.subClassOf))]
+        values = [i for i in group if i.predicate not in (str(RDF.type), str(RDFS.subClassOf))]
+        if types:
+            checks[False].append(_check_world(types, *type_schema))
+        if values:
+            checks[True].append(_check_world(values, *value_schema))
+    with ThreadPoolExecutor(max_workers=2) as pool:  # the two HermiT runs at once
+        runs = [pool.submit(run_hermit_together, [w for w, _ in found], flag) for flag, found in checks.items() if found]
+        for run in runs:
+            run.result()
+    failed = [inf for found in checks.values() for world, targets in found for inf in _failed(world, targets)]
     if failed:
         raise RuntimeError(
             "explanations that do not entail their triple: "
@@ -104,10 +117,22 @@ def verify_explanations(inferences: list[Inference], asserted: rdflib.Graph) -> 
     return len(inferences)
 
 
-def _check(inferences: list[Inference], schema: rdflib.Graph, shared: set[URIRef], infer_property_values: bool) -> list[Inference]:
-    """One HermiT run over renamed copies of the explanations on ``schema``; the inferences not entailed."""
-    if not inferences:
-        return []
+def _joint_groups(inferences: list[Inference]) -> list[list[Inference]]:
+    """The inferences in groups whose contexts may hold together (those of every context in the first)."""
+    groups: list[tuple[set[str], list[Inference]]] = []
+    for inf in sorted(inferences, key=lambda i: i.context):
+        for members, items in groups:
+            if contexts.joint(members | {inf.context}) is not None:
+                members.add(inf.context)
+                items.append(inf)
+                break
+        else:
+            groups.append(({inf.context}, [inf]))
+    return [items for _, items in groups]
+
+
+def _check_world(inferences: list[Inference], schema: rdflib.Graph, shared: set[URIRef]) -> tuple[ow.World, list]:
+    """A world of renamed copies of the explanations on ``schema``, and each inference with its renamed triple."""
     g = rdflib.Graph()
     for t in schema:
         g.add(t)
@@ -130,7 +155,11 @@ def _check(inferences: list[Inference], schema: rdflib.Graph, shared: set[URIRef
     world = ow.World()
     world.get_ontology("https://w3id.org/oihkg/check.owl").load(fileobj=io.BytesIO(g.serialize(format="nt").encode("utf-8")),
                                                                format="ntriples")
-    run_hermit(world, infer_property_values=infer_property_values)
+    return world, targets
+
+
+def _failed(world: ow.World, targets: list) -> list[Inference]:
+    """The inferences the reasoned check ``world`` does not entail; the world is closed."""
     if os.environ.get("OIHKG_DEBUG_VERIFY"):
         world.save(os.environ["OIHKG_DEBUG_VERIFY"], format="ntriples")
     failed = [inf for inf, s, o in targets if not _entailed(world, inf, s, o)]
