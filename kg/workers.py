@@ -4,7 +4,8 @@ This module owns query isolation. pyoxigraph has no query timeout of its own
 and a running query cannot be interrupted from Python, so :class:`QueryPool`
 keeps a few worker processes, each holding its own store, and sends each
 query to an idle one over a pipe, awaiting the answer on the caller's asyncio
-event loop (no thread per query):
+event loop (no thread per query; the pipe's end there is a
+:class:`kg.channel.Channel`):
 
 * a query that runs past the deadline gets :class:`QueryTimeout`; its worker
   is killed and replaced while the others keep serving;
@@ -36,7 +37,6 @@ import logging
 import multiprocessing as mp
 import os
 import pickle
-import struct
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
@@ -44,6 +44,7 @@ from functools import partial
 from multiprocessing.connection import wait
 from typing import Any
 
+from kg.channel import Channel
 from kg.fairshare import FairShare, ShareFull
 from kg.worker import (Answer, AnswerTooLarge, PoolBusy, QueryFailed, QueryTimeout, WorkerDied, die_with_parent,
                        pickle_error, worker_main)
@@ -64,10 +65,12 @@ class _Worker:
         self.proc.start()
         child.close()
         self.ready = False
+        self.channel: Channel | None = None  # the pipe on the event loop, from the first job on
 
     def wait_ready(self, timeout: float) -> None:
-        """Block until the worker has opened its store (:class:`WorkerDied` if it dies or takes longer)."""
-        if self.ready:
+        """Block until the worker has opened its store (:class:`WorkerDied` if it dies or takes longer); before its
+        first job only (then the event loop reads the pipe)."""
+        if self.ready or self.channel is not None:
             return
         if not wait([self.conn, self.proc.sentinel], timeout) or not self.conn.poll():
             raise WorkerDied("a query worker did not start")
@@ -75,8 +78,11 @@ class _Worker:
         self.ready = status == "ready"
 
     def alive(self) -> bool:
-        """Whether the process still runs, by its sentinel: ``is_alive`` asks ``waitpid``, which says "running" once
-        the server's event loop (uvloop) has reaped the dead child itself."""
+        """Whether the process still runs: its pipe on the event loop is open (a dead worker's end closes), or before
+        the first job, its sentinel (``is_alive`` asks ``waitpid``, which says "running" once the server's event loop,
+        uvloop, has reaped the dead child itself)."""
+        if self.channel is not None:
+            return not self.channel.closed
         return not wait([self.proc.sentinel], 0)
 
     def kill(self) -> None:
@@ -215,61 +221,15 @@ class QueryPool:
                 return worker
             self._replace(worker)
 
-    async def _readable(self, worker: _Worker, timeout: float) -> bool:
-        """Wait on the loop until the worker's pipe has data or the worker exits; False after ``timeout`` seconds."""
-        loop = asyncio.get_running_loop()
-        ready = loop.create_future()
-
-        def fire() -> None:
-            if not ready.done():
-                ready.set_result(True)
-
-        fds = (worker.conn.fileno(), worker.proc.sentinel)
-        for fd in fds:
-            loop.add_reader(fd, fire)
-        try:
-            async with asyncio.timeout(max(0.0, timeout)):
-                return await ready
-        except TimeoutError:
-            return False
-        finally:
-            for fd in fds:
-                loop.remove_reader(fd)
-
-    async def _receive(self, worker: _Worker, deadline: float, late: Exception, limit: int | None = None) -> Any:
-        """One message from the worker (multiprocessing's framing: a 4-byte length, or -1 and an 8-byte length, then
-        the pickle), read without blocking the loop however large it is; ``late`` is raised at ``deadline`` (the
-        loop's clock). :class:`AnswerTooLarge` for a message longer than ``limit``, before reading it."""
-        loop = asyncio.get_running_loop()
-        fd = worker.conn.fileno()
-        os.set_blocking(fd, False)
-
-        async def read(n: int) -> bytearray:
-            got, woke = bytearray(n), False
-            view = memoryview(got)
-            done = 0
-            while done < n:
-                try:
-                    step = os.readv(fd, [view[done:]])
-                except BlockingIOError:
-                    if woke and not worker.alive():  # woken by the worker's exit, with nothing more to read
-                        raise EOFError from None
-                    woke = await self._readable(worker, deadline - loop.time())
-                    if not woke:
-                        raise late from None
-                    continue
-                if not step:
-                    raise EOFError
-                done += step
-            view.release()
-            return got
-
-        (size,) = struct.unpack("!i", await read(4))
-        if size == -1:
-            (size,) = struct.unpack("!Q", await read(8))
-        if limit is not None and size > limit:
-            raise AnswerTooLarge(f"the answer is larger than {limit:,} bytes; add a LIMIT or select less")
-        return pickle.loads(await read(size))  # read into one buffer, unpickled in place
+    @staticmethod
+    async def _channel(worker: _Worker) -> Channel:
+        """The worker's pipe on the running loop, made on its first job (again should the loop have changed)."""
+        channel = worker.channel
+        if channel is None or channel.loop is not asyncio.get_running_loop():
+            if channel is not None:
+                channel.abandon()
+            worker.channel = channel = await Channel.open(worker.conn)
+        return channel
 
     async def _ask(self, worker: _Worker, job: tuple, client: str, timeout: float, demotable: bool) -> tuple[str, Any]:
         """Send one job to ``worker`` and await its reply, timed for ``client``'s share (from the send: a worker still
@@ -277,15 +237,15 @@ class QueryPool:
         (:class:`_Demoted`), the worker is replaced, then it is raised."""
         loop = asyncio.get_running_loop()
         try:
+            channel = await self._channel(worker)
             if not worker.ready:
-                status, _ = await self._receive(worker, loop.time() + max(1.0, timeout) + 60.0,
-                                                WorkerDied("a query worker did not start"))
+                status, _ = await channel.receive(loop.time() + max(1.0, timeout) + 60.0,
+                                                  WorkerDied("a query worker did not start"))
                 worker.ready = status == "ready"
-            os.set_blocking(worker.conn.fileno(), True)
-            worker.conn.send(job)  # the worker waits on its end of the pipe, so this does not stall the loop
+            channel.send(job)
             started, heavy = loop.time(), self.share.timer(client)
             late = QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped")  # or other job
-            reply = self._receive(worker, loop.time() + timeout, late, self.max_answer)
+            reply = channel.receive(loop.time() + timeout, late, self.max_answer)
             try:
                 if not (worker.reserved and demotable):
                     return await reply
@@ -338,6 +298,8 @@ class QueryPool:
             self._all = [w for w in self._all if w is not worker]
             self.share.discard(worker)
             reserved = worker.reserved
+            if worker.channel is not None:
+                worker.channel.abandon()
 
         def swap() -> _Worker:
             if worker is not None:
@@ -367,6 +329,8 @@ class QueryPool:
         workers, self._all = self._all, []
         self.share.close("the server is stopping")
         for w in workers:
+            if w.channel is not None:
+                w.channel.abandon()
             try:
                 w.conn.send(None)
             except (OSError, ValueError):  # a dead worker's pipe is closed
