@@ -34,6 +34,7 @@ from api.routers import (
     mechanism,
     observations,
     queries,
+    site,
     sparql,
     trapi,
 )
@@ -150,7 +151,7 @@ def create_app(settings: Settings | None = None) -> FastAPIOffline:
     app.add_middleware(SecurityHeaders)
     _handlers(app)
     app.include_router(sparql.protocol)  # first: the route pipelines call most, found without trying the others
-    for module in (health, entities, interventions, mechanism, observations, queries, export, sparql, trapi, map):
+    for module in (health, entities, interventions, mechanism, observations, queries, export, sparql, trapi, map, site):
         app.include_router(module.router)
     _x_trapi(app)
     return app

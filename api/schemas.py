@@ -1,4 +1,4 @@
-"""Response models of the HTTP API (so /openapi.json documents every answer)."""
+"""Response models of the HTTP API (so /openapi.json documents every answer), and the examples /docs offers."""
 
 from __future__ import annotations
 
@@ -248,3 +248,36 @@ class ObservationResult(BaseModel):
 class ObservationReport(BaseModel):
     counts: dict[str, int]
     results: list[ObservationResult]
+
+
+# -- the examples /docs offers: each runs unmodified (tests/test_openapi_examples.py sends every one of them)
+
+
+def _example(summary: str, value: Any) -> dict:
+    """One named example of a request body or parameter, as OpenAPI writes it."""
+    return {"summary": summary, "value": value}
+
+
+SIMULATE_EXAMPLES = {
+    "ketamine": _example("30 mg for 12 weeks, with ketamine added", {"dose": 30, "exposure": 12, "interventions": ["ketamine"]}),
+    "profile": _example("The same exposure in a patient with fibromyalgia", {"dose": 30, "exposure": 12, "profile": "fibromyalgia"}),
+    "acute": _example("One dose (acute administration): analgesia, no tolerance", {"dose": 10, "context": "acute"}),
+    "gains": _example("Only the glial pathway raises hyperalgesia",
+                      {"default_gain": 0, "gains": {"oih:glial_neuroinflammatory_pathway": 0.5}}),
+}
+PERTURB_EXAMPLES = {
+    "tlr4": _example("Inhibit TLR4 (the glial route of OIH)", {"inhibit": ["TLR4"]}),
+    "morphine": _example("Give morphine under chronic exposure", {"activate": ["morphine"], "context": "chronic exposure"}),
+}
+SEARCH_EXAMPLES = {"mor": _example("The mu opioid receptor by a synonym", "μOR"), "ketamine": _example("A drug", "ketam")}
+ENTITY_EXAMPLES = {"ketamine": _example("Ketamine by its CHEBI identifier", "CHEBI:6121"),
+                   "name": _example("An entity by its label", "microglial cell")}
+INTERVENTION_EXAMPLES = {"ketamine": _example("Ketamine", "ketamine"), "morphine": _example("Morphine", "CHEBI:17303")}
+PATHWAY_EXAMPLES = {"glial": _example("The glial neuroinflammatory pathway", "oih:glial_neuroinflammatory_pathway")}
+SOURCE_EXAMPLES = {"morphine": _example("Morphine", "morphine")}
+TARGET_EXAMPLES = {"hyperalgesia": _example("Hyperalgesia", "hyperalgesia")}
+QUERY_NAME_EXAMPLES = {"matrix": _example("Each intervention with the pathways it drives or inhibits", "intervention-pathway-matrix"),
+                       "phenotypes": _example("The phenotypes of OIH", "oih-phenotypes")}
+EXPORT_FORMAT_EXAMPLES = {"turtle": _example("The graph in Turtle", "ttl")}
+SPARQL_EXAMPLE = ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+                  "SELECT ?label WHERE { <http://purl.obolibrary.org/obo/CHEBI_6121> rdfs:label ?label }")

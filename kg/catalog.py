@@ -356,7 +356,7 @@ class Catalog:
 
         ``prefixes`` is the prefix map; ``entities`` every entity (``id``, ``iri``, ``sparql`` — the term as SPARQL
         writes it — ``label``, ``synonyms``, ``type``); ``schema`` the classes and relations the ontology declares
-        (``id``, ``iri``, ``sparql``, ``label``, ``kind``); ``examples`` each named query with its parameters bound
+        (``id``, ``iri``, ``sparql``, ``label``, ``kind``, a relation's ``sign`` or None); ``examples`` each named query with its parameters bound
         by a trailing ``VALUES`` block to the example its description gives.
         """
         entities = []
@@ -369,7 +369,8 @@ class Catalog:
                              "synonyms": card["synonyms"], "type": kind})
         schema = [{"id": vocab.compress(r["term"].value), "iri": r["term"].value,
                    "sparql": _sparql_term(vocab.compress(r["term"].value), r["term"].value), "label": r["label"].value,
-                   "kind": r["kind"].value} for r in self.store.select(self.queries["schema-terms"].text)]
+                   "kind": r["kind"].value, "sign": int(r["sign"].value) if r.get("sign") else None}
+                  for r in self.store.select(self.queries["schema-terms"].text)]
         examples = [{**q.as_dict(), "text": self._example(q)} for _, q in sorted(self.queries.items())]
         return {"prefixes": dict(vocab.CONVERTER.prefix_map), "entities": entities, "schema": schema, "examples": examples}
 

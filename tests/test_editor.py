@@ -52,6 +52,7 @@ def _hints(page) -> list[str]:
 
 
 def _run_and_wait(p, selector: str) -> None:
+    p.js("document.querySelectorAll('.yasr_results').forEach(e => e.replaceChildren())")  # the answer shown so far goes
     p.page.click(".yasqe_queryButton")
     p.page.wait_for_selector(selector, timeout=30_000)
 
@@ -79,11 +80,13 @@ def test_synonyms_and_schema_terms_complete(editor, typed, expected):
 def test_a_named_query_runs_from_the_examples_and_links_its_terms(editor):
     editor.page.click("#example-list button[data-query='releases-mediator']")
     assert "VALUES (?mediator) { (UNDEF) }" in editor.js("oihkgEditor.getTab().getQuery()")
+    assert "Loaded “releases-mediator”" in editor.page.inner_text("#editor-note")
+    assert "PREFIX oih:" not in editor.page.inner_text(".CodeMirror-code")  # its PREFIX block folded to one line
     _run_and_wait(editor, ".yasr table tbody tr")
     rows = editor.page.eval_on_selector_all(".yasr table tbody tr", "els => els.map(e => e.innerText)")
     assert any("HGNC:1033" in r and "microglial cell" in r for r in rows)  # BDNF, released by microglia
     links = dict(editor.page.eval_on_selector_all(".yasr table a", "els => els.map(e => [e.textContent, e.getAttribute('href')])"))
-    assert links["HGNC:1033"] == "/entities/HGNC%3A1033"
+    assert links["HGNC:1033"] == "/map#node=HGNC:1033"  # an entity opens on the map, not as raw JSON
     _shot(editor.page, "editor-named-query.png")
     editor.clean()
 
@@ -146,6 +149,87 @@ def test_completion_leaves_keywords_alone_takes_whole_words_and_declares_prefixe
     editor.clean()
 
 
+def test_the_editor_opens_on_a_short_starter_query_already_run(open_page, api_server):
+    p = open_page(f"{api_server}/sparql", READY)
+    page, failed, errors = p.page.context.new_page(), [], []  # a second load, watched from its first request
+    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    page.on("requestfailed", lambda r: failed.append(f"failed {r.url}"))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    p.page.close()
+    p.page = page
+    page.goto(f"{api_server}/sparql")
+    page.wait_for_selector(".yasr table tbody tr", timeout=30_000)
+    assert p.js(READY)
+    query = _query(p)
+    assert query.count("PREFIX") <= 2 and "SELECT" in query
+    shown = p.page.inner_text(".CodeMirror-code")
+    assert "SELECT ?intervention" in shown and "LIMIT 50" in shown  # the query itself is in view, not 24 PREFIX lines
+    rows = p.page.inner_text(".yasr table tbody")
+    assert "ketamine" in rows and "inhibits pathway" in rows  # it ran as the editor opened
+    assert "ran as the editor opened" in p.page.inner_text("#editor-note")
+    links = dict(p.page.eval_on_selector_all(".yasr table a", "els => els.map(e => [e.textContent, e.getAttribute('href')])"))
+    assert links["oih:glial_neuroinflammatory_pathway"] == "/map#node=oih:glial_neuroinflammatory_pathway"
+    assert p.page.eval_on_selector("link[rel=icon]", "e => e.getAttribute('href')") == "/assets/favicon.svg"
+    _shot(p.page, "editor-open.png")
+    assert failed == [] and errors == []  # the icon included
+    p.clean()
+
+
+def test_a_well_known_prefix_is_declared_for_the_user(editor):
+    query = "SELECT ?label WHERE { <http://purl.obolibrary.org/obo/CHEBI_6121> rdfs:label ?label }"
+    editor.js(f"oihkgEditor.getTab().setQuery({query!r})")
+    _run_and_wait(editor, ".yasr table tbody tr")
+    assert "ketamine" in editor.page.inner_text(".yasr table tbody")
+    assert _query(editor).startswith("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n")  # shown, in the editor
+    assert "Declared rdfs:" in editor.page.inner_text("#editor-note")
+    editor.clean()
+
+
+@pytest.mark.parametrize("query, named", [("SELECT ?x WHERE { ?x foo:bar ?y }", "“foo:”"),
+                                          ('SELECT ?x WHERE { ?x rdfs:label "a:b" ; zz:p <http://x/#c> }', "“zz:”")])
+def test_an_unknown_prefix_gets_one_sentence_naming_it(editor, query, named):
+    editor.js(f"oihkgEditor.getTab().setQuery({query!r})")
+    _run_and_wait(editor, ".yasr .errorResult")
+    said = editor.page.inner_text(".yasr .errorResult").strip()
+    assert f"the prefix {named} without declaring it" in said
+    assert "expected one of" not in said and "\\u{" not in said and len(said) < 200  # not the parser's dump
+    assert said.count(". ") == 0 and said.endswith(".")  # one sentence
+    _shot(editor.page, "editor-unknown-prefix.png")
+    editor.errors = [e for e in editor.errors if "400" not in e]  # the browser logs the failed request itself
+    editor.clean()
+
+
+@pytest.mark.parametrize("typed, first, offered", [("inhibits", "oih:inhibits", {"oih:inhibits_pathway", "RO:0018029"}),
+                                                   ("agonist", None, {"RO:0018027", "RO:0018029"}),
+                                                   ("causally upstream", None, {"RO:0002304", "RO:0002305"})])
+def test_relations_complete_by_their_label(editor, typed, first, offered):
+    _type_at_end(editor.page, "\n?s " + typed)
+    hints = _hints(editor.page)
+    ids = {h.split()[0] for h in hints}
+    assert offered <= ids, hints
+    if first:
+        assert hints[0].startswith(first + " ")
+        _shot(editor.page, "editor-relation-completion.png")
+    if "RO:0018029" in offered:
+        antagonist = next(h for h in hints if h.startswith("RO:0018029"))
+        assert "is antagonist of" in antagonist and "relation" in antagonist
+    editor.clean()
+
+
+def test_an_entity_in_the_results_opens_on_the_map(editor, open_page):
+    _run_and_wait(editor, ".yasr table tbody tr")
+    href = editor.page.eval_on_selector(".yasr table a[title*='CHEBI:6121']", "e => e.getAttribute('href')")
+    assert href == "/map#node=CHEBI:6121"
+    with editor.page.expect_navigation():
+        editor.page.click(".yasr table a[title*='CHEBI:6121']")
+    deadline = 600  # tenths of a second: the map lays itself out first
+    while not editor.js("Boolean(window.oihMap && window.oihMap.isStabilized())") and deadline:
+        editor.page.wait_for_timeout(100)
+        deadline -= 1
+    assert editor.js("oihMap.selected()") == ["CHEBI:6121"]  # the map opens on ketamine, not on raw JSON
+    editor.clean()
+
+
 def test_ctrl_space_stays_on_this_server(editor):
     _type_at_end(editor.page, "\n?s rdfs:lab")
     editor.page.keyboard.press("Control+Space")
@@ -170,7 +254,7 @@ def test_only_entities_link_to_entity_pages(editor):
     links = dict(editor.page.eval_on_selector_all(".yasr table a", "els => els.map(e => [e.textContent, e.getAttribute('href')])"))
     assert links["rdfs:label"] == "http://www.w3.org/2000/01/rdf-schema#label"  # shortened, its own link kept
     assert links["oih:Drug"] == "https://w3id.org/oihkg/Drug"  # a class of the schema: no entity page
-    assert links["GO:0017146"] == "/entities/GO%3A0017146"  # an entity: its page here
+    assert links["GO:0017146"] == "/map#node=GO:0017146"  # an entity: its node on the map
     editor.clean()
 
 
@@ -251,6 +335,17 @@ def test_a_body_that_is_not_utf8_is_refused(http, body, ctype):
 def test_a_query_string_that_is_not_utf8_is_refused(http):
     r = http.get("/sparql?query=ASK%20%7B%FF%7D")
     assert r.status_code == 400 and "UTF-8" in r.json()["detail"]
+
+
+def test_the_site_has_an_icon_and_no_other_asset(http):
+    ico = http.get("/favicon.ico")
+    assert ico.status_code == 200 and ico.headers["content-type"] == "image/x-icon" and ico.content[:4] == b"\x00\x00\x01\x00"
+    svg = http.get("/assets/favicon.svg")
+    assert svg.status_code == 200 and svg.headers["content-type"].startswith("image/svg+xml") and b"<svg" in svg.content
+    for name in ("nope.js", "..%2Fmain.py", "..%2F..%2Fpyproject.toml", "sub/favicon.svg", "favicon.svg.bak"):
+        r = http.get(f"/assets/{name}")
+        assert r.status_code == 404 and r.json()["detail"].startswith("this server has no asset"), name
+    assert '<link rel="icon" href="/assets/favicon.svg"' in http.get("/sparql", headers={"Accept": BROWSER_ACCEPT}).text
 
 
 def test_editor_assets_are_whitelisted(http):

@@ -7,10 +7,42 @@
   var byIri = new Map(); // IRI -> CURIE, for linking results to /entities/{id}
   var display = new Map(); // suggested text -> what the hint list shows
 
-  function prefixLines(prefixes) {
-    return Object.keys(prefixes).sort().map(function (p) {
-      return "PREFIX " + p + ": <" + prefixes[p] + ">";
-    }).join("\n");
+  // The query the editor opens on: short, its two prefixes declared, run at once so the answer is in view.
+  var STARTER = "# Which interventions drive or inhibit which pathway (inferred by the reasoner)?\n" +
+    "# Edit and run it with \u25b6 or Ctrl+Enter; type a name (\u201cketamine\u201d) or a relation (\u201cinhibits\u201d) to complete it.\n" +
+    "PREFIX oih: <https://w3id.org/oihkg/>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n" +
+    "SELECT ?intervention ?name ?effect ?pathway WHERE {\n" +
+    "  VALUES ?relation { oih:drives_pathway oih:inhibits_pathway }\n" +
+    "  ?intervention ?relation ?pathway ; rdfs:label ?name .\n" +
+    "  ?relation rdfs:label ?effect .\n}\nORDER BY ?name ?effect\nLIMIT 50\n";
+
+  // The prefixes a query uses and does not declare, in order of first use. Comments, strings and <IRIs> are blanked
+  // first; a prefix starts after a delimiter (not inside a local name, a variable or a number).
+  function undeclaredPrefixes(query) {
+    var text = query.replace(/"""[\s\S]*?"""|'''[\s\S]*?'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|<[^<>"{}|^`\\\s]*>|#[^\n]*/g, " ");
+    var declared = {}, used = [];
+    text.replace(/PREFIX\s+([A-Za-z][\w.-]*)?:/gi, function (_, p) { declared[p || ""] = true; return ""; });
+    text.replace(/(?<![\w?$:.%\\-])([A-Za-z][\w-]*(?:\.[\w-]+)*):(?!\/\/)/g, function (_, p) {
+      if (!declared[p] && used.indexOf(p) < 0) used.push(p);
+      return "";
+    });
+    return used;
+  }
+
+  // The one sentence the editor says for a failed query: the server's message, or, for a prefix it does not know,
+  // which prefix and how to declare it (never the parser's list of expected characters).
+  function errorSentence(text, query) {
+    var detail = text;
+    try { detail = JSON.parse(text).detail; } catch (e) { /* not JSON: the text as it came */ }
+    if (typeof detail !== "string") detail = detail && detail.message ? detail.message : String(text);
+    // the known prefixes were declared before the query left, so one still undeclared is unknown here
+    var missing = undeclaredPrefixes(query)[0];
+    if (missing === undefined) {
+      if (detail.indexOf("Prefix not found") < 0) return { sentence: detail, parser: true };
+      return { sentence: "The query uses a prefix it does not declare: add a PREFIX line for it above the query.", parser: false };
+    }
+    return { sentence: "The query uses the prefix \u201c" + missing + ":\u201d without declaring it: add a line such as PREFIX " +
+      missing + ": <http://example.org/> above the query, or write the full IRI in <\u2026>.", parser: false };
   }
 
   function curieOf(iri, prefixes) {
@@ -44,8 +76,18 @@
     return word === up && KEYWORDS.some(function (k) { return k.indexOf(up) === 0; });
   }
 
+  var SIGN_WORDS = { "-1": "inhibits negatively decreases reduces blocks antagonizes negative",
+                     "1": "activates positively increases promotes drives positive" };
+
   function completer(data) {
     var entities = data.entities, terms = data.schema.concat(data.entities);
+    // what completes by name: entities (label, synonyms) and the schema's relations and classes (label; a signed
+    // relation also by the words of its sign, so "inhibits" offers "is antagonist of")
+    var named = entities.concat(data.schema.map(function (t) {
+      var words = t.sign !== undefined && t.sign !== null ? (SIGN_WORDS[String(t.sign)] || "").split(" ") : [];
+      return { id: t.id, sparql: t.sparql, label: t.label, synonyms: [], words: words.filter(Boolean),
+               type: t.sign ? t.kind + ", " + (t.sign > 0 ? "+" : "\u2212") : t.kind };
+    }));
     function show(t, kind) {
       var label = t.label, tail = kind && label.indexOf("(" + kind + ")") < 0 ? " (" + kind + ")" : "";
       display.set(t.sparql, t.sparql + "  " + label + tail);
@@ -62,12 +104,15 @@
         return out.slice(0, 50);
       }
       var scored = [];
-      entities.forEach(function (e) {
+      named.forEach(function (e) {
         var rank = null;
         [e.label].concat(e.synonyms || []).forEach(function (n) {
           var at = n.toLowerCase().indexOf(needle);
           if (at >= 0) rank = Math.min(rank === null ? 9 : rank, at === 0 ? (n.length === needle.length ? 0 : 1) : 2);
         });
+        if (rank === null && needle.length >= 3 && (e.words || []).some(function (w) {
+          return w.indexOf(needle) === 0 || needle.indexOf(w) === 0;
+        })) rank = 3;
         if (rank !== null) scored.push([rank, e.label.toLowerCase(), e]);
       });
       scored.sort(function (a, b) { return a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0); });
@@ -116,7 +161,7 @@
     };
   }
 
-  // results: an entity of the graph links to its page here; any other IRI is shortened and keeps its own link
+  // results: an entity of the graph links to its node on the map; any other IRI is shortened and keeps its own link
   function linkResults(root, prefixes) {
     root.querySelectorAll(".yasr a[href]").forEach(function (a) {
       if (a.dataset.oih) return;
@@ -126,10 +171,21 @@
       a.textContent = curie;
       a.title = href;
       if (byIri.has(href)) {
-        a.setAttribute("href", "/entities/" + encodeURIComponent(curie));
+        a.setAttribute("href", "/map#node=" + encodeURIComponent(curie).replace(/%3A/g, ":"));
         a.removeAttribute("target");
+        a.title = curie + " on the mechanism map";
       }
     });
+  }
+
+  // a failed query: one sentence in the results area, the server's message as it came (a prefix the query does not
+  // declare is named, not reported as the parser's list of expected characters)
+  function renderError(err, yasgui) {
+    var said = errorSentence(err && err.text ? err.text : String(err && err.message || err), yasgui.getTab().getQuery());
+    var el = document.createElement(said.parser ? "pre" : "p");
+    el.className = said.parser ? "oih-error oih-parser" : "oih-error";
+    el.textContent = said.sentence;
+    return Promise.resolve(el);
   }
 
   function download(tab, mediaType, ext) {
@@ -159,18 +215,34 @@
     Yasqe.defaults.prefixCcApi = null;
     // the share button gives a link to this editor with the tab's current query (YASGUI's own puts it after "#")
     Yasgui.Tab.prototype.getShareableLink = function () { return endpoint + "?query=" + encodeURIComponent(this.getQuery()); };
-    var starter = prefixLines(data.prefixes) +
-      "\n\nSELECT ?entity ?label WHERE {\n  ?entity rdfs:label ?label .\n}\nORDER BY ?label\nLIMIT 25\n";
-    var yasgui = new Yasgui(document.getElementById("yasgui"), {
+    var note = document.getElementById("editor-note"), yasgui;
+    // each tab's results area takes its error renderers from YASR's defaults (after YASGUI's own for CORS)
+    Yasgui.Yasr.defaults.errorRenderers = [function (err) { return renderError(err, yasgui); }];
+    yasgui = new Yasgui(document.getElementById("yasgui"), {
       requestConfig: { endpoint: endpoint, method: "POST" },
       copyEndpointOnNewTab: false,
       populateFromUrl: false,
       persistenceId: "oihkg-editor",
       endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; } },
-      yasqe: { value: starter, resizeable: true, editorHeight: "340px" },
+      yasqe: { value: STARTER, resizeable: true, editorHeight: "260px", collapsePrefixesOnLoad: true },
       yasr: { prefixes: data.prefixes, defaultPlugin: "table", pluginOrder: ["table", "response"] },
     });
     window.oihkgEditor = yasgui;
+    // before a query leaves, the well-known prefixes it uses without declaring them are declared in the editor itself
+    // (the endpoint stays standard: it reads only what the query declares), and the note says which
+    yasgui.on("queryBefore", function (instance, tab) {
+      var add = {}, names = [];
+      undeclaredPrefixes(tab.getYasqe().getValue()).forEach(function (p) {
+        if (data.prefixes[p]) { add[p] = data.prefixes[p]; names.push(p + ":"); }
+      });
+      if (!names.length) {
+        if (tab.getQuery() !== STARTER) note.textContent = "";  // what it said was about an earlier query
+        return;
+      }
+      tab.getYasqe().addPrefixes(add);
+      note.textContent = "Declared " + names.join(", ") + " for you: the PREFIX line" + (names.length > 1 ? "s are" : " is") +
+        " now at the top of the query.";
+    });
 
     var list = document.getElementById("example-list");
     data.examples.forEach(function (ex) {
@@ -181,7 +253,9 @@
       b.addEventListener("click", function () {
         var tab = yasgui.getTab();
         tab.setQuery(ex.text);
+        tab.getYasqe().collapsePrefixes(true);  // the PREFIX block folds to one line; a click unfolds it
         tab.getYasqe().focus();
+        note.textContent = "Loaded \u201c" + ex.name + "\u201d: run it with \u25b6 or Ctrl+Enter; UNDEF in its VALUES line is every value.";
       });
       d.className = "desc";
       d.textContent = ex.description;
@@ -200,12 +274,16 @@
     });
     new MutationObserver(function () { linkResults(document.getElementById("yasgui"), data.prefixes); })
       .observe(document.getElementById("yasgui"), { childList: true, subtree: true });
-    // a shared link opens its query in a tab of its own (the user's saved tabs stay as they were) and runs it
+    // a shared link opens its query in a tab of its own (the user's saved tabs stay as they were) and runs it; a
+    // reload of the current tab's own link, or the starter, runs in place, so its answer is in view as the editor opens
     var shared = new URLSearchParams(location.search).get("query");
-    if (shared) {
+    var current = yasgui.getTab().getQuery();
+    if (shared && shared !== current) {
       var tab = yasgui.addTab(true, { name: "shared query" });
       tab.setQuery(shared);
       tab.getYasqe().query();
+    } else if (shared || current === STARTER) {
+      yasgui.getTab().getYasqe().query();
     }
     document.body.dataset.ready = "1";
   }

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 
 from api.deps import KG
-from api.schemas import Edge, Entity, Problem, SearchHit
+from api.schemas import ENTITY_EXAMPLES, SEARCH_EXAMPLES, Edge, Entity, Problem, SearchHit
 
 router = APIRouter(tags=["entities"])
 ERRORS = {404: {"model": Problem, "description": "no entity has that id, label or synonym"},
@@ -15,14 +15,15 @@ ERRORS = {404: {"model": Problem, "description": "no entity has that id, label o
 
 
 @router.get("/search", response_model=list[SearchHit])
-def search(kg: KG, q: Annotated[str, Query(min_length=1, max_length=200, description="text in a label, synonym or id")],
+def search(kg: KG, q: Annotated[str, Query(min_length=1, max_length=200, description="text in a label, synonym or id",
+                                           openapi_examples=SEARCH_EXAMPLES)],
            limit: Annotated[int, Query(ge=1, le=200)] = 20) -> list[dict]:
     """Entities whose label, synonym or CURIE contains ``q`` (case-insensitive), exact matches first."""
     return kg.search(q, limit)
 
 
 @router.get("/entities/{id:path}", response_model=Entity, responses=ERRORS)
-def entity(kg: KG, id: str) -> dict:
+def entity(kg: KG, id: Annotated[str, Path(openapi_examples=ENTITY_EXAMPLES)]) -> dict:
     """One entity by CURIE, IRI, label or synonym, with its edges in and out and their evidence."""
     return kg.entity(id)
 

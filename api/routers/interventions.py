@@ -6,11 +6,11 @@ import json
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 
 from api.deps import KG
 from api.routers.entities import ERRORS
-from api.schemas import Intervention, InterventionLink, Pathway, PathwayLink
+from api.schemas import INTERVENTION_EXAMPLES, PATHWAY_EXAMPLES, Intervention, InterventionLink, Pathway, PathwayLink
 from kg import vocab
 
 router = APIRouter(tags=["interventions"])
@@ -26,7 +26,8 @@ def interventions(kg: KG) -> list[dict]:
 
 
 @router.get("/interventions/{id:path}/pathways", response_model=list[PathwayLink], responses=ERRORS)
-def intervention_pathways(kg: KG, id: str, context: Context = None) -> list[dict]:
+def intervention_pathways(kg: KG, id: Annotated[str, Path(openapi_examples=INTERVENTION_EXAMPLES)],
+                          context: Context = None) -> list[dict]:
     """Pathways an agent or clinical action drives or inhibits, each with the context it holds in (none: every context),
     whether it was inferred and the reasoner's explanation."""
     rows = kg.query_in_context("pathways-for-intervention", context, intervention=id)
@@ -44,7 +45,8 @@ def pathways(kg: KG) -> list[dict]:
 
 
 @router.get("/pathways/{id:path}/interventions", response_model=list[InterventionLink], responses=ERRORS)
-def pathway_interventions(kg: KG, id: str, context: Context = None) -> list[dict]:
+def pathway_interventions(kg: KG, id: Annotated[str, Path(openapi_examples=PATHWAY_EXAMPLES)],
+                          context: Context = None) -> list[dict]:
     """Agents and clinical actions that drive or inhibit a pathway (asserted or inferred), each with the context it holds in."""
     rows = kg.query_in_context("interventions-for-pathway", context, pathway=id)
     return [{"intervention": r["intervention"], "label": r["interventionLabel"], "direction": r["direction"],

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Body, HTTPException, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field, ValidationError, create_model
 
 from api import jobs
 from api.deps import KG, client_of
 from api.routers.entities import ERRORS
-from api.schemas import PathsAnswer, PerturbAnswer, SimulationAnswer
+from api.schemas import (PERTURB_EXAMPLES, SIMULATE_EXAMPLES, SOURCE_EXAMPLES, TARGET_EXAMPLES, PathsAnswer, PerturbAnswer,
+                         SimulationAnswer)
 from kg.model import ModelInputError, Scenario
 
 router = APIRouter(tags=["mechanism"])
@@ -21,8 +22,8 @@ router = APIRouter(tags=["mechanism"])
 def paths(
     kg: KG,
     response: Response,
-    source: Annotated[str, Query(description="Start entity: CURIE, IRI, label or synonym.")],
-    target: Annotated[str, Query(description="End entity.")],
+    source: Annotated[str, Query(description="Start entity: CURIE, IRI, label or synonym.", openapi_examples=SOURCE_EXAMPLES)],
+    target: Annotated[str, Query(description="End entity.", openapi_examples=TARGET_EXAMPLES)],
     max_length: Annotated[int, Query(ge=1, le=12, description="Longest path, in edges.")] = 8,
     sign: Annotated[Literal["1", "-1", "+", "-"] | None, Query(description="Keep paths of this net sign (write + as %2B or 1).")] = None,
     limit: Annotated[int, Query(ge=1, le=1000, description="Most paths returned.")] = 100,
@@ -61,7 +62,7 @@ class PerturbRequest(BaseModel):
 
 
 @router.post("/perturb", response_model=PerturbAnswer, responses=ERRORS)
-def perturb(kg: KG, body: PerturbRequest) -> dict:
+def perturb(kg: KG, body: Annotated[PerturbRequest, Body(openapi_examples=PERTURB_EXAMPLES)]) -> dict:
     """Propagate a perturbation's sign downstream: direction of each reached node, and of A, H and P."""
     if not (body.inhibit or body.activate or body.knockout):
         raise HTTPException(422, [{"loc": ["body"], "msg": "give at least one of inhibit, activate, knockout",
@@ -85,7 +86,7 @@ def _run(kg, scenario: Scenario):
 
 
 @router.post("/simulate", response_model=SimulationAnswer, responses=ERRORS)
-def simulate(kg: KG, body: Scenario) -> dict:
+def simulate(kg: KG, body: Annotated[Scenario, Body(openapi_examples=SIMULATE_EXAMPLES)]) -> dict:
     """Run the illustrative model P = P0 - A + H with these parameters (defaults: kg/model_params.toml) and interventions.
 
     Answers curves of P, A, H and dP/dD, the classification at the current dose (tolerance when dP/dD < 0 after

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Request
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Path, Request
 
 from api.deps import KG
 from api.routers.entities import ERRORS
-from api.schemas import QueryInfo, QueryResult
+from api.schemas import QUERY_NAME_EXAMPLES, QueryInfo, QueryResult
 from kg.store import ResultTooLarge
 
 router = APIRouter(tags=["queries"])
@@ -21,7 +23,7 @@ def list_queries(kg: KG) -> list[dict]:
 @router.get("/queries/{name}", response_model=QueryResult, responses={
     **ERRORS, 413: {"description": "more rows than the server's result limit"},
     422: {"description": "missing or unknown parameter"}})
-def run_query(kg: KG, name: str, request: Request) -> dict:
+def run_query(kg: KG, name: Annotated[str, Path(openapi_examples=QUERY_NAME_EXAMPLES)], request: Request) -> dict:
     """Run a named query; its parameters come as query-string values (entities by CURIE, IRI, label or synonym)."""
     if name not in kg.queries:
         raise HTTPException(404, f"no named query {name!r}; see GET /queries")

@@ -16,6 +16,7 @@ from fastapi.routing import APIRoute
 
 from api import errors
 from api.deps import KG, client_of
+from api.schemas import SPARQL_EXAMPLE
 from kg.sparql import prefers_html, service_description
 
 router = APIRouter(tags=["sparql"])
@@ -154,10 +155,10 @@ class ProtocolRoute(APIRoute):
 protocol = APIRouter(tags=["sparql"], route_class=ProtocolRoute)
 
 
-def _param(name: str, where: str, description: str, many: bool = False) -> dict:
+def _param(name: str, where: str, description: str, many: bool = False, example: str | None = None) -> dict:
     schema = {"type": "array", "items": {"type": "string"}} if many else {"type": "string"}
     return {"name": name, "in": where, "required": False, "description": description, "schema": schema,
-            **({"style": "form", "explode": True} if many else {})}
+            **({"style": "form", "explode": True} if many else {}), **({"example": example} if example else {})}
 
 
 GRAPH_PARAMS = [_param("default-graph-uri", "query", "a graph of the default graph (repeat for more); the union of "
@@ -167,7 +168,7 @@ GRAPH_PARAMS = [_param("default-graph-uri", "query", "a graph of the default gra
 
 
 @protocol.get("/sparql", response_class=Response, responses=RESPONSES, openapi_extra={"parameters": [
-    _param("query", "query", "the SPARQL query"), *GRAPH_PARAMS, _param("update", "query", "refused")]})
+    _param("query", "query", "the SPARQL query", example=SPARQL_EXAMPLE), *GRAPH_PARAMS, _param("update", "query", "refused")]})
 async def sparql_get(request: Request) -> Response:
     """Query by GET; without ``query``, the service description; a browser (``Accept`` ranking ``text/html`` first)
     gets the query editor, with the query of the URL in it."""
@@ -187,9 +188,10 @@ async def sparql_get(request: Request) -> Response:
 @protocol.post("/sparql", response_class=Response, responses=RESPONSES, openapi_extra={
     "parameters": GRAPH_PARAMS,
     "requestBody": {"content": {
-        "application/sparql-query": {"schema": {"type": "string"}},
+        "application/sparql-query": {"schema": {"type": "string"}, "example": SPARQL_EXAMPLE},
         "application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {
-            "query": {"type": "string"}, "default-graph-uri": {"type": "string"}, "named-graph-uri": {"type": "string"}}}},
+            "query": {"type": "string"}, "default-graph-uri": {"type": "string"}, "named-graph-uri": {"type": "string"}},
+            "required": ["query"]}, "example": {"query": SPARQL_EXAMPLE}},
     }}})
 async def sparql_post(request: Request) -> Response:
     """Query by POST, form-encoded (``query=``) or directly (``application/sparql-query``); updates are refused."""
