@@ -28,6 +28,7 @@ from functools import lru_cache
 import mimeparse
 from pyoxigraph import QueryResultsFormat, RdfFormat
 
+from kg import store_messages
 from kg.sparql_text import as_run, collect, functions
 from kg.store import GRAPH_TYPES, RESULT_TYPES, QueryError, QuerySyntaxError, ResultTooLarge, Store
 from kg.workers import Answer
@@ -254,7 +255,7 @@ def answer(store: Store, query: str, accept: str | None, default_graphs: list[st
     try:
         query = as_run(query, base, check=remote)
     except SyntaxError as exc:
-        raise QuerySyntaxError(str(exc)) from None
+        raise QuerySyntaxError(store_messages.syntax(query, str(exc))) from None
     kind, media, body = store.answer(query, lambda offered: negotiate(accept, offered), default_graphs=default_graphs,
                                      named_graphs=named_graphs, limit=limit)
     if max_bytes is not None and len(body) > max_bytes:

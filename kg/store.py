@@ -750,7 +750,7 @@ class EmbeddedStore(Store):
         except _TooManyLines as exc:
             return None, ResultTooLarge(str(exc))
         except SyntaxError as exc:
-            return None, QuerySyntaxError(str(exc))
+            return None, QuerySyntaxError(store_messages.syntax(text, str(exc)))
         except RuntimeError as exc:  # a binding refused (a variable outside the projection), or a function it lacks,
             lacking = None if lacking is not None else unsupported_functions(text)  # refused before anything is read
             if lacking:

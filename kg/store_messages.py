@@ -12,15 +12,30 @@ Examples
 'answered with the variable ?s, not the ?graph, ?source asked for: it is not a SPARQL 1.1 endpoint (or not one over an oihkg store); check the URL'
 >>> unasked("SELECT * WHERE { ?s ?p ?o }", ("x",)) is None
 True
+>>> syntax("SELECT * WHERE { ?s rdfs:label ?o }", "error at 1:31: expected one of Prefix not found, ['%'], …")
+'error at 1:21: the prefix rdfs: is not declared; add PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> before the query'
+>>> syntax("PREFIX a: <http://a/> SELECT * { ?s a:b 'x:y' ; zz:x <urn:q:r> }", "error at 1:48: expected OPTIONAL")
+'error at 1:49: the prefix zz: is not declared; add a PREFIX zz: <…> line for it before the query'
+>>> syntax("PREFIX : <http://a/> SELECT ?s WHERE { ?s :p _:b", "error at 1:47: expected …")
+'error at 1:47: expected …'
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+from kg import vocab
 from kg.sparql_text import parse_tree
 
-__all__ = ["cannot_open", "projection", "unasked"]
+__all__ = ["cannot_open", "projection", "unasked", "syntax"]
+
+#: What may hold a colon without being a prefixed name (strings, IRIs, comments), then a PREFIX declaration, then a
+#: prefixed name (not a variable's, a blank node's or an IRI scheme's colon): SPARQL's tokens as far as prefixes go.
+_LEX = re.compile("|".join((
+    r"'''[\s\S]*?'''", r'"""[\s\S]*?"""', r"'(?:[^'\\\n]|\\.)*'", r'"(?:[^"\\\n]|\\.)*"', r"<[^<>\s]*>", r"#[^\n]*",
+    r"(?i:\bPREFIX\s+)(?P<declared>(?:[A-Za-z][\w.-]*)?):",
+    r"(?<![\w?$:.-])(?P<used>(?:[A-Za-z][\w.-]*)?):")))
 
 #: What RocksDB says when another process (or this one) holds the store's lock.
 _LOCKED = ("While lock file", "lock hold by current process", "LOCK: Resource temporarily unavailable")
@@ -55,3 +70,25 @@ def unasked(query: str, variables: tuple[str, ...]) -> str | None:
     return (f"answered with the variable{'s' if len(variables) > 1 else ''} {given}, not the "
             f"{', '.join(f'?{v}' for v in asked)} asked for: it is not a SPARQL 1.1 endpoint (or not one over an oihkg "
             "store); check the URL")
+
+
+def syntax(query: str, message: str) -> str:
+    """The parser's ``message`` for ``query``, in a sentence when the query uses a prefix it does not declare (the
+    parser says so, if at all, with a list of every character it expected, 600 characters long): the prefix named
+    where it is first used, with its PREFIX line when the server knows the prefix. Any other message as given."""
+    declared, used = set(), {}
+    for m in _LEX.finditer(query):
+        if m["declared"] is not None:
+            declared.add(m["declared"])
+        elif m["used"] is not None:
+            used.setdefault(m["used"], m.start("used"))
+    missing = [(at, prefix) for prefix, at in used.items() if prefix not in declared]
+    if not missing:
+        return message
+    at, prefix = min(missing)
+    line_no = query.count("\n", 0, at) + 1
+    col = at - (query.rfind("\n", 0, at) + 1) + 1
+    known = vocab.CONVERTER.prefix_map.get(prefix) if prefix else None
+    return (f"error at {line_no}:{col}: the prefix {prefix}: is not declared; "
+            + (f"add PREFIX {prefix}: <{known}> before the query" if known
+               else f"add a PREFIX {prefix}: <…> line for it before the query"))

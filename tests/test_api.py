@@ -205,6 +205,14 @@ def test_bad_syntax_is_400_with_parser_message(sparql_http):
     assert r.status_code == 400 and ("error at 1:" in r.json()["detail"] or "line 1: syntax error" in r.json()["detail"])
 
 
+def test_an_undeclared_prefix_is_400_naming_it_not_the_parsers_list(sparql_http):
+    r = sparql_http.get("/sparql", params={"query": "SELECT ?s WHERE { ?s rdfs:label ?o ; xyz:q ?z }"})
+    said = r.json()["detail"]
+    assert r.status_code == 400 and said.startswith("error at 1:")
+    assert "the prefix rdfs: is not declared; add PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>" in said
+    assert "expected one of" not in said and len(said) < 200
+
+
 def test_updates_are_refused(http):
     assert http.post("/sparql", content="INSERT DATA { <a:b> <a:c> <a:d> }",
                      headers={"Content-Type": "application/sparql-update"}).status_code == 403
