@@ -43,29 +43,63 @@ class Channel(asyncio.Protocol):
         return channel
 
     def connection_made(self, transport) -> None:
+        """Keep the transport the loop made for the socket."""
         self.transport = transport
 
     def data_received(self, data: bytes) -> None:
+        """Add what the worker wrote; hand the awaited message over if it is whole."""
         self.buf += data
         self._deliver()
 
     def eof_received(self) -> bool:
+        """The worker's end closed (it exited or died): the wait fails, and the transport closes."""
         self.connection_lost(None)
         return False
 
     def connection_lost(self, exc: Exception | None) -> None:
+        """The pipe is gone: the awaited message, and every later one, fails with EOFError."""
         self.closed = True
         if self.waiter is not None and not self.waiter.done():
             self.waiter.set_exception(EOFError())
 
+    def gone(self) -> bool:
+        """Whether the worker's end is closed, asked of the socket itself (one peek), so a worker that died while idle
+        is seen before the loop has read its end of file, and on a channel whose loop has ended."""
+        if self.closed:
+            return True
+        try:
+            return self.sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+        except BlockingIOError:  # open, nothing to read: the worker waits for a job
+            return False
+        except OSError:
+            return True
+
     def send(self, obj: Any) -> None:
+        """Write one job (multiprocessing's framing); EOFError when the pipe is already closed.
+
+        Raises
+        ------
+        EOFError
+            The worker's end, or this one, is closed (uvloop would raise RuntimeError on a closed transport).
+        """
+        if self.closed or self.transport.is_closing():
+            raise EOFError("the worker's pipe is closed")
         data = pickle.dumps(obj)
         head = struct.pack("!i", len(data)) if len(data) <= 0x7FFFFFFF else struct.pack("!iQ", -1, len(data))
         self.transport.write(head + data)
 
     async def receive(self, deadline: float, late: Exception, limit: int | None = None) -> Any:
-        """The next message; ``late`` is raised at ``deadline`` (the loop's clock), :class:`AnswerTooLarge` for a
-        message longer than ``limit`` (before it is read whole), EOFError once the worker is gone."""
+        """The next message from the worker, awaited on the loop.
+
+        Raises
+        ------
+        Exception
+            ``late``, at ``deadline`` (the loop's clock).
+        AnswerTooLarge
+            For a message longer than ``limit`` bytes, from its header (reading then pauses).
+        EOFError
+            Once the worker is gone, or for a message that does not unpickle.
+        """
         loop = asyncio.get_running_loop()
         self.waiter, self.limit = loop.create_future(), limit
         waiter = self.waiter
@@ -109,7 +143,10 @@ class Channel(asyncio.Protocol):
             waiter.set_result(value)
 
     def abandon(self) -> None:
-        """Close the transport and its socket (a duplicate of the worker's pipe), on whatever loop it was made."""
+        """Close the transport and its socket (a duplicate of the worker's pipe), on whatever loop it was made.
+
+        The socket shares its open file description with the worker's ``Connection``, which the loop made non-blocking
+        for good: :meth:`kg.workers.QueryPool.close` sets it back to blocking before its last message."""
         self.closed = True
         if self.loop is None or self.loop.is_closed():  # nothing will run the transport's close: close the socket here
             self.sock.close()

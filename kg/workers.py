@@ -78,11 +78,12 @@ class _Worker:
         self.ready = status == "ready"
 
     def alive(self) -> bool:
-        """Whether the process still runs: its pipe on the event loop is open (a dead worker's end closes), or before
-        the first job, its sentinel (``is_alive`` asks ``waitpid``, which says "running" once the server's event loop,
-        uvloop, has reaped the dead child itself)."""
+        """Whether the process still runs: its pipe's end is open (a dead worker's end closes; :meth:`Channel.gone`
+        peeks at the socket, so a death while idle is seen before the loop reads it), or before the first job, by its
+        sentinel (``is_alive`` asks ``waitpid``, which says "running" once the server's event loop, uvloop, has reaped
+        the dead child itself)."""
         if self.channel is not None:
-            return not self.channel.closed
+            return not self.channel.gone()
         return not wait([self.proc.sentinel], 0)
 
     def kill(self) -> None:
@@ -332,6 +333,7 @@ class QueryPool:
             if w.channel is not None:
                 w.channel.abandon()
             try:
+                os.set_blocking(w.conn.fileno(), True)  # the loop's transport had made the shared pipe non-blocking
                 w.conn.send(None)
             except (OSError, ValueError):  # a dead worker's pipe is closed
                 pass

@@ -26,6 +26,9 @@ class _Transport:
     def pause_reading(self) -> None:
         self.paused = True
 
+    def is_closing(self) -> bool:
+        return False
+
 
 def _frame(obj) -> bytes:
     data = pickle.dumps(obj)
@@ -107,3 +110,54 @@ def test_what_the_channel_writes_a_multiprocessing_connection_reads():
     finally:
         reader.close()
         writer.close()
+
+
+def _dead(pid: int, seconds: float = 10.0) -> None:
+    """Wait until ``pid`` has exited (a zombie or gone), at most ``seconds``."""
+    import time
+    from pathlib import Path
+
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        try:
+            if Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1].startswith("Z"):
+                return
+        except (FileNotFoundError, IndexError):
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"process {pid} did not exit")
+
+
+@pytest.mark.parametrize("new_loop", [False, True])
+def test_a_worker_killed_while_idle_is_replaced_before_the_next_job_without_waiting_for_the_loop(new_loop):
+    """The next job, at once on the same loop (or on a new one, whose channel never saw the old one's end), is answered
+    by a replacement, not failed on the dead worker."""
+    import signal
+    from functools import partial
+
+    import uvloop
+
+    from kg.sparql import answer
+    from kg.store import open_store
+    from kg.workers import QueryPool
+
+    ask = ("ASK {}", None, None, None, 10)
+    pool = QueryPool(partial(open_store, "oxigraph:memory"), answer, workers=1, timeout=30)
+    try:
+        pool.warm_up()
+
+        async def first_then_kill():
+            await pool.run(*ask)
+            victim = pool.pids[0]
+            os.kill(victim, signal.SIGKILL)
+            _dead(victim)
+            if not new_loop:
+                return victim, (await pool.run(*ask)).kind
+            return victim, None
+
+        victim, kind = uvloop.run(first_then_kill())
+        if new_loop:
+            kind = uvloop.run(pool.run(*ask)).kind
+        assert kind == "boolean" and victim not in pool.pids
+    finally:
+        pool.close()

@@ -9,6 +9,7 @@ several worlds in one JVM, each ontology on its own, with the same results.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import subprocess
@@ -24,7 +25,9 @@ import owlready2.reasoning
 
 from kg import vocab
 
-__all__ = ["InconsistentOntologyError", "run_hermit", "run_hermit_together", "render", "label_of"]
+log = logging.getLogger("oihkg.reason")
+
+__all__ = ["InconsistentOntologyError", "run_hermit", "run_hermit_together", "split_answers", "render", "label_of"]
 
 
 class InconsistentOntologyError(Exception):
@@ -81,16 +84,18 @@ def run_hermit_together(worlds: Sequence[ow.World], infer_property_values: bool 
     try:
         for world in worlds:
             fd, name = tempfile.mkstemp(prefix="oihkg-hermit-", suffix=".nt")
+            files.append(name)
             with os.fdopen(fd, "wb") as fh:  # what owlready2 gives HermiT: the world without its imports
                 world.save(fh, format="ntriples", filter=lambda _g, _s, p, _o, _d: p != ow.owl_imports)
-            files.append(name)
         command = [ow.JAVA_EXE, f"-Xmx{owlready2.reasoning.JAVA_MEMORY}M", "-cp", _HERMIT_CLASSPATH,
                    "org.semanticweb.HermiT.cli.CommandLine", "-c", "-O", "-D", "-I",
                    *(["-Y"] if infer_property_values else []), *(Path(f).as_uri() for f in files)]
         try:
             with _quick_jvm():
-                output = subprocess.run(command, capture_output=True, check=True).stdout.decode("utf-8")
-            answers = _answers(output, len(worlds))
+                output = subprocess.run(command, capture_output=True, check=True).stdout
+            answers = split_answers(_decoded(output), len(worlds))
+            if answers is None:
+                log.warning("HermiT's answer over %d ontologies did not cut into one each; reasoning one by one", len(worlds))
         except subprocess.CalledProcessError:  # an inconsistent ontology ends the run: find which, one by one
             answers = None
     finally:
@@ -115,7 +120,16 @@ _HERMIT_CLASSPATH = os.pathsep.join((str(Path(ow.__file__).parent / "hermit"), s
 _FIRST = re.compile(r"^(|Sub\w*Of\(.*|Equivalent\w*\(.*)$")
 
 
-def _answers(output: str, count: int) -> list[str] | None:
+def _decoded(output: bytes) -> str:
+    """HermiT's output as text, read as owlready2 reads it (UTF-8, else Latin-1; no carriage returns)."""
+    try:
+        text = output.decode("utf-8")
+    except UnicodeDecodeError:
+        text = output.decode("latin-1")
+    return text.replace("\r", "")
+
+
+def split_answers(output: str, count: int) -> list[str] | None:
     """Cut HermiT's output over ``count`` ontologies into each one's answer, or None when it does not parse so.
 
     An answer is the class, object property and data property hierarchies, each ended by a blank line, then one
@@ -156,6 +170,7 @@ class _Subprocess:
 
     @staticmethod
     def check_output(command, **kwargs):
+        """The answer this thread holds, else the command's output (:func:`subprocess.check_output`)."""
         return _answer.text if _answer.text is not None else subprocess.check_output(command, **kwargs)
 
 

@@ -35,7 +35,8 @@ def _all_contexts(paths: Paths, say: Callable[[str], None],
                   explain: bool) -> tuple[rdflib.Graph, list[Inference], list[Inference], float]:
     """HermiT over what holds in every context, and once per context the qualified statements name; return the
     asserted graph, the inferences of every context, what the contexts add (each fact once, under its most general
-    contexts), the seconds HermiT took.
+    contexts), the seconds HermiT took (the two runs' seconds added, though they overlap; saving the worlds and applying
+    HermiT's answers included).
 
     The worlds go to two JVMs at once (:func:`kg.reason.hermit.run_hermit_together`): every context and the first
     context in one, which answers first, the other contexts in the second, whose run overlaps the collection of the
@@ -44,29 +45,33 @@ def _all_contexts(paths: Paths, say: Callable[[str], None],
     asserted = rdflib.Graph().parse(paths.owl, format="xml")
     names = used_contexts(asserted)
     runs = [(None, *prepare(paths.owl, asserted=asserted))]
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        jobs = []
-        for k, context in enumerate(names):
-            copy = rdflib.Graph()
-            copy += asserted
-            runs.append((context, *prepare(paths.owl, context, copy)))
-            if k == 0 or k == len(names) - 1:
-                group = runs[:2] if k == 0 else runs[2:]
-                jobs.append((group, pool.submit(run_hermit_together, [w for _, w, _ in group])))
-        if not names:
-            jobs.append((runs, pool.submit(run_hermit_together, [runs[0][1]])))
-        say(f"running HermiT in every context and in {len(names)} contexts" if names else "running HermiT")
-        seconds, everywhere, known, done = 0.0, [], set(), []
-        for group, job in jobs:  # the run over every context is in the first group, and first in it
-            seconds += job.result()
-            for context, world, graph in group:
-                if context is None:
-                    say("collecting inferred triples")
-                    everywhere = collect(world, asserted, explain=explain)
-                    known = {i.triple for i in everywhere}
-                else:
-                    index = _evidence_index(graph) if explain else {}
-                    done.append((context, [_weakest(i, index) for i in collect(world, graph, known, explain)]))
+    try:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            jobs = []
+            for k, context in enumerate(names):
+                copy = rdflib.Graph()
+                copy += asserted
+                runs.append((context, *prepare(paths.owl, context, copy)))
+                if k == 0 or k == len(names) - 1:
+                    group = runs[:2] if k == 0 else runs[2:]
+                    jobs.append((group, pool.submit(run_hermit_together, [w for _, w, _ in group])))
+            if not names:
+                jobs.append((runs, pool.submit(run_hermit_together, [runs[0][1]])))
+            say(f"running HermiT in every context and in {len(names)} contexts" if names else "running HermiT")
+            seconds, everywhere, known, done = 0.0, [], set(), []
+            for group, job in jobs:  # the run over every context is in the first group, and first in it
+                seconds += job.result()
+                for context, world, graph in group:
+                    if context is None:
+                        say("collecting inferred triples")
+                        everywhere = collect(world, asserted, explain=explain)
+                        known = {i.triple for i in everywhere}
+                    else:
+                        index = _evidence_index(graph) if explain else {}
+                        done.append((context, [_weakest(i, index) for i in collect(world, graph, known, explain)]))
+    finally:  # a run that failed (an inconsistent context) leaves worlds uncollected: close them (mutation runs many)
+        for _, world, _ in runs:
+            world.close()
     index = _evidence_index(asserted) if explain else {}
     inferences = [_weakest(i, index) for i in everywhere]
     holds: dict = {}
