@@ -3,12 +3,15 @@
 pyvis builds the network (nodes shaped and coloured by type, signed and
 inferred edges styled, each node on its causal level so the default view reads
 left to right: inputs, receptors and cells, processes, mediators, phenotypes,
-the pain model's quantities; a force-directed view is the page's other choice). pyvis's own
+the pain model's quantities; a force-directed view is the page's other choice);
+both views' positions and the module areas come from :mod:`kg.map_layout`, so the
+page runs no layout and no physics and nothing moves under the user. pyvis's own
 template loads vis-network and Bootstrap from CDNs, so the page is rendered
 from ``kg/templates/map.html`` instead, with the vis-network script and style
 that ship inside the pyvis package inlined, and the map's own scripts
-(``map.js`` and its parts: the context switch, path search, the simulator)
-and style beside them. This module owns the page and its data; it takes a
+(``map.js`` and its parts: the context switch, the evidence panels with the
+pathway × intervention matrix, path search, the simulator) and style beside
+them; the evidence's display text comes from :mod:`kg.display`. This module owns the page and its data; it takes a
 :class:`kg.catalog.Catalog` and the causal graph built from it, so everything
 the page shows is read from the store the catalog reads (embedded or remote):
 entity cards, edges with evidence, the reasoner's intervention → pathway
@@ -39,7 +42,8 @@ from collections import Counter
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from kg import contexts, vocab
+from kg import contexts, display, vocab
+from kg.map_layout import FORCE_OPTIONS, OPTIONS, map_layouts, wrap
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -48,38 +52,13 @@ if TYPE_CHECKING:
 
 __all__ = ["map_data", "render_map", "script_json", "causal_levels", "OPTIONS", "FORCE_OPTIONS"]
 
-SIGN_COLOURS = {1: "#2b8cbe", -1: "#e34a33", None: "#999999"}
+#: One sign convention (SIGNOR's): + an arrow head, − a bar, colour the second cue; an intervention's predicted up / down
+#: borders use the same two colours (kg/templates/map.js).
+SIGN_COLOURS = {1: "#b2182b", -1: "#2166ac", None: "#999999"}
+#: Colours that replace the vocabulary's where two categories read alike on the map (receptor and mediator oranges).
+COLOUR_OVERRIDES = {"mediator": "#f2d024", "pathway": "#fdd0a2"}
 #: The tag on an edge that holds only in a context (its short name, e.g. "chronic").
-CONTEXT_FONT = {"size": 13, "color": "#5a3d7a", "strokeWidth": 3, "strokeColor": "#ffffff", "align": "middle"}
-#: The default view: causal flow from left to right, one column per causal level (:func:`causal_levels`).
-OPTIONS: dict[str, Any] = {
-    "layout": {"randomSeed": 7, "improvedLayout": False,
-               "hierarchical": {"enabled": True, "direction": "LR", "sortMethod": "directed", "levelSeparation": 145,
-                                "nodeSpacing": 34, "treeSpacing": 40, "blockShifting": True, "edgeMinimization": True,
-                                "parentCentralization": True}},
-    "physics": {
-        "solver": "hierarchicalRepulsion",
-        "hierarchicalRepulsion": {"nodeDistance": 115, "springLength": 100, "avoidOverlap": 0.7},
-        "stabilization": {"enabled": True, "iterations": 300, "updateInterval": 50},
-    },
-    "interaction": {"hover": True, "navigationButtons": False, "keyboard": False, "tooltipDelay": 150},
-    "nodes": {"font": {"size": 16, "face": "sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"}, "borderWidth": 1,
-              "widthConstraint": {"maximum": 120}},
-    "edges": {"smooth": {"type": "cubicBezier", "forceDirection": "horizontal", "roundness": 0.4}, "width": 1.4,
-              "font": {"size": 10, "align": "middle"}},
-}
-#: The force-directed view, a choice of the page.
-FORCE_OPTIONS: dict[str, Any] = {
-    "layout": {"randomSeed": 7, "improvedLayout": True, "hierarchical": {"enabled": False}},
-    "physics": {
-        "solver": "forceAtlas2Based",
-        "forceAtlas2Based": {"gravitationalConstant": -60, "springLength": 110, "avoidOverlap": 0.4},
-        "stabilization": {"enabled": True, "iterations": 400, "updateInterval": 50},
-    },
-    "edges": {"smooth": {"type": "dynamic"}},
-}
-
-
+CONTEXT_FONT = {"size": 17, "color": "#5a3d7a", "strokeWidth": 3, "strokeColor": "#ffffff", "align": "middle"}
 def causal_levels(graph: nx.MultiDiGraph) -> dict[str, int]:
     """Each node's causal level: the longest causal distance from an input (a node nothing in the graph causes),
     counted on the graph of strongly connected components, so the members of a feedback loop share one level and every
@@ -192,12 +171,14 @@ def map_data(catalog: Catalog, graph: nx.MultiDiGraph) -> dict[str, Any]:
             n["level"] = levels.get(c, 0)
     anchors = _anchors(nodes, set(neighbours) | set(members), ties)
     vis_nodes, vis_edges = _network(nodes, edges, rows, anchors, table["short"])
+    layouts, areas = map_layouts(nodes, edges, anchors, vis_nodes)
     return {
         "nodes": vis_nodes, "edges": vis_edges, "options": OPTIONS, "forceOptions": FORCE_OPTIONS,
+        "layouts": layouts, "areas": areas,
         "meta": {"nodes": nodes, "edges": edges, "interventions": _interventions(catalog, graph, table["choices"]),
                  "pathways": {c: n["label"] for c, n in nodes.items() if n["category"] == "pathway"},
-                 "contexts": table,
-                 "categories": {k: {"color": v.colour, "shape": v.shape, "label": v.legend} for k, v in vocab.MAP_CATEGORIES.items()},
+                 "contexts": table, **display.evidence_display(edges),
+                 "categories": {k: {"color": COLOUR_OVERRIDES.get(k, v.colour), "shape": v.shape, "label": v.legend} for k, v in vocab.MAP_CATEGORIES.items()},
                  "signColours": {"+": SIGN_COLOURS[1], "-": SIGN_COLOURS[-1], "none": SIGN_COLOURS[None]}},
     }
 
@@ -269,7 +250,7 @@ def _nodes(catalog: Catalog, graph: nx.MultiDiGraph) -> dict[str, dict[str, Any]
     for card in catalog.cards().values():
         if card["id"] in nodes:
             nodes[card["id"]].update(
-                definition=card.get("definition") or "", synonyms=card["synonyms"],
+                definition=display.display_text(card.get("definition") or ""), synonyms=card["synonyms"],
                 xrefs=[{"id": x, "url": _link(x)} for x in card["xrefs"]], url=_link(card["id"]), types=card["types"])
     return nodes
 
@@ -286,6 +267,9 @@ def _edges(catalog: Catalog, nodes: dict) -> tuple[dict[str, dict[str, Any]], li
                       "relation": e["predicateLabel"], "sign": e.get("sign") if e.get("sign") in (1, -1) else None,
                       "inferred": e["inferred"], "context": e.get("context") or "", "via": e.get("via") or "",
                       "citations": e["citations"], "quote": e.get("quote") or "", "evidenceType": e.get("evidenceType") or ""}
+        # what a reader sees: the quote's math as text, the evidence code named (the stored quote stays verbatim)
+        edges[eid].update(quoteText=display.display_text(edges[eid]["quote"]),
+                          evidenceLabel=display.evidence_label(edges[eid]["evidenceType"]))
         rows.append((eid, e))
     return edges, rows
 
@@ -300,7 +284,8 @@ def _network(nodes: dict, edges: dict, rows: list[tuple[str, dict]], anchors: di
     net = Network(directed=True, cdn_resources="in_line")
     for c, n in sorted(nodes.items()):
         style = vocab.MAP_CATEGORIES[n["category"]]
-        net.add_node(c, label=n["label"], color=style.colour, shape=style.shape, title=f"{n['label']} ({c})",
+        net.add_node(c, label=wrap(n["label"]), color=COLOUR_OVERRIDES.get(n["category"], style.colour), shape=style.shape,
+                     title=f"{n['label']} ({c})",
                      size=18 if n["category"] == "pathway" else 14, level=n["level"])
     pairs = {(e["subject"], e["object"]) for _, e in rows}
     for eid, e in rows:
@@ -338,13 +323,18 @@ def _network(nodes: dict, edges: dict, rows: list[tuple[str, dict]], anchors: di
 def _interventions(catalog: Catalog, graph: nx.MultiDiGraph, choices: list[str]) -> dict[str, dict[str, Any]]:
     """Each intervention's reasoned pathways, targets, classes and predicted effect of giving it
     (:func:`kg.perturb.perturb`, as ``POST /perturb``): over the statements that hold in every context (``summary``,
-    ``effects``) and over those that hold in each context of the switch (``byContext``)."""
+    ``effects``) and over those that hold in each context of the switch (``byContext``); whether it drives or inhibits
+    each pathway (``directions``), the reasoner's explanation of each inferred link (``explanations``) and the links it
+    derives only in a context (``inContext``, :func:`kg.display.contextual_pathways`)."""
     from kg.graph import in_context
     from kg.perturb import perturb
 
     graphs = {c: in_context(graph, c) for c in ["", *choices]}
+    items = catalog.interventions()
+    why = display.pathway_explanations(catalog)
+    contextual = display.contextual_pathways(catalog, why, {(i["id"], p["direction"], p["id"]) for i in items for p in i["pathways"]})
     out = {}
-    for item in catalog.interventions():
+    for item in items:
         by = {}
         for c, g in graphs.items():
             effect = perturb(g, activate=[item["id"]])
@@ -354,6 +344,9 @@ def _interventions(catalog: Catalog, graph: nx.MultiDiGraph, choices: list[str])
             "label": item["label"], "pathways": sorted(p["id"] for p in item["pathways"]),
             "inferred": sorted(p["id"] for p in item["pathways"] if p["inferred"]),
             "targets": item["targets"], "classes": item["classes"], **by.pop(""), "byContext": by,
+            "directions": {p["id"]: p["direction"] for p in item["pathways"]},
+            "explanations": {p["id"]: why.get((item["id"], p["direction"], p["id"]), []) for p in item["pathways"] if p["inferred"]},
+            "inContext": contextual.get(item["id"], []),
         }
     return out
 
@@ -388,5 +381,5 @@ def render_map(catalog: Catalog, graph: nx.MultiDiGraph, title: str = "oihkg —
         vis_js=_asset("pyvis", "lib", "vis-9.1.2", "vis-network.min.js"),
         vis_css=_asset("pyvis", "lib", "vis-9.1.2", "vis-network.css"),
         map_js=_asset("kg", "templates", "map.js"), map_css=_asset("kg", "templates", "map.css"),
-        parts_js=[_asset("kg", "templates", f"map-{part}.js") for part in ("context", "paths", "simulator")],
+        parts_js=[_asset("kg", "templates", f"map-{part}.js") for part in ("context", "panels", "paths", "simulator", "figure", "table", "modules")],
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -314,3 +315,15 @@ def open_page(browser):
     yield _open
     for context in contexts:
         context.close()
+
+
+@pytest.fixture(scope="module")
+def map_file(tmp_path_factory):
+    """The map file written by the real `oihkg map` command."""
+    import subprocess
+
+    out = tmp_path_factory.mktemp("map") / "map.html"
+    res = subprocess.run([str(Path(sys.executable).parent / "oihkg"), "map", "-o", str(out)],
+                         capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stderr
+    return out

@@ -67,9 +67,9 @@
     describe();
 
     const legend = document.getElementById("legend");
-    legend.append(el("div", { class: "legend-row" }, el("span", { class: "context-tag" }, C.choices.map((c) => C.short[c]).join(" / ")),
-      "tag: holds only in that context"),
-    el("div", { class: "legend-row" }, el("span", { class: "line", style: "border-color:#2b8cbe;opacity:.2" }),
+    legend.append(el("span", { class: "legend-row" }, el("span", { class: "context-tag" }, C.choices.map((c) => C.short[c]).join(" / ")),
+      "tag: holds only there"),
+    el("span", { class: "legend-row" }, el("span", { class: "sign", style: `color:${meta.signColours["+"]};opacity:.25` }, "─▶"),
       "faded: does not hold in the chosen context"));
 
     return {

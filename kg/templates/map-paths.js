@@ -1,11 +1,12 @@
 /* oihkg mechanism map, path search (from the server's /paths; a saved map file has no server to ask): signed paths
-   from a source to a target, each edge with its citations and quote, the chosen one highlighted, in the context the
-   switch names; the search lives in the view's link. Registers in window.oihParts; map.js calls it with the page's
-   API and the hooks below. */
+   from a source to a target, one line per path, grouped by the mechanism (pathways) each runs through, + paths first
+   and − paths apart; a group's combinatorial variants are counted and folded, each path's evidence opens on demand;
+   the chosen path lights and the rest of the map dims. The search lives in the view's link. Registers in
+   window.oihParts; map.js calls it with the page's API and the hooks below. */
 (function () {
   "use strict";
   (window.oihParts = window.oihParts || []).push((page) => {
-    const { meta, state, network, el, label, citation, find, show, panel, fitBeside, showWhole, saveView, hook, served } = page;
+    const { meta, state, network, el, label, find, show, panel, fitBeside, showWhole, saveView, hook, served } = page;
     const pathMessage = document.getElementById("path-message");
     const pathState = { result: null, chosen: -1, query: null, seq: 0 };
     if (!served) {
@@ -13,12 +14,132 @@
       pathMessage.textContent = "Path search asks the server: open this map from `oihkg serve` at /map.";
     }
     const SIGN_NAME = { "1": "+", "-1": "−" };
+    // the map's own sign colours (kg/viz.py), so a path's sign reads as its edges do
+    const signColour = (sign) => (meta.signColours || {})[sign === 1 ? "+" : "-"] || "inherit";
     const relationLabel = new Map(Object.values(meta.edges).map((e) => [e.predicate, e.relation]));
     function mapEdgeId(step) {
       for (const [eid, e] of Object.entries(meta.edges)) {
         if (e.subject === step.subject && e.object === step.object && e.predicate === step.relation && e.inferred === step.inferred) return eid;
       }
       return null;
+    }
+
+    // -- dimming: everything off the chosen path fades (vis DataSet updates; the values before are kept and put back,
+    // unless another part has restyled the element since, as the context switch does: its style then stands)
+    const DIM_NODE = 0.18, DIM_EDGE = 0.1;
+    const dimmed = { nodes: new Map(), edges: new Map() };
+    function undim() {
+      // an update names the node's level, so vis keeps the hierarchical layout (see map.js)
+      page.nodes.update([...dimmed.nodes].filter(([id]) => page.nodes.get(id).opacity === DIM_NODE)
+        .map(([id, opacity]) => ({ id, opacity, level: page.nodes.get(id).level })));
+      page.edges.update([...dimmed.edges].filter(([id]) => (page.edges.get(id).color || {}).opacity === DIM_EDGE)
+        .map(([id, color]) => ({ id, color })));
+      dimmed.nodes.clear(); dimmed.edges.clear();
+    }
+    function dimExcept(nodeIds, edgeIds) {
+      undim();
+      const keepN = new Set(nodeIds), keepE = new Set(edgeIds), nodeSet = page.nodes;
+      const nu = [], eu = [];
+      for (const n of nodeSet.get()) {
+        if (keepN.has(n.id)) continue;
+        dimmed.nodes.set(n.id, n.opacity === undefined ? 1 : n.opacity);
+        nu.push({ id: n.id, opacity: DIM_NODE, level: n.level });
+      }
+      for (const e of page.edges.get()) {
+        if (keepE.has(e.id) || e.membership) continue;
+        dimmed.edges.set(e.id, e.color);
+        const c = typeof e.color === "object" && e.color ? e.color : { color: e.color };
+        eu.push({ id: e.id, color: { ...c, opacity: DIM_EDGE } });
+      }
+      nodeSet.update(nu);
+      page.edges.update(eu);
+    }
+
+    // -- the mechanism a path runs through: the pathways of its inner steps; a step in several pathways counts for
+    // those the path stays in (shared with another step), or for its only one
+    function mechanism(p) {
+      const inner = p.nodes.slice(1, -1).map((n) => (meta.nodes[n] || { pathways: [] }).pathways);
+      const count = new Map();
+      inner.flat().forEach((pw) => count.set(pw, (count.get(pw) || 0) + 1));
+      const seq = [];
+      for (const pws of inner) {
+        for (const pw of pws) if ((pws.length === 1 || count.get(pw) > 1) && !seq.includes(pw)) seq.push(pw);
+      }
+      return seq;
+    }
+    function groupPaths(paths) {
+      const groups = new Map();
+      paths.forEach((p, i) => {
+        const m = mechanism(p), key = `${p.sign}|${m.join(">")}`;
+        if (!groups.has(key)) groups.set(key, { sign: p.sign, pathways: m, members: [] });
+        groups.get(key).members.push(i);
+      });
+      return [...groups.values()];
+    }
+    const mechanismName = (g) => (g.pathways.length ? g.pathways.map((pw) => meta.pathways[pw] || label(pw)).join(" → ")
+      : "no named pathway (direct steps)");
+    // what a group's variants differ in: the steps not on every one of its paths
+    function varying(g, paths) {
+      const sets = g.members.map((i) => new Set(paths[i].nodes));
+      const all = new Set(sets.flatMap((s) => [...s]));
+      return [...all].filter((n) => !sets.every((s) => s.has(n))).map(label);
+    }
+
+    function evidenceOf(p) {
+      const box = el("details", { class: "path-evidence" }, el("summary", {}, `evidence (${p.edges.length} steps)`));
+      for (const e of p.edges) {
+        const shown = meta.edges[mapEdgeId(e)];
+        const relation = shown ? shown.relation : relationLabel.get(e.relation) || e.relation;
+        const row = el("div", { class: "path-edge" }, `${label(e.subject)} ${relation} ${label(e.object)} `,
+          e.citations.length ? page.citations(e.citations) : el("span", { class: "hint" }, "[no citation]"));
+        if (e.via) row.append(" ", page.inherited(e));
+        if (e.quote) row.append(el("blockquote", {}, page.quoteText(e.quote)));
+        if (e.evidence_type) row.append(el("div", { class: "hint" }, page.evidence(e.evidence_type)));
+        box.append(row);
+      }
+      box.append(page.citationKey(p.edges.flatMap((e) => e.citations)));
+      box.addEventListener("click", (ev) => ev.stopPropagation());
+      return box;
+    }
+    function pathLine(p, i, tag) {
+      const marks = [];
+      const classes = [...new Set(p.edges.filter((e) => e.via).map((e) => label(e.via)))];  // steps inherited from a drug class
+      if (classes.length) marks.push(el("span", { class: "inherited" }, `via drug class: ${classes.join(", ")}`));
+      const line = el(tag, { class: "path-line", "data-index": String(i), tabindex: "0", role: "button" },
+        el("strong", { class: `sign s${p.sign}`, style: `color:${signColour(p.sign)}` }, `${SIGN_NAME[p.sign]} `), p.nodes.map(label).join(" → "), " ",
+        el("span", { class: "path-len" }, `(${p.length} steps)`), " ", ...marks, evidenceOf(p));
+      hook("pathRows", p, line);
+      line.addEventListener("click", () => choosePath(i));
+      line.addEventListener("keydown", (ev) => { if (ev.key === "Enter" && ev.target === line) choosePath(i); });
+      return line;
+    }
+    function groupList(groups, paths, title) {
+      const box = el("section", { class: "path-groups" }, el("h4", {}, title));
+      const ol = el("ol", { class: "paths" });
+      for (const g of groups) {
+        const [first, ...rest] = g.members;
+        const li = el("li", { class: "mech-group" }, el("div", { class: "mech-name" }, mechanismName(g),
+          el("span", { class: "mech-count" }, ` ${g.members.length} path${g.members.length > 1 ? "s" : ""}`)), pathLine(paths[first], first, "div"));
+        if (rest.length) {
+          const diff = varying(g, paths);
+          const more = el("details", { class: "variants" }, el("summary", {},
+            `${rest.length} more variant${rest.length > 1 ? "s" : ""}${diff.length ? ` (differ in: ${diff.join(", ")})` : ""}`));
+          rest.forEach((i) => more.append(pathLine(paths[i], i, "div")));
+          li.append(more);
+        }
+        ol.append(li);
+      }
+      box.append(ol);
+      return box;
+    }
+
+    function inView(ids) {
+      const box = document.getElementById("network"), covered = panel.classList.contains("open") ? panel.offsetWidth : 0;
+      const pos = network.getPositions(ids);
+      return ids.every((n) => {
+        const d = network.canvasToDOM(pos[n]);
+        return d.x >= 0 && d.y >= 0 && d.x <= box.clientWidth - covered && d.y <= box.clientHeight;
+      });
     }
     function choosePath(i) {
       const paths = pathState.result ? pathState.result.paths : [];
@@ -28,8 +149,19 @@
       const eids = p.edges.map(mapEdgeId).filter((x) => x);
       const on = showWhole(p.nodes, p.edges.some((e) => e.inferred));  // a path is shown whole
       network.setSelection({ nodes: on.nodes, edges: eids.filter(on.edgeShown) }, { unselectAll: true, highlightEdges: false });
-      if (on.nodes.length) fitBeside(on.nodes);
-      panel.querySelectorAll("ol.paths li").forEach((li, j) => li.classList.toggle("chosen", j === i));
+      dimExcept(p.nodes, eids);
+      // a long path may not fit at a readable scale: then its inner steps, else the steps in its mechanism's
+      // pathways, else its first inner step are what is kept in view
+      const mech = new Set(mechanism(p)), inner = on.nodes.slice(1, -1);
+      const views = [on.nodes, inner, inner.filter((n) => (meta.nodes[n].pathways || []).some((pw) => mech.has(pw))), inner.slice(0, 1)]
+        .filter((v) => v.length);
+      for (const v of views) {
+        fitBeside(v);
+        if (inView(v)) break;
+      }
+      panel.querySelectorAll(".path-line").forEach((x) => x.classList.toggle("chosen", x.dataset.index === String(i)));
+      const line = panel.querySelector(`.path-line[data-index="${i}"]`);
+      if (line && line.closest("details.variants")) line.closest("details.variants").open = true;
       saveView();
     }
     function why(d) {
@@ -47,6 +179,8 @@
     function showPaths(res) {
       pathState.result = res;
       pathState.chosen = -1;
+      undim();
+      panel.classList.remove("wide", "answers");
       const where = state.context ? ` in ${meta.contexts.labels[state.context]}` : "";
       const head = el("h3", {}, `${label(res.source)} → ${label(res.target)}${where}`);
       if (!res.paths.length) {
@@ -57,23 +191,18 @@
         saveView();
         return;
       }
-      pathMessage.textContent = `${res.paths.length} path(s); the first is highlighted.`;
-      const ol = el("ol", { class: "paths" });
-      res.paths.forEach((p, i) => {
-        const li = el("li", {}, el("strong", {}, `${SIGN_NAME[p.sign]} `), p.nodes.map(label).join(" → "));
-        for (const e of p.edges) {
-          const cites = e.citations.length ? ` [${e.citations.map(citation).join(", ")}]` : " [no citation]";
-          const shown = meta.edges[mapEdgeId(e)];
-          const relation = shown ? shown.relation : relationLabel.get(e.relation) || e.relation;
-          li.append(el("div", { class: "path-edge" }, `${label(e.subject)} ${relation} ${label(e.object)}${cites}`,
-            e.quote ? el("blockquote", {}, e.quote) : ""));
-        }
-        hook("pathRows", p, li);
-        li.addEventListener("click", () => choosePath(i));
-        ol.append(li);
-      });
-      show(head, ol);
-      choosePath(0);
+      const groups = groupPaths(res.paths);
+      const plus = groups.filter((g) => g.sign === 1), minus = groups.filter((g) => g.sign !== 1);
+      const count = (gs) => gs.reduce((n, g) => n + g.members.length, 0);
+      pathMessage.textContent = `${res.paths.length} path(s) in ${groups.length} mechanism group(s); the first is highlighted.`;
+      const parts = [];
+      if (plus.length) parts.push(groupList(plus, res.paths, `+ leads to: ${count(plus)} path(s) through ${plus.length} mechanism(s)`));
+      if (minus.length) parts.push(groupList(minus, res.paths, `− lowers: ${count(minus)} path(s) through ${minus.length} mechanism(s)`));
+      show(head, el("p", { class: "hint" },
+        "One line per path, grouped by the pathways it runs through; click a line to light it, “evidence” for its quotes."), ...parts);
+      panel.classList.remove("wide");
+      panel.classList.add("answers");  // wider than a card, narrow enough to leave the path in view
+      choosePath(plus.length ? plus[0].members[0] : minus[0].members[0]);
     }
     function findPaths(source, target, sign, maxLength) {
       const s = find(source), t = find(target);
@@ -127,9 +256,9 @@
         const chosen = Number(v.get("chosen") || 0);
         return findPaths(source, target, sign, max).then(() => { if (chosen) choosePath(chosen); });
       },
-      click() { pathState.query = null; },
+      click() { pathState.query = null; undim(); },
       ready(api) {
-        Object.assign(api, { findPaths, choosePath,
+        Object.assign(api, { findPaths, choosePath, dimExcept, undim, groupPaths: () => (pathState.result ? groupPaths(pathState.result.paths) : []),
           chosenPath: () => (pathState.result && pathState.chosen >= 0 ? pathState.result.paths[pathState.chosen] : null) });
       },
     };

@@ -4,7 +4,7 @@
 (function () {
   "use strict";
   (window.oihParts = window.oihParts || []).push((page) => {
-    const { meta, network, el, served, saveView } = page;
+    const { meta, network, el, served, saveView } = page;  // page.label names a node
     const sim = { result: null, without: null, timer: null, seq: 0, api: null };
     const ACUTE = "oih:acute_administration";  // one dose: the model takes no exposure then (POST /simulate, kg/engine.py)
     const simForm = document.getElementById("sim-form");
@@ -51,9 +51,20 @@
       }).catch((err) => { if (seq === sim.seq) document.getElementById("sim-result").textContent = `Simulation failed: ${err.message}`; });
     }
     const CURVES = [["P", "#222", "net pain P"], ["A", "#2166ac", "analgesia A"], ["H", "#b2182b", "hyperalgesic component H"]];
+    const fmt = (x, n = 2) => (x === null || x === undefined ? "none" : Number(x).toFixed(n));
+    const signed = (x) => `${x >= 0 ? "+" : ""}${x.toFixed(3)}`;
+    function ticks(max, n) {  // round steps for an axis from 0 to max
+      const raw = max / n, mag = 10 ** Math.floor(Math.log10(raw)), step = [1, 2, 2.5, 5, 10].map((k) => k * mag).find((s) => s >= raw);
+      const out = [];
+      for (let v = 0; v <= max + 1e-9; v += step) out.push(Math.round(v * 1000) / 1000);
+      return out;
+    }
     function drawSimulation() {
       const r = sim.result, canvas = document.getElementById("sim-plot"), ctx = canvas.getContext("2d");
-      const W = canvas.width, H = canvas.height, L = 34, R = 44, T = 10, B = 24;
+      const ratio = window.devicePixelRatio || 1, cssW = canvas.clientWidth || 560, cssH = canvas.clientHeight || 220;
+      canvas.width = Math.round(cssW * ratio); canvas.height = Math.round(cssH * ratio);
+      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+      const W = cssW, H = cssH, L = 44, R = 52, T = 10, B = 46;
       const dose = r.curves.dose, xmax = dose[dose.length - 1];
       const all = [r, sim.without].filter((x) => x);
       const ymax = Math.max(10, ...all.flatMap((x) => CURVES.flatMap(([k]) => x.curves[k])));
@@ -61,11 +72,26 @@
       const px = (d) => L + (d / xmax) * (W - L - R), py = (v) => T + (1 - v / ymax) * (H - T - B);
       const ps = (v) => T + (0.5 - v / (2 * smax)) * (H - T - B);
       ctx.clearRect(0, 0, W, H);
-      ctx.font = "10px sans-serif";
-      ctx.strokeStyle = "#ccc"; ctx.beginPath(); ctx.moveTo(L, T); ctx.lineTo(L, H - B); ctx.lineTo(W - R, H - B); ctx.stroke();
-      ctx.fillStyle = "#555"; ctx.fillText("dose →", W - R - 36, H - 6); ctx.fillText(`${xmax}`, W - R - 8, H - B + 12);
-      ctx.fillText(`${Math.round(ymax)}`, 4, T + 8); ctx.fillText("0", 22, H - B);
-      ctx.fillText("dP/dD", W - R + 4, T + 8); ctx.setLineDash([2, 3]); ctx.strokeStyle = "#bbb";
+      ctx.font = "12px sans-serif";
+      ctx.strokeStyle = "#999"; ctx.beginPath(); ctx.moveTo(L, T); ctx.lineTo(L, H - B); ctx.lineTo(W - R, H - B); ctx.lineTo(W - R, T); ctx.stroke();
+      ctx.fillStyle = "#444"; ctx.textAlign = "center";
+      for (const d of ticks(xmax, 6)) {  // dose ticks
+        ctx.beginPath(); ctx.moveTo(px(d), H - B); ctx.lineTo(px(d), H - B + 4); ctx.stroke(); ctx.fillText(String(d), px(d), H - B + 15);
+      }
+      ctx.fillText("opioid dose D (illustrative dose units)", (L + W - R) / 2, H - B + 28);
+      ctx.textAlign = "right";
+      for (const v of ticks(ymax, 4)) {  // pain ticks, left
+        ctx.beginPath(); ctx.moveTo(L - 4, py(v)); ctx.lineTo(L, py(v)); ctx.stroke(); ctx.fillText(String(v), L - 6, py(v) + 4);
+      }
+      ctx.textAlign = "left";
+      for (const v of [-smax, 0, smax]) {  // slope ticks, right
+        ctx.beginPath(); ctx.moveTo(W - R, ps(v)); ctx.lineTo(W - R + 4, ps(v)); ctx.stroke(); ctx.fillText(v ? v.toFixed(2) : "0", W - R + 6, ps(v) + 4);
+      }
+      ctx.save(); ctx.translate(11, (T + H - B) / 2); ctx.rotate(-Math.PI / 2); ctx.textAlign = "center";
+      ctx.fillText("P, A, H (model pain units)", 0, 0); ctx.restore();
+      ctx.save(); ctx.translate(W - 3, (T + H - B) / 2); ctx.rotate(-Math.PI / 2); ctx.textAlign = "center";
+      ctx.fillStyle = "#7a0177"; ctx.fillText("dP/dD (per dose unit)", 0, 0); ctx.restore();
+      ctx.setLineDash([2, 3]); ctx.strokeStyle = "#bbb";
       ctx.beginPath(); ctx.moveTo(L, ps(0)); ctx.lineTo(W - R, ps(0)); ctx.stroke(); ctx.setLineDash([]);
       function line(xs, ys, colour, dashed, map) {
         ctx.strokeStyle = colour; ctx.setLineDash(dashed ? [5, 4] : []); ctx.lineWidth = dashed ? 1 : 1.8; ctx.beginPath();
@@ -75,29 +101,67 @@
       if (sim.without) for (const [k, c] of CURVES) line(dose, sim.without.curves[k], c, true, py);
       for (const [k, c] of CURVES) line(dose, r.curves[k], c, false, py);
       line(dose, r.curves.dP_dD, "#7a0177", false, ps);
-      if (r.oih_threshold_dose !== null) {
-        ctx.strokeStyle = "#b2182b"; ctx.setLineDash([3, 3]); ctx.beginPath();
-        ctx.moveTo(px(r.oih_threshold_dose), T); ctx.lineTo(px(r.oih_threshold_dose), H - B); ctx.stroke(); ctx.setLineDash([]);
+      for (const [x, colour] of [[sim.without && sim.without.oih_threshold_dose, "#e7a0a8"], [r.oih_threshold_dose, "#b2182b"]]) {
+        if (x === null || x === undefined) continue;
+        ctx.strokeStyle = colour; ctx.setLineDash([3, 3]); ctx.beginPath(); ctx.moveTo(px(x), T); ctx.lineTo(px(x), H - B); ctx.stroke(); ctx.setLineDash([]);
       }
       ctx.strokeStyle = "#000"; ctx.beginPath(); ctx.moveTo(px(r.dose), T); ctx.lineTo(px(r.dose), H - B); ctx.stroke();
-      CURVES.concat([["dP_dD", "#7a0177", "dP/dD (right scale)"]]).forEach(([, c, name], i) => {
-        ctx.fillStyle = c; ctx.fillText(name, L + 6 + i * 130, H - B + 14);
-      });
-      const out = document.getElementById("sim-result");
-      const t = r.test_taper, a = r.at_dose;
-      out.replaceChildren(
-        el("div", {}, r.context === ACUTE ? "One dose (acute administration), at dose " : "After chronic exposure, at dose ",
-          el("strong", {}, String(r.dose)), ": ", el("span", { class: r.classification }, r.classification),
-          ` (dP/dD ${a.dP_dD >= 0 ? "+" : ""}${a.dP_dD.toFixed(3)})`),
-        el("div", {}, r.oih_threshold_dose === null ? "No OIH threshold in this dose range."
+      const legend = document.getElementById("sim-legend");
+      if (legend) {
+        legend.replaceChildren(...CURVES.concat([["dP_dD", "#7a0177", "dP/dD (right scale)"]]).map(([, c, name]) =>
+          el("span", { class: "sim-key" }, el("span", { class: "line", style: `border-color:${c}` }), name)),
+        el("span", { class: "sim-key" }, el("span", { class: "line", style: "border-color:#b2182b;border-top-style:dashed" }),
+          sim.without ? "OIH threshold (pale: baseline)" : "OIH threshold"),
+        sim.without ? el("span", { class: "sim-key" }, "dashed curves: baseline, no intervention") : "");
+      }
+      describe(r, sim.without);
+    }
+    // the scenarios side by side: the baseline (no intervention) and the one asked for, each value before → after
+    function describe(r, base) {
+      const out = document.getElementById("sim-result"), a = r.at_dose, t = r.test_taper;
+      const names = (ids) => ids.map((i) => (meta.interventions[i] || { label: i }).label);
+      const appliedIds = [...new Set((r.applied || []).map((x) => x.intervention))];
+      const ignored = r.interventions.filter((i) => !appliedIds.includes(i));
+      const head = el("div", {}, r.context === ACUTE ? "One dose (acute administration), at dose " : "After chronic exposure, at dose ",
+        el("strong", {}, String(r.dose)), ": ", el("span", { class: r.classification }, r.classification),
+        ` (dP/dD ${signed(a.dP_dD)})`);
+      const rows = [];
+      if (base) {
+        const scenario = `+ ${names(r.interventions).join(" + ")}`;
+        const tr = (what, b, n) => el("tr", {}, el("th", { scope: "row" }, what),
+          el("td", { class: b === n ? "same" : "delta" }, b === n ? `${n} (unchanged)` : `${b} → ${n}`));
+        rows.push(el("table", { class: "sim-compare" },
+          el("thead", {}, el("tr", {}, el("th", {}, ""), el("th", {}, `baseline (without the interventions) → ${scenario}`))),
+          el("tbody", {},
+            tr("OIH threshold dose", fmt(base.oih_threshold_dose, 1), fmt(r.oih_threshold_dose, 1)),
+            tr(`verdict at dose ${r.dose}`, base.classification, r.classification),
+            tr("net pain P", fmt(base.at_dose.P), fmt(a.P)),
+            tr("hyperalgesic component H", fmt(base.at_dose.H), fmt(a.H)),
+            tr("dP/dD", signed(base.at_dose.dP_dD), signed(a.dP_dD)),
+            tr(`test taper to ${t.dose}`, base.test_taper.outcome, t.outcome))));
+      } else {
+        rows.push(el("div", {}, r.oih_threshold_dose === null ? "No OIH threshold in this dose range."
           : `OIH above dose ${r.oih_threshold_dose} (red dashed line).`),
         el("div", {}, `Test taper to ${t.dose}: ${t.outcome}.`),
-        el("div", {}, `P ${a.P.toFixed(2)}, A ${a.A.toFixed(2)}, H ${a.H.toFixed(2)}` +
-          (sim.without ? "; dashed curves: without the interventions." : "")),
-        el("div", { class: "hint" }, r.note));
+        el("div", {}, `P ${a.P.toFixed(2)}, A ${a.A.toFixed(2)}, H ${a.H.toFixed(2)}`));
+      }
+      const said = [];
+      if (appliedIds.length) {
+        said.push(el("div", { class: "applied" }, "Applied: ", (r.applied || []).map((x) =>
+          `${names([x.intervention])[0]} (on ${page.label(x.target)}: ${meta.pathways[x.pathway] || x.pathway} ` +
+          `gain ×${Number(x.factor).toFixed(2)})`).join("; ")));
+      }
+      if (ignored.length) {
+        said.push(el("div", { class: "ignored" }, `Not applied: ${names(ignored).join(", ")}: the model has no pathway gain for it ` +
+          "(it changes gains only for agents acting on a pathway's target; the opioid is the dose itself, a dose change is the slider)."));
+      }
+      out.replaceChildren(head, ...said, ...rows, el("div", { class: "hint" }, r.note));
     }
     function scheduleSimulation() { clearTimeout(sim.timer); sim.timer = setTimeout(simulate, 120); }
     document.getElementById("simulator-box").addEventListener("toggle", () => { network.redraw(); saveView(); });
+    // the plot is drawn at its on-screen size: drawn again when the window changes size
+    let resized = null;
+    window.addEventListener("resize", () => { clearTimeout(resized); resized = setTimeout(() => { if (sim.result) drawSimulation(); }, 150); });
     simForm.addEventListener("input", scheduleSimulation);
     simForm.addEventListener("change", scheduleSimulation);
     if (!served) {

@@ -1,5 +1,7 @@
-/* oihkg mechanism map: search, filters, evidence panel, intervention highlight, layouts, physics, PNG export, and the
-   view kept in the URL's fragment. Data come inlined as window.OIH_DATA (kg/viz.py). window.oihMap is the page's small
+/* oihkg mechanism map: search, filters, evidence panel, intervention highlight, the two layouts (positions computed once
+   in kg/map_layout.py: no layout and no physics run here, so nothing moves), module areas, the legend on the canvas,
+   and the view kept in the URL's fragment (map-figure.js: SVG and PNG export; map-table.js: the table view;
+   map-modules.js: modules that collapse in place). Data come inlined as window.OIH_DATA (kg/viz.py). window.oihMap is the page's small
    API (used by the tests and handy from the console). Parts in their own scripts (map-context.js: the context switch;
    map-paths.js: path search, from the server's /paths; map-simulator.js: the simulator, from /simulate) register in
    window.oihParts before this script runs; each gets the page's API and may answer the hooks called below (rows of
@@ -9,8 +11,9 @@
   const D = window.OIH_DATA;
   const meta = D.meta;
   const EFFECT = { up: "#b2182b", down: "#2166ac", ambiguous: "#762a83" };
+  // pathEdges: the inferred edges of the chosen path, shown (marked) without turning on every inferred edge
   const state = { hiddenTypes: new Set(), pathway: "", inferred: false, intervention: "", context: "",
-    highlighted: { nodes: [], pathways: [] } };
+    highlighted: { nodes: [], pathways: [] }, pathEdges: new Set(), collapsed: new Set(), folded: new Set() };
   let parts = [];
   const hook = (name, ...args) => parts.forEach((p) => p[name] && p[name](...args));
 
@@ -25,22 +28,19 @@
   let stabilized = false;
 
   function nodeVisible(n) {
-    if (state.hiddenTypes.has(n.category)) return false;
+    if (state.hiddenTypes.has(n.category) || state.folded.has(n.id)) return false;  // folded: inside a collapsed module
     if (!state.pathway) return true;
     return n.id === state.pathway || (meta.nodes[n.id].pathways || []).includes(state.pathway);
   }
   function edgeVisible(e) {
-    if (e.inferred && !state.inferred) return false;
+    if (e.inferred && !state.inferred && !state.pathEdges.has(e.id)) return false;
+    if (e.summary && !state.collapsed.has(e.module)) return false;  // a collapsed module's links (map-modules.js)
     return nodeView.get(e.from) !== null && nodeView.get(e.to) !== null;
   }
-  // vis lays a hierarchical network out afresh whenever a filter adds or removes a node or an edge: each node is put
-  // back where it was (or, coming back into view, where it last was), so a filter never moves the diagram
-  const home = {};
+  // positions come with the data (kg/map_layout.py) and vis runs no layout or physics: a filter only hides or shows
   function refresh() {
-    Object.assign(home, network.getPositions());
     nodeView.refresh();
     edgeView.refresh();
-    for (const id of nodeView.getIds()) if (home[id]) network.moveNode(id, home[id].x, home[id].y);
     document.getElementById("count").textContent =
       `${nodeView.length} of ${nodes.length} nodes, ${visibleEdges()} edges shown`;
   }
@@ -55,21 +55,43 @@
     for (const c of children) e.append(c instanceof Node ? c : document.createTextNode(String(c)));
     return e;
   }
-  function link(id, url) { return el("a", { href: url, target: "_blank", rel: "noopener noreferrer" }, id); }
   function label(id) { return (meta.nodes[id] || { label: id }).label; }
-  function citation(c) { return `problem_id:${c}`; }
+  // the evidence panels live in map-panels.js, which puts them on the page object
+  function citation(c) { return page.citation(c); }
 
   // -- panel
   // the panel opens over the map's right edge when there is something to show, so the map has the width at its fit
   const panel = document.getElementById("panel");
   function closePanel() { panel.replaceChildren(); panel.classList.remove("open"); }
   // fit these nodes into the part of the map the open panel leaves uncovered
+  // (never so far out that labels read under MIN_PX on screen), above the legend strip
   function fitBeside(ids) {
     network.fit({ nodes: ids, animation: false });
     const covered = panel.classList.contains("open") ? panel.offsetWidth : 0, width = container.clientWidth;
-    if (!covered || covered >= width) return;
-    const scale = network.getScale() * (width - covered) / width, at = network.getViewPosition();
-    network.moveTo({ position: { x: at.x + covered / 2 / scale, y: at.y }, scale, animation: false });
+    const under = legendHeight(), height = container.clientHeight;
+    let scale = network.getScale() * Math.min(covered < width ? (width - covered) / width : 1, (height - under) / height);
+    scale = Math.max(scale, minScale());
+    const at = network.getViewPosition();
+    network.moveTo({ position: { x: at.x + covered / 2 / scale, y: at.y + under / 2 / scale }, scale, animation: false });
+  }
+  // -- the view: labels never under MIN_PX on screen; the first view starts at the top left (where the flow starts)
+  const MIN_PX = 12.5;
+  function minScale() { return MIN_PX / D.options.nodes.font.size; }
+  function legendHeight() { const l = document.getElementById("legend"); return l ? l.offsetHeight : 0; }
+  function bounds() {
+    const pos = Object.values(network.getPositions());
+    const xs = pos.map((p) => p.x), ys = pos.map((p) => p.y);
+    return { left: Math.min(...xs) - 110, right: Math.max(...xs) + 110, top: Math.min(...ys) - 70, bottom: Math.max(...ys) + 70 };
+  }
+  function fitView(all) {
+    const b = bounds(), w = container.clientWidth, h = container.clientHeight - legendHeight();
+    const fit = Math.min(w / (b.right - b.left), h / (b.bottom - b.top));
+    const scale = all ? fit : Math.max(fit, minScale());
+    // zoomed in to read, the flow shows where it starts (top left), the force view its middle
+    const whole = scale === fit || document.getElementById("layout").value === "force";
+    const x = whole ? (b.left + b.right) / 2 : b.left + w / 2 / scale;
+    const y = whole ? (b.top + b.bottom) / 2 : b.top + h / 2 / scale;
+    network.moveTo({ position: { x, y: y + legendHeight() / 2 / scale }, scale, animation: false });
   }
   function show(...children) {
     const close = el("button", { type: "button", class: "close", "aria-label": "close panel", title: "close" }, "×");
@@ -77,45 +99,8 @@
     panel.replaceChildren(close, ...children);
     panel.classList.add("open");
   }
-  function nodePanel(id) {
-    const n = meta.nodes[id];
-    const dl = el("dl", {});
-    const add = (term, ...dd) => { if (dd.length) dl.append(el("dt", {}, term), el("dd", {}, ...dd)); };
-    add("Identifier", link(id, n.url));
-    add("Type", `${meta.categories[n.category].label} (${n.type})`);
-    if (n.definition) add("Definition", n.definition);
-    if (n.synonyms && n.synonyms.length) add("Synonyms", n.synonyms.join(", "));
-    if (n.xrefs && n.xrefs.length) {
-      const span = el("span", {});
-      n.xrefs.forEach((x, i) => { if (i) span.append(", "); span.append(link(x.id, x.url)); });
-      add("Cross-references", span);
-    }
-    if (n.pathways.length) add("Pathways", n.pathways.map(label).join("; "));
-    const related = Object.values(meta.edges).filter((e) => !e.inferred && (e.subject === id || e.object === id));
-    const ul = el("ul", {});
-    for (const e of related) {
-      const item = el("li", {}, `${label(e.subject)} ${e.relation} ${label(e.object)}`);
-      if (e.citations.length) item.append(" [", e.citations.map(citation).join(", "), "]");
-      ul.append(item);
-    }
-    add(`Asserted edges (${related.length})`, ul);
-    hook("nodeRows", id, add);
-    show(el("h3", {}, n.label), dl);
-  }
-  function edgePanel(eid) {
-    const e = meta.edges[eid];
-    const dl = el("dl", {});
-    const add = (term, ...dd) => dl.append(el("dt", {}, term), el("dd", {}, ...dd));
-    add("Relation", `${e.relation} (${e.predicate})`);
-    add("Sign", e.sign === 1 ? "+ (increases)" : e.sign === -1 ? "− (decreases)" : "unsigned");
-    add("Status", e.via ? `inferred by the reasoner (HermiT): what the text says of ${label(e.via)} holds for each member`
-      : e.inferred ? "inferred by the reasoner (HermiT)" : "asserted, curated from the source text");
-    hook("edgeRows", e, add);
-    add("Citations", e.citations.length ? e.citations.map(citation).join(", ") : "none: the quoted sentence cites nothing");
-    if (e.quote) add("Quote", el("blockquote", {}, e.quote));
-    if (e.evidenceType) add("Evidence type", link(e.evidenceType, `https://bioregistry.io/${e.evidenceType}`));
-    show(el("h3", {}, `${label(e.subject)} → ${label(e.object)}`), dl);
-  }
+  function nodePanel(id) { page.nodePanel(id); }
+  function edgePanel(eid) { page.edgePanel(eid); }
   network.on("click", (p) => {
     if (p.nodes.length) nodePanel(p.nodes[0]);
     else if (p.edges.length) edgePanel(network.getEdgeAt(p.pointer.DOM) ?? p.edges[0]);  // the one drawn on top
@@ -154,6 +139,7 @@
     ev.preventDefault();
     const text = document.getElementById("search").value;
     const id = find(text);
+    if (id === null && page.findCitation(text)) return;  // "ref. N" or "problem_id:N": the statements citing it (map-panels.js)
     if (id === null) document.getElementById("search-message").textContent = `no node matches “${text}”`;
     else focus(id);
   });
@@ -208,8 +194,16 @@
     const add = (term, ...dd) => dl.append(el("dt", {}, term), el("dd", {}, ...dd));
     add("Acts on", iv.targets.map((t) => `${t.action} ${t.label}`).join("; ") || "—");
     const ul = el("ul", {});
-    for (const p of iv.pathways) ul.append(el("li", {}, meta.pathways[p] + (iv.inferred.includes(p) ? " (inferred by HermiT)" : "")));
-    add("Targets pathways", ul);
+    for (const p of iv.pathways) {
+      const d = (iv.directions || {})[p] || "drives";  // drives and inhibits read apart (map-panels.js styles them)
+      ul.append(el("li", {}, el("span", { class: d }, d === "inhibits" ? "▼ inhibits " : "▲ drives "), meta.pathways[p] +
+        (iv.inferred.includes(p) ? " (inferred by HermiT)" : "")));
+    }
+    for (const c of iv.inContext || []) {  // what the reasoner derives only in a context (kg/display.py)
+      ul.append(el("li", {}, el("span", { class: c.direction }, c.direction === "inhibits" ? "▼ inhibits " : "▲ drives "),
+        `${meta.pathways[c.pathway]} (inferred by HermiT, only in ${c.contexts.map((x) => x.label).join(", ")})`));
+    }
+    add("Acts on pathways", ul);
     if (iv.classes.length) add("Classified as", iv.classes.join("; "));
     const s = fx.summary;
     const eff = el("span", {});
@@ -224,100 +218,63 @@
   }
   ivSelect.addEventListener("change", () => highlight(ivSelect.value));
 
-  // -- physics: settle, then freeze; the button toggles
-  const physicsButton = document.getElementById("physics-toggle");
-  function setPhysics(on) {
-    network.setOptions({ physics: { enabled: on } });
-    physicsButton.textContent = on ? "Physics: on (freeze)" : "Physics: frozen (resume)";
-    physicsButton.dataset.on = on ? "1" : "0";
-  }
-  network.once("stabilizationIterationsDone", () => { stabilized = true; setPhysics(false); });
-  physicsButton.addEventListener("click", () => setPhysics(physicsButton.dataset.on !== "1"));
-  document.getElementById("fit").addEventListener("click", () => network.fit({ animation: false }));
+  document.getElementById("fit").addEventListener("click", () => fitView(true));
+  document.getElementById("readable").addEventListener("click", () => fitView(false));
 
-  // -- layout: the causal flow (levels from the graph, kg/viz.py) or force-directed
+  // -- layout: the causal flow or force-directed, both computed once in Python (kg/map_layout.py); a switch moves each
+  // node to its place in the chosen one, and back: nothing is laid out in the page
   const layoutSelect = document.getElementById("layout");
   function setLayout(kind) {
+    kind = D.layouts[kind] ? kind : "flow";
     layoutSelect.value = kind;
-    // vis changes the options objects it is given, so each call gets a fresh copy
-    const copy = (o) => JSON.parse(JSON.stringify(o));
-    network.setOptions(kind === "force" ? copy(D.forceOptions) : copy({ layout: D.options.layout, physics: D.options.physics, edges: D.options.edges }));
-    // vis puts back its saved physics when the hierarchical layout goes off: set the force view's own again
-    if (kind === "force") network.setOptions(copy({ physics: D.forceOptions.physics, edges: D.forceOptions.edges }));
-    setPhysics(true);
-    network.stabilize(kind === "force" ? 400 : 300);
-    network.once("stabilized", () => { setPhysics(false); network.fit({ animation: false }); });
+    const at = D.layouts[kind];
+    network.setOptions({ edges: JSON.parse(JSON.stringify(kind === "force" ? D.forceOptions.edges : D.options.edges)) });
+    nodes.update(Object.entries(at).map(([id, p]) => ({ id, x: p[0], y: p[1] })));
+    fitView(false);
   }
   layoutSelect.addEventListener("change", () => { setLayout(layoutSelect.value); saveView(); });
 
-  // -- pathways drawn as coloured areas around their members (convex hulls under the network)
-  const HULL_COLOURS = ["#fdae6b", "#9ecae1", "#a1d99b", "#bcbddc", "#fc9272", "#fdd0a2"];
-  const hullColour = new Map(Object.keys(meta.pathways).sort().map((p, i) => [p, HULL_COLOURS[i % HULL_COLOURS.length]]));
-  function convexHull(points) {
-    const pts = points.slice().sort((a, b) => a.x - b.x || a.y - b.y);
-    const cross = (o, a, b) => (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x);
-    const half = (list) => {
-      const out = [];
-      for (const p of list) {
-        while (out.length >= 2 && cross(out[out.length - 2], out[out.length - 1], p) <= 0) out.pop();
-        out.push(p);
-      }
-      return out;
-    };
-    const lower = half(pts), upper = half(pts.slice().reverse());
-    return lower.slice(0, -1).concat(upper.slice(0, -1));
-  }
+  // -- the modules as labelled areas (rectangles computed with the flow layout, kg/map_layout.py), under the network
+  const AREA_COLOURS = ["#fdae6b", "#9ecae1", "#a1d99b", "#bcbddc", "#fc9272", "#fdd0a2"];
+  const areaColour = new Map((D.areas || []).map((a, i) => [a.id, AREA_COLOURS[i % AREA_COLOURS.length]]));
   const hullBox = document.getElementById("show-hulls");
   hullBox.addEventListener("change", () => { network.redraw(); saveView(); });
+  function areasShown() {
+    if (!hullBox.checked || layoutSelect.value !== "flow") return [];
+    return (D.areas || []).filter((a) => !state.pathway || state.pathway === a.id);
+  }
   network.on("beforeDrawing", (ctx) => {
-    if (!hullBox.checked) return;
-    const pos = network.getPositions();
-    for (const pid of hullColour.keys()) {
-      if (state.pathway && state.pathway !== pid) continue;
-      const members = Object.keys(meta.nodes).filter((n) => (n === pid || (meta.nodes[n].pathways || []).includes(pid))
-        && nodeView.get(n) !== null && pos[n]);
-      if (members.length < 2) continue;
-      const hull = convexHull(members.map((n) => pos[n]));
+    for (const a of areasShown()) {
       ctx.save();
-      ctx.globalAlpha = 0.16;
-      ctx.fillStyle = ctx.strokeStyle = hullColour.get(pid);
-      ctx.lineWidth = 46; ctx.lineJoin = "round";
-      ctx.beginPath();
-      hull.forEach((p, i) => (i ? ctx.lineTo(p.x, p.y) : ctx.moveTo(p.x, p.y)));
-      ctx.closePath(); ctx.fill(); ctx.stroke();
+      ctx.fillStyle = ctx.strokeStyle = areaColour.get(a.id);
+      ctx.globalAlpha = 0.18;
+      ctx.beginPath(); ctx.roundRect(a.x, a.y, a.w, a.h, 14); ctx.fill();
+      ctx.globalAlpha = 0.9; ctx.lineWidth = 2; ctx.stroke();
+      // the area's name reads at 13 px on screen or more at any zoom, as long as it fits the area's width
+      let px = Math.max(20, 13 / network.getScale());
+      ctx.font = `bold ${px}px sans-serif`;
+      const text = a.label + (state.collapsed.has(a.id) ? " — collapsed (click to expand)" : "");
+      const wide = ctx.measureText(text).width;
+      if (wide > a.w - 24) { px *= (a.w - 24) / wide; ctx.font = `bold ${px}px sans-serif`; }
+      ctx.globalAlpha = 1; ctx.fillStyle = "#333"; ctx.textBaseline = "top";
+      ctx.fillText(text, a.x + 12, a.y + 8);
       ctx.restore();
     }
   });
 
-  // -- export PNG (white background under the transparent canvas)
-  function pngDataUrl() {
-    const src = container.querySelector("canvas");
-    const out = document.createElement("canvas");
-    out.width = src.width; out.height = src.height;
-    const ctx = out.getContext("2d");
-    ctx.fillStyle = "#fff"; ctx.fillRect(0, 0, out.width, out.height); ctx.drawImage(src, 0, 0);
-    return out.toDataURL("image/png");
-  }
-  document.getElementById("export-png").addEventListener("click", () => {
-    const a = el("a", { href: pngDataUrl(), download: "oihkg-map.png" });
-    document.body.append(a); a.click(); a.remove();
-  });
-
-  // -- legend
+  // -- legend: a strip on the canvas, always in view; one sign convention (arrow +, bar −, colour the second cue)
   const legend = document.getElementById("legend");
+  const item = (...c) => el("span", { class: "legend-row" }, ...c);
   for (const [cat, c] of Object.entries(meta.categories)) {
-    if (present.has(cat)) legend.append(el("div", { class: "legend-row" }, el("span", { class: "swatch", style: `background:${c.color}` }), `${c.label} (${c.shape})`));
-  }
-  for (const [pid, colour] of hullColour) {
-    legend.append(el("div", { class: "legend-row" }, el("span", { class: "swatch", style: `background:${colour};opacity:.6` }),
-      `area: ${meta.pathways[pid]}`));
+    if (present.has(cat)) legend.append(item(el("span", { class: `glyph ${c.shape}`, style: `--c:${c.color}` }), c.label));
   }
   const sc = meta.signColours;
-  legend.append(
-    el("div", { class: "legend-row" }, el("span", { class: "line", style: `border-color:${sc["+"]}` }), "+ increases (arrow)"),
-    el("div", { class: "legend-row" }, el("span", { class: "line", style: `border-color:${sc["-"]}` }), "− decreases (bar)"),
-    el("div", { class: "legend-row" }, el("span", { class: "line", style: `border-color:${sc.none}` }), "unsigned relation"),
-    el("div", { class: "legend-row" }, el("span", { class: "line", style: `border-color:${sc["+"]};border-top-style:dashed` }), "inferred by the reasoner"));
+  legend.append(el("br", {}),
+    item(el("span", { class: "sign", style: `color:${sc["+"]}` }, "─▶"), "+ increases (border: up)"),
+    item(el("span", { class: "sign", style: `color:${sc["-"]}` }, "─┤"), "− decreases (border: down)"),
+    item(el("span", { class: "sign", style: `color:${sc.none}` }, "──"), "unsigned"),
+    item(el("span", { class: "sign", style: `color:${sc["+"]}` }, "╌▶"), "inferred by the reasoner"),
+    item(el("span", { class: "swatch", style: "background:#9ecae1;opacity:.6" }), "module area"));
 
   // -- a path or a chosen node is shown whole: the filters that would hide part of it are lifted (and the inferred
   // edges shown when it uses one); answers what is then in view
@@ -331,7 +288,18 @@
       }
     }
     if (state.pathway && ids.some((n) => nodeView.get(n) === null)) { state.pathway = ""; pathwaySelect.value = ""; lifted = true; }
-    if (inferred && !state.inferred) { state.inferred = true; document.getElementById("show-inferred").checked = true; lifted = true; }
+    if (ids.some((n) => state.folded.has(n))) { hook("unfold", ids); lifted = true; }
+    // the path's own inferred steps are shown (dashed, and selected with the path), not every inferred edge of the map
+    const steps = new Set();
+    if (inferred) {
+      for (let i = 0; i + 1 < ids.length; i++) {
+        for (const e of Object.values(meta.edges)) if (e.inferred && e.subject === ids[i] && e.object === ids[i + 1]) steps.add(e.id);
+      }
+    }
+    if ([...steps].some((e) => !state.pathEdges.has(e)) || [...state.pathEdges].some((e) => !steps.has(e))) {
+      state.pathEdges = steps;
+      lifted = true;
+    }
     if (lifted) refresh();
     return { nodes: ids.filter((n) => nodeView.get(n) !== null), edgeShown: (e) => edgeView.get(e) !== null };
   }
@@ -375,24 +343,26 @@
   document.getElementById("show-inferred").addEventListener("change", saveView);
   typeBox.addEventListener("change", saveView);
   let restored = false;
-  network.once("stabilizationIterationsDone", () => { restoreView().then(() => { restored = true; }); });
 
   // one object for every part, so a part may offer a function to another (the path search's rerunPaths)
-  const page = { D, meta, state, network, edges, el, label, citation, find, show, panel, fitBeside, showWhole, highlight,
-    saveView, hook, served: location.protocol === "http:" || location.protocol === "https:" };
+  const page = { D, meta, state, network, nodes, edges, el, label, citation, find, show, panel, fitBeside, showWhole, highlight,
+    saveView, hook, focus, areasShown, areaColour, container, refresh, served: location.protocol === "http:" || location.protocol === "https:" };
   parts = (window.oihParts || []).map((make) => make(page));
 
   refresh();
+  fitView(false);
+  stabilized = true;  // nothing to settle: the positions came with the data
+  restoreView().then(() => { restored = true; });
   window.oihMap = {
     network, nodes, edges,
     visibleNodeCount: () => nodeView.length,
     visibleEdgeCount: visibleEdges,
     isStabilized: () => stabilized && restored,
-    physicsOn: () => physicsButton.dataset.on === "1",
+    physicsOn: () => false,  // vis runs no physics: the layout is computed once, in Python
+    fitView, minScale, areasShown, positions: () => network.getPositions(),
     find, focus, highlight,
     highlighted: () => state.highlighted,
     selected: () => network.getSelectedNodes(),
-    pngDataUrl,
     setLayout, layout: () => layoutSelect.value,
   };
   hook("ready", window.oihMap);

@@ -1,0 +1,283 @@
+"""The map's answers in Debian's chromium driven by Playwright: path answers grouped by mechanism, evidence to a citable
+standard (quotes as text, ECO labels, citations explained, inherited steps marked), what drives and inhibits each
+pathway (panel and matrix), and the simulator's before → after comparison. Screenshots go to tests/artifacts/."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from kg import OIHKG, vocab
+from kg.display import display_text
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
+MAP_READY = "Boolean(window.oihMap && window.oihMap.isStabilized())"
+GLIAL, MOR_PATHWAY = "oih:glial_neuroinflammatory_pathway", "oih:mor_analgesic_pathway"
+KETAMINE, MORPHINE = "CHEBI:6121", "CHEBI:17303"
+
+
+@pytest.fixture()
+def served_map(open_page, api_server):
+    return open_page(f"{api_server}/map", MAP_READY)
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return OIHKG.open().catalog
+
+
+def _until(p, expr: str, what: str, seconds: float = 30):
+    """The value of ``expr`` once truthy, polled with evaluate (the served page's CSP forbids wait_for_function)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = p.js(expr)
+        if value:
+            return value
+        p.page.wait_for_timeout(100)
+    raise AssertionError(f"no {what} within {seconds:g} s")
+
+
+def _search(p, source: str, target: str, sign: str | None = None) -> None:
+    p.page.fill("#path-source", source)
+    p.page.fill("#path-target", target)
+    if sign is not None:
+        p.page.select_option("#path-sign", sign)
+    if p.page.is_visible("#panel button.close"):
+        p.page.click("#panel button.close")
+    p.page.click("#path-form button[type=submit]")
+    p.page.wait_for_selector("#panel ol.paths li, #panel .no-path", timeout=30_000)
+
+
+def _mechanism(nodes: list[str], meta: dict) -> list[str]:
+    """The rule the page states: a path's inner steps' pathways, a step in several counting for those shared."""
+    inner = [meta["nodes"][n]["pathways"] for n in nodes[1:-1]]
+    count = {}
+    for pws in inner:
+        for pw in pws:
+            count[pw] = count.get(pw, 0) + 1
+    seq = []
+    for pws in inner:
+        seq += [pw for pw in pws if (len(pws) == 1 or count[pw] > 1) and pw not in seq]
+    return seq
+
+
+def test_a_path_answer_lists_one_line_per_mechanism_plus_first_and_dims_the_rest(served_map, api_server):
+    p = served_map
+    assert p.page.input_value("#path-sign") == "+"  # "leads to" by default
+    _search(p, "morphine", "hyperalgesia")
+    answer = httpx.get(f"{api_server}/paths", params={"source": MORPHINE, "target": "oih:hyperalgesia", "max_length": 6,
+                                                       "sign": "1"}, timeout=60).json()
+    meta = p.js("window.OIH_DATA.meta")
+    want: dict[tuple, int] = {}
+    for path in answer["paths"]:
+        key = tuple(_mechanism(path["nodes"], meta))
+        want[key] = want.get(key, 0) + 1
+    assert len(want) < len(answer["paths"])  # the variants fold: fewer groups than paths
+    groups = p.page.eval_on_selector_all("#panel li.mech-group", "els => els.map(e => e.querySelector('.mech-name').innerText)")
+    assert len(groups) == len(want)
+    names = {" → ".join(meta["pathways"][pw] for pw in key): n for key, n in want.items()}
+    for text in groups:
+        name, count = re.fullmatch(r"(.*) (\d+) paths?", text).groups()
+        assert names[name] == int(count)
+    visible = p.page.eval_on_selector_all("#panel .path-line", "els => els.filter(e => e.checkVisibility()).length")
+    assert visible == len(want)  # one line per mechanism until its variants are opened
+    assert p.page.eval_on_selector_all("#panel blockquote", "els => els.filter(e => e.checkVisibility()).length") == 0
+    heads = p.page.eval_on_selector_all("#panel .path-groups h4", "els => els.map(e => e.innerText)")
+    assert heads[0].startswith("+ leads to") and not any(h.startswith("−") for h in heads)
+    assert "via drug class: opioid agonist" in p.page.inner_text("#panel .path-line.chosen")  # inherited steps said
+    chosen = p.js("oihMap.chosenPath()")
+    off = [n for n in meta["nodes"] if n not in chosen["nodes"]][0]
+    assert p.js(f"oihMap.nodes.get('{chosen['nodes'][1]}').opacity ?? 1") == 1 and p.js(f"oihMap.nodes.get('{off}').opacity") < 0.5
+    ARTIFACTS.mkdir(exist_ok=True)
+    p.page.screenshot(path=str(ARTIFACTS / "answers-path-groups.png"))
+    p.page.click("#panel .path-line.chosen details.path-evidence > summary")  # the evidence, on demand
+    quotes = p.page.eval_on_selector_all("#panel .path-line.chosen blockquote", "els => els.map(e => e.innerText)")
+    assert quotes and not any("$" in q for q in quotes)
+    ARTIFACTS.mkdir(exist_ok=True)
+    p.page.screenshot(path=str(ARTIFACTS / "answers-path-morphine-hyperalgesia.png"))
+    more = p.page.query_selector("#panel details.variants > summary")
+    more.click()
+    assert p.page.eval_on_selector_all("#panel .path-line", "els => els.filter(e => e.checkVisibility()).length") > len(want)
+    p.clean()
+
+
+def test_any_sign_lists_the_lowering_paths_apart_after_the_raising_ones(served_map):
+    _search(served_map, "morphine", "net pain", sign="")
+    heads = served_map.page.eval_on_selector_all("#panel .path-groups h4", "els => els.map(e => e.innerText)")
+    assert [h[0] for h in heads] == ["+", "−"]
+    minus = served_map.page.inner_text("#panel .path-groups:nth-of-type(2)")
+    assert "−" in minus and "+ " not in minus.split("\n", 1)[1]
+    assert served_map.js("oihMap.chosenPath().sign") == 1  # the first + path is lit
+    _search(served_map, "ketamine", "hyperalgesia", sign="+")  # none of sign +: said, not shown as paths
+    assert "none of sign +" in served_map.page.inner_text("#panel .no-path")
+    served_map.clean()
+
+
+def test_every_quote_reads_as_text_with_its_eco_label_and_citations_explained(served_map):
+    p = served_map
+    meta = p.js("window.OIH_DATA.meta")
+    with_math = [eid for eid, e in meta["edges"].items() if "$" in e["quote"]]
+    assert with_math
+    for eid in with_math:
+        p.js(f"oihMap.edgePanel('{eid}')")
+        text = p.page.inner_text("#panel")
+        assert "$" not in text and display_text(meta["edges"][eid]["quote"]) in text
+    assert any("μ" in display_text(meta["edges"][eid]["quote"]) for eid in with_math)
+    cited = next(eid for eid, e in meta["edges"].items() if e["evidenceType"] == vocab.ECO_TRACEABLE and not e["inferred"])
+    p.js(f"oihMap.edgePanel('{cited}')")
+    text = p.page.inner_text("#panel")
+    assert f"{vocab.EVIDENCE_TYPES[vocab.ECO_TRACEABLE]} ({vocab.ECO_TRACEABLE})" in text
+    c = meta["edges"][cited]["citations"][0]
+    assert f"ref. {c}" in text and "reference marker" in text and f"problem_id:{c}" in text
+    p.page.click(f"#panel button.cite[data-citation='{c}']")  # a citation lists every statement that cites it
+    listed = p.page.eval_on_selector_all("#panel ul.cited > li", "els => els.length")
+    assert listed == sum(1 for e in meta["edges"].values() if not e["inferred"] and c in e["citations"])
+    for typed in (f"problem_id:{c}", f"ref. {c}"):  # a citation can be searched for as the article writes it or as shown
+        p.page.fill("#search", typed)
+        p.page.press("#search", "Enter")
+        assert p.page.inner_text("#panel h3") == f"ref. {c}"
+        assert p.page.eval_on_selector_all("#panel ul.cited > li", "els => els.length") == listed
+    p.page.fill("#search", "ref. 1")  # no such reference: said as for any name
+    p.page.press("#search", "Enter")
+    assert "no node matches" in p.page.inner_text("#search-message")
+    inherited = next(eid for eid, e in meta["edges"].items() if e["via"])
+    p.js(f"oihMap.edgePanel('{inherited}')")
+    assert f"inherited from {meta['nodes'][meta['edges'][inherited]['via']]['label']}" in p.page.inner_text("#panel")
+    bare = next(eid for eid, e in meta["edges"].items() if not e["quote"] and not e["citations"])  # nothing to show
+    p.js(f"oihMap.edgePanel('{bare}')")
+    text = p.page.inner_text("#panel")
+    assert "Quote" not in text and "none: the quoted sentence cites nothing" in text
+    p.clean()
+
+
+def _links(catalog, pathway: str) -> dict[str, set[str]]:
+    """What drives and what inhibits ``pathway``, by intervention label: the every-context matrix of the catalog and
+    the links the reasoner derives only in a context (the named query ``contextual-fact``)."""
+    out = {"drives": set(), "inhibits": set()}
+    for iv in catalog.interventions():
+        out_here = {pw["direction"] for pw in iv["pathways"] if pw["id"] == pathway}
+        for direction in ("drives", "inhibits"):
+            if direction in out_here or catalog.query("contextual-fact", subject=iv["id"], predicate=f"oih:{direction}_pathway",
+                                                      object=pathway):
+                out[direction].add(iv["label"])
+    return out
+
+
+def test_a_pathways_panel_lists_its_drivers_and_inhibitors_and_the_matrix_explains(served_map, catalog):
+    p = served_map
+    want = _links(catalog, GLIAL)
+    assert want["drives"] and want["inhibits"]
+    p.js(f"oihMap.nodePanel('{GLIAL}')")
+    text = p.page.inner_text("#panel")
+    for direction, title in (("drives", "Driven by"), ("inhibits", "Inhibited by")):
+        assert f"{title} ({len(want[direction])})" in text
+        shown = p.page.eval_on_selector_all(f"#panel ul.actors-{direction} .actor", "els => els.map(e => e.innerText)")
+        assert set(shown) == want[direction]
+    assert "only in opioid-induced hyperalgesia" in text  # morphine drives glia in OIH, not in every context
+    ARTIFACTS.mkdir(exist_ok=True)
+    p.page.screenshot(path=str(ARTIFACTS / "answers-pathway-panel.png"))
+    dyn = _links(catalog, "oih:dynorphin_pathway")
+    assert not dyn["inhibits"]
+    p.js("oihMap.nodePanel('oih:dynorphin_pathway')")
+    assert "Inhibited by (0)\nnothing the map names" in p.page.inner_text("#panel")  # said, not left out
+    p.page.select_option("#intervention", KETAMINE)  # an inhibitor reads apart from a driver
+    assert "▼ inhibits" in p.page.inner_text("#panel") and "▲ drives" not in p.page.inner_text("#panel")
+    p.page.select_option("#intervention", MORPHINE)
+    assert "▲ drives" in p.page.inner_text("#panel") and "▼ inhibits" not in p.page.inner_text("#panel")
+    p.page.click("#open-matrix")
+    cells = p.page.eval_on_selector_all("#panel table.matrix button.cell", "els => els.map(e => e.dataset.pathway + '|' + e.title)")
+    every = sum(len(iv["pathways"]) for iv in catalog.interventions())
+    meta = p.js("window.OIH_DATA.meta")
+    assert len(cells) == every + sum(len(iv["inContext"]) for iv in meta["interventions"].values())
+    p.page.click(f"#panel table.matrix button.cell[data-intervention='oih:tlr4_antagonist'][data-pathway='{GLIAL}']")
+    why = p.page.inner_text("#panel .matrix-why")
+    assert "TLR4 antagonist inhibits glial neuroinflammatory pathway" in why and "inferred by HermiT" in why
+    assert p.page.eval_on_selector_all("#panel .matrix-why ol.explanation li", "els => els.length") > 0
+    p.page.click(f"#panel table.matrix button.cell[data-intervention='{MORPHINE}'][data-pathway='{GLIAL}']")
+    assert "only in opioid-induced hyperalgesia" in p.page.inner_text("#panel .matrix-why")
+    p.page.screenshot(path=str(ARTIFACTS / "answers-matrix.png"))
+    p.clean()
+
+
+def _compared(p, n: int) -> dict:
+    """The simulation once it has ``n`` interventions and its baseline (30 s at most)."""
+    return _until(p, f"(() => {{ const r = oihMap.simulation(), b = oihMap.simulationWithout(); "
+                  f"return r && b && r.interventions.length === {n} && document.querySelector('#sim-result table.sim-compare') ? [r, b] : null; }})()",
+                  f"comparison with {n} intervention(s)")
+
+
+def test_the_simulator_compares_baseline_and_intervention_and_says_what_it_ignored(served_map, api_server):
+    p = served_map
+    p.page.click("#simulator-box > summary")
+    _until(p, "oihMap.simulation()", "simulation")
+    assert p.page.query_selector("#sim-result table.sim-compare") is None  # nothing to compare without an intervention
+    p.page.check(f"#sim-interventions input[value='{KETAMINE}']")
+    r, b = _compared(p, 1)
+    body = {"dose": r["prescribed_dose"], "exposure": r["params"]["exposure"]}
+    base = httpx.post(f"{api_server}/simulate", json={**body, "interventions": []}, timeout=60).json()
+    keta = httpx.post(f"{api_server}/simulate", json={**body, "interventions": [KETAMINE]}, timeout=60).json()
+    rows = dict(p.page.eval_on_selector_all("#sim-result table.sim-compare tbody tr",
+                                            "els => els.map(e => [e.cells[0].innerText, e.cells[1].innerText])"))
+    assert rows["OIH threshold dose"] == f"{base['oih_threshold_dose']:.1f} → {keta['oih_threshold_dose']:.1f}"
+    verdict = rows[f"verdict at dose {keta['dose']:g}"]
+    assert verdict == (f"{keta['classification']} (unchanged)" if base["classification"] == keta["classification"]
+                       else f"{base['classification']} → {keta['classification']}")
+    assert rows["net pain P"] == f"{base['at_dose']['P']:.2f} → {keta['at_dose']['P']:.2f}"
+    assert "Applied: ketamine" in p.page.inner_text("#sim-result") and "Not applied" not in p.page.inner_text("#sim-result")
+    p.page.check(f"#sim-interventions input[value='{MORPHINE}']")  # morphine changes nothing: said so
+    _compared(p, 2)
+    text = p.page.inner_text("#sim-result")
+    assert "Not applied: morphine" in text and "Applied: ketamine" in text
+    p.page.set_viewport_size({"width": 1024, "height": 700})  # nothing cut off at 1024 px
+    p.page.wait_for_timeout(300)
+    for sel in ["#sim-result table.sim-compare", "#sim-result .ignored", "#sim-plot"]:
+        box = p.page.eval_on_selector(sel, "e => { const r = e.getBoundingClientRect(); return [r.left, r.right, r.width]; }")
+        assert box[2] > 0 and box[0] >= 0 and box[1] <= 1024, (sel, box)
+    ARTIFACTS.mkdir(exist_ok=True)
+    p.page.eval_on_selector("#simulator", "e => e.scrollIntoView()")
+    p.page.screenshot(path=str(ARTIFACTS / "answers-simulator-compare-1024.png"))
+    p.clean()
+
+
+def test_the_saved_map_file_shows_evidence_as_text_and_the_matrix_offline(open_page, tmp_path):
+    """The `oihkg map` file has no server: the panels and the matrix still work, from the data it carries."""
+    from kg.viz import render_map
+
+    kg = OIHKG.open()
+    out = tmp_path / "map.html"
+    out.write_text(render_map(kg.catalog, kg.causal_graph()), encoding="utf-8")
+    p = open_page(out.as_uri(), MAP_READY)
+    meta = p.js("window.OIH_DATA.meta")
+    eid = next(eid for eid, e in meta["edges"].items() if "$\\mu$" in e["quote"])
+    p.js(f"oihMap.edgePanel('{eid}')")
+    text = p.page.inner_text("#panel")
+    assert "μ" in text and "$" not in text
+    c = meta["edges"][eid]["citations"][0]
+    p.page.click(f"#panel button.cite[data-citation='{c}']")
+    assert "by-citation" not in p.page.inner_text("#panel")  # the named query needs the server: not offered
+    p.page.click("#open-matrix")
+    assert p.page.eval_on_selector_all("#panel table.matrix button.cell", "els => els.length") > 0
+    p.clean()
+
+
+def test_clearing_a_chosen_path_gives_back_the_context_switchs_fading(served_map):
+    """The path's dimming puts back only what it changed: after a context switch re-ran the search, clearing the path
+    leaves the context's faded edges faded and the rest whole."""
+    p = served_map
+    _search(p, "morphine", "hyperalgesia")
+    before = p.js("oihMap.chosenPath().nodes")
+    p.page.click("#context label:has(input[value='oih:acute_administration'])")
+    _until(p, "(() => { const c = oihMap.chosenPath(); return !c || document.querySelector('#panel .no-path') ? 1 : 0; })()",
+           "the search again in the acute context")
+    p.js("oihMap.undim()")
+    meta = p.js("window.OIH_DATA.meta")
+    off = next(eid for eid, e in meta["edges"].items() if "oih:acute_administration" not in e["holdsIn"])
+    on = next(eid for eid, e in meta["edges"].items() if "oih:acute_administration" in e["holdsIn"] and not e["inferred"])
+    assert p.js(f"oihMap.edges.get('{off}').color.opacity") < 0.5  # the context's fading stands
+    assert p.js(f"oihMap.edges.get('{on}').color.opacity") == 1
+    assert before  # a path was chosen before the switch
+    p.clean()
