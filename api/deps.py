@@ -14,7 +14,7 @@ from api.jobs import DEADLINE
 from kg import OIHKG
 from kg.store import selector
 
-__all__ = ["Settings", "get_settings", "get_kg", "KG", "client_of"]
+__all__ = ["Settings", "get_settings", "get_kg", "KG", "client_of", "client_key"]
 
 
 class Settings(BaseModel):
@@ -103,7 +103,11 @@ KG = Annotated[OIHKG, Depends(get_kg)]
 def client_of(request: Request) -> str | None:
     """Who a request comes from, for the workers' fair turns (:mod:`kg.fairshare`): its address, an IPv6 one by its
     /64 (a host is given a whole /64 to pick from). The socket's peer: ``oihkg serve`` trusts no forwarding header."""
-    host = request.client.host if request.client else None
+    return client_key(request.client.host if request.client else None)
+
+
+def client_key(host: str | None) -> str | None:
+    """The client a peer address counts as (:func:`client_of`): the address, an IPv6 one by its /64."""
     if host and ":" in host:
         try:
             return str(ipaddress.IPv6Network(f"{host}/64", strict=False))

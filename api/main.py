@@ -101,6 +101,19 @@ def _handlers(app) -> None:
                                         "candidates": [{"id": c, "label": lab} for c, lab in exc.candidates]}}, status_code=409)
 
 
+class _FastLane:
+    """The app's middleware stack, with the common ``/sparql`` query answered in front of it
+    (:func:`api.routers.sparql.fast_lane`); every other request, and the documented route, the framework's way."""
+
+    def __init__(self, app, stack):
+        self.app, self.stack = app, stack
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and scope["path"] == "/sparql" and await sparql.fast_lane(self.app, scope, receive, send):
+            return
+        await self.stack(scope, receive, send)
+
+
 def create_app(settings: Settings | None = None) -> FastAPIOffline:
     """Build the app; ``settings`` default to :func:`api.deps.get_settings` (environment)."""
     settings = settings or get_settings()
@@ -154,6 +167,7 @@ def create_app(settings: Settings | None = None) -> FastAPIOffline:
     for module in (health, entities, interventions, mechanism, observations, queries, export, sparql, trapi, map, site):
         app.include_router(module.router)
     _x_trapi(app)
+    app.middleware_stack = _FastLane(app, app.build_middleware_stack())  # built now: nothing is added after this
     return app
 
 

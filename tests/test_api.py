@@ -205,6 +205,27 @@ def test_bad_syntax_is_400_with_parser_message(sparql_http):
     assert r.status_code == 400 and ("error at 1:" in r.json()["detail"] or "line 1: syntax error" in r.json()["detail"])
 
 
+@pytest.mark.parametrize("query, accept", [
+    (KETAMINE_LABEL_Q, "application/sparql-results+json"),
+    (KETAMINE_LABEL_Q, "text/csv"),
+    ("SELECT (<a> AS ?x) {}", None),  # a relative IRI, read against the request's URL
+    ("SELECT ?x WHERE { ?x ?p }", None),  # 400
+    (KETAMINE_LABEL_Q, "image/png"),  # 406
+    ("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }", None),
+])
+def test_the_fast_lane_answers_as_the_documented_route(http, query, accept):
+    """A GET without an Origin header is answered in front of the framework (api.routers.sparql.fast_lane); with one,
+    by the route itself (no CORS is configured, so the Origin changes nothing else): the two answers are the same."""
+    headers = {"Accept": accept} if accept else {}
+    fast = http.get("/sparql", params={"query": query}, headers=headers)
+    routed = http.get("/sparql", params={"query": query}, headers={**headers, "Origin": "http://127.0.0.1"})
+    assert (fast.status_code, fast.content) == (routed.status_code, routed.content)
+    kept = ("content-type", "vary", "retry-after", "x-content-type-options", "content-security-policy", "referrer-policy",
+            "x-frame-options", "cross-origin-resource-policy")
+    assert {k: fast.headers.get(k) for k in kept} == {k: routed.headers.get(k) for k in kept}
+    assert fast.headers["x-content-type-options"] == "nosniff"
+
+
 def test_an_undeclared_prefix_is_400_naming_it_not_the_parsers_list(sparql_http):
     r = sparql_http.get("/sparql", params={"query": "SELECT ?s WHERE { ?s rdfs:label ?o ; xyz:q ?z }"})
     said = r.json()["detail"]
@@ -519,3 +540,28 @@ def test_a_large_query_and_a_large_answer_cross_the_worker_pipe_whole(http):
                                                           "Accept": "application/sparql-results+xml"})
     assert r.status_code == 200, r.text[:300]
     assert len(r.content) > 4_000_000 and r.text.count("<result>") == 1000
+
+
+def test_the_common_sparql_get_takes_the_fast_lane_and_every_other_request_the_route(monkeypatch):
+    """What the side-by-side test above compares is two lanes, not one lane twice."""
+    from starlette.testclient import TestClient
+
+    from api.main import create_app
+    from api.routers import sparql
+
+    taken: list[bool] = []
+    lane = sparql.fast_lane
+
+    async def counting(*args):
+        taken.append(await lane(*args))
+        return taken[-1]
+
+    monkeypatch.setattr(sparql, "fast_lane", counting)
+    with TestClient(create_app()) as client:
+        assert client.get("/sparql", params={"query": KETAMINE_LABEL_Q}).json()["results"]["bindings"]
+        assert client.get("/sparql", params={"query": KETAMINE_LABEL_Q}, headers={"Origin": "http://x"}).status_code == 200
+        assert client.get("/sparql", params={"query": "ASK {}", "update": "DROP ALL"}).status_code == 403
+        assert client.get("/sparql", params=[("query", "ASK {}"), ("query", "ASK {}")]).status_code == 400
+        assert client.get("/sparql", headers={"Accept": "text/html"}).status_code in (200, 503)
+        assert client.post("/sparql", content="ASK {}", headers={"Content-Type": "application/sparql-query"}).status_code == 200
+    assert taken == [True, False, False, False, False, False]  # the POST is asked, and declined

@@ -8,14 +8,16 @@ import json
 import logging
 import os
 from pathlib import Path
-from urllib.parse import parse_qs, unquote_to_bytes
+from urllib.parse import parse_qs, parse_qsl, unquote_to_bytes
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.routing import APIRoute
+from starlette.datastructures import URL
 
 from api import errors
-from api.deps import KG, client_of
+from api.deps import KG, client_key, client_of
+from api.middleware import SECURITY_HEADERS
 from api.schemas import SPARQL_EXAMPLE
 from kg.sparql import prefers_html, service_description
 
@@ -56,6 +58,67 @@ async def _run(request: Request, query: str, accept: str | None, dg: list[str], 
         log.exception("SPARQL query failed")
         raise HTTPException(500, "the query failed inside the server") from None
     return Response(ans.body, media_type=ans.media_type, headers=VARY)
+
+
+async def fast_lane(app, scope, receive, send) -> bool:
+    """Answer the common ``/sparql`` request straight from the ASGI scope; False (nothing sent) for any other.
+
+    The common request is a GET with one ``query``, no ``update``, parameters in UTF-8, no ``Origin`` (CORS) and an
+    ``Accept`` that does not ask for the editor: what pipelines send many times a second. Routing, the framework's
+    and the app's middleware, request and response objects cost the event loop about 40 % of its CPU per such query
+    (``bench/bench_sparql.py``); this answers it as :func:`sparql_get` does — the same query run, the same answer,
+    the same failures (:func:`api.errors.answer`), :data:`api.middleware.SECURITY_HEADERS` — and leaves anything
+    else, and the OpenAPI route, to the framework.
+    """
+    if scope["method"] != "GET" or scope["path"] != "/sparql" or not hasattr(app.state, "pool"):
+        return False
+    raw = scope.get("query_string", b"")
+    try:
+        pairs = parse_qsl(raw.decode("latin-1"), keep_blank_values=True, encoding="utf-8", errors="strict")
+    except UnicodeDecodeError:
+        return False  # the route says which parameter is not UTF-8
+    names = [k for k, _ in pairs]
+    accept = origin = host = None
+    for k, v in scope["headers"]:
+        if k == b"accept":
+            accept = v.decode("latin-1")
+        elif k == b"origin":
+            origin = v
+        elif k == b"host":
+            host = v.decode("latin-1")
+    if names.count("query") != 1 or "update" in names or origin is not None or prefers_html(accept):
+        return False
+    params: dict[str, list[str]] = {}
+    for k, v in pairs:
+        params.setdefault(k, []).append(v)
+    settings, pool = app.state.settings, app.state.pool
+    # the request's URL, as Starlette's request.url gives it to the route: relative IRIs are read against it
+    base = (f"{scope.get('scheme', 'http')}://{host}{scope.get('root_path', '')}{scope['path']}" if host
+            else str(URL(scope=scope).replace(query="", fragment="")))
+    try:
+        ans = await pool.run(params["query"][0], accept, params.get("default-graph-uri") or None,
+                             params.get("named-graph-uri") or None, settings.result_limit, tuple(settings.allow_service),
+                             settings.answer_bytes, base, client=client_key(scope["client"][0] if scope.get("client") else None))
+    except tuple(errors.STATUS) as exc:
+        response = errors.answer(exc)
+    except Exception:  # noqa: BLE001 - an untyped failure: logged, and answered in the API's error shape
+        log.exception("SPARQL query failed")
+        response = errors.refused(HTTPException(500, "the query failed inside the server"))
+    else:
+        await send({"type": "http.response.start", "status": 200, "headers": [
+            (b"content-length", str(len(ans.body)).encode()), (b"content-type", _content_type(ans.media_type)),
+            (b"vary", b"Accept"), *SECURITY_HEADERS]})
+        await send({"type": "http.response.body", "body": ans.body})
+        return True
+    response.raw_headers += [h for h in SECURITY_HEADERS if h[0] not in {k for k, _ in response.raw_headers}]
+    await response(scope, receive, send)
+    return True
+
+
+def _content_type(media_type: str) -> bytes:
+    """The Content-Type Starlette's Response would send: text types with their charset."""
+    return (f"{media_type}; charset=utf-8" if media_type.startswith("text/") and "charset" not in media_type
+            else media_type).encode("latin-1")
 
 
 def _refuse_update() -> None:
