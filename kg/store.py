@@ -768,14 +768,18 @@ class EmbeddedStore(Store):
         they are written as SPARQL TSV, one line per row, through a writer that counts the lines and stops the query
         past ``limit`` rows; then converted to the chosen format, still in Rust. 2.5x faster for 100 rows."""
         lines = _LineCounter(limit)
-        media = None
+        media = body = None
+        bounded = limit is None or (own := _own_limit(text)) is not None and own <= limit
 
         def read(raw):
-            nonlocal media
+            nonlocal media, body
             if not isinstance(raw, ox.QuerySolutions):  # an ASK or a graph, read as :meth:`query` reads it
                 return _typed(raw, limit)
             media = choose(RESULT_TYPES)
-            raw.serialize(lines, QueryResultsFormat.TSV)
+            if bounded:  # no more rows than the limit: written once, in the chosen format
+                body = raw.serialize(format=QueryResultsFormat.from_media_type(media))
+            else:
+                raw.serialize(lines, QueryResultsFormat.TSV)
             return None
 
         typed, failure = self._run(text, read, None, default_graphs, named_graphs)
@@ -783,6 +787,8 @@ class EmbeddedStore(Store):
             result = _outcome(typed, failure)
             media = choose(result.media_types)
             return result.kind, media, result.serialize(media)
+        if body is not None:
+            return "solutions", media, body
         tsv = lines.getvalue()
         fmt = QueryResultsFormat.from_media_type(media)
         if fmt == QueryResultsFormat.TSV:
@@ -791,6 +797,26 @@ class EmbeddedStore(Store):
 
     def close(self) -> None:
         self._store = None  # type: ignore[assignment]
+
+
+#: The query's own row limit, when its text ends with it: the outermost query's (a subquery's closes inside braces, and
+#: nothing but a VALUES block or a comment may follow a LIMIT, which this does not take).
+_OWN_LIMIT = re.compile(r"\bLIMIT\s+(\d+)(?:\s+OFFSET\s+\d+)?\s*$", re.IGNORECASE)
+
+
+def _own_limit(text: str) -> int | None:
+    """The row limit a query sets itself, when its text ends with ``LIMIT n`` (and an OFFSET); None otherwise.
+
+    >>> _own_limit("SELECT ?s { ?s ?p ?o } LIMIT 100"), _own_limit("SELECT ?s { ?s ?p ?o } OFFSET 5 LIMIT 7 ")
+    (100, 7)
+    >>> _own_limit("SELECT ?s { { SELECT ?s { ?s ?p ?o } LIMIT 1 } ?s ?q ?r }"), _own_limit("SELECT * {} LIMIT 2 # x")
+    (None, None)
+    >>> _own_limit("SELECT * { ?s ?p ?o }\\n# LIMIT 5")  # a comment is no limit
+    """
+    m = _OWN_LIMIT.search(text)
+    if not m or "#" in text[text.rfind("\n", 0, m.start()) + 1:m.start()]:  # maybe a comment: count the rows
+        return None
+    return int(m[1])
 
 
 class _TooManyLines(Exception):

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import shutil
 
+import json
+
 import pytest
 from pyoxigraph import BlankNode, Literal, NamedNode
 
@@ -294,3 +296,23 @@ def test_the_endpoint_answers_ask_and_graphs_in_one_run_with_their_limit(embedde
     assert kind == "graph" and body.count(b"\n") > 3
     with pytest.raises(ResultTooLarge, match="more than 3 triples"):
         embedded.answer(f"CONSTRUCT {{ {ket} ?p ?o }} WHERE {{ {ket} ?p ?o }}", lambda offered: offered[0], limit=3)
+
+
+@pytest.mark.parametrize("tail, rows", [
+    ("LIMIT 3", 3),  # its own limit within the server's: written once, in the chosen format
+    ("OFFSET 2 LIMIT 3", 3),
+    ("LIMIT 4", None),  # over the server's limit: counted, and refused
+    ("\n# LIMIT 3", None),  # a limit in a comment is none
+    ("", None),
+])
+def test_a_query_s_own_limit_never_lifts_the_row_limit(embedded, tail, rows):
+    from kg.store import ResultTooLarge
+
+    query = "SELECT ?s ?o WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?o } " + tail
+    ask = lambda: embedded.answer(query, lambda offered: "application/sparql-results+json", limit=3)  # noqa: E731
+    if rows is None:
+        with pytest.raises(ResultTooLarge, match="more than 3 rows"):
+            ask()
+    else:
+        kind, media, body = ask()
+        assert (kind, media, len(json.loads(body)["results"]["bindings"])) == ("solutions", "application/sparql-results+json", rows)
