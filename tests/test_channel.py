@@ -113,14 +113,16 @@ def test_what_the_channel_writes_a_multiprocessing_connection_reads():
 
 
 def _dead(pid: int, seconds: float = 10.0) -> None:
-    """Wait until ``pid`` has exited (a zombie or gone), at most ``seconds``."""
+    """Wait until ``pid`` has exited whole, at most ``seconds``: its main thread a zombie and no other thread left (a
+    killed process's main thread turns zombie while its other threads still exit, holding its files open), or gone."""
     import time
     from pathlib import Path
 
     end = time.monotonic() + seconds
     while time.monotonic() < end:
         try:
-            if Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1].startswith("Z"):
+            zombie = Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1].startswith("Z")
+            if zombie and os.listdir(f"/proc/{pid}/task") == [str(pid)]:
                 return
         except (FileNotFoundError, IndexError):
             return
