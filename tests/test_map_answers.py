@@ -17,7 +17,7 @@ from kg.display import display_text
 ARTIFACTS = Path(__file__).parent / "artifacts"
 MAP_READY = "Boolean(window.oihMap && window.oihMap.isStabilized())"
 GLIAL, MOR_PATHWAY = "oih:glial_neuroinflammatory_pathway", "oih:mor_analgesic_pathway"
-KETAMINE, MORPHINE = "CHEBI:6121", "CHEBI:17303"
+KETAMINE, MORPHINE, ANALGESIA = "CHEBI:6121", "CHEBI:17303", "oih:analgesia"
 
 
 @pytest.fixture()
@@ -107,14 +107,68 @@ def test_a_path_answer_lists_one_line_per_mechanism_plus_first_and_dims_the_rest
 
 def test_any_sign_lists_the_lowering_paths_apart_after_the_raising_ones(served_map):
     _search(served_map, "morphine", "net pain", sign="")
-    heads = served_map.page.eval_on_selector_all("#panel .path-groups h4", "els => els.map(e => e.innerText)")
-    assert [h[0] for h in heads] == ["+", "−"]
-    minus = served_map.page.inner_text("#panel .path-groups:nth-of-type(2)")
-    assert "−" in minus and "+ " not in minus.split("\n", 1)[1]
+    lanes = served_map.page.eval_on_selector_all(  # in each context's lane, + first and − apart
+        "#panel section.path-lane", "els => els.map(l => [...l.querySelectorAll('.path-groups')].map(g => g.innerText))")
+    assert {g[0] for gs in lanes for g in gs} == {"+", "−"}
+    for gs in lanes:
+        assert [g[0] for g in gs] in ([], ["+"], ["−"], ["+", "−"])
+        for g in gs:
+            if g[0] == "−":
+                assert "+ " not in g.split("\n", 1)[1]
     assert served_map.js("oihMap.chosenPath().sign") == 1  # the first + path is lit
     _search(served_map, "ketamine", "hyperalgesia", sign="+")  # none of sign +: said, not shown as paths
     assert "none of sign +" in served_map.page.inner_text("#panel .no-path")
     served_map.clean()
+
+
+def _lane_counts(answer: dict, meta: dict) -> dict[str, int]:
+    """The page's lanes computed from a /paths answer: one per exposure (a context no other implies), a path going to
+    the exposure its contexts arise under, then the paths that hold in every context ("")."""
+    closure = meta["contexts"]["closure"]
+    roots = [c for c in meta["contexts"]["choices"] if closure[c] == [c]]
+    counts = {c: 0 for c in [*roots, ""]}
+    for path in answer["paths"]:
+        held = {d for c in path["contexts"] for d in closure.get(c, [c])}
+        counts[next((c for c in roots if c in held), "")] += 1
+    return counts
+
+
+def test_path_answers_come_in_lanes_by_context_and_one_context_shows_its_lane(served_map, api_server):
+    p = served_map
+    _search(p, "morphine", "hyperalgesia")
+    meta = p.js("window.OIH_DATA.meta")
+    params = {"source": MORPHINE, "target": "oih:hyperalgesia", "max_length": 6, "sign": "1"}
+    want = _lane_counts(httpx.get(f"{api_server}/paths", params=params, timeout=60).json(), meta)
+    assert set(want) >= {"oih:acute_administration", "oih:chronic_exposure", ""}
+    shown = p.page.eval_on_selector_all("#panel section.path-lane", "els => els.map(l => [l.dataset.lane, "
+                                        "Number(l.querySelector('.lane-count').innerText), l.querySelectorAll('.path-line').length])")
+    assert [lane for lane, _, _ in shown] == list(want)  # acute, chronic exposure, every context
+    for lane, count, lines in shown:
+        assert count == want[lane] == lines, lane
+    heads = p.page.eval_on_selector_all("#panel h4.lane-head", "els => els.map(e => e.innerText)")
+    assert heads[-1].startswith("every context") and any(h.startswith(meta["contexts"]["labels"]["oih:acute_administration"]) for h in heads)
+    ARTIFACTS.mkdir(exist_ok=True)
+    p.page.screenshot(path=str(ARTIFACTS / "answers-path-lanes.png"))
+    acute = httpx.get(f"{api_server}/paths", params={**params, "context": "oih:acute_administration"}, timeout=60).json()
+    p.page.click("#context label:has(input[value='oih:acute_administration'])")
+    _until(p, "(() => { const t = document.querySelector('#panel h3'); return t && t.innerText.includes(' in ') ? 1 : 0; })()",
+           "the answer in the acute context")
+    _until(p, "document.querySelector('#panel section.path-lane, #panel .no-path')", "the acute answer")
+    lanes = p.page.eval_on_selector_all("#panel section.path-lane", "els => els.map(l => [l.dataset.lane, l.querySelectorAll('.path-line').length])")
+    if acute["paths"]:
+        assert lanes == [["oih:acute_administration", len(acute["paths"])]]
+        assert all("oih:chronic_exposure" not in {d for c in path["contexts"] for d in meta["contexts"]["closure"].get(c, [c])}
+                   for path in acute["paths"])
+    else:  # none holds acutely: said, and no lane of another context shown
+        assert lanes == [] and "No path in" in p.page.inner_text("#panel .no-path")
+    _search(p, "morphine", "analgesia", sign="")  # an answer with acute paths: only acute ones in the acute context
+    acute = httpx.get(f"{api_server}/paths", params={**{k: v for k, v in params.items() if k != "sign"},
+                                                        "target": ANALGESIA, "context": "oih:acute_administration"}, timeout=60).json()
+    assert acute["paths"]
+    lanes = p.page.eval_on_selector_all("#panel section.path-lane", "els => els.map(l => [l.dataset.lane, l.querySelectorAll('.path-line').length])")
+    assert lanes == [["oih:acute_administration", len(acute["paths"])]]
+    p.page.screenshot(path=str(ARTIFACTS / "answers-path-lane-acute.png"))
+    p.clean()
 
 
 def test_every_quote_reads_as_text_with_its_eco_label_and_citations_explained(served_map):
@@ -203,43 +257,96 @@ def test_a_pathways_panel_lists_its_drivers_and_inhibitors_and_the_matrix_explai
     p.clean()
 
 
-def _compared(p, n: int) -> dict:
-    """The simulation once it has ``n`` interventions and its baseline (30 s at most)."""
-    return _until(p, f"(() => {{ const r = oihMap.simulation(), b = oihMap.simulationWithout(); "
-                  f"return r && b && r.interventions.length === {n} && document.querySelector('#sim-result table.sim-compare') ? [r, b] : null; }})()",
-                  f"comparison with {n} intervention(s)")
+def _compared(p, n: int, columns: int) -> dict:
+    """The simulation once it has ``n`` interventions and its ``columns`` scenarios tabled (30 s at most)."""
+    return _until(p, f"(() => {{ const r = oihMap.simulation(), s = oihMap.simulationScenarios(); "
+                  f"return r && r.interventions.length === {n} && s.length === {columns} && "
+                  f"document.querySelectorAll('#sim-result table.sim-compare thead th[data-scenario]').length === {columns} ? [r, s] : null; }})()",
+                  f"comparison with {n} intervention(s) in {columns} scenarios")
+
+
+def _table(p) -> dict[str, dict[str, str]]:
+    """The comparison table: row name -> scenario key -> cell text."""
+    return {row: dict(cells) for row, cells in p.page.eval_on_selector_all(
+        "#sim-result table.sim-compare tbody tr",
+        "els => els.map(e => [e.cells[0].innerText, [...e.querySelectorAll('td')].map(c => [c.dataset.scenario, c.innerText])])")}
+
+
+def _cells(r: dict) -> dict[str, str]:
+    """A /simulate answer as the table writes it."""
+    num = lambda x, n: "none" if x is None else f"{x:.{n}f}"  # noqa: E731
+    d = r["at_dose"]
+    return {"operating dose": f"{r['dose']:g}", "OIH threshold dose": num(r["oih_threshold_dose"], 1), "verdict": r["classification"],
+            "net pain P": num(d["P"], 2), "analgesia A": num(d["A"], 2), "hyperalgesic component H": num(d["H"], 2),
+            "dP/dD": f"{'+' if d['dP_dD'] >= 0 else ''}{d['dP_dD']:.3f}",
+            "test taper": f"to {r['test_taper']['dose']:.1f}: {r['test_taper']['outcome']}"}
+
+
+def _fits_1024(p, selectors: list[str]) -> None:
+    p.page.set_viewport_size({"width": 1024, "height": 700})  # nothing cut off at 1024 px
+    p.page.wait_for_timeout(300)
+    for sel in selectors:
+        box = p.page.eval_on_selector(sel, "e => { const r = e.getBoundingClientRect(); return [r.left, r.right, r.width, e.scrollWidth, e.clientWidth]; }")
+        assert box[2] > 0 and box[0] >= 0 and box[1] <= 1024 and box[3] <= box[4] + 1, (sel, box)
 
 
 def test_the_simulator_compares_baseline_and_intervention_and_says_what_it_ignored(served_map, api_server):
     p = served_map
     p.page.click("#simulator-box > summary")
-    _until(p, "oihMap.simulation()", "simulation")
-    assert p.page.query_selector("#sim-result table.sim-compare") is None  # nothing to compare without an intervention
+    _, scenarios = _compared(p, 0, 2)  # without an intervention: the baseline and its test taper
+    assert [x["key"] for x in scenarios] == ["baseline", "taper"]
     p.page.check(f"#sim-interventions input[value='{KETAMINE}']")
-    r, b = _compared(p, 1)
+    r, scenarios = _compared(p, 1, 3)
     body = {"dose": r["prescribed_dose"], "exposure": r["params"]["exposure"]}
-    base = httpx.post(f"{api_server}/simulate", json={**body, "interventions": []}, timeout=60).json()
-    keta = httpx.post(f"{api_server}/simulate", json={**body, "interventions": [KETAMINE]}, timeout=60).json()
-    rows = dict(p.page.eval_on_selector_all("#sim-result table.sim-compare tbody tr",
-                                            "els => els.map(e => [e.cells[0].innerText, e.cells[1].innerText])"))
-    assert rows["OIH threshold dose"] == f"{base['oih_threshold_dose']:.1f} → {keta['oih_threshold_dose']:.1f}"
-    verdict = rows[f"verdict at dose {keta['dose']:g}"]
-    assert verdict == (f"{keta['classification']} (unchanged)" if base["classification"] == keta["classification"]
-                       else f"{base['classification']} → {keta['classification']}")
-    assert rows["net pain P"] == f"{base['at_dose']['P']:.2f} → {keta['at_dose']['P']:.2f}"
+    want = {"baseline": {**body, "interventions": []}, "chosen": {**body, "interventions": [KETAMINE]},
+            "taper": {**body, "interventions": ["oih:test_taper"]}}
+    assert [x["key"] for x in scenarios] == list(want)
+    table = _table(p)
+    answers = {}
+    for key, request in want.items():
+        answers[key] = httpx.post(f"{api_server}/simulate", json=request, timeout=60).json()
+        for row, text in _cells(answers[key]).items():
+            assert table[row][key] == text, (key, row)
+    base, keta, taper = answers["baseline"], answers["chosen"], answers["taper"]
+    assert taper["dose"] == pytest.approx(base["test_taper"]["dose"])  # the taper column is the model's test taper
+    assert keta["oih_threshold_dose"] != base["oih_threshold_dose"]  # ketamine moves the threshold: shown bold
+    assert p.page.eval_on_selector("#sim-result table.sim-compare tbody tr:nth-child(2) td[data-scenario=chosen]", "e => e.className") == "delta"
     assert "Applied: ketamine" in p.page.inner_text("#sim-result") and "Not applied" not in p.page.inner_text("#sim-result")
     p.page.check(f"#sim-interventions input[value='{MORPHINE}']")  # morphine changes nothing: said so
-    _compared(p, 2)
+    _compared(p, 2, 3)
     text = p.page.inner_text("#sim-result")
     assert "Not applied: morphine" in text and "Applied: ketamine" in text
-    p.page.set_viewport_size({"width": 1024, "height": 700})  # nothing cut off at 1024 px
-    p.page.wait_for_timeout(300)
-    for sel in ["#sim-result table.sim-compare", "#sim-result .ignored", "#sim-plot"]:
-        box = p.page.eval_on_selector(sel, "e => { const r = e.getBoundingClientRect(); return [r.left, r.right, r.width]; }")
-        assert box[2] > 0 and box[0] >= 0 and box[1] <= 1024, (sel, box)
+    _fits_1024(p, ["#sim-result table.sim-compare", "#sim-result .ignored", "#sim-plot", "#sim-result"])
     ARTIFACTS.mkdir(exist_ok=True)
     p.page.eval_on_selector("#simulator", "e => e.scrollIntoView()")
     p.page.screenshot(path=str(ARTIFACTS / "answers-simulator-compare-1024.png"))
+    p.clean()
+
+
+def test_the_simulator_with_a_profile_adds_the_baseline_without_it(served_map, api_server):
+    p = served_map
+    p.page.click("#simulator-box > summary")
+    _compared(p, 0, 2)
+    profile = p.page.eval_on_selector_all("#sim-profile option", "els => els.map(e => e.value).filter(v => v)")[0]
+    p.page.select_option("#sim-profile", profile)
+    p.page.check(f"#sim-interventions input[value='{KETAMINE}']")
+    r, scenarios = _compared(p, 1, 4)
+    body = {"dose": r["prescribed_dose"], "exposure": r["params"]["exposure"]}
+    want = {"baseline": {**body, "profile": profile, "interventions": []},
+            "chosen": {**body, "profile": profile, "interventions": [KETAMINE]},
+            "taper": {**body, "profile": profile, "interventions": ["oih:test_taper"]},
+            "no-profile": {**body, "interventions": []}}
+    assert [x["key"] for x in scenarios] == list(want)
+    table = _table(p)
+    for key, request in want.items():
+        for row, text in _cells(httpx.post(f"{api_server}/simulate", json=request, timeout=60).json()).items():
+            assert table[row][key] == text, (key, row)
+    heads = p.page.eval_on_selector_all("#sim-result table.sim-compare thead th[data-scenario]", "els => els.map(e => e.innerText)")
+    assert heads[1] == "+ ketamine" and heads[2].startswith("+ test taper") and "without the profile" in heads[3]
+    _fits_1024(p, ["#sim-result table.sim-compare", "#sim-result", "#sim-plot"])
+    p.page.eval_on_selector("#simulator", "e => e.scrollIntoView()")
+    ARTIFACTS.mkdir(exist_ok=True)
+    p.page.screenshot(path=str(ARTIFACTS / "answers-simulator-scenarios-profile-1024.png"))
     p.clean()
 
 
@@ -280,4 +387,23 @@ def test_clearing_a_chosen_path_gives_back_the_context_switchs_fading(served_map
     assert p.js(f"oihMap.edges.get('{off}').color.opacity") < 0.5  # the context's fading stands
     assert p.js(f"oihMap.edges.get('{on}').color.opacity") == 1
     assert before  # a path was chosen before the switch
+    p.clean()
+
+
+def test_an_intervention_dims_the_edges_off_its_pathways_too(served_map):
+    """Choosing an intervention fades the edges that leave its lit nodes (as the nodes fade); choosing none puts them back."""
+    p = served_map
+    p.page.select_option("#intervention", "oih:tlr4_antagonist")
+    lit = set(p.js("oihMap.nodes.get().filter(n => (n.opacity ?? 1) === 1).map(n => n.id)"))  # the nodes left whole
+    assert set(p.js("oihMap.highlighted().nodes")) <= lit < set(p.js("oihMap.nodes.getIds()"))
+    drawn = p.js("oihMap.edges.get().filter(e => !e.membership).map(e => [e.id, e.from, e.to, (e.color && e.color.opacity) ?? 1])")
+    off = [e for e in drawn if not (e[1] in lit and e[2] in lit)]
+    on = [e for e in drawn if e[1] in lit and e[2] in lit]
+    assert off and on
+    assert all(e[3] < 0.5 for e in off) and all(e[3] == 1 for e in on)  # faded off the pathways, whole on them
+    ARTIFACTS.mkdir(exist_ok=True)
+    p.page.screenshot(path=str(ARTIFACTS / "answers-intervention-edges-dimmed.png"))
+    p.page.select_option("#intervention", "")
+    back = p.js("oihMap.edges.get().filter(e => !e.membership).map(e => (e.color && e.color.opacity) ?? 1)")
+    assert min(back) == 1  # every edge whole again
     p.clean()

@@ -67,10 +67,10 @@
       }
       return seq;
     }
-    function groupPaths(paths) {
+    function groupPaths(paths, indices) {
       const groups = new Map();
-      paths.forEach((p, i) => {
-        const m = mechanism(p), key = `${p.sign}|${m.join(">")}`;
+      (indices || paths.map((_, i) => i)).forEach((i) => {
+        const p = paths[i], m = mechanism(p), key = `${p.sign}|${m.join(">")}`;
         if (!groups.has(key)) groups.set(key, { sign: p.sign, pathways: m, members: [] });
         groups.get(key).members.push(i);
       });
@@ -133,6 +133,35 @@
       return box;
     }
 
+    // -- lanes: with every context shown, the answer splits by the exposure a path needs: one lane per exposure (a
+    // context no other implies: acute administration, chronic exposure), a path of OIH or tolerance going to the
+    // exposure it arises under; then the paths that hold in every context. One context chosen: that context's lane.
+    function lanesOf(paths) {
+      const C = meta.contexts || { choices: [], closure: {}, labels: {} };
+      const cname = (c) => C.labels[c] || label(c);
+      if (state.context) return [{ id: state.context, title: cname(state.context), members: paths.map((_, i) => i) }];
+      const roots = C.choices.filter((c) => C.closure[c].length === 1 && C.closure[c][0] === c);
+      const lanes = [...roots.map((c) => ({ id: c, title: cname(c), members: [] })), { id: "", title: "every context", members: [] }];
+      paths.forEach((p, i) => {
+        const held = new Set(p.contexts.flatMap((c) => C.closure[c] || [c]));
+        (lanes.find((l) => l.id && held.has(l.id)) || lanes[lanes.length - 1]).members.push(i);
+      });
+      return lanes;
+    }
+    function laneBox(lane, paths) {
+      const n = lane.members.length, groups = groupPaths(paths, lane.members);
+      const plus = groups.filter((g) => g.sign === 1), minus = groups.filter((g) => g.sign !== 1);
+      const count = (gs) => gs.reduce((k, g) => k + g.members.length, 0);
+      const what = lane.id ? (state.context ? `holds in ${lane.title}` : `holds only under ${lane.title}`) : "holds in every context";
+      const box = el("section", { class: "path-lane", "data-lane": lane.id },
+        el("h4", { class: "lane-head" }, `${lane.title}: `, el("span", { class: "lane-count" }, String(n)), ` path${n === 1 ? "" : "s"}`,
+          el("span", { class: "hint" }, ` (${what})`)));
+      if (!n) box.append(el("p", { class: "hint lane-none" }, "none"));
+      if (plus.length) box.append(groupList(plus, paths, `+ leads to: ${count(plus)} path(s) through ${plus.length} mechanism(s)`));
+      if (minus.length) box.append(groupList(minus, paths, `− lowers: ${count(minus)} path(s) through ${minus.length} mechanism(s)`));
+      return { box, first: plus.length ? plus[0].members[0] : minus.length ? minus[0].members[0] : -1, plus: plus.length > 0 };
+    }
+
     function inView(ids) {
       const box = document.getElementById("network"), covered = panel.classList.contains("open") ? panel.offsetWidth : 0;
       const pos = network.getPositions(ids);
@@ -191,18 +220,16 @@
         saveView();
         return;
       }
-      const groups = groupPaths(res.paths);
-      const plus = groups.filter((g) => g.sign === 1), minus = groups.filter((g) => g.sign !== 1);
-      const count = (gs) => gs.reduce((n, g) => n + g.members.length, 0);
-      pathMessage.textContent = `${res.paths.length} path(s) in ${groups.length} mechanism group(s); the first is highlighted.`;
-      const parts = [];
-      if (plus.length) parts.push(groupList(plus, res.paths, `+ leads to: ${count(plus)} path(s) through ${plus.length} mechanism(s)`));
-      if (minus.length) parts.push(groupList(minus, res.paths, `− lowers: ${count(minus)} path(s) through ${minus.length} mechanism(s)`));
+      const groups = groupPaths(res.paths), lanes = lanesOf(res.paths).map((l) => laneBox(l, res.paths));
+      pathMessage.textContent = `${res.paths.length} path(s) in ${groups.length} mechanism group(s)` +
+        (state.context ? "" : `, in ${lanes.length} lanes by context`) + "; the first is highlighted.";
       show(head, el("p", { class: "hint" },
-        "One line per path, grouped by the pathways it runs through; click a line to light it, “evidence” for its quotes."), ...parts);
+        "One line per path, in lanes by the context it holds in, grouped by the pathways it runs through; click a line to light it, “evidence” for its quotes."),
+      ...lanes.map((l) => l.box));
       panel.classList.remove("wide");
       panel.classList.add("answers");  // wider than a card, narrow enough to leave the path in view
-      choosePath(plus.length ? plus[0].members[0] : minus[0].members[0]);
+      const lit = lanes.find((l) => l.plus) || lanes.find((l) => l.first >= 0);  // the first + path, else the first
+      choosePath(lit.first);
     }
     function findPaths(source, target, sign, maxLength) {
       const s = find(source), t = find(target);
@@ -259,6 +286,7 @@
       click() { pathState.query = null; undim(); },
       ready(api) {
         Object.assign(api, { findPaths, choosePath, dimExcept, undim, groupPaths: () => (pathState.result ? groupPaths(pathState.result.paths) : []),
+          pathLanes: () => (pathState.result ? lanesOf(pathState.result.paths) : []),
           chosenPath: () => (pathState.result && pathState.chosen >= 0 ? pathState.result.paths[pathState.chosen] : null) });
       },
     };

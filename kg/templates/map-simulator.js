@@ -5,7 +5,9 @@
   "use strict";
   (window.oihParts = window.oihParts || []).push((page) => {
     const { meta, network, el, served, saveView } = page;  // page.label names a node
-    const sim = { result: null, without: null, timer: null, seq: 0, api: null };
+    const sim = { result: null, without: null, scenarios: [], timer: null, seq: 0, api: null };
+    // the model's test taper is an intervention that reduces the dose by its taper_fraction (kg/model.py)
+    const TAPER = "oih:test_taper";
     const ACUTE = "oih:acute_administration";  // one dose: the model takes no exposure then (POST /simulate, kg/engine.py)
     const simForm = document.getElementById("sim-form");
     const simBox = document.getElementById("sim-interventions");
@@ -40,12 +42,19 @@
       document.getElementById("sim-dose-value").textContent = settings.dose;
       document.getElementById("sim-exposure").disabled = !served || acute();
       document.getElementById("sim-exposure-value").textContent = acute() ? "0 (one dose: acute, from the context switch)" : settings.exposure;
-      const asked = [post(settings)];
-      if (settings.interventions.length) asked.push(post({ ...settings, interventions: [] }));
-      return Promise.all(asked).then(([result, without]) => {
+      // the scenarios side by side: the baseline (no intervention), + the chosen interventions, + the model's test taper
+      // (its taper intervention on the baseline) and, with a profile, the baseline without it; each its own POST /simulate
+      const base = { ...settings, interventions: [] };
+      const scenarios = [{ key: "baseline", body: base }];
+      if (settings.interventions.length) scenarios.push({ key: "chosen", body: settings });
+      if (!settings.interventions.includes(TAPER)) scenarios.push({ key: "taper", body: { ...base, interventions: [TAPER] } });
+      if (settings.profile) scenarios.push({ key: "no-profile", body: { ...base, profile: null } });
+      return Promise.all(scenarios.map((x) => post(x.body))).then((results) => {
         if (seq !== sim.seq) return;  // a newer setting has been asked for
-        sim.result = result;
-        sim.without = without || null;
+        scenarios.forEach((x, i) => { x.result = results[i]; });
+        sim.scenarios = scenarios;
+        sim.result = settings.interventions.length ? results[1] : results[0];
+        sim.without = settings.interventions.length ? results[0] : null;
         drawSimulation();
         saveView();
       }).catch((err) => { if (seq === sim.seq) document.getElementById("sim-result").textContent = `Simulation failed: ${err.message}`; });
@@ -116,7 +125,38 @@
       }
       describe(r, sim.without);
     }
-    // the scenarios side by side: the baseline (no intervention) and the one asked for, each value before → after
+    // the scenarios side by side: a column each, every value as POST /simulate answers it; a value that differs from
+    // the baseline's is bold
+    function compareTable(scenarios) {
+      const names = (ids) => ids.map((i) => (meta.interventions[i] || { label: page.label(i) }).label);
+      const title = (x) => {
+        const r = x.result;
+        if (x.key === "baseline") return ["baseline", el("span", { class: "hint" }, ` (${x.body.profile ? `${page.label(x.body.profile)}, ` : ""}` +
+          `${scenarios.some((y) => y.key === "chosen") ? "without the interventions" : "no intervention"})`)];
+        if (x.key === "chosen") return [`+ ${names(x.body.interventions).join(" + ")}`];
+        if (x.key === "taper") return ["+ test taper", el("span", { class: "hint" }, ` (dose ${r.prescribed_dose} → ${fmt(r.dose, 1)})`)];
+        return ["baseline without the profile", el("span", { class: "hint" }, ` (${page.label(sim.scenarios[0].body.profile)})`)];
+      };
+      const ROWS = [
+        ["operating dose", (r) => `${r.dose}`],
+        ["OIH threshold dose", (r) => fmt(r.oih_threshold_dose, 1)],
+        ["verdict", (r) => r.classification],
+        ["net pain P", (r) => fmt(r.at_dose.P)],
+        ["analgesia A", (r) => fmt(r.at_dose.A)],
+        ["hyperalgesic component H", (r) => fmt(r.at_dose.H)],
+        ["dP/dD", (r) => signed(r.at_dose.dP_dD)],
+        ["test taper", (r) => `to ${fmt(r.test_taper.dose, 1)}: ${r.test_taper.outcome}`],
+      ];
+      return el("table", { class: "sim-compare sim-scenarios" },
+        el("thead", {}, el("tr", {}, el("th", {}, "scenario"), ...scenarios.map((x) => el("th", { scope: "col", "data-scenario": x.key }, ...title(x))))),
+        el("tbody", {}, ...ROWS.map(([what, value]) => {
+          const b = value(scenarios[0].result);
+          return el("tr", {}, el("th", { scope: "row" }, what), ...scenarios.map((x, i) => {
+            const v = value(x.result);
+            return el("td", { class: i && v !== b ? "delta" : "same", "data-scenario": x.key }, v);
+          }));
+        })));
+    }
     function describe(r, base) {
       const out = document.getElementById("sim-result"), a = r.at_dose, t = r.test_taper;
       const names = (ids) => ids.map((i) => (meta.interventions[i] || { label: i }).label);
@@ -126,19 +166,8 @@
         el("strong", {}, String(r.dose)), ": ", el("span", { class: r.classification }, r.classification),
         ` (dP/dD ${signed(a.dP_dD)})`);
       const rows = [];
-      if (base) {
-        const scenario = `+ ${names(r.interventions).join(" + ")}`;
-        const tr = (what, b, n) => el("tr", {}, el("th", { scope: "row" }, what),
-          el("td", { class: b === n ? "same" : "delta" }, b === n ? `${n} (unchanged)` : `${b} → ${n}`));
-        rows.push(el("table", { class: "sim-compare" },
-          el("thead", {}, el("tr", {}, el("th", {}, ""), el("th", {}, `baseline (without the interventions) → ${scenario}`))),
-          el("tbody", {},
-            tr("OIH threshold dose", fmt(base.oih_threshold_dose, 1), fmt(r.oih_threshold_dose, 1)),
-            tr(`verdict at dose ${r.dose}`, base.classification, r.classification),
-            tr("net pain P", fmt(base.at_dose.P), fmt(a.P)),
-            tr("hyperalgesic component H", fmt(base.at_dose.H), fmt(a.H)),
-            tr("dP/dD", signed(base.at_dose.dP_dD), signed(a.dP_dD)),
-            tr(`test taper to ${t.dose}`, base.test_taper.outcome, t.outcome))));
+      if (sim.scenarios.length > 1) {
+        rows.push(compareTable(sim.scenarios));
       } else {
         rows.push(el("div", {}, r.oih_threshold_dose === null ? "No OIH threshold in this dose range."
           : `OIH above dose ${r.oih_threshold_dose} (red dashed line).`),
@@ -189,7 +218,8 @@
       },
       restored: () => (served ? simulate() : undefined),
       contextChanged: () => (served && document.getElementById("simulator-box").open ? scheduleSimulation() : undefined),
-      ready(api) { sim.api = api; Object.assign(api, { simulate, simulation: () => sim.result, simulationWithout: () => sim.without }); },
+      ready(api) { sim.api = api; Object.assign(api, { simulate, simulation: () => sim.result, simulationWithout: () => sim.without,
+        simulationScenarios: () => sim.scenarios.map((x) => ({ key: x.key, body: x.body, result: x.result })) }); },
     };
   });
 })();

@@ -168,19 +168,40 @@
   for (const [id, iv] of Object.entries(meta.interventions).sort((a, b) => a[1].label.localeCompare(b[1].label))) {
     ivSelect.append(el("option", { value: id }, iv.label));
   }
+  // the edges off an intervention's pathways fade too (each one's colour before is kept and put back, unless another
+  // part has restyled it since, as the context switch does; an edge already fainter stays as it is)
+  const IV_DIM = 0.2, ivDimmed = new Map();
+  function undimEdges() {
+    edges.update([...ivDimmed].filter(([eid]) => edges.get(eid) && (edges.get(eid).color || {}).opacity === IV_DIM)
+      .map(([eid, color]) => ({ id: eid, color })));
+    ivDimmed.clear();
+  }
+  function dimEdgesOff(lit) {
+    const eu = [];
+    for (const e of edges.get()) {
+      if (e.membership || (lit.has(e.from) && lit.has(e.to))) continue;
+      const c = typeof e.color === "object" && e.color ? e.color : { color: e.color };
+      if (c.opacity !== undefined && c.opacity <= IV_DIM) continue;
+      ivDimmed.set(e.id, e.color);
+      eu.push({ id: e.id, color: { ...c, opacity: IV_DIM } });
+    }
+    edges.update(eu);
+  }
   function highlight(id) {
     state.intervention = id;
     nodes.update([...original].map(([nid, o]) => ({ id: nid, ...o, color: o.color, opacity: 1 })));
+    undimEdges();
     state.highlighted = { nodes: [], pathways: [] };
     if (!id) { show(el("p", { class: "hint" }, "No intervention selected.")); return; }
     const iv = meta.interventions[id], fx = state.context ? iv.byContext[state.context] : iv;
     const inPathway = new Set(Object.keys(meta.nodes).filter((n) =>
       iv.pathways.includes(n) || meta.nodes[n].pathways.some((p) => iv.pathways.includes(p))));
     const targets = new Set(iv.targets.map((t) => t.id));
-    const updates = [];
+    const updates = [], litNodes = new Set();
     for (const n of nodes.get()) {
       const effect = fx.effects[n.id];
       const lit = inPathway.has(n.id) || targets.has(n.id) || n.id === id || effect;
+      if (lit) litNodes.add(n.id);
       updates.push({
         id: n.id, level: n.level, opacity: lit ? 1 : 0.25,
         borderWidth: effect ? 4 : inPathway.has(n.id) ? 2 : 1,
@@ -188,6 +209,9 @@
       });
     }
     nodes.update(updates);
+    // the drug class it inherits its statements from acts for it: the class's own edges stay whole too
+    for (const e of Object.values(meta.edges)) if (e.subject === id && e.via) litNodes.add(e.via);
+    dimEdgesOff(litNodes);
     state.highlighted = { nodes: [...new Set([id, ...inPathway, ...targets])], pathways: [...iv.pathways] };
     const shown = state.highlighted.nodes.filter((n) => nodeView.get(n) !== null);
     const dl = el("dl", {});
