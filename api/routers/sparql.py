@@ -46,17 +46,23 @@ VARY = {"Vary": "Accept"}
 
 
 async def _run(request: Request, query: str, accept: str | None, dg: list[str], ng: list[str]) -> Response:
-    settings, pool = request.app.state.settings, request.app.state.pool
-    client = client_of(request)
     base = str(request.url.replace(query="", fragment=""))  # relative IRIs are read against it, as Oxigraph reads them
+    return await _answer(request.app.state, query, accept, dg, ng, base, client_of(request))
+
+
+async def _answer(state, query: str, accept: str | None, dg: list[str], ng: list[str], base: str,
+                  client: str | None) -> Response:
+    """One query run in ``client``'s turn at the workers, answered: the results, or its failure as the API answers
+    failures (a typed one by :func:`api.errors.answer`; any other logged, and a 500 in the same shape)."""
+    settings = state.settings
     try:
-        ans = await pool.run(query, accept, dg or None, ng or None, settings.result_limit, tuple(settings.allow_service),
-                             settings.answer_bytes, base, client=client)
-    except tuple(errors.STATUS):
-        raise  # answered by the app's handlers (api.errors)
+        ans = await state.pool.run(query, accept, dg or None, ng or None, settings.result_limit,
+                                   tuple(settings.allow_service), settings.answer_bytes, base, client=client)
+    except tuple(errors.STATUS) as exc:
+        return errors.answer(exc)
     except Exception:  # noqa: BLE001 - an untyped failure: logged, and answered in the API's error shape
         log.exception("SPARQL query failed")
-        raise HTTPException(500, "the query failed inside the server") from None
+        return errors.refused(HTTPException(500, "the query failed inside the server"))
     return Response(ans.body, media_type=ans.media_type, headers=VARY)
 
 
@@ -91,34 +97,16 @@ async def fast_lane(app, scope, receive, send) -> bool:
     params: dict[str, list[str]] = {}
     for k, v in pairs:
         params.setdefault(k, []).append(v)
-    settings, pool = app.state.settings, app.state.pool
     # the request's URL, as Starlette's request.url gives it to the route: relative IRIs are read against it
     base = (f"{scope.get('scheme', 'http')}://{host}{scope.get('root_path', '')}{scope['path']}" if host
             else str(URL(scope=scope).replace(query="", fragment="")))
-    try:
-        ans = await pool.run(params["query"][0], accept, params.get("default-graph-uri") or None,
-                             params.get("named-graph-uri") or None, settings.result_limit, tuple(settings.allow_service),
-                             settings.answer_bytes, base, client=client_key(scope["client"][0] if scope.get("client") else None))
-    except tuple(errors.STATUS) as exc:
-        response = errors.answer(exc)
-    except Exception:  # noqa: BLE001 - an untyped failure: logged, and answered in the API's error shape
-        log.exception("SPARQL query failed")
-        response = errors.refused(HTTPException(500, "the query failed inside the server"))
-    else:
-        await send({"type": "http.response.start", "status": 200, "headers": [
-            (b"content-length", str(len(ans.body)).encode()), (b"content-type", _content_type(ans.media_type)),
-            (b"vary", b"Accept"), *SECURITY_HEADERS]})
-        await send({"type": "http.response.body", "body": ans.body})
-        return True
-    response.raw_headers += [h for h in SECURITY_HEADERS if h[0] not in {k for k, _ in response.raw_headers}]
+    response = await _answer(app.state, params["query"][0], accept, params.get("default-graph-uri", []),
+                             params.get("named-graph-uri", []), base,
+                             client_key(scope["client"][0] if scope.get("client") else None))
+    present = {k for k, _ in response.raw_headers}
+    response.raw_headers += [h for h in SECURITY_HEADERS if h[0] not in present]  # what the middleware would add
     await response(scope, receive, send)
     return True
-
-
-def _content_type(media_type: str) -> bytes:
-    """The Content-Type Starlette's Response would send: text types with their charset."""
-    return (f"{media_type}; charset=utf-8" if media_type.startswith("text/") and "charset" not in media_type
-            else media_type).encode("latin-1")
 
 
 def _refuse_update() -> None:
