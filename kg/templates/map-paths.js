@@ -26,33 +26,25 @@
 
     // -- dimming: everything off the chosen path fades (vis DataSet updates; the values before are kept and put back,
     // unless another part has restyled the element since, as the context switch does: its style then stands)
-    const DIM_NODE = 0.18, DIM_EDGE = 0.1;
-    const dimmed = { nodes: new Map(), edges: new Map() };
+    const DIM_NODE = 0.18, dimmedNodes = new Map(), pathFade = page.edgeFader(0.1);
     function undim() {
       // an update names the node's level, so vis keeps the hierarchical layout (see map.js)
-      page.nodes.update([...dimmed.nodes].filter(([id]) => page.nodes.get(id).opacity === DIM_NODE)
+      page.nodes.update([...dimmedNodes].filter(([id]) => page.nodes.get(id).opacity === DIM_NODE)
         .map(([id, opacity]) => ({ id, opacity, level: page.nodes.get(id).level })));
-      page.edges.update([...dimmed.edges].filter(([id]) => (page.edges.get(id).color || {}).opacity === DIM_EDGE)
-        .map(([id, color]) => ({ id, color })));
-      dimmed.nodes.clear(); dimmed.edges.clear();
+      dimmedNodes.clear();
+      pathFade.restore();
     }
     function dimExcept(nodeIds, edgeIds) {
       undim();
-      const keepN = new Set(nodeIds), keepE = new Set(edgeIds), nodeSet = page.nodes;
-      const nu = [], eu = [];
-      for (const n of nodeSet.get()) {
+      const keepN = new Set(nodeIds), keepE = new Set(edgeIds);
+      const nu = [];
+      for (const n of page.nodes.get()) {
         if (keepN.has(n.id)) continue;
-        dimmed.nodes.set(n.id, n.opacity === undefined ? 1 : n.opacity);
+        dimmedNodes.set(n.id, n.opacity === undefined ? 1 : n.opacity);
         nu.push({ id: n.id, opacity: DIM_NODE, level: n.level });
       }
-      for (const e of page.edges.get()) {
-        if (keepE.has(e.id) || e.membership) continue;
-        dimmed.edges.set(e.id, e.color);
-        const c = typeof e.color === "object" && e.color ? e.color : { color: e.color };
-        eu.push({ id: e.id, color: { ...c, opacity: DIM_EDGE } });
-      }
-      nodeSet.update(nu);
-      page.edges.update(eu);
+      page.nodes.update(nu);
+      pathFade.fade((e) => keepE.has(e.id));
     }
 
     // -- the mechanism a path runs through: the pathways of its inner steps; a step in several pathways counts for

@@ -168,29 +168,35 @@
   for (const [id, iv] of Object.entries(meta.interventions).sort((a, b) => a[1].label.localeCompare(b[1].label))) {
     ivSelect.append(el("option", { value: id }, iv.label));
   }
-  // the edges off an intervention's pathways fade too (each one's colour before is kept and put back, unless another
-  // part has restyled it since, as the context switch does; an edge already fainter stays as it is)
-  const IV_DIM = 0.2, ivDimmed = new Map();
-  function undimEdges() {
-    edges.update([...ivDimmed].filter(([eid]) => edges.get(eid) && (edges.get(eid).color || {}).opacity === IV_DIM)
-      .map(([eid, color]) => ({ id: eid, color })));
-    ivDimmed.clear();
+  // fades the edges a caller does not keep (never a membership edge) to `opacity`: each one's colour before is kept and
+  // put back, unless another part has restyled the edge since, as the context switch does; an edge already as faint
+  // stays as it is. The intervention highlight and the path search (map-paths.js) each have one.
+  function edgeFader(opacity) {
+    const before = new Map();
+    return {
+      fade(keep) {
+        const eu = [];
+        for (const e of edges.get()) {
+          if (e.membership || keep(e)) continue;
+          const c = typeof e.color === "object" && e.color ? e.color : { color: e.color };
+          if (c.opacity !== undefined && c.opacity <= opacity) continue;
+          before.set(e.id, e.color);
+          eu.push({ id: e.id, color: { ...c, opacity } });
+        }
+        edges.update(eu);
+      },
+      restore() {
+        edges.update([...before].filter(([eid]) => edges.get(eid) && (edges.get(eid).color || {}).opacity === opacity)
+          .map(([eid, color]) => ({ id: eid, color })));
+        before.clear();
+      },
+    };
   }
-  function dimEdgesOff(lit) {
-    const eu = [];
-    for (const e of edges.get()) {
-      if (e.membership || (lit.has(e.from) && lit.has(e.to))) continue;
-      const c = typeof e.color === "object" && e.color ? e.color : { color: e.color };
-      if (c.opacity !== undefined && c.opacity <= IV_DIM) continue;
-      ivDimmed.set(e.id, e.color);
-      eu.push({ id: e.id, color: { ...c, opacity: IV_DIM } });
-    }
-    edges.update(eu);
-  }
+  const ivFade = edgeFader(0.2);  // the edges off an intervention's pathways
   function highlight(id) {
     state.intervention = id;
     nodes.update([...original].map(([nid, o]) => ({ id: nid, ...o, color: o.color, opacity: 1 })));
-    undimEdges();
+    ivFade.restore();
     state.highlighted = { nodes: [], pathways: [] };
     if (!id) { show(el("p", { class: "hint" }, "No intervention selected.")); return; }
     const iv = meta.interventions[id], fx = state.context ? iv.byContext[state.context] : iv;
@@ -211,7 +217,7 @@
     nodes.update(updates);
     // the drug class it inherits its statements from acts for it: the class's own edges stay whole too
     for (const e of Object.values(meta.edges)) if (e.subject === id && e.via) litNodes.add(e.via);
-    dimEdgesOff(litNodes);
+    ivFade.fade((e) => litNodes.has(e.from) && litNodes.has(e.to));
     state.highlighted = { nodes: [...new Set([id, ...inPathway, ...targets])], pathways: [...iv.pathways] };
     const shown = state.highlighted.nodes.filter((n) => nodeView.get(n) !== null);
     const dl = el("dl", {});
@@ -370,7 +376,7 @@
 
   // one object for every part, so a part may offer a function to another (the path search's rerunPaths)
   const page = { D, meta, state, network, nodes, edges, el, label, citation, find, show, panel, fitBeside, showWhole, highlight,
-    saveView, hook, focus, areasShown, areaColour, container, refresh, served: location.protocol === "http:" || location.protocol === "https:" };
+    edgeFader, saveView, hook, focus, areasShown, areaColour, container, refresh, served: location.protocol === "http:" || location.protocol === "https:" };
   parts = (window.oihParts || []).map((make) => make(page));
 
   refresh();
