@@ -401,9 +401,14 @@ def test_an_intervention_dims_the_edges_off_its_pathways_too(served_map):
     on = [e for e in drawn if e[1] in lit and e[2] in lit]
     assert off and on
     assert all(e[3] < 0.5 for e in off) and all(e[3] == 1 for e in on)  # faded off the pathways, whole on them
+    tags = p.js("Object.fromEntries(oihMap.edges.get().filter(e => e.label).map(e => [e.id, e.font.color]))")
+    faded_tags = [tags[e[0]] for e in off if e[0] in tags]
+    assert faded_tags and all(len(c) == 9 and c.endswith("33") for c in faded_tags)  # a tag fades with its edge (0.2)
+    assert all(len(tags[e[0]]) == 7 for e in on if e[0] in tags)
     ARTIFACTS.mkdir(exist_ok=True)
     p.page.screenshot(path=str(ARTIFACTS / "answers-intervention-edges-dimmed.png"))
     p.page.select_option("#intervention", "")
     back = p.js("oihMap.edges.get().filter(e => !e.membership).map(e => (e.color && e.color.opacity) ?? 1)")
     assert min(back) == 1  # every edge whole again
+    assert all(len(c) == 7 for c in p.js("oihMap.edges.get().filter(e => e.label).map(e => e.font.color)"))  # tags too
     p.clean()

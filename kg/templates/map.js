@@ -171,6 +171,8 @@
   // fades the edges a caller does not keep (never a membership edge) to `opacity`: each one's colour before is kept and
   // put back, unless another part has restyled the edge since, as the context switch does; an edge already as faint
   // stays as it is. The intervention highlight and the path search (map-paths.js) each have one.
+  // an edge's tag (the context it holds in) fades with its line: its colour with an alpha, its white halo off
+  const alpha = (opacity) => Math.round(opacity * 255).toString(16).padStart(2, "0");
   function edgeFader(opacity) {
     const before = new Map();
     return {
@@ -180,14 +182,18 @@
           if (e.membership || keep(e)) continue;
           const c = typeof e.color === "object" && e.color ? e.color : { color: e.color };
           if (c.opacity !== undefined && c.opacity <= opacity) continue;
-          before.set(e.id, e.color);
-          eu.push({ id: e.id, color: { ...c, opacity } });
+          before.set(e.id, { color: e.color, font: e.font });
+          const update = { id: e.id, color: { ...c, opacity } };
+          if (e.font && /^#[0-9a-f]{6}$/i.test(e.font.color || "")) {
+            update.font = { ...e.font, color: e.font.color + alpha(opacity), strokeWidth: 0 };
+          }
+          eu.push(update);
         }
         edges.update(eu);
       },
       restore() {
         edges.update([...before].filter(([eid]) => edges.get(eid) && (edges.get(eid).color || {}).opacity === opacity)
-          .map(([eid, color]) => ({ id: eid, color })));
+          .map(([eid, was]) => (was.font ? { id: eid, color: was.color, font: was.font } : { id: eid, color: was.color })));
         before.clear();
       },
     };
