@@ -3,7 +3,7 @@ PY := .venv/bin/python
 SEED ?= ../shared/seed/000_9be3ae7a7bc2caaf.txt
 PORT ?= 8000
 
-.PHONY: setup run build reason test test-fast bench mutation clean
+.PHONY: setup run build reason test test-fast bench mutation docs clean
 
 setup:
 	bash scripts/setup.sh
@@ -40,6 +40,10 @@ bench:
 # mutation testing of the curated model: every row dropped or inverted, rebuilt, reasoned and checked (about 30 min)
 mutation: setup
 	.venv/bin/oihkg check --mutate
+
+# the documentation site (MkDocs, strict: a broken link fails), built into site/; `.venv/bin/mkdocs serve` to preview
+docs: setup
+	NO_MKDOCS_2_WARNING=1 .venv/bin/mkdocs build --strict --site-dir site
 
 clean:
 	rm -rf .venv .pytest_cache build *.egg-info
