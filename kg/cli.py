@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sys
 from contextlib import contextmanager
 from enum import Enum
@@ -18,7 +19,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from kg.config import Paths, default_paths, default_seed
+from kg.config import Paths, ReadOnlyModel, default_paths, default_seed, writable
 from kg.preflight import serve_problem
 
 __all__ = ["app"]
@@ -38,6 +39,56 @@ def _paths(src: Path | None, out: Path | None) -> Paths:
     return Paths(src=src or (base.src if out == base.out else out / "src"), out=out)
 
 
+Project = Annotated[Optional[Path], typer.Option(
+    "--project", envvar="OIHKG_PROJECT", show_envvar=False,
+    help="A project folder made by `oihkg init` (its ontology/ and queries/); default: the installed model or checkout.")]
+
+
+def _use_project(project: Path | None) -> None:
+    """Read (and write) the model of ``project`` in this command and the processes it starts."""
+    if project is None:
+        return
+    from kg.project import check_project
+
+    try:
+        os.environ["OIHKG_PROJECT"] = str(check_project(project))
+    except FileNotFoundError as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(2) from None
+
+
+def _writable(paths: Paths) -> Paths:
+    try:
+        return writable(paths)
+    except ReadOnlyModel as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(2) from None
+
+
+@app.callback()
+def _main(project: Project = None) -> None:
+    """OIH knowledge graph and mechanism query engine."""
+    _use_project(project)
+
+
+@app.command()
+def init(
+    folder: Annotated[Optional[Path], typer.Argument(help="A new or empty folder (default: the user data folder's "
+                                                         "oihkg/project).", show_default=False)] = None,
+) -> None:
+    """Copy the model (curated TSVs, observations, artifacts) and the named queries into FOLDER, to curate and rebuild."""
+    from kg.project import init_project
+
+    try:
+        made = init_project(folder)
+    except (FileExistsError, FileNotFoundError) as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    console.print(f"made the project {made}\n  edit {made / 'ontology' / 'src'}/*.tsv, then:\n"
+                  f"  oihkg build --project {made} && oihkg reason --project {made}\n"
+                  f"  oihkg check --project {made}", highlight=False)
+
+
 @contextmanager
 def _status(message: str, quiet: bool):
     if quiet:
@@ -53,12 +104,15 @@ def build(
     no_seed: Annotated[bool, typer.Option("--no-seed", help="Skip the quote checks.")] = False,
     src: SrcDir = None,
     out: OutDir = None,
+    project: Project = None,
     quiet: Quiet = False,
 ) -> None:
     """Validate ontology/src/*.tsv and write oih.owl and oih.ttl."""
     from kg.build import BuildError
     from kg.build import build as run_build
 
+    _use_project(project)
+    _writable(_paths(src, out))
     seed_path = None if no_seed else (seed or default_seed())
     if seed is not None and not seed.is_file():
         err.print(f"[red]error:[/red] seed file not found: {seed}")
@@ -86,13 +140,15 @@ def build(
 def reason(
     out: OutDir = None,
     no_verify: Annotated[bool, typer.Option("--no-verify", help="Skip re-deriving each inference from its explanation.")] = False,
+    project: Project = None,
     quiet: Quiet = False,
 ) -> None:
     """Run HermiT over oih.owl and write oih-inferred.ttl with an explanation per inferred triple."""
     from kg.reason import InconsistentOntologyError
     from kg.reason import reason as run_reason
 
-    paths = _paths(None, out)
+    _use_project(project)
+    paths = _writable(_paths(None, out))
     if not paths.owl.is_file():
         err.print(f"[red]error:[/red] {paths.owl} not found; run `oihkg build` first")
         raise typer.Exit(2)
@@ -468,9 +524,12 @@ def check(
     seed: Annotated[Optional[Path], typer.Option(help="The source text, for the mutants' quote checks (--mutate).")] = None,
     endpoint: Endpoint = None,
     store: StoreOpt = None,
+    project: Project = None,
 ) -> None:
     """Check the text's claims (ontology/src/observations.tsv) against the graph; exit 1 if any is contradicted."""
     from kg.build import BuildError
+
+    _use_project(project)
 
     if show not in ("all", "problems"):
         err.print(f"[red]error:[/red] --show takes all or problems, got {show!r}")

@@ -1,7 +1,9 @@
 """Paths, settings and versions shared by the ``kg`` modules.
 
-Every path has a default relative to the repository and can be overridden
-by an environment variable, so tests and tools can point the pipeline at a
+The model (``ontology/``: the curated TSVs and the release artifacts) and the named queries (``queries/``) are read from
+the *project*: a folder made by ``oihkg init`` and named by ``OIHKG_PROJECT`` (the CLI's ``--project``), else the
+checkout the code runs from, else the copy an installed package carries (``kg/_data``, put there when the wheel is
+built; read-only). ``OIHKG_SRC`` and ``OIHKG_OUT`` point single folders elsewhere, so tests and tools can use a
 fixture ontology without touching the release artifacts.
 """
 
@@ -13,9 +15,55 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-__all__ = ["Paths", "REPO_ROOT", "default_paths", "default_seed", "versions"]
+__all__ = ["PACKAGED", "Paths", "REPO_ROOT", "ReadOnlyModel", "default_paths", "default_seed", "installed_model",
+           "project_root", "queries_dir", "versions", "writable"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+#: The model and queries a built package carries (written by ``setup.py``'s build step; absent in a checkout).
+PACKAGED = Path(__file__).resolve().parent / "_data"
+
+
+class ReadOnlyModel(Exception):
+    """A command would write into the model installed with the package; it names ``oihkg init`` instead."""
+
+
+def installed_model() -> bool:
+    """Whether the code runs from an installed package that carries its own model (not from a checkout)."""
+    return (PACKAGED / "ontology").is_dir()
+
+
+def project_root() -> Path:
+    """The folder holding ``ontology/`` and ``queries/``: ``OIHKG_PROJECT``, else the checkout, else the installed model.
+
+    Examples
+    --------
+    >>> (project_root() / "queries").is_dir()
+    True
+    """
+    env = os.environ.get("OIHKG_PROJECT")
+    if env:
+        return Path(env).expanduser().resolve()
+    return PACKAGED if installed_model() else REPO_ROOT
+
+
+def queries_dir() -> Path:
+    """The named queries' folder of the project (:func:`project_root`)."""
+    return project_root() / "queries"
+
+
+def writable(paths: Paths) -> Paths:
+    """``paths``, checked before a command writes the model there.
+
+    Raises
+    ------
+    ReadOnlyModel
+        ``paths`` are the installed package's own model, which is never written (a copy is: ``oihkg init``).
+    """
+    for folder in (paths.out, paths.src):
+        if folder.resolve().is_relative_to(PACKAGED.resolve()):
+            raise ReadOnlyModel("the model installed with oihkg is read-only: copy it with `oihkg init DIR`, then "
+                                "`oihkg build --project DIR` (or give --out and --src)")
+    return paths
 
 
 @dataclass(frozen=True)
@@ -51,14 +99,14 @@ class Paths:
 
 
 def default_paths() -> Paths:
-    """Return the repository's paths, honouring ``OIHKG_SRC`` and ``OIHKG_OUT``.
+    """Return the project's paths (:func:`project_root`), honouring ``OIHKG_SRC`` and ``OIHKG_OUT``.
 
     Examples
     --------
     >>> default_paths().owl.name
     'oih.owl'
     """
-    out = Path(os.environ.get("OIHKG_OUT", REPO_ROOT / "ontology"))
+    out = Path(os.environ.get("OIHKG_OUT", project_root() / "ontology"))
     src = Path(os.environ.get("OIHKG_SRC", out / "src"))
     return Paths(src=src, out=out)
 

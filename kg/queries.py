@@ -34,11 +34,10 @@ from pyparsing import ParseException
 from rdflib.plugins.sparql.parser import parseQuery
 
 from kg import vocab
-from kg.config import REPO_ROOT
+from kg.config import queries_dir
 from kg.store import Literal, NamedNode, QuerySyntaxError, Row, Store, Term
 
 __all__ = [
-    "QUERIES_DIR",
     "Param",
     "NamedQuery",
     "QueryFileError",
@@ -51,7 +50,6 @@ __all__ = [
     "run",
 ]
 
-QUERIES_DIR = REPO_ROOT / "queries"
 _HEADER = re.compile(r"^#\s*(name|description|param|returns)\s*:\s*(.*)$")
 _PARAM = re.compile(r"^(\w+)\s*\((IRI|literal)\)\s*(.*)$")
 
@@ -211,7 +209,7 @@ def load_queries(folder: Path | None = None) -> dict[str, NamedQuery]:
 
     Parsed once per process while the files are unchanged (name, size and modification time); a new dict each call.
     """
-    folder = folder or QUERIES_DIR
+    folder = folder or queries_dir()
     files = tuple((p, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.glob("*.rq")))
     return dict(_load(files))
 

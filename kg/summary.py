@@ -13,7 +13,8 @@ import rdflib
 from rdflib import OWL, RDF, RDFS
 
 from kg import vocab
-from kg.config import REPO_ROOT, Paths
+from kg.config import Paths
+from kg.config import queries_dir as project_queries
 
 __all__ = ["load_dataset", "counts", "intervention_pathways"]
 
@@ -47,7 +48,7 @@ def counts(paths: Paths) -> dict[str, int]:
 
 def intervention_pathways(paths: Paths, queries_dir: Path | None = None) -> list[dict[str, object]]:
     """Rows of the ``intervention-pathway-matrix`` query, as dicts of plain values."""
-    text = ((queries_dir or REPO_ROOT / "queries") / "intervention-pathway-matrix.rq").read_text(encoding="utf-8")
+    text = ((queries_dir or project_queries()) / "intervention-pathway-matrix.rq").read_text(encoding="utf-8")
     rows = []
     for r in load_dataset(paths).query(text):
         rows.append(
