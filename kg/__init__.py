@@ -107,25 +107,37 @@ class OIHKG:
 
     def search(self, text: str, limit: int = 20) -> list[dict]:
         """Entities whose label, synonym or CURIE contains ``text``, best first (:meth:`kg.catalog.Catalog.search`)."""
-        return self.catalog.search(text, limit)
+        from kg.notebook import Rows
+
+        return Rows(self.catalog.search(text, limit), caption=f"entities matching {text!r}")
 
     def entity(self, name: str) -> dict:
-        """One entity with its edges in and out (:meth:`kg.catalog.Catalog.entity`)."""
-        return self.catalog.entity(name)
+        """One entity with its edges in and out (:meth:`kg.catalog.Catalog.entity`): a dict that shows itself as a card
+        in a notebook (:class:`kg.notebook.Card`)."""
+        from kg.notebook import Card
+
+        return Card(self.catalog.entity(name))
 
     def edges(self, subject: str | None = None, predicate: str | None = None, object: str | None = None,
               inferred: bool | None = None) -> list[dict]:
-        """Evidence-backed and inferred edges, filtered (:meth:`kg.catalog.Catalog.edges`)."""
-        return self.catalog.edges(subject, predicate, object, inferred)
+        """Evidence-backed and inferred edges, filtered (:meth:`kg.catalog.Catalog.edges`); a list that shows itself as a
+        table in a notebook (:class:`kg.notebook.Rows`)."""
+        from kg.notebook import Rows
+
+        return Rows(self.catalog.edges(subject, predicate, object, inferred), caption="edges")
 
     def interventions(self) -> list[dict]:
         """Every agent or clinical action with its targets and pathways (:meth:`kg.catalog.Catalog.interventions`)."""
-        return self.catalog.interventions()
+        from kg.notebook import Rows
+
+        return Rows(self.catalog.interventions(), caption="interventions")
 
     def query(self, name, **params: str) -> list[dict]:
         """Run a named query (by name, or a parsed query file) with parameters given by entity name
-        (:meth:`kg.catalog.Catalog.query`)."""
-        return self.catalog.query(name, **params)
+        (:meth:`kg.catalog.Catalog.query`); a list of rows that shows itself as a table (:class:`kg.notebook.Rows`)."""
+        from kg.notebook import Rows
+
+        return Rows(self.catalog.query(name, **params), caption=getattr(name, "name", name))
 
     def run_query(self, name, params: dict[str, str], limit: int | None = None) -> list[dict]:
         """A named query for a client: parameters as a dict, at most ``limit`` rows; a ``context`` the query does not
@@ -138,8 +150,11 @@ class OIHKG:
         return self.catalog.completions()
 
     def sparql(self, text: str) -> Any:
-        """Run SPARQL: rows, a bool or triples, by the query's form (:meth:`kg.catalog.Catalog.sparql`)."""
-        return self.catalog.sparql(text)
+        """Run SPARQL: rows, a bool or triples, by the query's form (:meth:`kg.catalog.Catalog.sparql`); rows and
+        triples show themselves as tables (:func:`kg.notebook.answer`)."""
+        from kg.notebook import answer
+
+        return answer(self.catalog.sparql(text))
 
     # -- the engine: paths, perturbations, the pain model
     def causal_graph(self, include_inferred: bool = False):
@@ -187,7 +202,9 @@ class OIHKG:
         >>> sorted({r.get("context") for r in kg.query_in_context("pathways-for-intervention", "acute", intervention="morphine")})
         [None]
         """
-        return self.engine.query_in_context(name, context, **params)
+        from kg.notebook import Rows
+
+        return Rows(self.engine.query_in_context(name, context, **params), caption=name)
 
     def contexts(self) -> tuple[str, ...]:
         """The model's contexts (exposures and conditions some statement holds in): what ``context=`` takes."""
@@ -271,6 +288,12 @@ class OIHKG:
         from kg.viz import render_map
 
         return render_map(self.catalog, self.causal_graph(), title)
+
+    def map(self, title: str = "oihkg — OIH mechanism map", height: int = 720):
+        """The mechanism map shown inline in a notebook (:class:`kg.notebook.MapView`; ``.save(path)`` writes it)."""
+        from kg.notebook import MapView
+
+        return MapView(self.map_html(title), height)
 
     def close(self) -> None:
         """Release the store."""

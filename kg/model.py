@@ -61,6 +61,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from kg import vocab
 from kg.contexts import ACUTE, CHRONIC
+from kg.notebook import Plot
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -224,8 +225,9 @@ class Mechanism:
 
 
 @dataclass
-class SimulationResult:
-    """Curves, the operating point, classification, test taper and what each intervention changed."""
+class SimulationResult(Plot):
+    """Curves, the operating point, classification, test taper and what each intervention changed; in a notebook, its
+    figure (:mod:`kg.notebook`)."""
 
     params: dict[str, Any]
     interventions: list[str]

@@ -59,6 +59,7 @@ from typing import TYPE_CHECKING, Any
 from kg import contexts, vocab
 from kg.build import Observation, load_model
 from kg.config import Paths, default_paths
+from kg.notebook import ReportTable
 
 if TYPE_CHECKING:
     from kg.engine import Engine
@@ -87,8 +88,9 @@ class Result:
 
 
 @dataclass
-class Report:
-    """Every observation's result, in the order of the file."""
+class Report(ReportTable):
+    """Every observation's result, in the order of the file; in a notebook, a table of one row per observation
+    (:mod:`kg.notebook`)."""
 
     results: list[Result]
 

@@ -19,6 +19,7 @@ from math import prod
 import networkx as nx
 
 from kg import contexts, vocab
+from kg.notebook import PathsTable, PathTable
 
 __all__ = ["PathStatus", "SignedPath", "PathResult", "signed_paths", "all_signed_paths", "walk", "distances_to", "distances_from", "signed_adjacency", "prepare", "BUDGET"]
 
@@ -32,8 +33,8 @@ class PathStatus(str, Enum):
 
 
 @dataclass(frozen=True)
-class SignedPath:
-    """One simple path: its nodes, its edges with evidence, and its net sign (product of edge signs)."""
+class SignedPath(PathTable):
+    """One simple path: its nodes, its edges with evidence, and its net sign (product of edge signs); a table."""
 
     nodes: tuple[str, ...]
     edges: tuple[dict, ...]
@@ -64,8 +65,8 @@ class SignedPath:
 
 
 @dataclass
-class PathResult:
-    """The answer of :func:`signed_paths`: a status, a message, and the ranked paths."""
+class PathResult(PathsTable):
+    """The answer of :func:`signed_paths`: a status, a message, and the ranked paths (a table: :mod:`kg.notebook`)."""
 
     status: PathStatus
     source: str

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from kg import vocab
+from kg.notebook import EffectsTable
 from kg.paths import signed_adjacency
 
 __all__ = ["Effect", "PerturbResult", "perturb", "A", "H", "P"]
@@ -53,8 +54,9 @@ class Effect:
 
 
 @dataclass
-class PerturbResult:
-    """Effects per reached node, and on A, H and P."""
+class PerturbResult(EffectsTable):
+    """Effects per reached node, and on A, H and P; in a notebook, a table of one row per effect, A, H and P first
+    (:mod:`kg.notebook`)."""
 
     inhibit: list[str]
     activate: list[str]
