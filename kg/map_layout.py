@@ -121,7 +121,8 @@ def flow_layout(nodes: dict[str, dict], links: dict[str, set[str]], labels: dict
     Returns
     -------
     dict
-        ``positions`` (id → [x, y]), ``areas`` (one per module: ``id``, ``label``, ``x``, ``y``, ``w``, ``h``).
+        ``positions`` (id → [x, y]), ``areas`` (one per module: ``id``, ``label``, ``x``, ``y``, ``w``, ``h``), and
+        ``boxes`` (id → the estimated box of the node and its label: left, top, right, bottom).
     """
     modules = [p for p in MODULE_ORDER if p in nodes] + sorted(c for c, n in nodes.items()
                                                               if n["category"] == "pathway" and c not in MODULE_ORDER)
@@ -196,7 +197,9 @@ def flow_layout(nodes: dict[str, dict], links: dict[str, set[str]], labels: dict
         x0, x1, y0, y1 = min(xs) - 14, max(xs) + 14, min(ys) - HEADER, max(ys) + 8
         areas.append({"id": p, "label": nodes[p]["label"] if p in nodes else p, "x": round(x0), "y": round(y0),
                       "w": round(x1 - x0), "h": round(y1 - y0), "members": sorted(members)})
-    return {"positions": {c: [round(v[0]), round(v[1])] for c, v in pos.items()}, "areas": areas}
+    boxes = {c: (pos[c][0] - dims[c][0] / 2, pos[c][1] + off[c] - dims[c][1] / 2, pos[c][0] + dims[c][0] / 2,
+                 pos[c][1] + off[c] + dims[c][1] / 2) for c in pos}
+    return {"positions": {c: [round(v[0]), round(v[1])] for c, v in pos.items()}, "areas": areas, "boxes": boxes}
 
 
 def force_layout(nodes: dict, links: dict[str, set[str]], labels: dict[str, str], shapes: dict[str, str],
@@ -239,9 +242,11 @@ def force_layout(nodes: dict, links: dict[str, set[str]], labels: dict[str, str]
     return {c: [round(v[0]), round(v[1] - off[c])] for c, v in pos.items()}
 
 
-def map_layouts(nodes: dict, edges: dict, anchors: dict[str, list[str]], vis_nodes: list[dict]) -> tuple[dict, list]:
-    """Both views' positions (:mod:`kg.map_layout`), the causal flow's also written on the vis.js nodes, and the
-    module areas of the flow: the page computes no layout itself."""
+def map_layouts(nodes: dict, edges: dict, anchors: dict[str, list[str]], vis_nodes: list[dict],
+                vis_edges: list[dict]) -> tuple[dict, list, dict]:
+    """Both views' positions (:mod:`kg.map_layout`), the causal flow's also written on the vis.js nodes, the module
+    areas of the flow, and the flow's detours (edge id → curve, also set on the vis.js edges): the page computes no
+    layout itself."""
     links: dict[str, set[str]] = {}
     pairs = [(e["subject"], e["object"]) for e in edges.values() if not e["inferred"]]
     for a, b in pairs + [(c, m) for c, around in anchors.items() for m in around]:
@@ -252,7 +257,13 @@ def map_layouts(nodes: dict, edges: dict, anchors: dict[str, list[str]], vis_nod
     flow = flow_layout(nodes, links, labels, shapes)
     for v in vis_nodes:
         v["x"], v["y"] = flow["positions"][v["id"]]
-    return {"flow": flow["positions"], "force": force_layout(nodes, links, labels, shapes)}, flow["areas"]
+    # an edge with its own curve (a converse's bend) keeps it; any other that runs through a label takes a detour
+    ends = {e["id"]: (e["from"], e["to"]) for e in vis_edges if "smooth" not in e and "id" in e and not e.get("membership")}
+    routes = detours(flow["positions"], ends, flow["boxes"])
+    for e in vis_edges:
+        if e.get("id") in routes:
+            e["smooth"] = routes[e["id"]]
+    return {"flow": flow["positions"], "force": force_layout(nodes, links, labels, shapes)}, flow["areas"], routes
 
 
 def _cross(p1, p2, p3, p4) -> bool:
@@ -265,6 +276,53 @@ def crossings(pos: dict[str, Any], links: dict[str, set[str]]) -> int:
     segs = sorted({tuple(sorted((a, b))) for a in links for b in links[a] if a in pos and b in pos and a != b})
     return sum(_cross(pos[a], pos[b], pos[c], pos[d]) for i, (a, b) in enumerate(segs) for c, d in segs[i + 1:]
                if not {a, b} & {c, d})
+
+
+#: The curves an edge may take instead of the default one when that runs through a label (vis.js ``smooth``).
+DETOURS = [{"enabled": True, "type": kind, "roundness": r} for r in (0.15, 0.3, 0.45) for kind in ("curvedCW", "curvedCCW")]
+
+
+def curve(a: list[float], b: list[float], smooth: dict | None = None, samples: int = 24) -> list[tuple[float, float]]:
+    """Points along an edge from ``a`` to ``b`` as vis.js draws it: the map's horizontal cubic Bézier, or ``smooth``
+    (``curvedCW`` / ``curvedCCW``, a quadratic Bézier through vis.js's via point)."""
+    (x1, y1), (x2, y2) = a, b
+    ts = [i / samples for i in range(1, samples)]
+    if smooth is None:
+        r = OPTIONS["edges"]["smooth"]["roundness"]
+        v1, v2 = (x1 + r * (x2 - x1), y1), (x2 - r * (x2 - x1), y2)
+        return [((1 - t) ** 3 * x1 + 3 * (1 - t) ** 2 * t * v1[0] + 3 * (1 - t) * t * t * v2[0] + t ** 3 * x2,
+                 (1 - t) ** 3 * y1 + 3 * (1 - t) ** 2 * t * v1[1] + 3 * (1 - t) * t * t * v2[1] + t ** 3 * y2) for t in ts]
+    r, dx, dy = smooth["roundness"], x2 - x1, y1 - y2
+    turn = (0.5 * r if smooth["type"] == "curvedCW" else -0.5 * r) + 0.5
+    angle, reach = (math.atan2(dy, dx) + turn * math.pi) % (2 * math.pi), (0.5 * r + 0.5) * math.hypot(dx, dy)
+    vx, vy = x1 + reach * math.sin(angle), y1 + reach * math.cos(angle)
+    return [((1 - t) ** 2 * x1 + 2 * (1 - t) * t * vx + t * t * x2, (1 - t) ** 2 * y1 + 2 * (1 - t) * t * vy + t * t * y2)
+            for t in ts]
+
+
+def through(points: list[tuple[float, float]], ends: tuple[str, str],
+            boxes: dict[str, tuple[float, float, float, float]]) -> list[str]:
+    """The nodes other than ``ends`` whose box (left, top, right, bottom) the ``points`` of an edge pass through."""
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    return [c for c, (l, t, r, b) in boxes.items() if c not in ends and not (r < min(xs) or l > max(xs) or b < min(ys)
+            or t > max(ys)) and any(l + 2 < x < r - 2 and t + 2 < y < b - 2 for x, y in points)]
+
+
+def detours(pos: dict[str, Any], ends: dict[str, tuple[str, str]],
+            boxes: dict[str, tuple[float, float, float, float]]) -> dict[str, dict]:
+    """For each edge (id → its two ends) whose default curve runs through other nodes' labels, the curve of
+    :data:`DETOURS` through the fewest (the gentlest of equals), when it passes through fewer: edge id → vis.js
+    ``smooth``. Nodes never move for it."""
+    out = {}
+    for eid, (a, b) in ends.items():
+        if a == b or a not in pos or b not in pos:
+            continue
+        hits = len(through(curve(pos[a], pos[b]), (a, b), boxes))
+        if hits:
+            best = min(DETOURS, key=lambda s: len(through(curve(pos[a], pos[b], s), (a, b), boxes)))
+            if len(through(curve(pos[a], pos[b], best), (a, b), boxes)) < hits:
+                out[eid] = best
+    return out
 
 
 def overlaps(boxes: dict[str, tuple[float, float, float, float]]) -> list[tuple[str, str]]:

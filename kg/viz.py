@@ -171,10 +171,10 @@ def map_data(catalog: Catalog, graph: nx.MultiDiGraph) -> dict[str, Any]:
             n["level"] = levels.get(c, 0)
     anchors = _anchors(nodes, set(neighbours) | set(members), ties)
     vis_nodes, vis_edges = _network(nodes, edges, rows, anchors, table["short"])
-    layouts, areas = map_layouts(nodes, edges, anchors, vis_nodes)
+    layouts, areas, routes = map_layouts(nodes, edges, anchors, vis_nodes, vis_edges)
     return {
         "nodes": vis_nodes, "edges": vis_edges, "options": OPTIONS, "forceOptions": FORCE_OPTIONS,
-        "layouts": layouts, "areas": areas,
+        "layouts": layouts, "areas": areas, "routes": routes,
         "meta": {"nodes": nodes, "edges": edges, "interventions": _interventions(catalog, graph, table["choices"]),
                  "pathways": {c: n["label"] for c, n in nodes.items() if n["category"] == "pathway"},
                  "contexts": table, **display.evidence_display(edges),

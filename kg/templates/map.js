@@ -265,6 +265,9 @@
     layoutSelect.value = kind;
     const at = D.layouts[kind];
     network.setOptions({ edges: JSON.parse(JSON.stringify(kind === "force" ? D.forceOptions.edges : D.options.edges)) });
+    // the flow's detours around labels (kg/map_layout.py) are its own: the force layout draws those edges as any other
+    const routes = D.routes || {};
+    edges.update(Object.keys(routes).map((id) => ({ id, smooth: kind === "force" ? D.forceOptions.edges.smooth : routes[id] })));
     nodes.update(Object.entries(at).map(([id, p]) => ({ id, x: p[0], y: p[1] })));
     fitView(false);
   }
