@@ -85,7 +85,8 @@ def main() -> None:
         gen_s = time.perf_counter() - t0
         before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         t0 = time.perf_counter()
-        subprocess.run([str(BIN / "oihkg"), "load", str(data), "--store", str(store)], check=True, capture_output=True,
+        subprocess.run([str(BIN / "oihkg"), "load", str(data), "--store", str(store)], check=True,
+                       stdout=subprocess.DEVNULL,  # its progress (standard error) shows
                        timeout=1800)
         load_s = time.perf_counter() - t0
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss

@@ -22,6 +22,8 @@ from __future__ import annotations
 import random
 import sys
 
+from kg.progress import track  # a bar on a terminal, a line every few seconds elsewhere
+
 __all__ = ["synthetic_ntriples", "mechanism_ntriples", "TWO_HOP", "TWO_HOP_PATHWAY"]
 
 OIH = "https://w3id.org/oihkg/"
@@ -50,7 +52,7 @@ def synthetic_ntriples(triples: int = 250_000, seed: int = 11) -> str:
     n = max(10, triples // 8)
     pathways = max(5, n // 500)
     lines = []
-    for i in range(n):
+    for i in track(range(n), "writing the synthetic graph", unit="entities"):
         e = f"<{OIH}e{i}>"
         lines.append(f'{e} <{LABEL}> "entity {i}" .')
         lines.append(f"{e} <{TYPE}> <{OIH}BiologicalProcess> .")
@@ -105,7 +107,7 @@ def mechanism_ntriples(triples: int = 1_000_000, seed: int = 7, out=None) -> int
     rels, rel_w = [r for r, _ in RELATIONS], [w for _, w in RELATIONS]
     written = 0
     buf = []
-    for i in range(n):
+    for i in track(range(n), "writing the synthetic graph", unit="entities"):
         e = f"<{OIH}syn/e{i}>"
         short, category, _ = kinds[i]
         buf.append(f'{e} <{LABEL}> "{short} {i}" .')

@@ -151,7 +151,9 @@ class OIHKG:
 
     def sparql(self, text: str) -> Any:
         """Run SPARQL: rows, a bool or triples, by the query's form (:meth:`kg.catalog.Catalog.sparql`); rows and
-        triples show themselves as tables (:func:`kg.notebook.answer`)."""
+        triples show themselves as tables (:func:`kg.notebook.answer`). The well-known prefixes (rdfs:, oih:, RO:…)
+        need no PREFIX line, as in the SPARQL editor; a query that does not parse raises
+        :class:`kg.queries.SparqlSyntaxError`, one sentence saying what to change."""
         from kg.notebook import answer
 
         return answer(self.catalog.sparql(text))

@@ -24,11 +24,12 @@ True
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cached_property
 from typing import Any
 
 from kg import vocab
-from kg.queries import AmbiguousEntity, NamedQuery, Param, UnknownEntity, check_syntax, load_queries, run
+from kg.queries import AmbiguousEntity, NamedQuery, Param, UnknownEntity, load_queries, ready, run
 from kg.store import Boolean, Literal, NamedNode, Row, Solutions, Store
 
 __all__ = ["Catalog", "Names", "plain", "plain_row"]
@@ -270,24 +271,28 @@ class Catalog:
             out.append(row)
         return out
 
-    def merged(self) -> tuple[list[dict], list[dict]]:
+    def merged(self, step: Callable[[], None] = lambda: None) -> tuple[list[dict], list[dict]]:
         """The graphs merged in with ``oihkg load``, as the mechanism graph reads them: ``(nodes, edges)``, the
         labelled entities (``curie``, ``label``) and every triple whose relation has a sign in the schema (``subject``,
         ``predicate``, ``object``, ``sign``, ``graph``, ``citations``: the sources an ``owl:Axiom`` gives), each query
-        asked once per merged graph with the graph bound, so the store plans it on that graph alone."""
+        asked once per merged graph with the graph bound, so the store plans it on that graph alone; ``step`` is
+        called after each of these three queries (progress)."""
         nodes: list[dict] = []
         edges: list[dict] = []
         for record in self.store.loaded():
             graph = {"graph": NamedNode(record["graph"])}
             nodes += [{"curie": r["entity"], "label": r["label"]}
                       for r in map(plain_row, self.store.select(self.queries["loaded-nodes"].text, graph))]
+            step()
             sources: dict[tuple[str, str, str], list[str]] = {}
             for r in self.store.select(self.queries["loaded-edge-sources"].text, graph):
                 sources.setdefault((r["subject"].value, r["predicate"].value, r["object"].value), []).append(r["source"].value)
+            step()
             for r in self.store.select(self.queries["loaded-causal-edges"].text, graph):
                 row = plain_row(r)
                 row["citations"] = sources.get((r["subject"].value, r["predicate"].value, r["object"].value), [])
                 edges.append(row)
+            step()
         return nodes, edges
 
     def interventions(self) -> list[dict]:
@@ -403,15 +408,16 @@ class Catalog:
         return term if term.startswith("<") or declared else f"<{iri}>"
 
     def sparql(self, text: str) -> Any:
-        """Run SPARQL: SELECT → rows of plain values, ASK → bool, CONSTRUCT/DESCRIBE → triples of plain values.
+        """Run SPARQL: SELECT → rows of plain values, ASK → bool, CONSTRUCT/DESCRIBE → triples of plain values. The
+        well-known prefixes it uses without declaring them are declared, as the SPARQL editor declares them
+        (:func:`kg.queries.ready`).
 
         Raises
         ------
         kg.queries.SparqlSyntaxError
-            With the line and column of the problem.
+            One sentence saying what to change, with the line and column of the problem.
         """
-        check_syntax(text)
-        result = self.store.query(text)
+        result = self.store.query(ready(text))
         if isinstance(result, Solutions):
             return [{k: plain(v) for k, v in r.items()} for r in result]
         if isinstance(result, Boolean):

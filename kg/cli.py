@@ -202,16 +202,18 @@ class Format(str, Enum):
 
 @app.command()
 def query(
-    name: Annotated[str, typer.Argument(help="A named query (see `oihkg queries`) or a .rq file.")],
+    name: Annotated[str, typer.Argument(help="A named query (see `oihkg queries`), a .rq file, or SPARQL text (the "
+                                             "well-known prefixes, rdfs: or oih: say, need no PREFIX line).")],
     param: Annotated[Optional[list[str]], typer.Option("--param", "-p", help="k=v; entities by CURIE, IRI, label or synonym.")] = None,
     context: Context = None,
     fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
     endpoint: Annotated[Optional[str], typer.Option(help="A SPARQL 1.1 endpoint URL instead of the embedded store.")] = None,
     store: StoreOpt = None,
 ) -> None:
-    """Run a named competency query, or a SPARQL file, and print its rows (with --context, the rows that hold in it)."""
+    """Run a named competency query, a SPARQL file or SPARQL text, and print its rows (with --context, the rows that
+    hold in it)."""
     from kg.contexts import UnknownContextError
-    from kg.queries import AmbiguousEntity, QueryFileError, SparqlSyntaxError, UnknownEntity, check_syntax, parse_query_file
+    from kg.queries import AmbiguousEntity, QueryFileError, SparqlSyntaxError, UnknownEntity, parse_query_file, ready
     from kg.sparql import check_services
     from kg.store import StoreError
 
@@ -234,8 +236,11 @@ def query(
             if text.lstrip().startswith("# name:"):
                 rows = kg.query(parse_query_file(path), **params)
             else:
-                check_syntax(text, path.name)
+                ready(text, path.name)  # a syntax error in a sentence naming the file
                 rows = kg.sparql(text)
+        elif any(c.isspace() for c in name) or "{" in name:  # SPARQL itself: a query's name has neither
+            check_services(name)
+            rows = kg.sparql(name)
         else:
             rows = kg.query_in_context(name, context, **params)
     except (SparqlSyntaxError, QueryFileError) as exc:
@@ -301,6 +306,7 @@ def serve(
         "OIHKG_MAX_BODY": str(max_body), "OIHKG_ENDPOINT_TIMEOUT": str(endpoint_timeout),
         "OIHKG_ALLOW_SERVICE": " ".join(allow_service or []),
         "OIHKG_ENDPOINT": endpoint or "", "OIHKG_STORE": str(store or ""), "OIHKG_CORS_ORIGINS": ",".join(cors or []),
+        "OIHKG_PROGRESS": os.environ.get("OIHKG_PROGRESS") or "lines",  # a server's output is a log: lines, not bars
     }
     os.environ.update(env)
     base = f"http://{host}:{port}"
@@ -594,22 +600,26 @@ def materialise(
     the curated ontology's reasoner and its consistency check."""
     import rdflib
 
-    from kg.reason.rl import NoFixpoint, materialise as run_rl, pathway_facts
+    from kg.progress import Progress
+    from kg.reason.rl import NoFixpoint, materialise as run_rl, pathway_facts, read_graph
 
     paths = _paths(None, out)
     if not paths.ttl.is_file():
         err.print(f"[red]error:[/red] {paths.ttl} not found; run `oihkg build` first")
         raise typer.Exit(2)
     given = rdflib.Graph()
-    for path in [paths.ttl, *(files or [])]:
-        try:
-            given.parse(path)
-        except Exception as exc:  # noqa: BLE001 - rdflib's parsers raise many kinds; each is a bad input file
-            err.print(f"[red]error:[/red] {path}: {exc}", highlight=False)
-            raise typer.Exit(2) from None
+    inputs, show = [paths.ttl, *(files or [])], "off" if quiet else None  # progress: bytes read, then rounds
+    with Progress("reading the graphs", total=sum(p.stat().st_size for p in inputs if p.is_file()), unit="bytes",
+                  show=show) as read:
+        for path in inputs:
+            try:
+                read_graph(given, path, read)
+            except Exception as exc:  # noqa: BLE001 - rdflib's parsers raise many kinds; each is a bad input file
+                err.print(f"[red]error:[/red] {path}: {exc}", highlight=False)
+                raise typer.Exit(2) from None
     try:
-        with _status("materialising (OWL 2 RL)", quiet):
-            result = run_rl(given)
+        with Progress("materialising (OWL 2 RL)", unit="rounds", show=show) as rounds:
+            result = run_rl(given, on_round=lambda n: rounds.update(done=n))
     except NoFixpoint as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         raise typer.Exit(1) from None

@@ -37,6 +37,7 @@ from pyoxigraph import Literal, NamedNode, RdfFormat, parse
 
 from kg import vocab
 from kg.leftovers import scratch
+from kg.progress import Progress, Reading, reading
 
 __all__ = ["graph_name", "detect", "kgx_ntriples", "prepared", "Ready", "load_files", "unload", "check_name", "LoadError", "FORMATS",
            "MAX_UNZIPPED", "MAX_RATIO"]
@@ -184,8 +185,17 @@ def kgx_ntriples(nodes: Iterable[str] | None, edges: Iterable[str], out: io.Text
     return written
 
 
-def _kgx_sources(path: Path, stack: ExitStack) -> tuple[Iterable[str] | None, Iterable[str], tuple[str, str]]:
-    """The node and edge lines of a KGX zip, or of an ``*edges.tsv`` with its ``*nodes.tsv`` beside it (optional)."""
+def _kgx_sources(path: Path, stack: ExitStack,
+                 counted: Progress | None = None) -> tuple[Iterable[str] | None, Iterable[str], tuple[str, str]]:
+    """The node and edge lines of a KGX zip, or of an ``*edges.tsv`` with its ``*nodes.tsv`` beside it (optional);
+    their bytes read are counted in ``counted``, whose total becomes their size."""
+
+    def text(raw, size: int) -> io.TextIOWrapper:
+        if counted is not None:
+            counted.update(total=(counted.total or 0) + size)
+            raw = Reading(raw, counted)
+        return stack.enter_context(io.TextIOWrapper(raw, encoding="utf-8-sig", newline=""))
+
     if path.suffix.lower() == ".zip":
         try:
             archive = stack.enter_context(zipfile.ZipFile(path))
@@ -197,14 +207,13 @@ def _kgx_sources(path: Path, stack: ExitStack) -> tuple[Iterable[str] | None, It
             raise LoadError(f"{path}: no edges.tsv inside")
         node_file = next((n for n in names if n.endswith("nodes.tsv")), None)
         _check_unzipped(path, [archive.getinfo(n) for n in (node_file, edge_file) if n])
-        opened = [stack.enter_context(io.TextIOWrapper(archive.open(n), encoding="utf-8-sig", newline="")) if n else None
-                  for n in (node_file, edge_file)]
+        opened = [text(archive.open(n), archive.getinfo(n).file_size) if n else None for n in (node_file, edge_file)]
         return opened[0], opened[1], (f"{path}!{node_file}", f"{path}!{edge_file}")
     if not path.name.endswith("edges.tsv"):
         raise LoadError(f"{path}: a KGX TSV is loaded by its edges file (*edges.tsv; its *nodes.tsv beside it is read too)")
     node_path = path.with_name(path.name[: -len("edges.tsv")] + "nodes.tsv")
-    nodes = stack.enter_context(node_path.open(encoding="utf-8-sig", newline="")) if node_path.is_file() else None
-    return nodes, stack.enter_context(path.open(encoding="utf-8-sig", newline="")), (str(node_path), str(path))
+    nodes = text(node_path.open("rb"), node_path.stat().st_size) if node_path.is_file() else None
+    return nodes, text(path.open("rb"), path.stat().st_size), (str(node_path), str(path))
 
 
 def _check_unzipped(path: Path, members: list[zipfile.ZipInfo]) -> None:
@@ -277,13 +286,15 @@ def prepared(files: Iterable[Path | str], names: Iterable[str] | None = None,
             if fmt == "kgx":
                 nt = Path(tmp) / f"{k}.nt"
                 with ExitStack() as stack, nt.open("w", encoding="utf-8") as out:
-                    nodes, edges, where = _kgx_sources(f, stack)
+                    counted = stack.enter_context(Progress(f"converting {f.name} (KGX)", unit="bytes"))
+                    nodes, edges, where = _kgx_sources(f, stack, counted)
                     kgx_ntriples(nodes, edges, out, where)
                 ready.append(Ready(nt, RdfFormat.N_TRIPLES, name, f.name))
             else:
                 try:
-                    for _ in parse(path=str(f), format=fmt):
-                        pass
+                    with reading(f, f"checking {f.name}") as data:  # its bytes read: the parser reports nothing
+                        for _ in parse(data, format=fmt):
+                            pass
                 except SyntaxError as exc:
                     raise LoadError(f"{f}: {exc}") from None
                 except (OSError, ValueError) as exc:

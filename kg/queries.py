@@ -33,8 +33,9 @@ from pathlib import Path
 from pyparsing import ParseException
 from rdflib.plugins.sparql.parser import parseQuery
 
-from kg import vocab
+from kg import store_messages, vocab
 from kg.config import queries_dir
+from kg.sparql_text import as_run, with_prefixes
 from kg.store import Literal, NamedNode, QuerySyntaxError, Row, Store, Term
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "UnknownEntity",
     "AmbiguousEntity",
     "check_syntax",
+    "ready",
     "parse_query_file",
     "load_queries",
     "run",
@@ -93,6 +95,34 @@ def check_syntax(text: str, source: str = "query") -> None:
     kg.queries.SparqlSyntaxError: query: SPARQL syntax error at line 1, column 19: ...
     """
     _parsed(text, source)
+
+
+def ready(text: str, source: str = "query") -> str:
+    """A query as the SPARQL editor sends it: each well-known prefix it uses without declaring it declared first (the
+    prefixes the editor completes, :data:`kg.vocab.CONVERTER`: the project's, rdf, rdfs, owl, xsd, skos, dcterms;
+    :func:`kg.sparql_text.with_prefixes`), then read by the store's parser. A query that calls a SERVICE is not read
+    here (the parse runs it on an empty store); the store reads it.
+
+    Raises
+    ------
+    SparqlSyntaxError
+        A sentence saying what to change (:func:`kg.store_messages.syntax`) at its line and column in ``text``.
+    """
+    full = with_prefixes(text, vocab.CONVERTER.prefix_map)
+    try:
+        as_run(full, check=True)
+    except SyntaxError as exc:
+        said = store_messages.syntax(full, str(exc))
+        at = re.match(r"error at (\d+):(\d+): (.*)", said, re.S)
+        line, col, said = (max(1, int(at[1]) - (full != text)), int(at[2]), at[3]) if at else (1, 1, said)
+        if not said.startswith("the prefix ") and " is not a query form" not in said:
+            try:  # the store's parser says what it expected where it stopped; rdflib's, where that part starts
+                parseQuery(text)
+            except ParseException as part:
+                if (part.lineno, part.col) < (line, col):
+                    said, line, col = f"the part that starts here does not parse ({said}, at {line}:{col})", part.lineno, part.col
+        raise SparqlSyntaxError(said, line, col, source) from None
+    return full
 
 
 def _parsed(text: str, source: str):

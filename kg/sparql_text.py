@@ -26,7 +26,53 @@ from urllib.parse import urljoin
 
 import pyoxigraph as ox
 
-__all__ = ["parse_tree", "collect", "functions", "declares_dataset", "unsupported_functions", "as_run"]
+__all__ = ["parse_tree", "collect", "functions", "declares_dataset", "unsupported_functions", "as_run",
+           "undeclared_prefixes", "with_prefixes"]
+
+
+#: What may hold a colon without being a prefixed name (strings, IRIs, comments), then a PREFIX declaration, then a
+#: prefixed name (not a variable's, a blank node's or an IRI scheme's colon): SPARQL's tokens as far as prefixes go.
+_LEX = re.compile("|".join((
+    r"'''[\s\S]*?'''", r'"""[\s\S]*?"""', r"'(?:[^'\\\n]|\\.)*'", r'"(?:[^"\\\n]|\\.)*"', r"<[^<>\s]*>", r"#[^\n]*",
+    r"(?i:\bPREFIX\s+)(?P<declared>(?:[A-Za-z][\w.-]*)?):",
+    r"(?<![\w?$:.-])(?P<used>(?:[A-Za-z][\w.-]*)?):")))
+
+
+def undeclared_prefixes(query: str) -> list[tuple[int, str]]:
+    """The prefixes the query uses without declaring them, each with where it is first used (an offset in the query),
+    in order of first use: read by SPARQL's tokens as far as prefixes go, without a parse, so a query that does not
+    parse is read too.
+
+    Examples
+    --------
+    >>> undeclared_prefixes("PREFIX a: <http://a/> SELECT * { ?s a:b 'x:y' ; rdfs:label <urn:q:r> ; zz:x _:b }")
+    [(48, 'rdfs'), (71, 'zz')]
+    """
+    declared, used = set(), {}
+    for m in _LEX.finditer(query):
+        if m["declared"] is not None:
+            declared.add(m["declared"])
+        elif m["used"] is not None:
+            used.setdefault(m["used"], m.start("used"))
+    return sorted((at, prefix) for prefix, at in used.items() if prefix not in declared)
+
+
+def with_prefixes(query: str, known: dict[str, str]) -> str:
+    """The query with a declaration of each prefix of ``known`` (prefix → namespace) that it uses without declaring,
+    all on one line before it, as the SPARQL editor declares them before a query leaves; the query itself when it
+    needs none. A prefix the query declares is never replaced, and one it does not use is never added.
+
+    Examples
+    --------
+    >>> known = {"rdfs": "http://www.w3.org/2000/01/rdf-schema#", "owl": "http://www.w3.org/2002/07/owl#"}
+    >>> print(with_prefixes("SELECT ?l { ?s rdfs:label ?l }", known))
+    PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+    SELECT ?l { ?s rdfs:label ?l }
+    >>> with_prefixes("PREFIX rdfs: <urn:x#> SELECT ?l { ?s rdfs:label ?l }", known)
+    'PREFIX rdfs: <urn:x#> SELECT ?l { ?s rdfs:label ?l }'
+    """
+    add = [f"PREFIX {prefix}: <{known[prefix]}>" for _, prefix in undeclared_prefixes(query) if prefix in known]
+    return " ".join(add) + "\n" + query if add else query
 
 
 @lru_cache(maxsize=1024)

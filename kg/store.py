@@ -64,7 +64,7 @@ import httpx
 import pyoxigraph as ox
 from pyoxigraph import BlankNode, Literal, NamedNode, QueryResultsFormat, RdfFormat, Variable
 
-from kg import leftovers, store_messages, vocab
+from kg import leftovers, progress, store_messages, vocab
 from kg.echo import without_credentials
 from kg.config import Paths, default_paths
 from kg.sparql_text import declares_dataset, parse_tree, unsupported_functions
@@ -695,7 +695,8 @@ class EmbeddedStore(Store):
         self._pend(graph)  # until recorded: dropped at the next open should this stop here
         self._store.remove_graph(graph)  # what an earlier load of the name put there
         try:
-            self._store.bulk_load(path=str(source), format=fmt, to_graph=graph)
+            with progress.loading(source, self.location, label or source.name) as data:  # bytes read, then written
+                self._store.bulk_load(data, format=fmt, to_graph=graph)
         except (OSError, SyntaxError, ValueError) as exc:
             self._store.remove_graph(graph)
             self._store.flush()

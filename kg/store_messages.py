@@ -23,19 +23,13 @@ True
 from __future__ import annotations
 
 import re
+from difflib import get_close_matches
 from pathlib import Path
 
 from kg import vocab
-from kg.sparql_text import parse_tree
+from kg.sparql_text import parse_tree, undeclared_prefixes
 
 __all__ = ["cannot_open", "projection", "unasked", "syntax"]
-
-#: What may hold a colon without being a prefixed name (strings, IRIs, comments), then a PREFIX declaration, then a
-#: prefixed name (not a variable's, a blank node's or an IRI scheme's colon): SPARQL's tokens as far as prefixes go.
-_LEX = re.compile("|".join((
-    r"'''[\s\S]*?'''", r'"""[\s\S]*?"""', r"'(?:[^'\\\n]|\\.)*'", r'"(?:[^"\\\n]|\\.)*"', r"<[^<>\s]*>", r"#[^\n]*",
-    r"(?i:\bPREFIX\s+)(?P<declared>(?:[A-Za-z][\w.-]*)?):",
-    r"(?<![\w?$:.-])(?P<used>(?:[A-Za-z][\w.-]*)?):")))
 
 #: What RocksDB says when another process (or this one) holds the store's lock.
 _LOCKED = ("While lock file", "lock hold by current process", "LOCK: Resource temporarily unavailable")
@@ -73,22 +67,58 @@ def unasked(query: str, variables: tuple[str, ...]) -> str | None:
 
 
 def syntax(query: str, message: str) -> str:
-    """The parser's ``message`` for ``query``, in a sentence when the query uses a prefix it does not declare (the
-    parser says so, if at all, with a list of every character it expected, 600 characters long): the prefix named
-    where it is first used, with its PREFIX line when the server knows the prefix. Any other message as given."""
-    declared, used = set(), {}
-    for m in _LEX.finditer(query):
-        if m["declared"] is not None:
-            declared.add(m["declared"])
-        elif m["used"] is not None:
-            used.setdefault(m["used"], m.start("used"))
-    missing = [(at, prefix) for prefix, at in used.items() if prefix not in declared]
-    if not missing:
-        return message
-    at, prefix = min(missing)
-    line_no = query.count("\n", 0, at) + 1
-    col = at - (query.rfind("\n", 0, at) + 1) + 1
-    known = vocab.CONVERTER.prefix_map.get(prefix) if prefix else None
-    return (f"error at {line_no}:{col}: the prefix {prefix}: is not declared; "
-            + (f"add PREFIX {prefix}: <{known}> before the query" if known
-               else f"add a PREFIX {prefix}: <…> line for it before the query"))
+    """The parser's ``message`` for ``query`` as one sentence a person can act on, with its position (``error at
+    LINE:COLUMN:``): for a prefix the query does not declare (the parser says so, if at all, with a list of every
+    character it expected, 600 characters long), the prefix named where it is first used, with its PREFIX line when
+    the server knows the prefix; for a first word that is no query form, the form meant; for a list of what the parser
+    expected, its words and signs alone, on one line. Any other message as given."""
+    if not query.strip():
+        return "error at 1:1: the query is empty; write a SELECT, CONSTRUCT, DESCRIBE or ASK query"
+    missing = undeclared_prefixes(query)
+    form = _FORM.match(query)
+    if form and form["word"].upper() in _FORMS or form and missing and missing[0][0] < form.start("word"):
+        form = None  # the form is right, or the prefix comes first
+    if missing and not form:
+        at, prefix = missing[0]
+        known = vocab.CONVERTER.prefix_map.get(prefix) if prefix else None
+        return (f"error at {_position(query, at)}: the prefix {prefix}: is not declared; "
+                + (f"add PREFIX {prefix}: <{known}> before the query" if known
+                   else f"add a PREFIX {prefix}: <…> line for it before the query"))
+    if form:
+        meant = get_close_matches(form["word"].upper(), _FORMS, n=1)
+        return (f"error at {_position(query, form.start('word'))}: {form['word'][:40]} is not a query form; a query "
+                f"starts with SELECT, CONSTRUCT, DESCRIBE or ASK" + (f" (did you mean {meant[0]}?)" if meant else ""))
+    return _one_line(query, message)
+
+
+#: The prologue, then the first word: the query's form (or an update's verb), where the parser would read it.
+_FORM = re.compile(r"(?:\s+|#[^\n]*|(?i:BASE)\s*<[^<>]*>|(?i:PREFIX)\s+[\w.-]*:\s*<[^<>]*>)*(?P<word>[A-Za-z]\w*)")
+_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
+_AT = re.compile(r"^error at (\d+):(\d+): ([\s\S]*)$")
+#: Of a list of what the parser expected, what a person reads: a keyword, or a sign in quotes.
+_TOKEN = re.compile(r'^(?:[A-Za-z][A-Za-z_]*|"(?:[^"\\]|\\.)+")$')
+
+
+def _position(query: str, at: int) -> str:
+    """``LINE:COLUMN`` of an offset in the query, both from 1."""
+    return f"{query.count(chr(10), 0, at) + 1}:{at - (query.rfind(chr(10), 0, at) + 1) + 1}"
+
+
+def _one_line(query: str, message: str) -> str:
+    """A parser's message on one line: a long list of what it expected, its character classes above all, as its
+    words and signs (a few of them) and where the query stopped being read."""
+    found = _AT.match(message)
+    if not found or ("\n" not in message and len(message) <= 120):  # short: without the "[_]" (anything else)
+        return " ".join(message.replace(", [_]", "").replace("expected [_]", "unexpected text").split())
+    line, col, said = int(found[1]), int(found[2]), found[3]
+    head, _, listed = said.partition("expected one of ")
+    if not listed:
+        return " ".join(f"error at {line}:{col}: {said}".split())[:200]
+    items = [i.strip() for i in re.split(r""",\s+(?=[\w"\['])""", " ".join(listed.split()))]
+    words = [i for i in items if _TOKEN.match(i) and i != "Prefix"]
+    named = "one of " * (len(words) > 1) + ", ".join(words[:6]) + (", …" if len(words) > 6 else "")
+    named += (" or a name or term" if len(words) < len(items) else "") if named else "a name or term"
+    lines = query.split("\n")
+    rest = "\n".join(lines[line - 1:])[col - 1:] if 0 < line <= len(lines) else ""
+    where = f"near {' '.join(rest.split())[:20]!r}" if rest.strip() else "at the end of the query"
+    return f"error at {line}:{col}: expected {named}, {where}"

@@ -14,8 +14,9 @@ intervention → pathway facts as HermiT (a test compares them), and only class 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
@@ -23,8 +24,9 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL
 
 from kg import vocab
+from kg.progress import Progress, Reading
 
-__all__ = ["RLResult", "materialise", "pathway_facts", "NoFixpoint"]
+__all__ = ["RLResult", "materialise", "read_graph", "pathway_facts", "NoFixpoint"]
 
 _PATHWAY_LINKS = {str(vocab.OIH) + "drives_pathway": "drives", str(vocab.OIH) + "inhibits_pathway": "inhibits"}
 
@@ -113,7 +115,7 @@ def _apply_chains(triples: Iterable[tuple], rules: list[str]) -> list[tuple]:
         new += [(_rdflib(t.subject), _rdflib(t.predicate), _rdflib(t.object)) for t in found]
 
 
-def materialise(graph: rdflib.Graph, max_rounds: int = 100) -> RLResult:
+def materialise(graph: rdflib.Graph, max_rounds: int = 100, on_round: Callable[[int], None] | None = None) -> RLResult:
     """The OWL 2 RL closure of ``graph`` (schema and instances together).
 
     Each round runs ``reasonable`` over the graph so far, then the property-chain rules (prp-spo2) over its closure
@@ -125,6 +127,8 @@ def materialise(graph: rdflib.Graph, max_rounds: int = 100) -> RLResult:
         The ontology's triples with any instance graph added (not changed here).
     max_rounds : int
         Rounds allowed before :class:`NoFixpoint`.
+    on_round : callable, optional
+        Called with the round's number as each round ends (progress: the reasoner itself reports nothing).
     """
     import reasonable
 
@@ -136,10 +140,27 @@ def materialise(graph: rdflib.Graph, max_rounds: int = 100) -> RLResult:
         reasoner.from_graph(current if isinstance(current, rdflib.Graph) else _graph(current))
         closed = [_plain(t) for t in reasoner.reason()]
         new = _apply_chains(closed, rules)
+        if on_round is not None:
+            on_round(rounds)
         if not new:
             return RLResult(_graph(closed), rounds, time.perf_counter() - started)
         current = [*closed, *new]
     raise NoFixpoint(f"the OWL 2 RL rules still derived new triples after {max_rounds} rounds")
+
+
+def read_graph(graph: rdflib.Graph, path: Path, progress: Progress | None = None) -> None:
+    """Parse the RDF file at ``path`` into ``graph`` (its format by its ending, as rdflib guesses it), its bytes
+    counted in ``progress``: as they are read for N-Triples, which rdflib reads as it parses, and once parsed for
+    any other syntax, which rdflib reads whole before parsing."""
+    if progress is None:
+        graph.parse(path)
+        return
+    if rdflib.util.guess_format(str(path)) == "nt":
+        with path.open("rb") as raw:
+            graph.parse(source=Reading(raw, progress), format="nt")
+        return
+    graph.parse(path)
+    progress.advance(path.stat().st_size)
 
 
 def _graph(triples: Iterable[tuple]) -> rdflib.Graph:

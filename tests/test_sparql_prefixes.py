@@ -1,0 +1,103 @@
+"""SPARQL from Python and the command line as in the editor: the well-known prefixes need no PREFIX line, a query's
+own declarations hold, and a query that does not parse is one sentence on every surface (façade, CLI, /sparql)."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from kg import OIHKG
+from kg.cli import app
+from kg.queries import SparqlSyntaxError
+from kg.sparql_text import undeclared_prefixes, with_prefixes
+from kg.vocab import CONVERTER
+
+LABEL_Q = "SELECT ?l WHERE { ?s rdfs:label ?l } LIMIT 1"
+#: Queries that do not parse, and what the sentence about each must name.
+TYPOS = [("SELEC ?l WHERE { ?s rdfs:label ?l }", "SELEC"), ("SELECT ?l WHERE { ?s foo:bar ?l }", "foo:"),
+         ("SELECT ?l WHERE {\n  ?s rdfs:label ?l", "end of the query")]
+
+
+@pytest.fixture(scope="module")
+def kg():
+    return OIHKG.open()
+
+
+def _one_sentence(said: str, names: str) -> None:
+    assert "\n" not in said.strip() and len(said.strip()) < 200, said
+    assert names in said and "expected one of Prefix not found" not in said and "Traceback" not in said, said
+
+
+def test_the_well_known_prefixes_need_no_declaration(kg):
+    rows = kg.sparql(LABEL_Q)
+    assert len(rows) == 1 and rows[0]["l"]
+    typed = kg.sparql("SELECT ?c WHERE { ?c a owl:Class ; rdfs:label ?l . FILTER(datatype(?l) = xsd:string) } LIMIT 1")
+    assert typed and typed[0]["c"]
+    assert kg.sparql("ASK { ?s skos:exactMatch|oboInOwl:hasExactSynonym|rdfs:label ?o . ?x rdf:type ?t }") is True
+
+
+def test_a_prefix_the_query_declares_is_kept(kg):
+    mine = "PREFIX rdfs: <http://example.org/not-rdfs#>\n" + LABEL_Q
+    assert kg.sparql(mine) == []  # its own rdfs:, which labels nothing here
+    assert with_prefixes(mine, CONVERTER.prefix_map) == mine
+
+
+def test_only_the_prefixes_used_are_added_and_only_known_ones():
+    text = "PREFIX oih: <https://w3id.org/oihkg/> SELECT * { ?s rdfs:label 'a:b' ; oih:x <urn:owl:y> ; zz:q ?o } # owl:z"
+    added = with_prefixes(text, CONVERTER.prefix_map)
+    first, rest = added.split("\n", 1)
+    assert rest == text and first == "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>"  # not owl:, oih:, zz:
+    assert [p for _, p in undeclared_prefixes(text)] == ["rdfs", "zz"]
+    assert with_prefixes("SELECT * { ?s ?p ?o }", CONVERTER.prefix_map) == "SELECT * { ?s ?p ?o }"
+
+
+@pytest.mark.parametrize("query, names", TYPOS)
+def test_the_facade_says_a_syntax_error_in_one_sentence(kg, query, names):
+    with pytest.raises(SparqlSyntaxError) as caught:
+        kg.sparql(query)
+    _one_sentence(str(caught.value), names)
+    assert caught.value.line == query.count("\n") + 1  # the line of the query as given, not after the PREFIX lines
+
+
+def test_cli_query_takes_text_and_files_with_the_well_known_prefixes(tmp_path):
+    runner = CliRunner()
+    ran = runner.invoke(app, ["query", LABEL_Q, "--format", "json"])
+    assert ran.exit_code == 0 and '"l"' in ran.output, ran.output
+    rq = tmp_path / "label.rq"
+    rq.write_text(LABEL_Q + "\n")
+    ran = runner.invoke(app, ["query", str(rq), "--format", "csv"])
+    assert ran.exit_code == 0 and ran.output.splitlines()[0] == "l", ran.output
+
+
+@pytest.mark.parametrize("query, names", TYPOS)
+def test_cli_query_says_a_syntax_error_in_one_sentence(tmp_path, query, names):
+    runner = CliRunner()
+    said = runner.invoke(app, ["query", query])
+    assert said.exit_code == 2, said.output  # typer.Exit(2): no traceback
+    _one_sentence(said.output, names)
+    rq = tmp_path / "typo.rq"
+    rq.write_text(query)
+    said = runner.invoke(app, ["query", str(rq)])
+    assert said.exit_code != 0 and said.output.startswith("typo.rq: "), said.output
+    _one_sentence(said.output, names)
+
+
+@pytest.fixture(scope="module")
+def client():
+    from starlette.testclient import TestClient
+
+    from api.main import create_app
+
+    with TestClient(create_app()) as c:
+        yield c
+
+
+@pytest.mark.parametrize("query, names", [("SELEC ?l WHERE { ?s rdfs:label ?l }", "SELEC"),  # the first problem
+                                          ("SELECT ?l WHERE { ?s foo:bar ?l }", "foo:"),
+                                          ("SELECT ?l WHERE {\n  ?s <urn:p> ?l", "end of the query")])
+def test_sparql_endpoint_says_a_syntax_error_in_one_sentence(client, query, names):
+    r = client.get("/sparql", params={"query": query})
+    assert r.status_code == 400, r.text
+    said = r.json()["detail"]
+    assert said.startswith("error at ")
+    _one_sentence(said, names)
