@@ -33,7 +33,9 @@ __all__ = ["parse_tree", "collect", "functions", "declares_dataset", "unsupporte
 #: What may hold a colon without being a prefixed name (strings, IRIs, comments), then a PREFIX declaration, then a
 #: prefixed name (not a variable's, a blank node's or an IRI scheme's colon): SPARQL's tokens as far as prefixes go.
 _LEX = re.compile("|".join((
-    r"'''[\s\S]*?'''", r'"""[\s\S]*?"""', r"'(?:[^'\\\n]|\\.)*'", r'"(?:[^"\\\n]|\\.)*"', r"<[^<>\s]*>", r"#[^\n]*",
+    # a string left open ends with its line (or the query), so it is read once, never again from each of its characters
+    r"'''[\s\S]*?(?:'''|\Z)", r'"""[\s\S]*?(?:"""|\Z)', r"'(?:[^'\\\n]|\\.)*+(?:'|(?=\n)|\Z)",
+    r'"(?:[^"\\\n]|\\.)*+(?:"|(?=\n)|\Z)', r"<[^<>\s]*>", r"#[^\n]*",
     r"(?i:\bPREFIX\s+)(?P<declared>(?:[A-Za-z][\w.-]*)?):",
     r"(?<![\w?$:.-])(?P<used>(?:[A-Za-z][\w.-]*)?):")))
 

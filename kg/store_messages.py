@@ -92,7 +92,10 @@ def syntax(query: str, message: str) -> str:
 
 
 #: The prologue, then the first word: the query's form (or an update's verb), where the parser would read it.
-_FORM = re.compile(r"(?:\s+|#[^\n]*|(?i:BASE)\s*<[^<>]*>|(?i:PREFIX)\s+[\w.-]*:\s*<[^<>]*>)*(?P<word>[A-Za-z]\w*)")
+#: Possessive throughout: whitespace, a comment (to its line's end) or a declaration is read once and never given
+#: back, so text that is no prologue fails at once (a nested ``(\s+)*`` backtracks exponentially on a run of spaces) and
+#: no word is taken from inside a comment.
+_FORM = re.compile(r"(?:\s++|#[^\n]*+|(?i:BASE)\s*+<[^<>]*+>|(?i:PREFIX)\s++[\w.-]*+:\s*+<[^<>]*+>)*+(?P<word>[A-Za-z]\w*)")
 _FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
 _AT = re.compile(r"^error at (\d+):(\d+): ([\s\S]*)$")
 #: Of a list of what the parser expected, what a person reads: a keyword, or a sign in quotes.
