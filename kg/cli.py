@@ -66,9 +66,10 @@ def _writable(paths: Paths) -> Paths:
 
 
 @app.callback()
-def _main(project: Project = None) -> None:
+def _main(ctx: typer.Context, project: Project = None) -> None:
     """OIH knowledge graph and mechanism query engine."""
-    _use_project(project)
+    if ctx.invoked_subcommand != "init":  # init makes the project (its folder may not exist yet)
+        _use_project(project)
 
 
 @app.command()
@@ -228,6 +229,13 @@ def query(
         context = context or params.pop("context")
         params.pop("context", None)
     path = Path(name)
+    named = not (path.suffix == ".rq" and path.is_file()) and not (any(c.isspace() for c in name) or "{" in name)
+    headed = not named and path.suffix == ".rq" and path.read_text(encoding="utf-8").lstrip().startswith("# name:")
+    if (context and not named) or (params and not (named or headed)):  # never ignored in silence
+        err.print(f"[red]error:[/red] {'--context' if context and not named else '--param'} applies to a named query "
+                  f"{'(by its name)' if context and not named else 'or a .rq file with a # name: header'}; put it in "
+                  "the SPARQL itself", highlight=False)
+        raise typer.Exit(2)
     try:
         kg = _open(endpoint, store)
         if path.suffix == ".rq" and path.is_file():

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-__all__ = ["PACKAGED", "Paths", "REPO_ROOT", "ReadOnlyModel", "default_paths", "default_seed", "installed_model",
-           "project_root", "queries_dir", "versions", "writable"]
+__all__ = ["PACKAGED", "Paths", "artifact_mode", "REPO_ROOT", "ReadOnlyModel", "default_paths", "default_seed", "installed_model",
+           "project_root", "queries_dir", "shipped_queries_dir", "shipped_root", "versions", "writable"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 #: The model and queries a built package carries (written by ``setup.py``'s build step; absent in a checkout).
@@ -43,7 +43,7 @@ def project_root() -> Path:
     env = os.environ.get("OIHKG_PROJECT")
     if env:
         return Path(env).expanduser().resolve()
-    return PACKAGED if installed_model() else REPO_ROOT
+    return shipped_root()
 
 
 def queries_dir() -> Path:
@@ -51,19 +51,36 @@ def queries_dir() -> Path:
     return project_root() / "queries"
 
 
+def shipped_root() -> Path:
+    """The model and queries that come with the code (the checkout's, or the installed package's), whatever the
+    project."""
+    return PACKAGED if installed_model() else REPO_ROOT
+
+
+def shipped_queries_dir() -> Path:
+    """The named queries that come with the code (:func:`shipped_root`)."""
+    return shipped_root() / "queries"
+
+
 def writable(paths: Paths) -> Paths:
-    """``paths``, checked before a command writes the model there.
+    """``paths``, checked before the model is written to ``paths.out`` (the sources are only read).
 
     Raises
     ------
     ReadOnlyModel
-        ``paths`` are the installed package's own model, which is never written (a copy is: ``oihkg init``).
+        ``paths.out`` is the installed package's own model, which is never written (a copy is: ``oihkg init``).
     """
-    for folder in (paths.out, paths.src):
-        if folder.resolve().is_relative_to(PACKAGED.resolve()):
-            raise ReadOnlyModel("the model installed with oihkg is read-only: copy it with `oihkg init DIR`, then "
-                                "`oihkg build --project DIR` (or give --out and --src)")
+    if paths.out.resolve().is_relative_to(PACKAGED.resolve()):
+        raise ReadOnlyModel("the model installed with oihkg is read-only: copy it with `oihkg init DIR`, then "
+                            "`oihkg build --project DIR` (or give --out)")
     return paths
+
+
+def artifact_mode() -> int:
+    """The mode of a written artifact: readable by all, as the umask allows (a temporary file's own is owner-only)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from pyparsing import ParseException
 from rdflib.plugins.sparql.parser import parseQuery
 
 from kg import store_messages, vocab
-from kg.config import queries_dir
+from kg.config import queries_dir, shipped_queries_dir
 from kg.sparql_text import as_run, with_prefixes
 from kg.store import Literal, NamedNode, QuerySyntaxError, Row, Store, Term
 
@@ -235,12 +235,13 @@ def _check_projection(parsed, params: list[Param], where: str) -> None:
 
 
 def load_queries(folder: Path | None = None) -> dict[str, NamedQuery]:
-    """Every named query of ``folder`` (default ``queries/``), by name; ``checks/`` is not included.
+    """Every named query of ``folder``, by name; ``checks/`` is not included. By default the queries shipped with the
+    code, then the project's (:func:`kg.config.queries_dir`), which add to them or replace them by name.
 
     Parsed once per process while the files are unchanged (name, size and modification time); a new dict each call.
     """
-    folder = folder or queries_dir()
-    files = tuple((p, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.glob("*.rq")))
+    folders = [folder] if folder else list(dict.fromkeys((shipped_queries_dir(), queries_dir())))
+    files = tuple((p, p.stat().st_mtime_ns, p.stat().st_size) for f in folders for p in sorted(f.glob("*.rq")))
     return dict(_load(files))
 
 

@@ -15,6 +15,7 @@ from rdflib import OWL, RDF, RDFS
 from kg import vocab
 from kg.config import Paths
 from kg.config import queries_dir as project_queries
+from kg.config import shipped_queries_dir
 
 __all__ = ["load_dataset", "counts", "intervention_pathways"]
 
@@ -48,7 +49,10 @@ def counts(paths: Paths) -> dict[str, int]:
 
 def intervention_pathways(paths: Paths, queries_dir: Path | None = None) -> list[dict[str, object]]:
     """Rows of the ``intervention-pathway-matrix`` query, as dicts of plain values."""
-    text = ((queries_dir or project_queries()) / "intervention-pathway-matrix.rq").read_text(encoding="utf-8")
+    path = (queries_dir or project_queries()) / "intervention-pathway-matrix.rq"
+    if not path.is_file() and queries_dir is None:  # a project without its own copy: the one shipped with the code
+        path = shipped_queries_dir() / path.name
+    text = path.read_text(encoding="utf-8")
     rows = []
     for r in load_dataset(paths).query(text):
         rows.append(

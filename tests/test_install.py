@@ -27,11 +27,15 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory):
     """``(venv's bin folder, a working folder outside the checkout, the environment to run it with)``."""
+    import tempfile
+
     tmp = tmp_path_factory.mktemp("install")
     dist = tmp / "dist"
+    npm_work = set(Path(tempfile.gettempdir()).glob("oihkg-npm-*"))
     built = subprocess.run([sys.executable, "-m", "build", "--no-isolation", "--outdir", str(dist), str(ROOT)],
                            capture_output=True, text=True, timeout=600)
     assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
+    assert set(Path(tempfile.gettempdir()).glob("oihkg-npm-*")) <= npm_work  # the editor's npm ci left nothing behind
     wheel = next(dist.glob("oihkg-*.whl"))
     assert next(dist.glob("oihkg-*.tar.gz"))
     venv = tmp / "venv"
@@ -121,7 +125,10 @@ def test_the_installed_model_is_never_written_a_project_is(installed):
     (project / "ontology" / "oih.owl").unlink()
     _run(installed, "oihkg", "build", "--project", str(project), "--no-seed")
     _run(installed, "oihkg", "reason", "--project", str(project), "--no-verify")
-    assert (project / "ontology" / "oih.owl").is_file()
+    assert (project / "ontology" / "oih.owl").stat().st_mode & 0o777 == 0o644  # readable by all, as the umask allows
+    refused = _run(installed, "python", "-c", "from kg.config import ReadOnlyModel\nfrom kg.build import build\n"
+                   "try:\n    build()\nexcept ReadOnlyModel as e:\n    print('refused:', e)").stdout
+    assert "refused: the model installed with oihkg is read-only" in refused  # from Python too, not only the CLI
     assert " 0 contradicted" in " ".join(_run(installed, "oihkg", "check", "--project", str(project)).stdout.split())
     # the project's own queries are the ones read
     (project / "queries" / "my-receptors.rq").write_text(

@@ -101,3 +101,38 @@ def test_sparql_endpoint_says_a_syntax_error_in_one_sentence(client, query, name
     said = r.json()["detail"]
     assert said.startswith("error at ")
     _one_sentence(said, names)
+
+
+#: Texts that made the message's own reading of the query backtrack for ever (a run of spaces or comment signs before
+#: something that is no query form, an open string of escaped quotes), and comments that once lent it a "form".
+HOSTILE = [" " * 64 + "{", "#" * 64 + "\n{", "\t \n" * 40 + "{ ?s ?p ?o }", 'SELECT * { ?s ?p "' + '\\"' * 8000]
+
+
+@pytest.mark.parametrize("query", HOSTILE, ids=["spaces", "hashes", "blank-lines", "open-string"])
+def test_reading_a_hostile_query_for_its_message_is_linear(client, kg, query):
+    import time
+
+    started = time.monotonic()
+    r = client.get("/sparql", params={"query": query})  # exponential before: 30 spaces held a worker to its timeout
+    assert r.status_code == 400 and r.json()["detail"].startswith("error at "), r.text[:300]
+    assert time.monotonic() - started < 5.0
+    short = query[:26] + query[-1] if query.startswith((" ", "#")) else query  # 26 spaces took 3.7 s in-process before
+    started = time.monotonic()
+    with pytest.raises(SparqlSyntaxError):
+        kg.sparql(short)
+    assert time.monotonic() - started < 2.0
+
+
+@pytest.mark.parametrize("query", ["# all labels\n{ ?s ?p ?o }", "# TODO: select the labels\n"])
+def test_a_comment_lends_the_query_no_form(kg, query):
+    with pytest.raises(SparqlSyntaxError) as caught:
+        kg.sparql(query)
+    said = str(caught.value)
+    assert "is not a query form" not in said or "select" not in said.lower().split("is not")[0], said
+    assert " s is not" not in said and "TODO" not in said, said
+
+
+@pytest.mark.parametrize("extra, named", [(["--context", "acute"], "--context"), (["-p", "x=y"], "--param")])
+def test_cli_query_text_refuses_the_options_it_would_ignore(extra, named):
+    ran = CliRunner().invoke(app, ["query", LABEL_Q, *extra])
+    assert ran.exit_code == 2 and named in ran.output and "Traceback" not in ran.output, ran.output

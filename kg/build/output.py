@@ -23,7 +23,7 @@ from kg import vocab
 from kg.build.ontology import build_ontology
 from kg.build.rdfxml import rdfxml
 from kg.build.rows import BuildError, Problem, load_model
-from kg.config import Paths, default_paths
+from kg.config import Paths, artifact_mode, default_paths, writable
 
 __all__ = ["serialize", "BuildResult", "build"]
 
@@ -91,8 +91,10 @@ def build(paths: Paths | None = None, seed: Path | None = None) -> BuildResult:
     ------
     BuildError
         When any source row is invalid.
+    kg.config.ReadOnlyModel
+        ``paths.out`` is the installed package's own model.
     """
-    paths = paths or default_paths()
+    paths = writable(paths or default_paths())
     unmapped = vocab.check_mappings()
     if unmapped:
         raise BuildError([Problem("kg/vocab.py", 0, m) for m in unmapped])
@@ -106,6 +108,7 @@ def build(paths: Paths | None = None, seed: Path | None = None) -> BuildResult:
             fd, tmp = tempfile.mkstemp(dir=paths.out, prefix=f".{target.name}.")
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
+            os.chmod(tmp, artifact_mode())
             tmp_files.append((tmp, target))
         for tmp, target in tmp_files:
             os.replace(tmp, target)

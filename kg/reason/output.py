@@ -21,7 +21,7 @@ import rdflib
 from rdflib import OWL, RDF, RDFS, BNode, Literal, URIRef
 
 from kg import contexts, vocab
-from kg.config import Paths, default_paths
+from kg.config import Paths, artifact_mode, default_paths, writable
 from kg.reason.context import used_contexts
 from kg.reason.explain import Inference
 from kg.reason.hermit import run_hermit_together
@@ -186,8 +186,10 @@ def reason(
     ------
     InconsistentOntologyError
         Nothing is written then.
+    kg.config.ReadOnlyModel
+        ``paths.out`` is the installed package's own model.
     """
-    paths = paths or default_paths()
+    paths = writable(paths or default_paths())  # checked before the reasoner runs
     say = progress or (lambda _msg: None)
     asserted, inferences, contextual, seconds = _all_contexts(paths, say, explain)
     inferences += contextual
@@ -200,5 +202,6 @@ def reason(
     fd, tmp = tempfile.mkstemp(dir=paths.out, prefix=".oih-inferred.")
     with os.fdopen(fd, "wb") as fh:
         fh.write(ttl)
+    os.chmod(tmp, artifact_mode())
     os.replace(tmp, paths.inferred)
     return ReasonResult(tuple(inferences), verified, paths.inferred, seconds)
