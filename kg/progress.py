@@ -149,6 +149,8 @@ class Progress:
         self.stream = stream if stream is not None else sys.stderr
         self.every = every if every is not None else interval()
         self.show = show or mode(self.stream if console is None else None, console)
+        if self.stream is None and console is None:  # a process started without standard error shows nothing
+            self.show = "off"
         self.clock = clock
         self.started = clock()
         self.lines = 0  # progress lines written
@@ -203,7 +205,7 @@ class Progress:
         try:
             self.stream.write(text + "\n")
             self.stream.flush()
-        except (OSError, ValueError):
+        except (OSError, ValueError, AttributeError):
             self.show = "off"
 
     def _due(self, now: float) -> None:

@@ -123,3 +123,19 @@ def test_cli_load_on_a_non_terminal_prints_progress_lines_past_the_interval(tmp_
     assert any(line.startswith("reading big.nt: ") for line in lines), slow.output
     assert all(re.search(r" of [\d.]+ (?:kB|MB) \(\d+%\), [\d.]+ (?:bytes|kB|MB)/s, \d+ s left$", line) for line in lines)
     assert "loaded 20,000 triples" in slow.output
+
+
+def test_a_process_without_standard_error_works_on_unshown():
+    """A process started with its standard error closed (``2>&-``, some daemons) has ``sys.stderr`` None: the work
+    goes on, shown nowhere."""
+    import subprocess
+    import sys
+
+    code = ("from kg.progress import Progress\n"
+            "p = Progress('x', 10, every=0.0, show='lines')\n"
+            "q = Progress('y', 10, every=0.0)\n"
+            "for _ in range(10): p.advance(1); q.advance(1)\n"
+            "print('done', p.show, q.show)")
+    ran = subprocess.run(["bash", "-c", f'"{sys.executable}" -c "$0" 2>&-', code], capture_output=True, text=True,
+                         timeout=60)
+    assert ran.returncode == 0 and ran.stdout.split() == ["done", "off", "off"], ran.stdout + ran.stderr
