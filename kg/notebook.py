@@ -11,6 +11,9 @@ does not need it. A simulation draws its figure (:mod:`kg.figure`) as SVG and PN
 :class:`Rows` and :class:`Card` are a ``list`` and a ``dict``: they compare, index, pickle and serialise to JSON
 exactly as the plain values they wrap, and only add the two display methods.
 
+A leaf of the house: it imports only the schema (:mod:`kg.vocab`) and :mod:`kg.display`, and the figure lazily, so
+the result types of every layer may mix its classes in without an import running up.
+
 Examples
 --------
 >>> rows = Rows([{"label": "a <b> & c", "sign": 1}, {"label": "d", "sign": -1}], caption="two rows")

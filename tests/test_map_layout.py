@@ -321,3 +321,21 @@ def test_the_curves_modelled_are_the_curves_drawn(open_page, map_file):
         model = curve(v["a"], v["b"], v["smooth"])
         assert max(abs(x - q[0]) + abs(y - q[1]) for (x, y), q in zip(model, v["pts"])) < 1.0, eid
     p.clean()
+
+
+def test_the_map_works_in_a_notebooks_sandboxed_frame(open_page, tmp_path):
+    """kg.map() in a notebook: the map in a sandboxed srcdoc frame (no address of its own) is drawn and answers the
+    controls without a page error (it keeps no share link there)."""
+    page = tmp_path / "notebook.html"
+    page.write_text("<!DOCTYPE html><html><body>" + OIHKG.open().map()._repr_html_() + "</body></html>", encoding="utf-8")
+    p = open_page(page.as_uri(), "document.querySelector('iframe') !== null")
+    frame = next(f for f in p.page.frames if f != p.page.main_frame)
+    for _ in range(300):
+        if frame.evaluate("() => Boolean(window.oihMap && window.oihMap.isStabilized())"):
+            break
+        p.page.wait_for_timeout(100)
+    assert frame.evaluate("() => window.oihMap.nodes.length") > 20
+    frame.evaluate("() => { oihMap.setLayout('force'); oihMap.setLayout('flow'); }")
+    frame.select_option("#intervention", "oih:tlr4_antagonist")
+    p.page.wait_for_timeout(300)
+    p.clean()

@@ -357,7 +357,11 @@
     if (state.hiddenTypes.size) v.set("hide", [...state.hiddenTypes].join(","));
     if (layoutSelect.value === "force") v.set("layout", "force");
     if (!hullBox.checked) v.set("hulls", "0");
-    history.replaceState(null, "", `${location.pathname}${location.search}${v.toString() ? "#" + v : ""}`);
+    try {
+      history.replaceState(null, "", `${location.pathname}${location.search}${v.toString() ? "#" + v : ""}`);
+    } catch (e) {
+      // a page with no address of its own (a notebook's sandboxed frame, about:srcdoc) keeps no share link
+    }
   }
   function restoreView() {
     const v = new URLSearchParams(location.hash.slice(1));
