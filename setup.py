@@ -26,8 +26,9 @@ EDITOR = Path("node_modules/@zazuko/yasgui/build")  # the editor's assets, under
 SERVED = ("yasgui.min.js", "yasgui.min.css")  # the files of it the server serves (api.routers.sparql.EDITOR_ASSETS)
 
 
-def _editor_assets(static: Path) -> Path:
-    """The editor's built assets: the checkout's when installed from the current lockfile, else ``npm ci`` anew."""
+def _editor_assets(static: Path, work: Path) -> Path:
+    """The editor's built assets: the checkout's when installed from the current lockfile, else ``npm ci`` anew in
+    ``work`` (a temporary folder the caller removes)."""
     stamp = static / "node_modules" / ".oihkg-stamp"
     lock = static / "package-lock.json"
     if (static / EDITOR).is_dir() and stamp.is_file():
@@ -35,7 +36,6 @@ def _editor_assets(static: Path) -> Path:
 
         if stamp.read_text().strip() == hashlib.sha256(lock.read_bytes()).hexdigest():
             return static / EDITOR
-    work = Path(tempfile.mkdtemp(prefix="oihkg-npm-"))
     for name in ("package.json", "package-lock.json"):
         shutil.copy2(static / name, work / name)
     subprocess.run(["npm", "ci", "--prefix", str(work), "--ignore-scripts", "--omit=dev", "--no-audit", "--no-fund",
@@ -58,11 +58,12 @@ class BuildWithModel(build_py):
             (lib / into).mkdir(parents=True, exist_ok=True)
             for f in files:
                 self.copy_file(str(f), str(lib / into / f.name))
-        assets = _editor_assets(ROOT / "api" / "static")
         target = lib / "api" / "static" / EDITOR
         target.mkdir(parents=True, exist_ok=True)
-        for name in SERVED:
-            self.copy_file(str(assets / name), str(target / name))
+        with tempfile.TemporaryDirectory(prefix="oihkg-npm-") as work:
+            assets = _editor_assets(ROOT / "api" / "static", Path(work))
+            for name in SERVED:
+                self.copy_file(str(assets / name), str(target / name))
 
 
 setup(cmdclass={"build_py": BuildWithModel})
