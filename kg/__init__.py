@@ -224,7 +224,9 @@ class OIHKG:
         >>> kg.simulate().classification, kg.simulate(context="acute").classification
         ('OIH', 'analgesia')
         """
-        return self.engine.simulate(interventions, context=context, **params)
+        from kg.figure import Plotted
+
+        return Plotted.of(self.engine.simulate(interventions, context=context, **params))
 
     def check(self):
         """The text's claims (``ontology/src/observations.tsv``) checked against this graph (:func:`kg.observations.check`).

@@ -6,6 +6,7 @@ This module owns how a :class:`kg.model.SimulationResult` looks; the model itsel
 from __future__ import annotations
 
 import io
+from dataclasses import fields
 from typing import Literal
 
 import numpy as np
@@ -13,7 +14,7 @@ import numpy as np
 from kg.contexts import ACUTE
 from kg.model import ILLUSTRATIVE, SimulationResult
 
-__all__ = ["plot"]
+__all__ = ["plot", "Plotted"]
 
 
 def plot(result: SimulationResult, fmt: Literal["png", "svg"] = "png") -> bytes:
@@ -55,3 +56,29 @@ def plot(result: SimulationResult, fmt: Literal["png", "svg"] = "png") -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format=fmt, dpi=100)
     return buf.getvalue()
+
+
+class Plotted(SimulationResult):
+    """A simulation that draws itself in a notebook: Jupyter shows its figure (:func:`plot`) as SVG or PNG, and
+    ``to_frame()`` gives its curves, one row per dose (pandas, the ``notebook`` extra). What the façade's ``simulate``
+    answers; everywhere else it is the :class:`kg.model.SimulationResult` it holds."""
+
+    @classmethod
+    def of(cls, result: SimulationResult) -> Plotted:
+        """``result`` with the display methods (the same fields, not copied)."""
+        return cls(**{f.name: getattr(result, f.name) for f in fields(result)})
+
+    def _repr_svg_(self) -> str:
+        """The figure as SVG, for Jupyter."""
+        return plot(self, "svg").decode("utf-8")
+
+    def _repr_png_(self) -> bytes:
+        """The figure as PNG, for Jupyter and for viewers without SVG."""
+        return plot(self, "png")
+
+    def to_frame(self):
+        """The curves (dose, P, A, H and their slopes) as a pandas DataFrame, one row per dose."""
+        from kg.notebook import frame
+
+        columns = list(self.curves)
+        return frame(columns, list(zip(*(self.curves[c] for c in columns))))

@@ -61,7 +61,6 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from kg import vocab
 from kg.contexts import ACUTE, CHRONIC
-from kg.notebook import Plot
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -225,9 +224,9 @@ class Mechanism:
 
 
 @dataclass
-class SimulationResult(Plot):
-    """Curves, the operating point, classification, test taper and what each intervention changed; in a notebook, its
-    figure (:mod:`kg.notebook`)."""
+class SimulationResult:
+    """Curves, the operating point, classification, test taper and what each intervention changed (drawn by
+    :mod:`kg.figure`; :class:`kg.figure.Plotted` in a notebook)."""
 
     params: dict[str, Any]
     interventions: list[str]

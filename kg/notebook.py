@@ -5,14 +5,14 @@ Every tabular result — a path search (:class:`kg.paths.PathResult`, :class:`kg
 rows, edges and entity cards the façade answers (:class:`Rows`, :class:`Card`) — mixes in :class:`Table` and says
 what its rows are in one method, ``_table``; this module turns those rows into an escaped HTML table (Jupyter calls
 ``_repr_html_``) or a DataFrame. pandas is imported only by ``to_frame`` (the ``notebook`` extra), so the package
-does not need it. A simulation draws its figure (:mod:`kg.figure`) as SVG and PNG through :class:`Plot`, and
-:class:`MapView` shows the mechanism map in an ``<iframe srcdoc>``.
+does not need it. :class:`MapView` shows the mechanism map in an ``<iframe srcdoc>``; a simulation draws its figure
+itself (:class:`kg.figure.Plotted`).
 
 :class:`Rows` and :class:`Card` are a ``list`` and a ``dict``: they compare, index, pickle and serialise to JSON
 exactly as the plain values they wrap, and only add the two display methods.
 
-A leaf of the house: it imports only the schema (:mod:`kg.vocab`) and :mod:`kg.display`, and the figure lazily, so
-the result types of every layer may mix its classes in without an import running up.
+A leaf of the house: it imports only the schema (:mod:`kg.vocab`) and :mod:`kg.display`, so the result types of
+every layer may mix its classes in without an import running up.
 
 Examples
 --------
@@ -35,7 +35,7 @@ from kg import vocab
 from kg.display import display_text
 
 __all__ = ["MAX_ROWS", "text", "html_table", "frame", "Table", "Rows", "Card", "PathTable", "PathsTable", "EffectsTable",
-           "ReportTable", "Plot", "MapView", "answer", "steps"]
+           "ReportTable", "MapView", "answer", "steps"]
 
 #: Rows an HTML table shows; ``to_frame()`` has them all.
 MAX_ROWS = 60
@@ -276,29 +276,6 @@ class ReportTable(Table):
     def _table(self) -> tuple[list[str], list[list], str]:
         rows = [[d[c] for c in self._COLUMNS] for d in (r.as_dict() for r in self.results)]
         return list(self._COLUMNS), rows, ", ".join(f"{v} {k}" for k, v in self.counts().items())
-
-
-class Plot:
-    """A simulation (:class:`kg.model.SimulationResult`) drawn inline: Jupyter shows its figure (:func:`kg.figure.plot`);
-    ``to_frame()`` gives its curves, one row per dose."""
-
-    def _repr_svg_(self) -> str:
-        """The figure as SVG, for Jupyter."""
-        from kg.figure import plot
-
-        return plot(self, "svg").decode("utf-8")
-
-    def _repr_png_(self) -> bytes:
-        """The figure as PNG, for Jupyter and for viewers without SVG."""
-        from kg.figure import plot
-
-        return plot(self, "png")
-
-    def to_frame(self):
-        """The curves (dose, P, A, H and their slopes) as a pandas DataFrame, one row per dose."""
-        curves = self.curves
-        columns = list(curves)
-        return frame(columns, list(zip(*(curves[c] for c in columns))))
 
 
 class MapView:
