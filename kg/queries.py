@@ -45,7 +45,6 @@ __all__ = [
     "SparqlSyntaxError",
     "UnknownEntity",
     "AmbiguousEntity",
-    "check_syntax",
     "ready",
     "parse_query_file",
     "load_queries",
@@ -84,19 +83,6 @@ class AmbiguousEntity(LookupError):
         return type(self), (self.name, self.candidates)
 
 
-def check_syntax(text: str, source: str = "query") -> None:
-    """Parse SPARQL with rdflib's grammar; raise :class:`SparqlSyntaxError` with line and column.
-
-    Examples
-    --------
-    >>> check_syntax("SELECT ?x WHERE { ?x ?p }")
-    Traceback (most recent call last):
-    ...
-    kg.queries.SparqlSyntaxError: query: SPARQL syntax error at line 1, column 19: ...
-    """
-    _parsed(text, source)
-
-
 def ready(text: str, source: str = "query") -> str:
     """A query as the SPARQL editor sends it: each well-known prefix it uses without declaring it declared first (the
     prefixes the editor completes, :data:`kg.vocab.CONVERTER`: the project's, rdf, rdfs, owl, xsd, skos, dcterms;
@@ -113,8 +99,8 @@ def ready(text: str, source: str = "query") -> str:
         as_run(full, check=True)
     except SyntaxError as exc:
         said = store_messages.syntax(full, str(exc))
-        at = re.match(r"error at (\d+):(\d+): (.*)", said, re.S)
-        line, col, said = (max(1, int(at[1]) - (full != text)), int(at[2]), at[3]) if at else (1, 1, said)
+        at = store_messages.located(said)
+        line, col, said = (max(1, at[0] - (full != text)), at[1], at[2]) if at else (1, 1, said)
         if not said.startswith("the prefix ") and " is not a query form" not in said:
             try:  # the store's parser says what it expected where it stopped; rdflib's, where that part starts
                 parseQuery(text)

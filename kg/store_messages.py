@@ -29,7 +29,7 @@ from pathlib import Path
 from kg import vocab
 from kg.sparql_text import parse_tree, undeclared_prefixes
 
-__all__ = ["cannot_open", "projection", "unasked", "syntax"]
+__all__ = ["cannot_open", "projection", "unasked", "syntax", "located"]
 
 #: What RocksDB says when another process (or this one) holds the store's lock.
 _LOCKED = ("While lock file", "lock hold by current process", "LOCK: Resource temporarily unavailable")
@@ -102,6 +102,16 @@ _AT = re.compile(r"^error at (\d+):(\d+): ([\s\S]*)$")
 _TOKEN = re.compile(r'^(?:[A-Za-z][A-Za-z_]*|"(?:[^"\\]|\\.)+")$')
 
 
+def located(said: str) -> tuple[int, int, str] | None:
+    """``(line, column, the rest)`` of a message that starts ``error at LINE:COLUMN:``, or None.
+
+    >>> located("error at 2:7: expected WHERE")
+    (2, 7, 'expected WHERE')
+    """
+    found = _AT.match(said)
+    return (int(found[1]), int(found[2]), found[3]) if found else None
+
+
 def _position(query: str, at: int) -> str:
     """``LINE:COLUMN`` of an offset in the query, both from 1."""
     return f"{query.count(chr(10), 0, at) + 1}:{at - (query.rfind(chr(10), 0, at) + 1) + 1}"
@@ -110,10 +120,10 @@ def _position(query: str, at: int) -> str:
 def _one_line(query: str, message: str) -> str:
     """A parser's message on one line: a long list of what it expected, its character classes above all, as its
     words and signs (a few of them) and where the query stopped being read."""
-    found = _AT.match(message)
+    found = located(message)
     if not found or ("\n" not in message and len(message) <= 120):  # short: without the "[_]" (anything else)
         return " ".join(message.replace(", [_]", "").replace("expected [_]", "unexpected text").split())
-    line, col, said = int(found[1]), int(found[2]), found[3]
+    line, col, said = found
     head, _, listed = said.partition("expected one of ")
     if not listed:
         return " ".join(f"error at {line}:{col}: {said}".split())[:200]
