@@ -229,8 +229,10 @@ def query(
         context = context or params.pop("context")
         params.pop("context", None)
     path = Path(name)
-    named = not (path.suffix == ".rq" and path.is_file()) and not (any(c.isspace() for c in name) or "{" in name)
-    headed = not named and path.suffix == ".rq" and path.read_text(encoding="utf-8").lstrip().startswith("# name:")
+    text = path.read_text(encoding="utf-8") if path.suffix == ".rq" and path.is_file() else None
+    spelled = text is None and (any(c.isspace() for c in name) or "{" in name)  # SPARQL itself: a name has neither
+    named = text is None and not spelled
+    headed = text is not None and text.lstrip().startswith("# name:")
     if (context and not named) or (params and not (named or headed)):  # never ignored in silence
         err.print(f"[red]error:[/red] {'--context' if context and not named else '--param'} applies to a named query "
                   f"{'(by its name)' if context and not named else 'or a .rq file with a # name: header'}; put it in "
@@ -238,15 +240,14 @@ def query(
         raise typer.Exit(2)
     try:
         kg = _open(endpoint, store)
-        if path.suffix == ".rq" and path.is_file():
-            text = path.read_text(encoding="utf-8")
+        if text is not None:
             check_services(text)  # no outbound request on a file's behalf, as the server makes none
-            if text.lstrip().startswith("# name:"):
+            if headed:
                 rows = kg.query(parse_query_file(path), **params)
             else:
                 ready(text, path.name)  # a syntax error in a sentence naming the file
                 rows = kg.sparql(text)
-        elif any(c.isspace() for c in name) or "{" in name:  # SPARQL itself: a query's name has neither
+        elif spelled:
             check_services(name)
             rows = kg.sparql(name)
         else:
@@ -398,11 +399,10 @@ def paths(
                      for i, p in enumerate(res.paths, 1)], fmt)
     else:
         table = Table("#", "sign", "path", "holds in", "weakest evidence", "citations", title=f"{res.source} -> {res.target}: {res.message}")
+        from kg.notebook import steps
+
         for i, p in enumerate(res.paths, 1):
-            labels = [p.edges[0]["subjectLabel"]] + [e["objectLabel"] for e in p.edges]
-            arrows = "".join(f" {'->' if e['sign'] > 0 else '-|'} {lab}" + (" (taking part in it)" if e.get("inverse_of") else "")
-                             for e, lab in zip(p.edges, labels[1:]))
-            table.add_row(str(i), "+" if p.sign > 0 else "-", labels[0] + arrows, ", ".join(p.contexts) or "every context",
+            table.add_row(str(i), "+" if p.sign > 0 else "-", steps(p, "->", "-|"), ", ".join(p.contexts) or "every context",
                           p.weakest_evidence, " ".join(sorted({c for e in p.edges for c in e["citations"]})))
         console.print(table, highlight=False)
     if res.status.value == "unknown_node":

@@ -209,19 +209,22 @@ def answer(result: Any) -> Any:
     return Rows(result, columns=["subject", "predicate", "object"] if triples else None)
 
 
-def steps(path) -> str:
-    """A path as its labels joined by ``→`` (raises) and ``⊣`` (lowers), as the CLI writes it.
+def steps(path, up: str = "→", down: str = "⊣") -> str:
+    """A path as its labels joined by ``up`` (the step raises) and ``down`` (it lowers), a step that reverses an
+    asserted relation marked "(taking part in it)": how the notebook and the CLI (``->``, ``-|``) write a path.
 
     Parameters
     ----------
     path : kg.paths.SignedPath
         One path of a path search.
+    up, down : str
+        The arrows of a raising and a lowering step.
     """
     if not path.edges:
         return ""
     out = [path.edges[0]["subjectLabel"]]
     for e in path.edges:
-        out.append(f"{'→' if e['sign'] > 0 else '⊣'} {e['objectLabel']}")
+        out.append(f"{up if e['sign'] > 0 else down} {e['objectLabel']}" + (" (taking part in it)" if e.get("inverse_of") else ""))
     return " ".join(out)
 
 
