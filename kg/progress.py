@@ -76,10 +76,9 @@ def amount(n: float, unit: str) -> str:
     ('12.3 MB', '1,234 edges', '1 rounds')
     """
     if unit == "bytes":
-        for size, name in ((1e9, "GB"), (1e6, "MB"), (1e3, "kB")):
-            if n >= size:
-                return f"{n / size:.1f} {name}"
-        return f"{n:.0f} bytes"
+        from rich.filesize import decimal
+
+        return decimal(int(round(n)))
     return f"{n:,.0f} {unit}"
 
 
