@@ -187,18 +187,17 @@ def flow_layout(nodes: dict[str, dict], links: dict[str, set[str]], labels: dict
         if n < best[0]:
             best = (n, {k: list(v) for k, v in order.items()})
     pos = place(best[1])
+    boxes = {c: (pos[c][0] - dims[c][0] / 2, pos[c][1] + off[c] - dims[c][1] / 2, pos[c][0] + dims[c][0] / 2,
+                 pos[c][1] + off[c] + dims[c][1] / 2) for c in pos}
     areas = []
     for p in modules:
         members = [c for c in nodes if lane.get(c) == p]
         if not members:
             continue
-        xs = [pos[c][0] - dims[c][0] / 2 for c in members] + [pos[c][0] + dims[c][0] / 2 for c in members]
-        ys = [pos[c][1] + off[c] - dims[c][1] / 2 for c in members] + [pos[c][1] + off[c] + dims[c][1] / 2 for c in members]
-        x0, x1, y0, y1 = min(xs) - 14, max(xs) + 14, min(ys) - HEADER, max(ys) + 8
+        x0, y0 = min(boxes[c][0] for c in members) - 14, min(boxes[c][1] for c in members) - HEADER
+        x1, y1 = max(boxes[c][2] for c in members) + 14, max(boxes[c][3] for c in members) + 8
         areas.append({"id": p, "label": nodes[p]["label"] if p in nodes else p, "x": round(x0), "y": round(y0),
                       "w": round(x1 - x0), "h": round(y1 - y0), "members": sorted(members)})
-    boxes = {c: (pos[c][0] - dims[c][0] / 2, pos[c][1] + off[c] - dims[c][1] / 2, pos[c][0] + dims[c][0] / 2,
-                 pos[c][1] + off[c] + dims[c][1] / 2) for c in pos}
     return {"positions": {c: [round(v[0]), round(v[1])] for c, v in pos.items()}, "areas": areas, "boxes": boxes}
 
 
@@ -318,10 +317,10 @@ def detours(pos: dict[str, Any], ends: dict[str, tuple[str, str]],
         if a == b or a not in pos or b not in pos:
             continue
         hits = len(through(curve(pos[a], pos[b]), (a, b), boxes))
-        if hits:
-            best = min(DETOURS, key=lambda s: len(through(curve(pos[a], pos[b], s), (a, b), boxes)))
-            if len(through(curve(pos[a], pos[b], best), (a, b), boxes)) < hits:
-                out[eid] = best
+        if hits:  # the fewest, the first of equals (DETOURS runs gentlest first)
+            fewest, k = min((len(through(curve(pos[a], pos[b], s), (a, b), boxes)), k) for k, s in enumerate(DETOURS))
+            if fewest < hits:
+                out[eid] = DETOURS[k]
     return out
 
 
