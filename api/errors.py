@@ -2,7 +2,7 @@
 
 Each class answers its status and its own sentence; the more specific class comes first in :data:`STATUS`, and busy
 answers say when to retry. Every error answer, these and FastAPI's own (an ``HTTPException``, a refused request),
-passes through :func:`kg.echo.clip`: a long value of the client's input is echoed as a short prefix, never whole.
+passes through :func:`kg.errors.clip`: a long value of the client's input is echoed as a short prefix, never whole.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from starlette.status import HTTP_204_NO_CONTENT, HTTP_304_NOT_MODIFIED
 
 from api.heavy import HeavyBusy
 from kg.contexts import UnknownContextError
-from kg.echo import LONGEST, clip, clip_data
+from kg.errors import LONGEST, clip, clip_data
 from kg.sparql import NotAcceptable
 from kg.store import (
     EndpointError,

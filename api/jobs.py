@@ -15,7 +15,7 @@ from typing import Any
 
 from kg import OIHKG
 from kg.figure import plot as draw
-from kg.trapi import TRAPIError
+from kg.trapi_errors import TRAPIError, refusal
 
 __all__ = ["trapi", "plot", "DEADLINE"]
 
@@ -62,7 +62,7 @@ def trapi(store, raw: bytes) -> tuple[int, bytes]:
         body = _parse(raw)
         return 200, json.dumps(_kg(store).trapi.query(body)).encode()
     except TRAPIError as exc:
-        return exc.status, json.dumps(exc.response(body)).encode()
+        return exc.status, json.dumps(refusal(exc, body)).encode()
 
 
 def plot(store, scenario: dict[str, Any], fmt: str) -> bytes:

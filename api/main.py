@@ -40,7 +40,7 @@ from api.routers import (
 )
 from api.schemas import Health
 from kg import OIHKG, __version__
-from kg.echo import clip
+from kg.errors import clip
 from kg.queries import AmbiguousEntity, UnknownEntity
 from kg.sparql import answer
 from kg.store import StoreError, open_store

@@ -16,7 +16,7 @@ from collections import OrderedDict
 
 from starlette.exceptions import HTTPException
 
-from kg.trapi_errors import TRAPIError
+from kg.trapi_errors import TRAPIError, refusal
 
 __all__ = ["AnswerCache", "BodyLimit", "JSONText", "SecurityHeaders", "SECURITY_HEADERS", "CSP", "lone_surrogate"]
 
@@ -166,7 +166,7 @@ class BodyLimit:
     async def _refuse(self, send, status: int = 413, what: str = "request body", path: str = "") -> None:
         sentence = f"the {what} is larger than {self.max_body} bytes"
         # a TRAPI client reads any answer of /trapi/ as a TRAPI Response
-        answer = TRAPIError(status, "QueryTooLarge", sentence).response() if path.startswith("/trapi/") else {"detail": sentence}
+        answer = refusal(TRAPIError(status, "QueryTooLarge", sentence)) if path.startswith("/trapi/") else {"detail": sentence}
         body = json.dumps(answer).encode()
         await send({"type": "http.response.start", "status": status,
                     "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})

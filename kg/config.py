@@ -14,6 +14,7 @@ import platform
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from kg.errors import ReadOnlyModel
 
 __all__ = ["PACKAGED", "Paths", "artifact_mode", "REPO_ROOT", "ReadOnlyModel", "default_paths", "default_seed", "installed_model",
            "project_root", "queries_dir", "shipped_queries_dir", "shipped_root", "versions", "writable"]
@@ -21,10 +22,6 @@ __all__ = ["PACKAGED", "Paths", "artifact_mode", "REPO_ROOT", "ReadOnlyModel", "
 REPO_ROOT = Path(__file__).resolve().parent.parent
 #: The model and queries a built package carries (written by ``setup.py``'s build step; absent in a checkout).
 PACKAGED = Path(__file__).resolve().parent / "_data"
-
-
-class ReadOnlyModel(Exception):
-    """A command would write into the model installed with the package; it names ``oihkg init`` instead."""
 
 
 def installed_model() -> bool:

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cache
+from kg.errors import UnknownContextError
 
 __all__ = ["ACUTE", "CHRONIC", "BROADER", "EXCLUDES", "closure", "joint", "excluded", "holds_in", "most_specific", "reasoning_contexts",
            "UnknownContextError"]
@@ -44,10 +45,6 @@ BROADER: dict[str, tuple[str, ...]] = {"oih:oih": (CHRONIC,), "oih:opioid_tolera
 #: tells OIH (pain falls) from tolerance (pain rises). The second is an exclusion of *statements*, the two readings of
 #: dP/dD the taper tells apart; a patient's tolerance (the ED50 shift) and H act together in the pain model.
 EXCLUDES: frozenset[frozenset[str]] = frozenset({frozenset({ACUTE, CHRONIC}), frozenset({"oih:oih", "oih:opioid_tolerance"})})
-
-
-class UnknownContextError(ValueError):
-    """A context named by a client is none of the model's contexts."""
 
 
 @cache

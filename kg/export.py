@@ -38,18 +38,12 @@ import networkx as nx
 import rdflib
 
 from kg import biolink, vocab
+from kg.errors import UnknownFormat
 
 if TYPE_CHECKING:
     from kg.catalog import Catalog
 
 __all__ = ["FORMATS", "Format", "UnknownFormat", "export", "to_networkx"]
-
-
-class UnknownFormat(KeyError):
-    """An export format this module has no writer for; the message names the known ones."""
-
-    def __str__(self) -> str:
-        return str(self.args[0])
 
 
 def _rdf(catalog: Catalog) -> rdflib.Graph:

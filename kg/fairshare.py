@@ -39,12 +39,9 @@ from collections import OrderedDict, deque
 from collections.abc import Callable
 from contextlib import suppress
 from typing import Any
+from kg.errors import ShareFull
 
 __all__ = ["FairShare", "ShareFull"]
-
-
-class ShareFull(Exception):
-    """The client's queue (or the whole queue) is full, or the request waited its longest for a slot."""
 
 
 class FairShare:

@@ -38,6 +38,7 @@ from pyoxigraph import Literal, NamedNode, RdfFormat, parse
 from kg import vocab
 from kg.leftovers import scratch
 from kg.progress import Progress, Reading, reading
+from kg.errors import LoadError
 
 __all__ = ["graph_name", "detect", "kgx_ntriples", "prepared", "Ready", "load_files", "unload", "check_name", "LoadError", "FORMATS",
            "MAX_UNZIPPED", "MAX_RATIO"]
@@ -51,10 +52,6 @@ _MAX_FIELD = 1 << 20
 #: Most bytes the tables of a KGX zip may unpack to, and most times their packed size (a zip bomb unpacks to far more).
 MAX_UNZIPPED = 4_000_000_000
 MAX_RATIO = 100
-
-
-class LoadError(ValueError):
-    """A file ``oihkg load`` cannot read; the message names the file and, for a bad row, its line."""
 
 
 def graph_name(path: Path | str) -> str:

@@ -61,6 +61,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from kg import vocab
 from kg.contexts import ACUTE, CHRONIC
+from kg.errors import ModelInputError
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -71,17 +72,6 @@ __all__ = ["ILLUSTRATIVE", "ModelInputError", "ModelParams", "Scenario", "Mechan
            "default_params"]
 
 ILLUSTRATIVE = "Illustrative parameters, not clinical data (kg/model_params.toml)."
-
-
-class ModelInputError(ValueError):
-    """A scenario names something the graph cannot use there; ``field`` is the offending input."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-
-    def __reduce__(self):  # travels whole from a worker process (kg.workers)
-        return type(self), (self.field, str(self))
 
 
 def default_params() -> dict[str, dict[str, float]]:

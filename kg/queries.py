@@ -36,7 +36,8 @@ from rdflib.plugins.sparql.parser import parseQuery
 from kg import store_messages, vocab
 from kg.config import queries_dir, shipped_queries_dir
 from kg.sparql_text import as_run, with_prefixes
-from kg.store import Literal, NamedNode, QuerySyntaxError, Row, Store, Term
+from kg.store import Literal, NamedNode, Row, Store, Term
+from kg.errors import QueryFileError, SparqlSyntaxError, UnknownEntity, AmbiguousEntity
 
 __all__ = [
     "Param",
@@ -53,34 +54,6 @@ __all__ = [
 
 _HEADER = re.compile(r"^#\s*(name|description|param|returns)\s*:\s*(.*)$")
 _PARAM = re.compile(r"^(\w+)\s*\((IRI|literal)\)\s*(.*)$")
-
-
-class QueryFileError(ValueError):
-    """A named query file has a bad header or bad SPARQL; the message names the file."""
-
-
-class SparqlSyntaxError(QuerySyntaxError):
-    """SPARQL that does not parse; ``line`` and ``column`` locate the problem."""
-
-    def __init__(self, message: str, line: int, column: int, source: str = "query"):
-        self.line, self.column, self.source = line, column, source
-        super().__init__(f"{source}: SPARQL syntax error at line {line}, column {column}: {message}")
-
-
-class UnknownEntity(LookupError):
-    """No entity has the given CURIE, IRI, label or synonym."""
-
-
-class AmbiguousEntity(LookupError):
-    """A label or synonym names several entities; ``candidates`` lists ``(curie, label)``."""
-
-    def __init__(self, name: str, candidates: list[tuple[str, str]]):
-        self.name, self.candidates = name, candidates
-        listed = ", ".join(f"{c} ({lab})" for c, lab in candidates)
-        super().__init__(f"{name!r} names several entities: {listed}")
-
-    def __reduce__(self):  # travels whole from a worker process (kg.workers)
-        return type(self), (self.name, self.candidates)
 
 
 def ready(text: str, source: str = "query") -> str:

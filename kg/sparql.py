@@ -32,22 +32,10 @@ from kg import store_messages
 from kg.sparql_text import as_run, collect, functions
 from kg.store import GRAPH_TYPES, RESULT_TYPES, QueryError, QuerySyntaxError, ResultTooLarge, Store
 from kg.workers import Answer
+from kg.errors import NotAcceptable, ServiceRefused, ExtensionRefused
 
 __all__ = ["RESULT_TYPES", "GRAPH_TYPES", "ALIASES", "NotAcceptable", "ServiceRefused", "ExtensionRefused", "negotiate",
            "prefers_html", "services", "functions", "check_services", "check_extensions", "answer", "service_description"]
-
-
-class NotAcceptable(Exception):
-    """No media type of the result kind satisfies the Accept header."""
-
-
-class ServiceRefused(QueryError):
-    """The query has a SERVICE clause to an endpoint the operator did not allow: the server makes no outbound request."""
-
-
-class ExtensionRefused(QueryError):
-    """Behind an endpoint, the query calls a function by IRI that is no XSD cast, or uses a vendor's pragma: such a
-    function may be the endpoint's own (Virtuoso's ``bif:http_get`` fetches a URL), so it is not passed on."""
 
 
 @lru_cache(maxsize=256)

@@ -65,9 +65,10 @@ import pyoxigraph as ox
 from pyoxigraph import BlankNode, Literal, NamedNode, QueryResultsFormat, RdfFormat, Variable
 
 from kg import leftovers, progress, store_messages, vocab
-from kg.echo import without_credentials
+
 from kg.config import Paths, default_paths
 from kg.sparql_text import declares_dataset, parse_tree, unsupported_functions
+from kg.errors import StoreError, EndpointError, EndpointTimeout, QueryError, QuerySyntaxError, ResultTooLarge, WrongQueryForm
 
 __all__ = [
     "Term", "Row", "Solutions", "Boolean", "Triples", "Result", "Store", "EmbeddedStore", "RemoteStore",
@@ -109,40 +110,6 @@ SOURCE = NamedNode(str(vocab.OIH) + "loadedFrom")
 TRIPLES = NamedNode(str(vocab.OIH) + "triples")
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
-
-
-class StoreError(Exception):
-    """The backend could not answer: the query failed while running."""
-
-
-class EndpointError(StoreError):
-    """The SPARQL endpoint behind a :class:`RemoteStore` failed: unreachable, an HTTP error, an answer that does not parse.
-
-    Its message never shows a URL's user name or password (it reaches clients: /health, 502 and 504 answers)."""
-
-    def __init__(self, message: str = ""):
-        super().__init__(without_credentials(message))
-
-
-class EndpointTimeout(EndpointError):
-    """The SPARQL endpoint behind a :class:`RemoteStore` did not answer in time."""
-
-
-class QueryError(ValueError):
-    """The query cannot run as given: a dataset IRI that is no IRI, a bound variable outside the projection, or a
-    query the endpoint refused (its 400); the message says which."""
-
-
-class QuerySyntaxError(QueryError):
-    """SPARQL the backend's parser refuses; the message is the parser's."""
-
-
-class ResultTooLarge(Exception):
-    """The result has more rows (or triples) than the limit the caller set."""
-
-
-class WrongQueryForm(TypeError):
-    """A query of one form was given where another is needed (e.g. an ASK to :meth:`Store.select`)."""
 
 
 # -- typed results ---------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""TRAPI refusals: :class:`TRAPIError`, and the TRAPI ``Response`` that says one.
+"""TRAPI refusals: :func:`refusal`, the TRAPI ``Response`` that says a :class:`kg.errors.TRAPIError`.
 
 A query this provider refuses (400, 413, 501) is still answered in TRAPI: an
 ``ERROR`` log with the code, ``status`` and ``description``, and the request's
@@ -14,11 +14,11 @@ wrong with it (:func:`echo`).
 Examples
 --------
 >>> bad = {"message": {"query_graph": {"nodes": {"a": {"ids": []}}, "edges": {}}}}
->>> body = TRAPIError(400, "InvalidQuery", "ids may not be empty").response(bad)
+>>> body = refusal(TRAPIError(400, "InvalidQuery", "ids may not be empty"), bad)
 >>> body["message"]["query_graph"] is None, body["logs"][0]["level"], body["status"]
 (True, 'ERROR', 'InvalidQuery')
 >>> path = {"message": {"query_graph": {"nodes": {"a": {"ids": ["X:1"]}, "b": {}}, "paths": {"p": {"subject": "a", "object": "b"}}}}}
->>> TRAPIError(400, "QueryNotTraversable", "b has no ids").response(path)["message"]["query_graph"]["paths"]
+>>> refusal(TRAPIError(400, "QueryNotTraversable", "b has no ids"), path)["message"]["query_graph"]["paths"]
 {'p': {'subject': 'a', 'object': 'b', 'constraints': None}}
 """
 
@@ -29,9 +29,9 @@ from datetime import datetime, timezone
 from typing import Any
 
 from kg import biolink
-from kg.echo import ECHO_BYTES, clip
+from kg.errors import ECHO_BYTES, TRAPIError
 
-__all__ = ["TRAPI_VERSION", "PATHFINDER_VERSION", "MAX_DEPTH", "TRAPIError", "log", "depth", "with_path_constraints", "echo"]
+__all__ = ["TRAPI_VERSION", "PATHFINDER_VERSION", "MAX_DEPTH", "TRAPIError", "refusal", "log", "depth", "with_path_constraints", "echo"]
 
 #: The TRAPI version lookups are answered in; 1.6 messages are accepted, and Pathfinder (a 1.6 query) answered in 1.6.
 TRAPI_VERSION = "1.5.0"
@@ -92,26 +92,9 @@ def echo(request: Any) -> dict | None:
     return qg
 
 
-class TRAPIError(Exception):
-    """A request TRAPI refuses: the HTTP status, a TRAPI log code and a sentence saying why.
-
-    Parameters
-    ----------
-    status : int
-        400 for an invalid query, 413 for one over the limits, 501 for an operation not implemented.
-    code : str
-        The TRAPI log code, e.g. ``QueryNotTraversable`` or ``UnsupportedOperation``.
-    message : str
-        What is wrong, for a person.
-    """
-
-    def __init__(self, status: int, code: str, message: str):
-        super().__init__(clip(message))  # a long value of the query is quoted as a short prefix (kg.echo)
-        self.status, self.code, self.message = status, code, clip(message)
-
-    def response(self, request: Any = None) -> dict:
-        """The refusal as a valid TRAPI response: the query graph as :func:`echo` gives it, an ERROR log with the code,
-        and the sentence as ``description`` and ``detail`` (the API's error field)."""
-        return {"message": {"query_graph": echo(request)},
-                "logs": [log("ERROR", self.message, self.code)], "status": self.code, "description": self.message,
-                "detail": self.message, "schema_version": TRAPI_VERSION, "biolink_version": biolink.version()}
+def refusal(exc: TRAPIError, request: Any = None) -> dict:
+    """The refusal ``exc`` as a valid TRAPI response: the query graph as :func:`echo` gives it, an ERROR log with the
+    code, and the sentence as ``description`` and ``detail`` (the API's error field)."""
+    return {"message": {"query_graph": echo(request)},
+            "logs": [log("ERROR", exc.message, exc.code)], "status": exc.code, "description": exc.message,
+            "detail": exc.message, "schema_version": TRAPI_VERSION, "biolink_version": biolink.version()}

@@ -15,29 +15,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from kg.errors import QueryTimeout, QueryFailed, WorkerDied, AnswerTooLarge, PoolBusy
 
 __all__ = ["QueryTimeout", "QueryFailed", "WorkerDied", "AnswerTooLarge", "PoolBusy", "Answer", "pickle_error",
            "die_with_parent", "limit_memory", "worker_main"]
-
-
-class QueryTimeout(Exception):
-    """The query ran longer than the pool's deadline and was stopped."""
-
-
-class QueryFailed(Exception):
-    """The query raised in the worker with an exception that could not travel back as itself."""
-
-
-class WorkerDied(Exception):
-    """The worker running the query died (killed, or over its memory limit); it was replaced."""
-
-
-class AnswerTooLarge(Exception):
-    """The answer the worker sent is larger than the pool accepts; its worker was replaced, the answer never read."""
-
-
-class PoolBusy(Exception):
-    """Every worker (or every worker this client may use) stayed busy for the whole queue wait."""
 
 
 @dataclass(frozen=True)

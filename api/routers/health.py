@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 
 from api.schemas import Health
-from kg.echo import without_credentials
+from kg.errors import without_credentials
 
 router = APIRouter(tags=["health"])
 

@@ -14,6 +14,7 @@ from api.errors import RETRY_AFTER
 from api.heavy import HeavyBusy
 from kg.biolink import INFORES
 from kg.trapi import OPERATIONS, TRAPI_VERSION, Limits, TRAPIError
+from kg.trapi_errors import refusal
 from kg.workers import AnswerTooLarge, PoolBusy, QueryFailed, QueryTimeout, WorkerDied
 
 router = APIRouter(prefix="/trapi", tags=["trapi"])
@@ -63,7 +64,7 @@ async def trapi_query(request: Request, kg: KG) -> Response:
         code = {413: "ResponseTooLarge", 500: "UnexpectedError"}.get(status, "ServiceUnavailable")
         retry = RETRY_AFTER.get(type(exc))
         # no echo of the query graph here: reading it back would be work on the event loop for a busy answer
-        return JSONResponse(TRAPIError(status, code, str(exc)[:300]).response(None), status_code=status,
+        return JSONResponse(refusal(TRAPIError(status, code, str(exc)[:300])), status_code=status,
                             headers={"Retry-After": retry} if retry else None)
     return Response(answer, media_type="application/json")
 

@@ -24,21 +24,11 @@ import owlready2 as ow
 import owlready2.reasoning
 
 from kg import vocab
+from kg.errors import InconsistentOntologyError
 
 log = logging.getLogger("oihkg.reason")
 
 __all__ = ["InconsistentOntologyError", "run_hermit", "run_hermit_together", "split_answers", "render", "label_of"]
-
-
-class InconsistentOntologyError(Exception):
-    """The ontology is inconsistent or has unsatisfiable classes.
-
-    ``axioms`` lists, in readable form, the axioms that together cause it.
-    """
-
-    def __init__(self, message: str, axioms: list[str]):
-        self.axioms = axioms
-        super().__init__(message + ("\n  " + "\n  ".join(axioms) if axioms else ""))
 
 
 def run_hermit(world: ow.World, infer_property_values: bool = True) -> float:

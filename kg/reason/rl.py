@@ -25,14 +25,11 @@ from rdflib.namespace import OWL
 
 from kg import vocab
 from kg.progress import Progress, Reading
+from kg.errors import NoFixpoint
 
 __all__ = ["RLResult", "materialise", "read_graph", "pathway_facts", "NoFixpoint"]
 
 _PATHWAY_LINKS = {str(vocab.OIH) + "drives_pathway": "drives", str(vocab.OIH) + "inhibits_pathway": "inhibits"}
-
-
-class NoFixpoint(RuntimeError):
-    """The rules still derived new triples after the most rounds allowed."""
 
 
 @dataclass(frozen=True)
