@@ -101,7 +101,7 @@ KG = Annotated[OIHKG, Depends(get_kg)]
 
 
 def client_of(request: Request) -> str | None:
-    """Who a request comes from, for the workers' fair turns (:mod:`kg.fairshare`): its address, an IPv6 one by its
+    """Who a request comes from, for the workers' fair turns (:mod:`kg.endpoint.fairshare`): its address, an IPv6 one by its
     /64 (a host is given a whole /64 to pick from). The socket's peer: ``oihkg serve`` trusts no forwarding header."""
     return client_key(request.client.host if request.client else None)
 

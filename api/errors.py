@@ -13,9 +13,9 @@ from starlette.exceptions import HTTPException
 from starlette.status import HTTP_204_NO_CONTENT, HTTP_304_NOT_MODIFIED
 
 from api.heavy import HeavyBusy
-from kg.contexts import UnknownContextError
+from kg.schema.contexts import UnknownContextError
 from kg.errors import LONGEST, clip, clip_data
-from kg.sparql import NotAcceptable
+from kg.endpoint.protocol import NotAcceptable
 from kg.store import (
     EndpointError,
     EndpointTimeout,
@@ -23,7 +23,7 @@ from kg.store import (
     ResultTooLarge,
     StoreError,
 )
-from kg.workers import AnswerTooLarge, PoolBusy, QueryTimeout, WorkerDied
+from kg.endpoint.workers import AnswerTooLarge, PoolBusy, QueryTimeout, WorkerDied
 
 __all__ = ["STATUS", "status_of", "answer", "refused", "invalid", "install"]
 

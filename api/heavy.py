@@ -4,7 +4,7 @@ CPU-bound work in a thread holds the GIL in turn with every other thread, and a
 request waiting for it in a thread holds one of the threads the light routes
 need. :class:`HeavyCache` is used from ``async`` routes: a waiting request holds
 no thread; at most ``concurrency`` computations run at once (in a thread), or a
-computation is a job of the query workers (:mod:`kg.workers`: TRAPI answers and
+computation is a job of the query workers (:mod:`kg.endpoint.workers`: TRAPI answers and
 plots run there, in their client's turn, away from the event loop); at
 most ``max_waiting`` distinct answers may wait for their turn, and one that
 waits longer than ``wait`` seconds gets :class:`HeavyBusy` (503 with

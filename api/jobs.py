@@ -1,7 +1,7 @@
-"""Heavy work the query workers run for the HTTP API (:class:`kg.workers.QueryPool` jobs): TRAPI answers and plots.
+"""Heavy work the query workers run for the HTTP API (:class:`kg.endpoint.workers.QueryPool` jobs): TRAPI answers and plots.
 
 Each job is a function of the worker's own store, sent by reference to a worker process, so it runs in a client's
-turn like a SPARQL query (:mod:`kg.fairshare`), under the same memory limit and a deadline (the SPARQL timeout, at
+turn like a SPARQL query (:mod:`kg.endpoint.fairshare`), under the same memory limit and a deadline (the SPARQL timeout, at
 least :data:`DEADLINE`), and away from the server's event loop. The knowledge graph over a worker's store is opened at the first job that needs it and kept for the
 worker's life (the store does not change under a running server); not before, since a worker stopped at a query's
 deadline is replaced at once, and preparing each replacement would cost a core under a client looping slow queries.
@@ -14,8 +14,8 @@ import math
 from typing import Any
 
 from kg import OIHKG
-from kg.figure import plot as draw
-from kg.trapi_errors import TRAPIError, refusal
+from kg.outputs.figure import plot as draw
+from kg.translator.refusal import TRAPIError, refusal
 
 __all__ = ["trapi", "plot", "DEADLINE"]
 

@@ -41,10 +41,10 @@ from api.routers import (
 from api.schemas import Health
 from kg import OIHKG, __version__
 from kg.errors import clip
-from kg.queries import AmbiguousEntity, UnknownEntity
-from kg.sparql import answer
+from kg.catalog.queries import AmbiguousEntity, UnknownEntity
+from kg.endpoint.protocol import answer
 from kg.store import StoreError, open_store
-from kg.workers import QueryPool, die_with_parent
+from kg.endpoint.workers import QueryPool, die_with_parent
 
 __all__ = ["create_app"]
 
@@ -173,7 +173,7 @@ def create_app(settings: Settings | None = None) -> FastAPIOffline:
 
 def _x_trapi(app) -> None:
     """Add the ``x-trapi`` and ``x-translator`` blocks Translator's registry reads to the OpenAPI info."""
-    from kg import biolink
+    from kg.translator import biolink
 
     base = app.openapi
 

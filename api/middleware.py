@@ -16,7 +16,7 @@ from collections import OrderedDict
 
 from starlette.exceptions import HTTPException
 
-from kg.trapi_errors import TRAPIError, refusal
+from kg.translator.refusal import TRAPIError, refusal
 
 __all__ = ["AnswerCache", "BodyLimit", "JSONText", "SecurityHeaders", "SECURITY_HEADERS", "CSP", "lone_surrogate"]
 

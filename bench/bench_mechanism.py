@@ -26,10 +26,10 @@ from pathlib import Path
 import networkx as nx
 
 from kg import OIHKG
-from kg.figure import plot
-from kg.model import Scenario, simulate
-from kg.paths import all_signed_paths, signed_paths
-from kg.perturb import perturb
+from kg.outputs.figure import plot
+from kg.mechanism.model import Scenario, simulate
+from kg.mechanism.paths import all_signed_paths, signed_paths
+from kg.mechanism.perturb import perturb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from timing import percentile, timed  # noqa: E402

@@ -37,8 +37,8 @@ from pathlib import Path
 import owlready2 as ow
 import rdflib
 
-from kg.build import build
-from kg.build.rows import CitationRow, EdgeRow, EntityRow, InterventionRow, ObservationRow
+from kg.compile import build
+from kg.compile.rows import CitationRow, EdgeRow, EntityRow, InterventionRow, ObservationRow
 from kg.config import Paths, default_paths, default_seed
 from kg.reason import infer, inferred_graph, verify_explanations
 from kg.reason.rl import materialise, pathway_facts

@@ -9,7 +9,7 @@ measures, each loop bounded in count and time:
 3. ``/paths`` (k = 20, length ≤ 6) between random sources and the biggest hubs, beside the peer: networkx's
    ``all_simple_paths`` doing the former exhaustive enumeration (each pair capped at ``--cap`` seconds);
 4. ``/perturb`` (inhibit one node) from random nodes, beside the peer: the former per-path walk
-   (``kg.paths.walk``), capped the same way.
+   (``kg.mechanism.paths.walk``), capped the same way.
 
 Usage::
 
@@ -35,7 +35,7 @@ from gen_synthetic import mechanism_ntriples  # noqa: E402
 from timing import percentile, timed  # noqa: E402
 
 from kg import OIHKG  # noqa: E402
-from kg.paths import walk  # noqa: E402
+from kg.mechanism.paths import walk  # noqa: E402
 
 BIN = Path(sys.executable).parent
 

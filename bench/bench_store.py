@@ -27,9 +27,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gen_synthetic import TWO_HOP, TWO_HOP_PATHWAY, synthetic_ntriples  # noqa: E402
 from timing import percentile, timed  # noqa: E402
 
-from kg import vocab  # noqa: E402
+from kg import schema  # noqa: E402
 from kg.config import default_paths  # noqa: E402
-from kg.queries import load_queries  # noqa: E402
+from kg.catalog.queries import load_queries  # noqa: E402
 from kg.store import EmbeddedStore  # noqa: E402
 
 PARAMS = {
@@ -52,14 +52,14 @@ PARAMS = {
 def bench_named(runs: int) -> list[tuple]:
     paths = default_paths()
     ds = rdflib.Dataset(default_union=True)
-    ds.graph(vocab.GRAPH_ASSERTED).parse(paths.ttl, format="turtle")
-    ds.graph(vocab.GRAPH_INFERRED).parse(paths.inferred, format="turtle")
+    ds.graph(schema.GRAPH_ASSERTED).parse(paths.ttl, format="turtle")
+    ds.graph(schema.GRAPH_INFERRED).parse(paths.inferred, format="turtle")
     store = EmbeddedStore(paths)
     queries = load_queries()
     rows = []
     for name, q in queries.items():
         params = PARAMS.get(name, {})
-        ox_bind = {k: ox.NamedNode(vocab.expand(v)) for k, v in params.items()}
+        ox_bind = {k: ox.NamedNode(schema.expand(v)) for k, v in params.items()}
         rdf_bind = {k: rdflib.URIRef(v.value) for k, v in ox_bind.items()}
         n_ox = len(store.select(q.text, ox_bind))
         t_ox = timed(lambda: store.select(q.text, ox_bind), runs, 5.0)

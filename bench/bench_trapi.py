@@ -26,8 +26,8 @@ from timing import percentile, timed  # noqa: E402
 
 from kg import OIHKG  # noqa: E402
 from kg.catalog import Catalog  # noqa: E402
-from kg.engine import Engine  # noqa: E402
-from kg.trapi import TRAPI  # noqa: E402
+from kg.mechanism.engine import Engine  # noqa: E402
+from kg.translator.trapi import TRAPI  # noqa: E402
 
 ONE_HOP = {"nodes": {"c": {"categories": ["biolink:ChemicalEntity"]}, "n": {"ids": ["GO:0017146"]}},
            "edges": {"e": {"subject": "c", "object": "n", "predicates": ["biolink:affects"]}}}
@@ -46,7 +46,7 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=10.0)
     args = ap.parse_args()
     kg = OIHKG.open()
-    trapi = kg.trapi
+    trapi = kg.translator.trapi
     _ = trapi.graph  # warm
     kg.engine.causal_graph()
 

@@ -4,9 +4,9 @@
 API call. It holds no logic: it opens a store from a selector (embedded by
 default, any SPARQL 1.1 endpoint by URL), builds the layers over it — the
 :class:`kg.catalog.Catalog` (names, entities, edges, queries) and the
-:class:`kg.engine.Engine` (paths, perturbations, the pain model) and the
-:class:`kg.trapi.TRAPI` provider (``kg.trapi.query(body)``) — and delegates to
-them, to :mod:`kg.observations`, :mod:`kg.export` and :mod:`kg.viz`. Data flows one way: store → queries → catalog → engine /
+:class:`kg.mechanism.engine.Engine` (paths, perturbations, the pain model) and the
+:class:`kg.translator.trapi.TRAPI` provider (``kg.trapi.query(body)``) — and delegates to
+them, to :mod:`kg.mechanism.observations`, :mod:`kg.outputs.export` and :mod:`kg.outputs.map`. Data flows one way: store → queries → catalog → engine /
 export / viz → façade → CLI / API; nothing below the façade receives it.
 
 Examples
@@ -52,8 +52,8 @@ class OIHKG:
 
     def __init__(self, store, paths: Paths | None = None):
         from kg.catalog import Catalog
-        from kg.engine import Engine
-        from kg.trapi import TRAPI
+        from kg.mechanism.engine import Engine
+        from kg.translator.trapi import TRAPI
 
         self.store = store
         self.files = paths or default_paths()
@@ -88,7 +88,7 @@ class OIHKG:
         paths = paths or default_paths()
         spec = selector or make_selector(endpoint, store_path)
         if spec.startswith("oxigraph:") and not (paths.ttl.is_file() and paths.inferred.is_file()):
-            from kg.build import build
+            from kg.compile import build
             from kg.reason import reason
 
             build(paths, default_seed())
@@ -107,41 +107,41 @@ class OIHKG:
 
     def search(self, text: str, limit: int = 20) -> list[dict]:
         """Entities whose label, synonym or CURIE contains ``text``, best first (:meth:`kg.catalog.Catalog.search`)."""
-        from kg.notebook import Rows
+        from kg.present.notebook import Rows
 
         return Rows(self.catalog.search(text, limit), caption=f"entities matching {text!r}")
 
     def entity(self, name: str) -> dict:
         """One entity with its edges in and out (:meth:`kg.catalog.Catalog.entity`): a dict that shows itself as a card
-        in a notebook (:class:`kg.notebook.Card`)."""
-        from kg.notebook import Card
+        in a notebook (:class:`kg.present.notebook.Card`)."""
+        from kg.present.notebook import Card
 
         return Card(self.catalog.entity(name))
 
     def edges(self, subject: str | None = None, predicate: str | None = None, object: str | None = None,
               inferred: bool | None = None) -> list[dict]:
         """Evidence-backed and inferred edges, filtered (:meth:`kg.catalog.Catalog.edges`); a list that shows itself as a
-        table in a notebook (:class:`kg.notebook.Rows`)."""
-        from kg.notebook import Rows
+        table in a notebook (:class:`kg.present.notebook.Rows`)."""
+        from kg.present.notebook import Rows
 
         return Rows(self.catalog.edges(subject, predicate, object, inferred), caption="edges")
 
     def interventions(self) -> list[dict]:
         """Every agent or clinical action with its targets and pathways (:meth:`kg.catalog.Catalog.interventions`)."""
-        from kg.notebook import Rows
+        from kg.present.notebook import Rows
 
         return Rows(self.catalog.interventions(), caption="interventions")
 
     def query(self, name, **params: str) -> list[dict]:
         """Run a named query (by name, or a parsed query file) with parameters given by entity name
-        (:meth:`kg.catalog.Catalog.query`); a list of rows that shows itself as a table (:class:`kg.notebook.Rows`)."""
-        from kg.notebook import Rows
+        (:meth:`kg.catalog.Catalog.query`); a list of rows that shows itself as a table (:class:`kg.present.notebook.Rows`)."""
+        from kg.present.notebook import Rows
 
         return Rows(self.catalog.query(name, **params), caption=getattr(name, "name", name))
 
     def run_query(self, name, params: dict[str, str], limit: int | None = None) -> list[dict]:
         """A named query for a client: parameters as a dict, at most ``limit`` rows; a ``context`` the query does not
-        declare keeps the rows that hold in it (:meth:`kg.engine.Engine.run_query`)."""
+        declare keeps the rows that hold in it (:meth:`kg.mechanism.engine.Engine.run_query`)."""
         return self.engine.run_query(name, params, limit)
 
     def completions(self) -> dict[str, Any]:
@@ -151,34 +151,34 @@ class OIHKG:
 
     def sparql(self, text: str) -> Any:
         """Run SPARQL: rows, a bool or triples, by the query's form (:meth:`kg.catalog.Catalog.sparql`); rows and
-        triples show themselves as tables (:func:`kg.notebook.answer`). The well-known prefixes (rdfs:, oih:, RO:…)
+        triples show themselves as tables (:func:`kg.present.notebook.answer`). The well-known prefixes (rdfs:, oih:, RO:…)
         need no PREFIX line, as in the SPARQL editor; a query that does not parse raises
-        :class:`kg.queries.SparqlSyntaxError`, one sentence saying what to change."""
-        from kg.notebook import answer
+        :class:`kg.catalog.queries.SparqlSyntaxError`, one sentence saying what to change."""
+        from kg.present.notebook import answer
 
         return answer(self.catalog.sparql(text))
 
     # -- the engine: paths, perturbations, the pain model
     def causal_graph(self, include_inferred: bool = False):
-        """The signed causal graph (:meth:`kg.engine.Engine.causal_graph`), shared: copy it to change it."""
+        """The signed causal graph (:meth:`kg.mechanism.engine.Engine.causal_graph`), shared: copy it to change it."""
         return self.engine.causal_graph(include_inferred)
 
     def to_networkx(self, causal: bool = False, include_inferred: bool = False):
         """The graph as a networkx ``MultiDiGraph``, a copy to change freely.
 
         ``causal=True`` gives the signed causal graph the mechanism engine uses; otherwise the KGX export's nodes and
-        edges, in Biolink's direction with the KGX columns (:func:`kg.export.to_networkx`).
+        edges, in Biolink's direction with the KGX columns (:func:`kg.outputs.export.to_networkx`).
         """
         if causal:
             return self.causal_graph(include_inferred).copy()
-        from kg.export import to_networkx
+        from kg.outputs.export import to_networkx
 
         return to_networkx(self.catalog)
 
     def paths(self, source: str, target: str, max_length: int = 8, sign: int | None = None, limit: int = 100,
               include_inferred: bool = False, context: str | None = None):
         """Signed causal paths between two entities named any way, in every context (each path labelled with the
-        contexts it holds in) or in one (:meth:`kg.engine.Engine.paths`).
+        contexts it holds in) or in one (:meth:`kg.mechanism.engine.Engine.paths`).
 
         >>> kg = OIHKG.open()
         >>> kg.paths("morphine", "dynorphin", context="acute").status.value
@@ -190,21 +190,21 @@ class OIHKG:
 
     def perturb(self, inhibit=(), activate=(), knockout=(), max_length: int = 8, context: str | None = None):
         """Direction of every node, and of A, H and P, after a perturbation, over the statements that hold in
-        ``context`` or, without one, in every context (:meth:`kg.engine.Engine.perturb`)."""
+        ``context`` or, without one, in every context (:meth:`kg.mechanism.engine.Engine.perturb`)."""
         return self.engine.perturb(inhibit, activate, knockout, max_length, context)
 
     def context(self, name: str | None) -> str | None:
-        """The CURIE of a context named any way (:meth:`kg.engine.Engine.context`), None for none."""
+        """The CURIE of a context named any way (:meth:`kg.mechanism.engine.Engine.context`), None for none."""
         return self.engine.context(name)
 
     def query_in_context(self, name: str, context: str | None = None, **params):
-        """The rows of a named query that hold in ``context`` (:meth:`kg.engine.Engine.query_in_context`).
+        """The rows of a named query that hold in ``context`` (:meth:`kg.mechanism.engine.Engine.query_in_context`).
 
         >>> kg = OIHKG.open()
         >>> sorted({r.get("context") for r in kg.query_in_context("pathways-for-intervention", "acute", intervention="morphine")})
         [None]
         """
-        from kg.notebook import Rows
+        from kg.present.notebook import Rows
 
         return Rows(self.engine.query_in_context(name, context, **params), caption=name)
 
@@ -213,27 +213,27 @@ class OIHKG:
         return self.engine.contexts()
 
     def mechanism(self):
-        """The graph facts of the pain model under chronic exposure (:meth:`kg.engine.Engine.mechanism`)."""
+        """The graph facts of the pain model under chronic exposure (:meth:`kg.mechanism.engine.Engine.mechanism`)."""
         return self.engine.mechanism()
 
     def simulate(self, interventions=(), context=None, **params):
-        """Run the illustrative model P = P0 - A + H (:meth:`kg.engine.Engine.simulate`), after chronic exposure or,
+        """Run the illustrative model P = P0 - A + H (:meth:`kg.mechanism.engine.Engine.simulate`), after chronic exposure or,
         with ``context="acute"``, one dose.
 
         >>> kg = OIHKG.open()
         >>> kg.simulate().classification, kg.simulate(context="acute").classification
         ('OIH', 'analgesia')
         """
-        from kg.figure import Plotted
+        from kg.outputs.figure import Plotted
 
         return Plotted.of(self.engine.simulate(interventions, context=context, **params))
 
     def check(self):
-        """The text's claims (``ontology/src/observations.tsv``) checked against this graph (:func:`kg.observations.check`).
+        """The text's claims (``ontology/src/observations.tsv``) checked against this graph (:func:`kg.mechanism.observations.check`).
 
         Computed once per store and cached: the graph does not change under an open store.
         """
-        from kg.observations import check, load
+        from kg.mechanism.observations import check, load
 
         if self._report is None:
             self._report = check(self.engine, load(self.files))
@@ -242,9 +242,9 @@ class OIHKG:
     def where(self) -> dict[str, Any]:
         """Where this graph is served from, without asking the store: ``store`` (``embedded`` or the endpoint URL),
         ``selector``, the package ``versions``, and the Biolink and TRAPI versions the TRAPI answers follow."""
-        from kg import biolink
+        from kg.translator import biolink
         from kg.config import versions
-        from kg.trapi import TRAPI_VERSION
+        from kg.translator.trapi import TRAPI_VERSION
 
         spec = self.store.selector
         return {"store": "embedded" if spec.startswith("oxigraph:") else spec.partition(":")[2], "selector": spec,
@@ -262,25 +262,25 @@ class OIHKG:
     # -- merging other graphs in
     def load(self, files, names=None, drop=()) -> list[dict]:
         """Merge RDF or KGX files into named graphs of their own beside the curated graph, dropping the merged graphs
-        named in ``drop`` once every file is read (:func:`kg.merge.load_files`; the embedded store only), then read
+        named in ``drop`` once every file is read (:func:`kg.store.merge.load_files`; the embedded store only), then read
         the graph afresh: the engine follows the merged signed edges."""
-        from kg.merge import load_files
+        from kg.store.merge import load_files
 
         done = load_files(self.store, files, names, drop)
         self.__init__(self.store, self.files)
         return done
 
     def unload(self, name: str) -> None:
-        """Drop a graph merged in with :meth:`load` (:func:`kg.merge.unload`), then read the graph afresh."""
-        from kg.merge import unload
+        """Drop a graph merged in with :meth:`load` (:func:`kg.store.merge.unload`), then read the graph afresh."""
+        from kg.store.merge import unload
 
         unload(self.store, name)
         self.__init__(self.store, self.files)
 
     # -- outputs
     def export(self, fmt: str, path: Path | str | None = None) -> bytes:
-        """The graph in one of :data:`kg.export.FORMATS`; written to ``path`` if given (:func:`kg.export.export`)."""
-        from kg.export import export
+        """The graph in one of :data:`kg.outputs.export.FORMATS`; written to ``path`` if given (:func:`kg.outputs.export.export`)."""
+        from kg.outputs.export import export
 
         data = export(self.catalog, fmt)
         if path is not None:
@@ -288,14 +288,14 @@ class OIHKG:
         return data
 
     def map_html(self, title: str = "oihkg — OIH mechanism map") -> str:
-        """The interactive mechanism map as one self-contained HTML page (:func:`kg.viz.render_map`)."""
-        from kg.viz import render_map
+        """The interactive mechanism map as one self-contained HTML page (:func:`kg.outputs.map.render_map`)."""
+        from kg.outputs.map import render_map
 
         return render_map(self.catalog, self.causal_graph(), title)
 
     def map(self, title: str = "oihkg — OIH mechanism map", height: int = 720):
-        """The mechanism map shown inline in a notebook (:class:`kg.notebook.MapView`; ``.save(path)`` writes it)."""
-        from kg.notebook import MapView
+        """The mechanism map shown inline in a notebook (:class:`kg.present.notebook.MapView`; ``.save(path)`` writes it)."""
+        from kg.present.notebook import MapView
 
         return MapView(self.map_html(title), height)
 

@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.table import Table
 
 from kg.config import Paths, ReadOnlyModel, default_paths, default_seed, writable
-from kg.preflight import serve_problem
+from kg.endpoint.preflight import serve_problem
 
 __all__ = ["app"]
 
@@ -109,8 +109,8 @@ def build(
     quiet: Quiet = False,
 ) -> None:
     """Validate ontology/src/*.tsv and write oih.owl and oih.ttl."""
-    from kg.build import BuildError
-    from kg.build import build as run_build
+    from kg.compile import BuildError
+    from kg.compile import build as run_build
 
     _use_project(project)
     _writable(_paths(src, out))
@@ -171,7 +171,7 @@ def reason(
 @app.command()
 def summary(out: OutDir = None) -> None:
     """Print what the graph holds and which interventions the reasoner says target which pathways."""
-    from kg.summary import intervention_pathways, counts
+    from kg.catalog.summary import intervention_pathways, counts
 
     paths = _paths(None, out)
     missing = [p for p in (paths.ttl, paths.inferred) if not p.is_file()]
@@ -213,9 +213,9 @@ def query(
 ) -> None:
     """Run a named competency query, a SPARQL file or SPARQL text, and print its rows (with --context, the rows that
     hold in it)."""
-    from kg.contexts import UnknownContextError
-    from kg.queries import AmbiguousEntity, QueryFileError, SparqlSyntaxError, UnknownEntity, parse_query_file, ready
-    from kg.sparql import check_services
+    from kg.schema.contexts import UnknownContextError
+    from kg.catalog.queries import AmbiguousEntity, QueryFileError, SparqlSyntaxError, UnknownEntity, parse_query_file, ready
+    from kg.endpoint.protocol import check_services
     from kg.store import StoreError
 
     params = {}
@@ -264,7 +264,7 @@ def query(
 @app.command()
 def queries() -> None:
     """List the named queries with their parameters."""
-    from kg.queries import load_queries
+    from kg.catalog.queries import load_queries
 
     table = Table(title="Named queries (queries/*.rq)")
     for col in ("name", "params", "description"):
@@ -376,8 +376,8 @@ def paths(
     store: StoreOpt = None,
 ) -> None:
     """Signed causal paths from SOURCE to TARGET, shortest first, with their evidence and the contexts they hold in."""
-    from kg.contexts import UnknownContextError
-    from kg.queries import AmbiguousEntity
+    from kg.schema.contexts import UnknownContextError
+    from kg.catalog.queries import AmbiguousEntity
 
     if sign not in (None, "+", "-"):
         err.print(f"[red]error:[/red] --sign takes + or -, got {sign!r}")
@@ -399,7 +399,7 @@ def paths(
                      for i, p in enumerate(res.paths, 1)], fmt)
     else:
         table = Table("#", "sign", "path", "holds in", "weakest evidence", "citations", title=f"{res.source} -> {res.target}: {res.message}")
-        from kg.notebook import steps
+        from kg.present.notebook import steps
 
         for i, p in enumerate(res.paths, 1):
             table.add_row(str(i), "+" if p.sign > 0 else "-", steps(p, "->", "-|"), ", ".join(p.contexts) or "every context",
@@ -424,7 +424,7 @@ def perturb(
 ) -> None:
     """Predict the direction of every downstream node, and of A, H and P, after a perturbation (over the statements
     that hold in --context, or in every context)."""
-    from kg.queries import AmbiguousEntity, UnknownEntity
+    from kg.catalog.queries import AmbiguousEntity, UnknownEntity
 
     if not (inhibit or activate or knockout):
         err.print("[red]error:[/red] give at least one --inhibit, --activate or --knockout")
@@ -453,7 +453,7 @@ def perturb(
 @app.command()
 def simulate(
     intervention: Annotated[Optional[list[str]], typer.Option("--intervention", "-i", help="Intervention or agent (repeatable).")] = None,
-    param: Annotated[Optional[list[str]], typer.Option("--param", "-p", help="k=v overriding kg/model_params.toml; gains as gain.PATHWAY=v.")] = None,
+    param: Annotated[Optional[list[str]], typer.Option("--param", "-p", help="k=v overriding kg/mechanism/model_params.toml; gains as gain.PATHWAY=v.")] = None,
     profile: Annotated[Optional[str], typer.Option(help="A patient profile: a condition that predisposes to OIH (e.g. fibromyalgia).")] = None,
     context: Annotated[Optional[str], typer.Option(help="How the drug is given: chronic (default; exposure in weeks) or acute (one dose).")] = None,
     plot: Annotated[Optional[Path], typer.Option(help="Write the plot here (.png or .svg).")] = None,
@@ -464,8 +464,8 @@ def simulate(
     """Run the illustrative pain model P = P0 - A + H: classification, test taper, curves and plot."""
     from pydantic import ValidationError
 
-    from kg.figure import plot as draw
-    from kg.queries import AmbiguousEntity, UnknownEntity
+    from kg.outputs.figure import plot as draw
+    from kg.catalog.queries import AmbiguousEntity, UnknownEntity
 
     params: dict = {"gains": {}, "profile": profile, "context": context}
     for item in param or []:
@@ -541,7 +541,7 @@ def check(
     project: Project = None,
 ) -> None:
     """Check the text's claims (ontology/src/observations.tsv) against the graph; exit 1 if any is contradicted."""
-    from kg.build import BuildError
+    from kg.compile import BuildError
 
     _use_project(project)
 
@@ -657,7 +657,7 @@ def load_cmd(
     """Merge other graphs into the store, each into a named graph of its own beside the curated one, and list them."""
     import time
 
-    from kg.merge import LoadError
+    from kg.store.merge import LoadError
     from kg.store import StoreError
 
     if not store or store.startswith("sparql:") or store == "oxigraph:memory":
@@ -690,7 +690,7 @@ def export_cmd(
     store: StoreOpt = None,
 ) -> None:
     """Export the graph (asserted and inferred) in one format."""
-    from kg.export import FORMATS
+    from kg.outputs.export import FORMATS
 
     if fmt not in FORMATS:
         err.print(f"[red]error:[/red] unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
@@ -736,7 +736,7 @@ def _mutation(fmt: Format, jobs: int, seed: Path | None) -> None:
     """``oihkg check --mutate``: every mutant with a progress bar, then the score and the survivors."""
     from rich.progress import Progress
 
-    from kg.mutation import mutants, mutate
+    from kg.mechanism.mutation import mutants, mutate
 
     todo = mutants(default_paths().src)
     with Progress(console=err, transient=True) as bar:

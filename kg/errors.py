@@ -100,7 +100,7 @@ class ReadOnlyModel(Exception):
 
 class BuildError(Exception):
     """Raised when the curated sources are invalid; carries every problem found (each a
-    :class:`kg.build.rows.Problem`)."""
+    :class:`kg.compile.rows.Problem`)."""
 
     def __init__(self, problems: Iterable[object]):
         self.problems = list(problems)
@@ -184,7 +184,7 @@ class AmbiguousEntity(LookupError):
         listed = ", ".join(f"{c} ({lab})" for c, lab in candidates)
         super().__init__(f"{name!r} names several entities: {listed}")
 
-    def __reduce__(self):  # travels whole from a worker process (kg.workers)
+    def __reduce__(self):  # travels whole from a worker process (kg.endpoint.workers)
         return type(self), (self.name, self.candidates)
 
 
@@ -236,7 +236,7 @@ class ModelInputError(ValueError):
         super().__init__(message)
         self.field = field
 
-    def __reduce__(self):  # travels whole from a worker process (kg.workers)
+    def __reduce__(self):  # travels whole from a worker process (kg.endpoint.workers)
         return type(self), (self.field, str(self))
 
 

@@ -45,7 +45,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from kg.config import default_paths  # noqa: E402
-from kg.merge import LoadError, check_name, prepared  # noqa: E402
+from kg.store.merge import LoadError, check_name, prepared  # noqa: E402
 from kg.store import (  # noqa: E402
     ASSERTED,
     CHECKSUM,
@@ -335,7 +335,7 @@ def merge(folder: Path, sql_port: int, files: list[Path], names: list[str] | Non
     store records in its folder); drop the merged graphs named in ``drop`` first, as ``oihkg load`` does. Returns the
     records of the graphs loaded.
 
-    Every file is read whole first (:func:`kg.merge.prepared`); then the bulk loader stages them all, their triples
+    Every file is read whole first (:func:`kg.store.merge.prepared`); then the bulk loader stages them all, their triples
     are counted in the staging graphs, and one batch replaces the graphs, then the meta graph, then clears the dropped
     ones (:func:`bulk_load`): a file the loader refuses changes nothing. A server already serving the endpoint sees
     the change after a restart.

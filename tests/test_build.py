@@ -1,4 +1,4 @@
-"""kg.build: row validation with file and line, coverage of the text, reproducible artifacts."""
+"""kg.compile: row validation with file and line, coverage of the text, reproducible artifacts."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ import rdflib
 from rdflib.compare import isomorphic
 from typer.testing import CliRunner
 
-from kg import vocab
-from kg.build import BuildError, build, load_model, normalize_text
+from kg import schema
+from kg.compile import BuildError, build, load_model, normalize_text
 from kg.cli import app
 from kg.config import Paths
 
@@ -181,8 +181,8 @@ def test_an_unmapped_relation_or_class_stops_the_build(tiny, tiny_seed, monkeypa
     """The mapping table is checked before anything is built: no silent Biolink fallback."""
     import dataclasses
 
-    monkeypatch.setitem(vocab.RELATIONS, "RO:0002304", dataclasses.replace(vocab.RELATIONS["RO:0002304"], biolink=""))
-    monkeypatch.setitem(vocab.CLASSES, "Receptor", dataclasses.replace(vocab.CLASSES["Receptor"], map_category="gadget"))
+    monkeypatch.setitem(schema.RELATIONS, "RO:0002304", dataclasses.replace(schema.RELATIONS["RO:0002304"], biolink=""))
+    monkeypatch.setitem(schema.CLASSES, "Receptor", dataclasses.replace(schema.CLASSES["Receptor"], map_category="gadget"))
     with pytest.raises(BuildError) as exc:
         build(tiny, tiny_seed)
     assert "relation RO:0002304 has no Biolink predicate" in str(exc.value)
@@ -191,20 +191,20 @@ def test_an_unmapped_relation_or_class_stops_the_build(tiny, tiny_seed, monkeypa
 
 
 def test_one_mapping_gives_each_type_its_biolink_category_and_map_style():
-    assert vocab.check_mappings() == []
-    assert vocab.biolink_category(["oih:Intervention"]) == "biolink:Treatment"
-    assert vocab.biolink_category(["oih:Intervention", "oih:DiagnosticProcedure", "oih:DoseStrategy"]) == "biolink:Procedure"
-    assert vocab.biolink_category(["oih:Receptor", "oih:AntiHyperalgesicAgent"]) == "biolink:Protein"
-    assert vocab.map_category(["oih:Drug"]) == "drug" and vocab.MAP_CATEGORIES["drug"].shape == "triangle"
-    assert vocab.biolink_predicate("RO:0002304") == "biolink:affects" and vocab.relation("RO:0002304").sign == 1
+    assert schema.check_mappings() == []
+    assert schema.biolink_category(["oih:Intervention"]) == "biolink:Treatment"
+    assert schema.biolink_category(["oih:Intervention", "oih:DiagnosticProcedure", "oih:DoseStrategy"]) == "biolink:Procedure"
+    assert schema.biolink_category(["oih:Receptor", "oih:AntiHyperalgesicAgent"]) == "biolink:Protein"
+    assert schema.map_category(["oih:Drug"]) == "drug" and schema.MAP_CATEGORIES["drug"].shape == "triangle"
+    assert schema.biolink_predicate("RO:0002304") == "biolink:affects" and schema.relation("RO:0002304").sign == 1
     with pytest.raises(KeyError, match="no relation oih:frobnicates"):
-        vocab.biolink_predicate("oih:frobnicates")
+        schema.biolink_predicate("oih:frobnicates")
     with pytest.raises(KeyError, match="none of the types"):
-        vocab.biolink_category(["oih:class/opioid"])
+        schema.biolink_category(["oih:class/opioid"])
 
 
 def test_every_biolink_name_of_the_mapping_is_in_the_packaged_model():
-    from kg import biolink
+    from kg.translator import biolink
 
     assert biolink.check() == [], f"against Biolink {biolink.version()}"
 
@@ -212,10 +212,10 @@ def test_every_biolink_name_of_the_mapping_is_in_the_packaged_model():
 def test_the_biolink_check_catches_a_mixin_and_a_retired_predicate(monkeypatch):
     import dataclasses
 
-    from kg import biolink
+    from kg.translator import biolink
 
-    monkeypatch.setitem(vocab.CLASSES, "Mediator", dataclasses.replace(vocab.CLASSES["Mediator"], biolink="biolink:GeneProductMixin"))
-    monkeypatch.setitem(vocab.RELATIONS, "RO:0002630", dataclasses.replace(vocab.RELATIONS["RO:0002630"],
+    monkeypatch.setitem(schema.CLASSES, "Mediator", dataclasses.replace(schema.CLASSES["Mediator"], biolink="biolink:GeneProductMixin"))
+    monkeypatch.setitem(schema.RELATIONS, "RO:0002630", dataclasses.replace(schema.RELATIONS["RO:0002630"],
                                                                           biolink="biolink:negatively_regulates"))
     problems = biolink.check()
     assert "oih:Mediator: biolink:GeneProductMixin is a mixin" in problems
@@ -413,7 +413,7 @@ def test_owl_file_loads_in_owlready2_with_every_entity(repo_paths, model):
     world = ow.World()
     onto = world.get_ontology(repo_paths.owl.resolve().as_uri()).load()
     for curie, ent in model.entities.items():
-        ind = world[vocab.expand(curie)]
+        ind = world[schema.expand(curie)]
         assert ind is not None and ind.label.first() == ent.label, curie
     assert onto.base_iri.startswith("https://w3id.org/oihkg/")
     world.close()
@@ -421,28 +421,28 @@ def test_owl_file_loads_in_owlready2_with_every_entity(repo_paths, model):
 
 def test_every_edge_carries_citation_quote_sign_and_eco(asserted, model):
     axioms = list(asserted.subjects(rdflib.RDF.type, rdflib.OWL.Axiom))
-    qualified = list(asserted.subjects(rdflib.RDF.type, vocab.OIH.QualifiedStatement))
+    qualified = list(asserted.subjects(rdflib.RDF.type, schema.OIH.QualifiedStatement))
     class_statements = [e for e in model.all_edges if model.entities[e.subject].type == "DrugClass" and not e.context]
     assert len(axioms) + len(qualified) == len(model.all_edges) + len(class_statements)
     assert len(qualified) == sum(1 for e in model.all_edges if e.context)
     for ax in axioms + qualified:
-        assert asserted.value(ax, vocab.OIH.quote) is not None
-        relation = asserted.value(ax, rdflib.OWL.annotatedProperty) or asserted.value(ax, vocab.OIH.qualified_predicate)
+        assert asserted.value(ax, schema.OIH.quote) is not None
+        relation = asserted.value(ax, rdflib.OWL.annotatedProperty) or asserted.value(ax, schema.OIH.qualified_predicate)
         if relation == rdflib.RDFS.subClassOf:  # a drug class's statement: the property of its restriction
             relation = asserted.value(asserted.value(ax, rdflib.OWL.annotatedTarget), rdflib.OWL.onProperty)
-        relation_sign = asserted.value(relation, vocab.OIH.sign)
-        sign = asserted.value(ax, vocab.OIH.sign)
+        relation_sign = asserted.value(relation, schema.OIH.sign)
+        sign = asserted.value(ax, schema.OIH.sign)
         assert (sign is None) == (relation_sign is None), "a sign exactly where the relation has one"
         assert sign is None or sign.toPython() in (1, -1)
-        eco = str(asserted.value(ax, vocab.OIH.evidence_type))
+        eco = str(asserted.value(ax, schema.OIH.evidence_type))
         assert eco.startswith(OBO + "ECO_")
-        cited = asserted.value(asserted.value(ax, vocab.OIH.citation), vocab.OIH.problem_id) is not None
+        cited = asserted.value(asserted.value(ax, schema.OIH.citation), schema.OIH.problem_id) is not None
         assert cited or eco in (OBO + "ECO_0000303", OBO + "ECO_0000305")
 
 
 def test_each_row_cites_exactly_its_own_sentence(model, seed):
     """The run rule: a sentence's markers, else the next marked sentence of its paragraph, else the previous one."""
-    from kg.build import SeedText
+    from kg.compile import SeedText
 
     text = SeedText(seed.read_text(encoding="utf-8"))
     for row in [*model.all_edges, *model.observations]:
@@ -459,10 +459,10 @@ def test_uncited_claims_are_author_statements_without_citation(model):
 
 
 def test_statements_in_a_context_are_not_asserted(asserted):
-    taper, net = rdflib.URIRef(vocab.expand("oih:test_taper")), rdflib.URIRef(vocab.expand("oih:net_pain"))
+    taper, net = rdflib.URIRef(schema.expand("oih:test_taper")), rdflib.URIRef(schema.expand("oih:net_pain"))
     assert not list(asserted.triples((taper, None, net))), "a taper lowers pain only in OIH: no unqualified triple"
-    contexts = {str(asserted.value(st, vocab.OIH.context)) for st in asserted.subjects(vocab.OIH.qualified_subject, taper)}
-    assert contexts == {vocab.expand("oih:oih"), vocab.expand("oih:opioid_tolerance")}
+    contexts = {str(asserted.value(st, schema.OIH.context)) for st in asserted.subjects(schema.OIH.qualified_subject, taper)}
+    assert contexts == {schema.expand("oih:oih"), schema.expand("oih:opioid_tolerance")}
 
 
 def test_a_quote_found_in_sentences_citing_different_sources_is_refused(tiny, tiny_seed, tmp_path):
@@ -473,7 +473,7 @@ def test_a_quote_found_in_sentences_citing_different_sources_is_refused(tiny, ti
 
 
 def test_sentences_do_not_end_at_abbreviations():
-    from kg.build import SeedText
+    from kg.compile import SeedText
 
     text = SeedText("A drug, e.g. ketamine, blocks it. Another sentence [@problem_id:7].\n\nUncited, i.e. none.")
     assert text.locate("A drug, e.g. ketamine, blocks it.") == {"7"} and text.locate("Uncited, i.e. none.") == set()

@@ -10,8 +10,8 @@ import struct
 
 import pytest
 
-from kg.channel import Channel
-from kg.worker import AnswerTooLarge, QueryTimeout
+from kg.endpoint.channel import Channel
+from kg.endpoint.worker import AnswerTooLarge, QueryTimeout
 
 
 class _Transport:
@@ -139,9 +139,9 @@ def test_a_worker_killed_while_idle_is_replaced_before_the_next_job_without_wait
 
     import uvloop
 
-    from kg.sparql import answer
+    from kg.endpoint.protocol import answer
     from kg.store import open_store
-    from kg.workers import QueryPool
+    from kg.endpoint.workers import QueryPool
 
     ask = ("ASK {}", None, None, None, 10)
     pool = QueryPool(partial(open_store, "oxigraph:memory"), answer, workers=1, timeout=30)

@@ -1,12 +1,12 @@
-"""The display text of the map's evidence (kg/display.py): quotes read as text, evidence codes named, citations
-explained; and the map data that carries them (kg/viz.py)."""
+"""The display text of the map's evidence (kg/present/display.py): quotes read as text, evidence codes named, citations
+explained; and the map data that carries them (kg/outputs/map.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from kg import vocab
-from kg.display import citation_marker, display_text, evidence_display, evidence_label
+from kg import schema
+from kg.present.display import citation_marker, display_text, evidence_display, evidence_label
 
 
 @pytest.mark.parametrize(("stored", "shown"), [
@@ -54,14 +54,14 @@ def test_evidence_display_lists_only_quotes_that_read_differently_and_counts_cit
     out = evidence_display(edges)
     assert out["quoteText"] == {"TNF-$\\alpha$": "TNF-α"}
     assert out["citations"] == {"1": {"marker": "problem_id:1", "statements": 2}, "2": {"marker": "problem_id:2", "statements": 1}}
-    assert out["evidenceTypes"] == vocab.EVIDENCE_TYPES
-    assert evidence_display({}) == {"quoteText": {}, "evidenceTypes": vocab.EVIDENCE_TYPES, "citations": {}}
+    assert out["evidenceTypes"] == schema.EVIDENCE_TYPES
+    assert evidence_display({}) == {"quoteText": {}, "evidenceTypes": schema.EVIDENCE_TYPES, "citations": {}}
 
 
 @pytest.fixture(scope="module")
 def meta():
     from kg import OIHKG
-    from kg.viz import map_data
+    from kg.outputs.map import map_data
 
     kg = OIHKG.open()
     return map_data(kg.catalog, kg.causal_graph())["meta"]
@@ -75,7 +75,7 @@ def test_the_map_data_carries_every_quote_as_text_and_keeps_the_stored_one(meta)
     assert all(e["quoteText"] == display_text(e["quote"]) for e in quoted)
     assert any("μ" in e["quoteText"] for e in with_math) and any("α" in e["quoteText"] for e in with_math)
     assert all(meta["quoteText"][e["quote"]] == e["quoteText"] for e in with_math)
-    assert all(e["evidenceLabel"] == vocab.EVIDENCE_TYPES.get(e["evidenceType"], "") for e in meta["edges"].values())
+    assert all(e["evidenceLabel"] == schema.EVIDENCE_TYPES.get(e["evidenceType"], "") for e in meta["edges"].values())
     assert all("$" not in (n.get("definition") or "") for n in meta["nodes"].values())
 
 
@@ -103,7 +103,7 @@ class _Catalog:
 
 
 def test_pathway_links_keep_their_direction_and_only_context_bound_ones_are_listed_as_such():
-    from kg.display import contextual_pathways, pathway_explanations
+    from kg.present.display import contextual_pathways, pathway_explanations
 
     rows = [{"subject": "d", "predicate": "oih:drives_pathway", "object": "pw", "explanation": '[{"kind": "axiom"}]'},
             {"subject": "d", "predicate": "oih:inhibits_pathway", "object": "pw", "explanation": "not json"},

@@ -55,8 +55,8 @@ def test_the_site_builds_strictly_with_every_page(site):
 @pytest.mark.slow
 def test_the_api_reference_documents_the_facade_and_its_results(site):
     api = (site / "api/index.html").read_text(encoding="utf-8")
-    for anchor in ("kg.OIHKG", "kg.OIHKG.open", "kg.OIHKG.paths", "kg.OIHKG.simulate", "kg.paths.PathResult",
-                   "kg.perturb.PerturbResult", "kg.model.SimulationResult", "kg.observations.Report"):
+    for anchor in ("kg.OIHKG", "kg.OIHKG.open", "kg.OIHKG.paths", "kg.OIHKG.simulate", "kg.mechanism.paths.PathResult",
+                   "kg.mechanism.perturb.PerturbResult", "kg.mechanism.model.SimulationResult", "kg.mechanism.observations.Report"):
         assert f'id="{anchor}"' in api, anchor
     assert "Parameters" in api and "store_path" in api  # the numpy docstring of OIHKG.open, rendered
 

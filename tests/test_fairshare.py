@@ -1,4 +1,4 @@
-"""kg.fairshare: clients take turns at the workers, excess waits in a bounded queue, slow clients leave the short lane."""
+"""kg.endpoint.fairshare: clients take turns at the workers, excess waits in a bounded queue, slow clients leave the short lane."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from kg.fairshare import FairShare, ShareFull
+from kg.endpoint.fairshare import FairShare, ShareFull
 
 
 class Slot:

@@ -19,9 +19,9 @@ from rdflib.compare import isomorphic
 from reasoner_pydantic import Response
 
 from kg import OIHKG
-from kg.build import build
+from kg.compile import build
 from kg.config import Paths
-from kg.export import KGX_EDGE_COLUMNS, KGX_NODE_COLUMNS
+from kg.outputs.export import KGX_EDGE_COLUMNS, KGX_NODE_COLUMNS
 
 KETAMINE, METHADONE, MORPHINE, MINOCYCLINE, MOR = "CHEBI:6121", "CHEBI:6807", "CHEBI:17303", "CHEBI:50694", "HGNC:8156"
 NMDA, TLR4, TNF, IL1B, BDNF = "GO:0017146", "HGNC:11850", "HGNC:11892", "HGNC:5992", "HGNC:1033"
@@ -192,7 +192,7 @@ def test_owl_and_turtle_hold_the_same_annotated_axioms_and_the_same_graph(repo_p
 
 
 def test_the_rdfxml_writer_keeps_shared_blank_nodes_lists_and_odd_literals():
-    from kg.build.rdfxml import rdfxml
+    from kg.compile.rdfxml import rdfxml
 
     g = rdflib.Graph().parse(data='''
         @prefix ex: <https://example.org/> . @prefix owl: <http://www.w3.org/2002/07/owl#> .

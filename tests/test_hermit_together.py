@@ -9,7 +9,7 @@ import subprocess
 import owlready2 as ow
 import pytest
 
-from kg.build import build
+from kg.compile import build
 from kg.reason.hermit import InconsistentOntologyError, run_hermit, run_hermit_together, split_answers
 from kg.reason.infer import prepare
 

@@ -126,7 +126,7 @@ def test_the_installed_model_is_never_written_a_project_is(installed):
     _run(installed, "oihkg", "build", "--project", str(project), "--no-seed")
     _run(installed, "oihkg", "reason", "--project", str(project), "--no-verify")
     assert (project / "ontology" / "oih.owl").stat().st_mode & 0o777 == 0o644  # readable by all, as the umask allows
-    refused = _run(installed, "python", "-c", "from kg.config import ReadOnlyModel\nfrom kg.build import build\n"
+    refused = _run(installed, "python", "-c", "from kg.config import ReadOnlyModel\nfrom kg.compile import build\n"
                    "try:\n    build()\nexcept ReadOnlyModel as e:\n    print('refused:', e)").stdout
     assert "refused: the model installed with oihkg is read-only" in refused  # from Python too, not only the CLI
     assert " 0 contradicted" in " ".join(_run(installed, "oihkg", "check", "--project", str(project)).stdout.split())

@@ -366,7 +366,7 @@ def test_the_default_view_reads_in_causal_order_and_the_force_layout_stays_avail
 def test_levels_put_inputs_beside_their_first_consequence_and_unlinked_nodes_beside_their_links():
     from collections import Counter
 
-    from kg.viz import map_data
+    from kg.outputs.map import map_data
 
     kg = OIHKG.open()
     g = kg.causal_graph()
@@ -406,10 +406,10 @@ ACUTE, CHRONIC = "oih:acute_administration", "oih:chronic_exposure"
 
 
 def test_the_map_ships_where_each_edge_holds_and_the_closure_of_each_context():
-    from kg import contexts
-    from kg.graph import in_context
-    from kg.perturb import perturb
-    from kg.viz import map_data
+    from kg.schema import contexts
+    from kg.mechanism.graph import in_context
+    from kg.mechanism.perturb import perturb
+    from kg.outputs.map import map_data
 
     kg = OIHKG.open()
     g = kg.causal_graph()
@@ -419,7 +419,7 @@ def test_the_map_ships_where_each_edge_holds_and_the_closure_of_each_context():
     assert table["closure"] == {c: sorted(contexts.closure(c)) for c in table["choices"]}
     assert table["closure"]["oih:oih"] == [CHRONIC, "oih:oih"] and table["short"][CHRONIC] == "chronic"
     assert set(table["excludes"][ACUTE]) == set(table["choices"]) - {ACUTE} and "oih:opioid_tolerance" in table["excludes"]["oih:oih"]
-    for e in meta["edges"].values():  # the rules of kg.contexts, applied in Python
+    for e in meta["edges"].values():  # the rules of kg.schema.contexts, applied in Python
         assert e["holdsIn"] == [c for c in table["choices"] if contexts.holds_in(e["context"], c)], e
     edge = {(e["subject"], e["object"]): e for e in meta["edges"].values() if not e["inferred"]}
     assert edge[MOR, CHRONIC_MOR]["holdsIn"] == [CHRONIC, "oih:oih", "oih:opioid_tolerance"]

@@ -11,8 +11,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from kg import OIHKG, vocab
-from kg.display import display_text
+from kg import OIHKG, schema
+from kg.present.display import display_text
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 MAP_READY = "Boolean(window.oihMap && window.oihMap.isStabilized())"
@@ -181,10 +181,10 @@ def test_every_quote_reads_as_text_with_its_eco_label_and_citations_explained(se
         text = p.page.inner_text("#panel")
         assert "$" not in text and display_text(meta["edges"][eid]["quote"]) in text
     assert any("μ" in display_text(meta["edges"][eid]["quote"]) for eid in with_math)
-    cited = next(eid for eid, e in meta["edges"].items() if e["evidenceType"] == vocab.ECO_TRACEABLE and not e["inferred"])
+    cited = next(eid for eid, e in meta["edges"].items() if e["evidenceType"] == schema.ECO_TRACEABLE and not e["inferred"])
     p.js(f"oihMap.edgePanel('{cited}')")
     text = p.page.inner_text("#panel")
-    assert f"{vocab.EVIDENCE_TYPES[vocab.ECO_TRACEABLE]} ({vocab.ECO_TRACEABLE})" in text
+    assert f"{schema.EVIDENCE_TYPES[schema.ECO_TRACEABLE]} ({schema.ECO_TRACEABLE})" in text
     c = meta["edges"][cited]["citations"][0]
     assert f"ref. {c}" in text and "reference marker" in text and f"problem_id:{c}" in text
     p.page.click(f"#panel button.cite[data-citation='{c}']")  # a citation lists every statement that cites it
@@ -352,7 +352,7 @@ def test_the_simulator_with_a_profile_adds_the_baseline_without_it(served_map, a
 
 def test_the_saved_map_file_shows_evidence_as_text_and_the_matrix_offline(open_page, tmp_path):
     """The `oihkg map` file has no server: the panels and the matrix still work, from the data it carries."""
-    from kg.viz import render_map
+    from kg.outputs.map import render_map
 
     kg = OIHKG.open()
     out = tmp_path / "map.html"

@@ -42,21 +42,21 @@ LABEL_PX = "window.OIH_DATA.options.nodes.font.size * oihMap.network.getScale()"
 
 
 def _overlaps(p) -> list:
-    from kg.map_layout import overlaps
+    from kg.outputs.layout import overlaps
 
     return overlaps({k: tuple(v) for k, v in p.js(BOXES).items()})
 
 
 @pytest.fixture(scope="module")
 def data():
-    from kg.viz import map_data
+    from kg.outputs.map import map_data
 
     kg = OIHKG.open()
     return map_data(kg.catalog, kg.causal_graph())
 
 
 def test_modules_are_labelled_areas_that_hold_only_their_members(data):
-    from kg.map_layout import area_overlaps, offset, size
+    from kg.outputs.layout import area_overlaps, offset, size
 
     areas = data["areas"]
     assert {a["id"] for a in areas} == set(data["meta"]["pathways"]) and all(a["label"] for a in areas)
@@ -282,7 +282,7 @@ THROUGH = """(() => {
 
 
 def test_edges_detour_around_labels_in_the_flow_only(open_page, map_file):
-    """An edge whose curve would run through another node's label takes a detour (kg.map_layout.detours), computed once
+    """An edge whose curve would run through another node's label takes a detour (kg.outputs.layout.detours), computed once
     in Python: at most a third of the pass-throughs are left; the force layout draws those edges as any other, and
     the flow gets its detours back."""
     p = open_page(map_file.as_uri(), MAP_READY)
@@ -302,8 +302,8 @@ def test_edges_detour_around_labels_in_the_flow_only(open_page, map_file):
 
 
 def test_the_curves_modelled_are_the_curves_drawn(open_page, map_file):
-    """kg.map_layout.curve draws an edge as vis.js does (the default cubic Bézier and each detour): within a pixel."""
-    from kg.map_layout import curve
+    """kg.outputs.layout.curve draws an edge as vis.js does (the default cubic Bézier and each detour): within a pixel."""
+    from kg.outputs.layout import curve
 
     p = open_page(map_file.as_uri(), MAP_READY)
     got = p.js("""(() => { const out = {}, body = oihMap.network.body, pos = oihMap.network.getPositions();

@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from kg import OIHKG
 from kg.cli import app
-from kg.model import ModelInputError, default_params
-from kg.queries import UnknownEntity
+from kg.mechanism.model import ModelInputError, default_params
+from kg.catalog.queries import UnknownEntity
 
 TLR4, MOR, NMDA, DYN = "HGNC:11850", "HGNC:8156", "GO:0017146", "HGNC:8820"
 MICROGLIA_ACT, TNF, IL1B, BDNF = "GO:0001774", "HGNC:11892", "HGNC:5992", "HGNC:1033"
@@ -243,7 +243,7 @@ def test_cli_perturb():
 
 # -- the pain model
 def test_parameters_are_labelled_illustrative(kg):
-    text = (__import__("kg").__path__[0] + "/model_params.toml")
+    text = (__import__("kg.mechanism").mechanism.__path__[0] + "/model_params.toml")
     assert "ILLUSTRATIVE PARAMETERS" in open(text, encoding="utf-8").read()
     assert "not clinical data" in kg.simulate().note
     assert default_params()["pain"]["P0"] == kg.simulate().params["P0"]
@@ -352,7 +352,7 @@ def test_a_dose_above_the_range_and_a_non_intervention_are_refused(kg):
 
 
 def test_plot_png_and_svg(kg):
-    from kg.figure import plot
+    from kg.outputs.figure import plot
 
     r = kg.simulate()
     assert plot(r, "png")[:8] == b"\x89PNG\r\n\x1a\n"
@@ -407,7 +407,7 @@ def test_cli_simulate_writes_a_plot_and_rejects_bad_values(tmp_path):
 
 
 def test_all_pairs_walk_agrees_with_per_pair_search(kg):
-    from kg.paths import all_signed_paths, signed_paths
+    from kg.mechanism.paths import all_signed_paths, signed_paths
 
     g = kg.causal_graph()
     every = all_signed_paths(g, max_length=6)
@@ -430,7 +430,7 @@ def test_cli_export_writes_each_format(tmp_path):
 
 
 def test_an_unknown_export_format_is_an_error_naming_the_known_ones(kg, tmp_path):
-    from kg.export import FORMATS, UnknownFormat
+    from kg.outputs.export import FORMATS, UnknownFormat
 
     for fmt in ("cx", "CYTOSCAPE", "", "ttl "):
         with pytest.raises(UnknownFormat, match="known: owl, ttl, jsonld, kgx, graphml, cytoscape"):
@@ -481,7 +481,8 @@ def _oracle_paths(g, s, t, max_length, sign, limit):
     import networkx as nx
     from math import prod
 
-    from kg import contexts, vocab
+    from kg.schema import contexts
+    from kg import schema
 
     if s == t:
         return []
@@ -492,14 +493,14 @@ def _oracle_paths(g, s, t, max_length, sign, limit):
             continue
         if sign is None or net == sign:
             cited = sum(len(g.edges[e]["evidence"]["citations"]) for e in path)
-            weakest = min(vocab.evidence_strength(g.edges[e]["evidence"]["evidence_type"])[0] for e in path)
+            weakest = min(schema.evidence_strength(g.edges[e]["evidence"]["evidence_type"])[0] for e in path)
             out.append((len(path), -weakest, -cited, (s, *(v for _, v, _ in path)), net))
     return [(nodes, net) for _, _, _, nodes, net in sorted(out)[:limit]]
 
 
 @pytest.mark.parametrize("inferred", [False, pytest.param(True, marks=pytest.mark.slow)])
 def test_bounded_paths_equal_exhaustive_enumeration_on_the_oih_graph(kg, inferred):
-    from kg.paths import signed_paths
+    from kg.mechanism.paths import signed_paths
 
     g = kg.causal_graph(inferred)
     compared = 0
@@ -533,7 +534,7 @@ def _oracle_directions(g, starts, knocked, max_length=8):
 
 
 def test_perturbation_by_signed_reachability_equals_every_simple_path_on_the_oih_graph(kg):
-    from kg.perturb import perturb
+    from kg.mechanism.perturb import perturb
 
     g = kg.causal_graph()
     cases = [({"inhibit": [n]}, {n: -1}, set()) for n in g] + [({"activate": [n]}, {n: 1}, set()) for n in g]
@@ -570,7 +571,7 @@ def _layered(layers: int, width: int, seed: int = 3):
 
 
 def test_a_path_search_that_cannot_finish_answers_the_best_found_in_its_budget():
-    from kg.paths import signed_paths
+    from kg.mechanism.paths import signed_paths
 
     g = _layered(8, 40)  # 40^6 ≈ 4·10^9 paths of 7 edges
     res = signed_paths(g, "s", "t", max_length=7, limit=20, budget=0.3)
@@ -583,7 +584,7 @@ def test_pruning_keeps_a_hub_graph_exact_and_complete():
     """A hub fanning out to thousands of dead ends beside two routes to the target: both routes, exactly."""
     import networkx as nx
 
-    from kg.paths import signed_paths
+    from kg.mechanism.paths import signed_paths
 
     g = nx.MultiDiGraph()
     ev = {"citations": ("1",), "quote": "q", "evidence_type": "ECO:0000304"}
@@ -604,7 +605,7 @@ def test_a_wanted_sign_only_a_walk_gives_is_no_simple_path():
     """a -> b -> c with a negative loop b -> x -> b: a walk round the loop makes a -> c negative, but no simple path is."""
     import networkx as nx
 
-    from kg.paths import signed_paths
+    from kg.mechanism.paths import signed_paths
 
     g = nx.MultiDiGraph()
     ev = {"citations": (), "quote": "q", "evidence_type": "ECO:0000305"}
@@ -619,7 +620,7 @@ def test_a_wanted_sign_only_a_walk_gives_is_no_simple_path():
 
 def test_perturbation_on_a_large_graph_visits_each_node_at_most_twice():
     """4·10^9 paths end to end; signed reachability answers every node, and a flipped sign makes t ambiguous."""
-    from kg.perturb import perturb
+    from kg.mechanism.perturb import perturb
 
     g = _layered(8, 40)
     res = perturb(g, activate=["s"])
@@ -642,7 +643,7 @@ def _signed(edges):
 def test_the_engine_graph_is_frozen_and_a_changed_graph_is_searched_afresh(kg):
     import networkx as nx
 
-    from kg.perturb import perturb
+    from kg.mechanism.perturb import perturb
 
     assert nx.is_frozen(kg.causal_graph())  # shared by every answer: nobody can change it under the kept search pairs
     g = _signed([("a", "b", 1), ("b", "c", 1)])
@@ -653,8 +654,8 @@ def test_the_engine_graph_is_frozen_and_a_changed_graph_is_searched_afresh(kg):
 
 
 def test_loops_and_dead_ends(kg):
-    from kg.paths import signed_paths
-    from kg.perturb import perturb
+    from kg.mechanism.paths import signed_paths
+    from kg.mechanism.perturb import perturb
 
     # a loop that keeps the sign makes nothing ambiguous; one that flips it does (walk semantics, documented)
     keep = perturb(_signed([("d", "r", 1), ("r", "x", 1), ("x", "r", 1), ("x", "p", 1)]), activate=["d"])
@@ -669,7 +670,7 @@ def test_loops_and_dead_ends(kg):
 
 
 def test_no_time_left_is_said_and_not_guessed():
-    from kg.paths import signed_paths
+    from kg.mechanism.paths import signed_paths
 
     res = signed_paths(_layered(8, 40), "s", "t", max_length=7, limit=20, budget=0)
     assert res.status.value == "no_path" and not res.complete and res.diagnosis == {"reason": "out_of_time", "budget": 0}
@@ -688,8 +689,8 @@ def test_a_cell_is_reached_through_its_activation_and_the_step_says_so(kg):
 
 
 def test_no_path_joins_statements_of_contexts_that_exclude_each_other():
-    from kg.graph import build_graph
-    from kg.paths import signed_paths
+    from kg.mechanism.graph import build_graph
+    from kg.mechanism.paths import signed_paths
 
     g = build_graph([{"subject": "a", "predicate": "r", "object": "b", "sign": 1, "context": "oih:acute_administration"},
                      {"subject": "b", "predicate": "r", "object": "c", "sign": 1, "context": "oih:oih"},
@@ -700,8 +701,8 @@ def test_no_path_joins_statements_of_contexts_that_exclude_each_other():
 
 
 def test_paths_rank_by_their_weakest_evidence_before_citations():
-    from kg.graph import build_graph
-    from kg.paths import signed_paths
+    from kg.mechanism.graph import build_graph
+    from kg.mechanism.paths import signed_paths
 
     def edge(s, o, eco, cites):
         return {"subject": s, "predicate": "r", "object": o, "sign": 1, "evidenceType": eco, "citations": cites}
@@ -725,8 +726,8 @@ def test_cli_takes_a_context_and_names_a_bad_one(kg):
 
 
 def test_a_target_reached_only_across_excluded_contexts_says_so_and_never_fails():
-    from kg.graph import build_graph
-    from kg.paths import all_signed_paths, signed_paths
+    from kg.mechanism.graph import build_graph
+    from kg.mechanism.paths import all_signed_paths, signed_paths
 
     g = build_graph([{"subject": "a", "predicate": "r", "object": "b", "sign": 1, "context": "oih:acute_administration"},
                      {"subject": "b", "predicate": "r", "object": "c", "sign": -1, "context": "oih:chronic_exposure"}])

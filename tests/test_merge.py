@@ -14,8 +14,8 @@ import pytest
 
 from kg import OIHKG
 from kg.config import Paths
-from kg.merge import LoadError
-from kg.sparql import answer
+from kg.store.merge import LoadError
+from kg.endpoint.protocol import answer
 from kg.store import CHECKSUM, META, StoreError, artifacts_checksum, meta_ntriples
 
 OIH = "https://w3id.org/oihkg/"

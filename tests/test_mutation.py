@@ -1,4 +1,4 @@
-"""kg.mutation: one planted wrong model is caught by the observations; the mutants cover every curated row."""
+"""kg.mechanism.mutation: one planted wrong model is caught by the observations; the mutants cover every curated row."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.config import default_seed
-from kg.mutation import Mutant, mutants, run_mutant
+from kg.mechanism.mutation import Mutant, mutants, run_mutant
 
 
 def test_every_curated_row_is_dropped_and_every_signed_one_inverted_where_a_relation_of_the_other_sign_fits(repo_paths):

@@ -1,4 +1,4 @@
-"""Results in a notebook: HTML tables, DataFrames, the inline map and plot (kg.notebook), and the tutorial notebook run
+"""Results in a notebook: HTML tables, DataFrames, the inline map and plot (kg.present.notebook), and the tutorial notebook run
 top to bottom."""
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 from kg import OIHKG
-from kg.build.rows import Observation
-from kg.notebook import MAX_ROWS, Card, MapView, Rows, answer, frame
-from kg.observations import Report, Result
-from kg.paths import PathResult, PathStatus, SignedPath
-from kg.perturb import Effect, PerturbResult
+from kg.compile.rows import Observation
+from kg.present.notebook import MAX_ROWS, Card, MapView, Rows, answer, frame
+from kg.mechanism.observations import Report, Result
+from kg.mechanism.paths import PathResult, PathStatus, SignedPath
+from kg.mechanism.perturb import Effect, PerturbResult
 
 pd = pytest.importorskip("pandas")
 
@@ -164,15 +164,15 @@ def test_no_path_shows_the_reason():
 
 
 def test_perturbation_shows_a_h_and_p_first():
-    from kg import vocab
+    from kg import schema
 
     effects = {"x": Effect("x", EVIL, "up", 0, None, {"up": ["x"]}),
                "y": Effect("y", "why", "down", None, 1, {"down": ["x", "y"]}),
-               vocab.COMPONENT_H: Effect(vocab.COMPONENT_H, "H", "down", None, 2, {"down": ["x", "y", vocab.COMPONENT_H]}),
-               vocab.COMPONENT_A: Effect(vocab.COMPONENT_A, "A", "unchanged")}
+               schema.COMPONENT_H: Effect(schema.COMPONENT_H, "H", "down", None, 2, {"down": ["x", "y", schema.COMPONENT_H]}),
+               schema.COMPONENT_A: Effect(schema.COMPONENT_A, "A", "unchanged")}
     res = PerturbResult([], ["x"], [], effects, ["nothing<"])
     parsed = _Cells(res._repr_html_())
-    assert [r[0] for r in parsed.cells[1:]] == [vocab.COMPONENT_A, vocab.COMPONENT_H, "x", "y"]
+    assert [r[0] for r in parsed.cells[1:]] == [schema.COMPONENT_A, schema.COMPONENT_H, "x", "y"]
     assert parsed.cells[2][5] == f"{EVIL} → why → H"  # the example path by label
     assert parsed.captions == ["activate x: A unchanged, H down, P unchanged (not in the graph: nothing<)"]
     df = res.to_frame()

@@ -1,4 +1,4 @@
-"""kg.observations: the text's claims as expectations, all holding, and each negative one shown to fire."""
+"""kg.mechanism.observations: the text's claims as expectations, all holding, and each negative one shown to fire."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ import shutil
 import pytest
 from typer.testing import CliRunner
 
-from kg import OIHKG, vocab
-from kg.build import Observation
+from kg import OIHKG, schema
+from kg.compile import Observation
 from kg.cli import app
 from kg.config import Paths
-from kg.observations import check, check_one, load
+from kg.mechanism.observations import check, check_one, load
 
-E = vocab.expand
+E = schema.expand
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +35,7 @@ def test_every_observation_of_the_text_holds(report):
 
 
 def test_observations_cover_every_kind_and_every_citation(report, repo_paths):
-    from kg.build import load_model
+    from kg.compile import load_model
 
     kinds = {r.observation.kind for r in report.results}
     assert kinds == {"path", "perturb", "fact", "class", "simulate", "members"}
@@ -81,8 +81,8 @@ def _plant(o: Observation) -> tuple[str, str]:
         ax = f"_:planted{o.id}"
         asserted = (f"<{s}> <{p}> <{t}> .\n{ax} a <http://www.w3.org/2002/07/owl#Axiom> ; "
                     f"<http://www.w3.org/2002/07/owl#annotatedSource> <{s}> ; <http://www.w3.org/2002/07/owl#annotatedProperty> <{p}> ; "
-                    f"<http://www.w3.org/2002/07/owl#annotatedTarget> <{t}> ; <{vocab.OIH}sign> {sign} ; "
-                    f"<{vocab.OIH}quote> \"planted\" ; <{vocab.OIH}evidence_type> <{E('ECO:0000305')}> .\n")
+                    f"<http://www.w3.org/2002/07/owl#annotatedTarget> <{t}> ; <{schema.OIH}sign> {sign} ; "
+                    f"<{schema.OIH}quote> \"planted\" ; <{schema.OIH}evidence_type> <{E('ECO:0000305')}> .\n")
         return asserted, ""
     if o.kind == "class":
         return "", f"<{E(o.subject)}> a <{E(o.object)}> .\n"

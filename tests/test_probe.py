@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from kg.build import BuildError, build
+from kg.compile import BuildError, build
 from kg.store import ASSERTED, INFERRED, EmbeddedStore
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -273,7 +273,7 @@ def test_a_stray_bulk_file_and_a_dead_scratch_folder_are_removed_when_the_store_
 
 SCRATCH_HOLDER = """
 import sys, time
-from kg.leftovers import scratch
+from kg.store.leftovers import scratch
 with scratch(sys.argv[1]) as folder:
     print(folder, flush=True)
     time.sleep(120)
@@ -281,7 +281,7 @@ with scratch(sys.argv[1]) as folder:
 
 
 def test_a_scratch_folder_is_swept_only_once_its_process_is_dead(tmp_path):
-    from kg.leftovers import sweep_scratch
+    from kg.store.leftovers import sweep_scratch
 
     proc = subprocess.Popen([sys.executable, "-c", SCRATCH_HOLDER, str(tmp_path)], stdout=subprocess.PIPE, text=True,
                             cwd=ROOT)

@@ -1,4 +1,4 @@
-"""kg.queries and the façade: every named query's expected answer, on the embedded store and on Oxigraph."""
+"""kg.catalog.queries and the façade: every named query's expected answer, on the embedded store and on Oxigraph."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from kg import OIHKG
 from kg.cli import app
-from kg.queries import AmbiguousEntity, QueryFileError, UnknownEntity, load_queries, parse_query_file
+from kg.catalog.queries import AmbiguousEntity, QueryFileError, UnknownEntity, load_queries, parse_query_file
 
 PARAMS = {
     "interventions-for-pathway": {"pathway": "glial pathway"},

@@ -13,13 +13,13 @@ from rdflib import RDF, URIRef
 from rdflib.compare import isomorphic
 from typer.testing import CliRunner
 
-from kg import vocab
-from kg.build import build
+from kg import schema
+from kg.compile import build
 from kg.cli import app
 from kg.config import Paths
 from kg.reason import Explanation, InconsistentOntologyError, reason, verify_explanations
 
-E = vocab.expand
+E = schema.expand
 RDF_TYPE = RDF.type
 DRIVES, INHIBITS = URIRef(E("oih:drives_pathway")), URIRef(E("oih:inhibits_pathway"))
 NMDA_PW, MOR_PW, GLIAL_PW = (URIRef(E(c)) for c in ("oih:nmda_central_sensitization_pathway", "oih:mor_analgesic_pathway", "oih:glial_neuroinflammatory_pathway"))
@@ -155,11 +155,11 @@ def test_no_inferred_triple_repeats_an_asserted_one(reasoned):
 def test_each_inferred_triple_has_an_explanation_that_rederives_it(reasoned):
     result, _, inferred = reasoned
     assert result.verified == len(result.inferences) > 100
-    nodes = set(inferred.subjects(RDF.type, vocab.OIH.Inference))
+    nodes = set(inferred.subjects(RDF.type, schema.OIH.Inference))
     assert len(nodes) == len(result.inferences)
     for node in nodes:
-        steps = json.loads(str(inferred.value(node, vocab.OIH.explanation)))
-        assert steps and inferred.value(node, vocab.OIH.rule) is not None
+        steps = json.loads(str(inferred.value(node, schema.OIH.explanation)))
+        assert steps and inferred.value(node, schema.OIH.rule) is not None
 
 
 def test_ketamine_explanation_is_the_chain_of_asserted_facts(reasoned):
@@ -226,7 +226,7 @@ def test_cli_reason_exits_non_zero_on_inconsistency(tiny, tiny_seed):
 def test_tiny_ontology_reasons_consistently(tiny, tiny_seed):
     build(tiny, tiny_seed)
     result = reason(tiny)
-    triples = {tuple(vocab.compress(x) for x in i.triple) for i in result.inferences}
+    triples = {tuple(schema.compress(x) for x in i.triple) for i in result.inferences}
     assert ("oih:tlr4_antagonist", "oih:inhibits_pathway", "oih:glial_neuroinflammatory_pathway") in triples
     assert ("CHEBI:17303", "RO:0002450", "HGNC:11850") in triples  # morphine, a member of the opioid class
     # analgesia sparing is said of glial-targeting agents alone, not of ketamine
@@ -284,7 +284,7 @@ def planted(tmp_path_factory):
     for inf in result.inferences:
         if inf.context:  # what holds only in a context (here OIH) is no fact in general
             continue
-        s, p, o = (vocab.compress(x) for x in inf.triple)
+        s, p, o = (schema.compress(x) for x in inf.triple)
         if p == "rdf:type":
             types.setdefault(s, set()).add(o.split(":", 1)[1])
         facts.add((s, p, o))

@@ -119,14 +119,14 @@ def test_service_is_refused_and_no_connection_is_made(start_server):
 ])
 def test_a_service_clause_cannot_hide_from_the_check(query, allowed):
     """The clause is found by one parser and run by another: a word 'service' the first cannot account for is refused."""
-    from kg.sparql import ServiceRefused, check_services
+    from kg.endpoint.protocol import ServiceRefused, check_services
 
     with pytest.raises(ServiceRefused):
         check_services(query, allowed)
 
 
 def test_an_allowed_service_and_innocent_uses_of_the_word_pass():
-    from kg.sparql import check_services
+    from kg.endpoint.protocol import check_services
 
     check_services("PREFIX e: <http://ex/> SELECT * WHERE { SERVICE e:x { ?s ?p ?o } }", ("http://ex/x",))
     check_services("SELECT ?service WHERE { ?service <http://x/service> ?o }")
@@ -248,9 +248,9 @@ def test_a_worker_replaced_from_a_short_lived_thread_outlives_that_thread():
     """Linux sends the parent-death signal when the thread that forked a worker ends: replacements must not die so."""
     from functools import partial
 
-    from kg.sparql import answer
+    from kg.endpoint.protocol import answer
     from kg.store import open_store
-    from kg.workers import QueryPool
+    from kg.endpoint.workers import QueryPool
 
     pool = QueryPool(partial(open_store, "oxigraph:memory"), answer, workers=1, timeout=30)
     try:
@@ -465,7 +465,7 @@ def test_every_response_carries_security_headers(http):
 
 
 def test_map_data_cannot_break_out_of_its_script():
-    from kg.viz import script_json
+    from kg.outputs.map import script_json
 
     text = script_json({"label": "x<!--<script></script>&y"})
     assert "<" not in text and ">" not in text and "&" not in text
@@ -501,7 +501,7 @@ def test_a_locked_store_is_one_line(tmp_path, repo_paths):
 
 
 def test_non_utf8_and_empty_sources_are_named(tiny, tiny_seed):
-    from kg.build import BuildError, build
+    from kg.compile import BuildError, build
 
     edges = tiny.src / "edges.tsv"
     original = edges.read_bytes()
@@ -549,9 +549,9 @@ def test_the_pool_hands_freed_workers_to_waiting_queries_and_loses_none():
     the other worker serves; a wait that is cancelled or runs out gives back nothing it did not take."""
     from functools import partial
 
-    from kg.sparql import answer
+    from kg.endpoint.protocol import answer
     from kg.store import open_store
-    from kg.workers import PoolBusy, QueryPool, QueryTimeout
+    from kg.endpoint.workers import PoolBusy, QueryPool, QueryTimeout
 
     ask = ("ASK {}", None, None, None, 10)
     slow = (SLOW_Q, None, None, None, 10)
@@ -607,9 +607,9 @@ def test_the_pool_reads_no_answer_past_its_byte_limit_and_replaces_the_worker():
     """The pool's own guard, below the worker's check: a message longer than ``max_answer`` is not read."""
     from functools import partial
 
-    from kg.sparql import answer
+    from kg.endpoint.protocol import answer
     from kg.store import open_store
-    from kg.workers import AnswerTooLarge, QueryPool
+    from kg.endpoint.workers import AnswerTooLarge, QueryPool
 
     many = ("SELECT ?s WHERE { ?s ?p ?o } LIMIT 50", None, None, None, 100)
     pool = QueryPool(partial(open_store, "oxigraph:memory"), answer, workers=1, timeout=30, max_answer=500)

@@ -1,4 +1,4 @@
-"""Fair sharing as clients see it (kg.fairshare through kg.workers and the server): excess waits its turn, a full
+"""Fair sharing as clients see it (kg.endpoint.fairshare through kg.endpoint.workers and the server): excess waits its turn, a full
 queue is refused, clients take turns, slow clients leave the short lane, and TRAPI and plots share the same turns.
 
 Clients are told apart by address: the tests send from 127.0.0.2, 127.0.0.3, ... (all loopback on Linux).
@@ -75,9 +75,9 @@ def test_a_long_job_in_the_short_lane_makes_room_for_a_light_client():
     client waits, that query is stopped there and queued again for the general lane (queries only read)."""
     from functools import partial
 
-    from kg.sparql import answer
+    from kg.endpoint.protocol import answer
     from kg.store import open_store
-    from kg.workers import QueryPool, QueryTimeout
+    from kg.endpoint.workers import QueryPool, QueryTimeout
 
     slow = (SLOW_Q, None, None, None, 10)
 

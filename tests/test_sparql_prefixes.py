@@ -8,9 +8,9 @@ from typer.testing import CliRunner
 
 from kg import OIHKG
 from kg.cli import app
-from kg.queries import SparqlSyntaxError
-from kg.sparql_text import undeclared_prefixes, with_prefixes
-from kg.vocab import CONVERTER
+from kg.catalog.queries import SparqlSyntaxError
+from kg.store.text import undeclared_prefixes, with_prefixes
+from kg.schema import CONVERTER
 
 LABEL_Q = "SELECT ?l WHERE { ?s rdfs:label ?l } LIMIT 1"
 #: Queries that do not parse, and what the sentence about each must name.

@@ -27,7 +27,7 @@ SUITES = {"sparql10": [W3C / "sparql10" / "manifest-syntax.ttl"],
           "sparql11": [W3C / "sparql11" / "syntax-query" / "manifest.ttl", W3C / "sparql11" / "syntax-fed" / "manifest.ttl"]}
 #: Positive tests refused by design on every backend: this server makes no outbound request on a client's behalf.
 SERVICE = {f"sparql11/syntax-fed/syntax-service-0{i}.rq" for i in (1, 2, 3)}
-#: Positive tests refused by design behind ``--endpoint`` only (:func:`kg.sparql.check_extensions`): a function called
+#: Positive tests refused by design behind ``--endpoint`` only (:func:`kg.endpoint.protocol.check_extensions`): a function called
 #: by IRI that is no XSD cast may be the endpoint's own (Virtuoso's ``bif:http_get`` fetches a URL), and ``\u``
 #: escapes could make the endpoint read another query than the one checked. The embedded store answers them (an
 #: unknown function is an error where it is called, as SPARQL evaluates it).

@@ -184,7 +184,7 @@ def test_failures_cross_the_worker_boundary_typed_and_without_their_traceback(em
     iterator reaches the queue's thread (pyoxigraph objects must be freed on the thread that made them)."""
     import pickle
 
-    from kg.workers import QueryFailed, pickle_error
+    from kg.endpoint.workers import QueryFailed, pickle_error
 
     try:
         embedded.query("SELECT * WHERE { ?s ?p ?o }", limit=3)

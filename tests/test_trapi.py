@@ -17,10 +17,12 @@ import httpx
 import pytest
 from reasoner_pydantic import MetaKnowledgeGraph, Response
 
-from kg import OIHKG, biolink, contexts, vocab
-from kg.biolink import INFORES
-from kg.trapi import TRAPIError
-from kg.trapi_context import DISEASE, SLOTS, TEMPORAL
+from kg import OIHKG, schema
+from kg.translator import biolink
+from kg.schema import contexts
+from kg.translator.biolink import INFORES
+from kg.translator.trapi import TRAPIError
+from kg.translator.context import DISEASE, SLOTS, TEMPORAL
 
 KETAMINE, METHADONE, MORPHINE, OPIOID = "CHEBI:6121", "CHEBI:6807", "CHEBI:17303", "oih:opioid"
 NMDA, TLR4, MOR, MICROGLIA_ACTIVATION = "GO:0017146", "HGNC:11850", "HGNC:8156", "GO:0001774"
@@ -403,7 +405,7 @@ def test_constraints_and_qualifiers_the_graph_cannot_judge_are_said(kg, ask):
 
 
 def test_limits_cut_answers_with_a_warning_and_refuse_oversized_queries(kg):
-    from kg.trapi import TRAPI, Limits
+    from kg.translator.trapi import TRAPI, Limits
 
     small = TRAPI(kg.engine, Limits(max_results=3, max_pairs=2))
     answer = valid(small.query({"message": {"query_graph": {"nodes": {"a": {}, "b": {}}, "edges": {"e": {"subject": "a", "object": "b"}}}}}))
@@ -422,7 +424,7 @@ def test_limits_cut_answers_with_a_warning_and_refuse_oversized_queries(kg):
 
 
 def test_the_time_limit_stops_every_level_of_the_search(kg):
-    from kg.trapi import TRAPI, Limits
+    from kg.translator.trapi import TRAPI, Limits
 
     quick = TRAPI(kg.engine, Limits(seconds=0.3))
     chain = {"nodes": {k: {} for k in "abcde"}, "edges": {
@@ -526,8 +528,8 @@ def test_meta_knowledge_graph_equals_what_the_graph_holds(kg, ask):
             assert inferred and (s, p, o, context) in in_context, (s, p, o, context)
             continue
         where = "inferred" if inferred else "asserted"
-        assert kg.sparql(f"ASK {{ GRAPH <https://w3id.org/oihkg/graph/{where}> {{ <{vocab.expand(s)}> <{vocab.expand(p)}> "
-                         f"<{vocab.expand(o)}> }} }}"), (s, p, o)
+        assert kg.sparql(f"ASK {{ GRAPH <https://w3id.org/oihkg/graph/{where}> {{ <{schema.expand(s)}> <{schema.expand(p)}> "
+                         f"<{schema.expand(o)}> }} }}"), (s, p, o)
     assert {(s, p, o, c) for s, p, o, inferred, c in edges if c and inferred} == {k for k in in_context if k[1] != "rdf:type"}
     # the contexts are said in Biolink's context qualifiers, and the meta knowledge graph offers them
     offered = {(q["qualifier_type_id"], v) for m in meta["edges"] for q in m.get("qualifiers", []) for v in q["applicable_values"]}
@@ -576,13 +578,13 @@ def test_entities_get_the_categories_of_their_kind_and_identifier(kg):
     assert category[KETAMINE] == category[MORPHINE] == "biolink:Drug"
     assert category["CL:0000129"] == "biolink:Cell" and category[MICROGLIA_ACTIVATION] == "biolink:BiologicalProcess"
     assert category[HYPERALGESIA] == "biolink:PhenotypicFeature" and category["MONDO:0005546"] == "biolink:Disease"
-    assert biolink.check() == [] and vocab.check_mappings() == []
+    assert biolink.check() == [] and schema.check_mappings() == []
 
 
 def test_cx2_loads_back_through_ndex2_with_every_node_and_edge(kg):
     from ndex2.cx2 import RawCX2NetworkFactory
 
-    from kg.export import to_networkx
+    from kg.outputs.export import to_networkx
 
     g = to_networkx(kg.catalog)
     net = RawCX2NetworkFactory().get_cx2network(json.loads(kg.export("cx2")))
@@ -594,7 +596,7 @@ def test_cx2_loads_back_through_ndex2_with_every_node_and_edge(kg):
     assert any(e["sign"] == -1 and e["inferred"] is False and e["citations"] for e in ketamine_edges)
     style = net.get_visual_properties()
     fill = {m["v"]: m["vp"] for m in style["nodeMapping"]["NODE_FILL_COLOR"]["definition"]["map"]}
-    assert fill == {k: s.colour for k, s in vocab.MAP_CATEGORIES.items()}
+    assert fill == {k: s.colour for k, s in schema.MAP_CATEGORIES.items()}
     assert nodes[names[KETAMINE]]["v"]["map_category"] == "drug"
 
 

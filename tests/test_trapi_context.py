@@ -13,8 +13,9 @@ import httpx
 import pytest
 from reasoner_pydantic import Response
 
-from kg import OIHKG, contexts
-from kg.trapi_context import DISEASE, SLOTS, TEMPORAL
+from kg import OIHKG
+from kg.schema import contexts
+from kg.translator.context import DISEASE, SLOTS, TEMPORAL
 
 KETAMINE, MORPHINE, METHADONE, OPIOID = "CHEBI:6121", "CHEBI:17303", "CHEBI:6807", "oih:opioid"
 NMDA, TLR4, MOR, SIGNALLING = "GO:0017146", "HGNC:11850", "HGNC:8156", "oih:chronic_mor_signaling"

@@ -13,7 +13,7 @@ from api.deps import KG, client_of
 from api.routers.entities import ERRORS
 from api.schemas import (PERTURB_EXAMPLES, SIMULATE_EXAMPLES, SOURCE_EXAMPLES, TARGET_EXAMPLES, PathsAnswer, PerturbAnswer,
                          SimulationAnswer)
-from kg.model import ModelInputError, Scenario
+from kg.mechanism.model import ModelInputError, Scenario
 
 router = APIRouter(tags=["mechanism"])
 
@@ -87,7 +87,7 @@ def _run(kg, scenario: Scenario):
 
 @router.post("/simulate", response_model=SimulationAnswer, responses=ERRORS)
 def simulate(kg: KG, body: Annotated[Scenario, Body(openapi_examples=SIMULATE_EXAMPLES)]) -> dict:
-    """Run the illustrative model P = P0 - A + H with these parameters (defaults: kg/model_params.toml) and interventions.
+    """Run the illustrative model P = P0 - A + H with these parameters (defaults: kg/mechanism/model_params.toml) and interventions.
 
     Answers curves of P, A, H and dP/dD, the classification at the current dose (tolerance when dP/dD < 0 after
     chronic exposure, analgesia after one dose, OIH when > 0) and the test taper. ``context`` is how the drug is

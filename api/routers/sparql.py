@@ -19,7 +19,7 @@ from api import errors
 from api.deps import KG, client_key, client_of
 from api.middleware import SECURITY_HEADERS
 from api.schemas import SPARQL_EXAMPLE
-from kg.sparql import prefers_html, service_description
+from kg.endpoint.protocol import prefers_html, service_description
 
 router = APIRouter(tags=["sparql"])
 log = logging.getLogger("oihkg.sparql")

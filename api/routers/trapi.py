@@ -12,10 +12,10 @@ from api import jobs
 from api.deps import KG, client_of
 from api.errors import RETRY_AFTER
 from api.heavy import HeavyBusy
-from kg.biolink import INFORES
-from kg.trapi import OPERATIONS, TRAPI_VERSION, Limits, TRAPIError
-from kg.trapi_errors import refusal
-from kg.workers import AnswerTooLarge, PoolBusy, QueryFailed, QueryTimeout, WorkerDied
+from kg.translator.biolink import INFORES
+from kg.translator.trapi import OPERATIONS, TRAPI_VERSION, Limits, TRAPIError
+from kg.translator.refusal import refusal
+from kg.endpoint.workers import AnswerTooLarge, PoolBusy, QueryFailed, QueryTimeout, WorkerDied
 
 router = APIRouter(prefix="/trapi", tags=["trapi"])
 

@@ -1,6 +1,6 @@
 """Reasoning in a context: the asserted ontology with the statements that hold there made assertions.
 
-The built ontology keeps a statement that holds only in a context (:mod:`kg.contexts`) as an
+The built ontology keeps a statement that holds only in a context (:mod:`kg.schema.contexts`) as an
 ``oih:QualifiedStatement``, so the reasoner derives nothing from it in general. :func:`activate` turns
 the statements that hold in one context into what an unqualified row becomes — a property assertion with
 its evidence as an ``owl:Axiom``, and for a drug class the ``SubClassOf(members, property value object)``
@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from rdflib import OWL, RDF, RDFS, BNode, Graph, URIRef
 
-from kg import contexts, vocab
+from kg.schema import contexts
+from kg import schema
 
 __all__ = ["activate", "used_contexts"]
 
@@ -21,8 +22,8 @@ _EVIDENCE = ("citation", "quote", "evidence_type", "sign", "context")
 
 def used_contexts(asserted: Graph) -> tuple[str, ...]:
     """Every context (as a CURIE) a qualified statement of ``asserted`` names, with the contexts it implies."""
-    ctx = URIRef(vocab.expand(vocab.ANNOTATIONS["context"]))
-    return contexts.reasoning_contexts({vocab.compress(str(o)) for o in asserted.objects(None, ctx)})
+    ctx = URIRef(schema.expand(schema.ANNOTATIONS["context"]))
+    return contexts.reasoning_contexts({schema.compress(str(o)) for o in asserted.objects(None, ctx)})
 
 
 def activate(asserted: Graph, context: str) -> list[tuple[str, str, str]]:
@@ -35,19 +36,19 @@ def activate(asserted: Graph, context: str) -> list[tuple[str, str, str]]:
     context : str
         A context CURIE; the statements of it and of every broader context it implies are asserted.
     """
-    q = {k: URIRef(vocab.expand(f"oih:qualified_{k}")) for k in ("subject", "predicate", "object")}
-    ann = {k: URIRef(vocab.expand(vocab.ANNOTATIONS[k])) for k in _EVIDENCE}
-    drug_class = URIRef(vocab.expand("oih:DrugClass"))
-    wanted = {URIRef(vocab.expand(c)) for c in contexts.closure(context)}
+    q = {k: URIRef(schema.expand(f"oih:qualified_{k}")) for k in ("subject", "predicate", "object")}
+    ann = {k: URIRef(schema.expand(schema.ANNOTATIONS[k])) for k in _EVIDENCE}
+    drug_class = URIRef(schema.expand("oih:DrugClass"))
+    wanted = {URIRef(schema.expand(c)) for c in contexts.closure(context)}
     done = []
-    for st in sorted(asserted.subjects(RDF.type, URIRef(vocab.expand("oih:QualifiedStatement")))):
+    for st in sorted(asserted.subjects(RDF.type, URIRef(schema.expand("oih:QualifiedStatement")))):
         if asserted.value(st, ann["context"]) not in wanted:
             continue
         s, p, o = (asserted.value(st, q[k]) for k in ("subject", "predicate", "object"))
         asserted.add((s, p, o))
         _axiom(asserted, st, ann, s, p, o)
         if (s, RDF.type, drug_class) in asserted:  # what a drug class does, its members do (in this context)
-            members = URIRef(vocab.expand(vocab.member_class(vocab.compress(str(s)))))
+            members = URIRef(schema.expand(schema.member_class(schema.compress(str(s)))))
             r = BNode()
             asserted.add((r, RDF.type, OWL.Restriction))
             asserted.add((r, OWL.onProperty, p))

@@ -17,7 +17,7 @@ import owlready2 as ow
 import rdflib
 from rdflib import OWL, RDF, RDFS, BNode, URIRef
 
-from kg import vocab
+from kg import schema
 from kg.reason.hermit import render
 
 __all__ = ["Triple", "Step", "Explanation", "Inference", "Explainer"]
@@ -52,9 +52,9 @@ class Step:
         for k in ("subject", "predicate", "object"):
             v = getattr(self, k)
             if v:
-                d[k] = vocab.compress(v)
+                d[k] = schema.compress(v)
         if self.members:
-            d["members"] = [vocab.compress(m) for m in self.members]
+            d["members"] = [schema.compress(m) for m in self.members]
         if self.text:
             d["axiom"] = self.text
         if self.citations:
@@ -118,7 +118,7 @@ class Explainer:
         for ax in asserted.subjects(OWL.annotatedProperty, RDFS.subClassOf):
             r = asserted.value(ax, OWL.annotatedTarget)
             key = (asserted.value(ax, OWL.annotatedSource), asserted.value(r, OWL.onProperty), asserted.value(r, OWL.hasValue))
-            cited[key] = tuple(sorted(str(asserted.value(c, vocab.OIH.problem_id)) for c in asserted.objects(ax, vocab.OIH.citation)))
+            cited[key] = tuple(sorted(str(asserted.value(c, schema.OIH.problem_id)) for c in asserted.objects(ax, schema.OIH.citation)))
         for c, r in asserted.subject_objects(RDFS.subClassOf):
             q, o = asserted.value(r, OWL.onProperty), asserted.value(r, OWL.hasValue)
             if not isinstance(r, BNode) or q is None or o is None:
@@ -173,7 +173,7 @@ class Explainer:
         return None
 
     def _ax_sub(self, path: list[str]) -> list[Step]:
-        return [Step("axiom", text=f"SubObjectPropertyOf({vocab.compress(a)} {vocab.compress(b)})") for a, b in zip(path, path[1:])]
+        return [Step("axiom", text=f"SubObjectPropertyOf({schema.compress(a)} {schema.compress(b)})") for a, b in zip(path, path[1:])]
 
     # -- property assertions
     def explain_triple(self, s: str, p: str, o: str, depth: int = 0) -> Explanation | None:
@@ -194,7 +194,7 @@ class Explainer:
         for c in sorted(self.types.get(s, ())):
             for q, value, cites in self.class_values.get(c, []):
                 if value == o and q in self.descendants(p):
-                    text = f"SubClassOf({vocab.compress(c)} ObjectHasValue({vocab.compress(q)} {vocab.compress(o)}))"
+                    text = f"SubClassOf({schema.compress(c)} ObjectHasValue({schema.compress(q)} {schema.compress(o)}))"
                     ex = Explanation("class statement", [Step("type", s, str(RDF.type), c),
                                                          Step("class statement", c, q, o, text=text, citations=cites)])
                     return ex.add(*self._ax_sub(self.sub_path(q, p)))
@@ -203,9 +203,9 @@ class Explainer:
             for chain in self.chains.get(q, []):
                 found = self._chain(s, chain, o, depth)
                 if found is not None:
-                    names = " ".join(vocab.compress(c) for c in chain)
+                    names = " ".join(schema.compress(c) for c in chain)
                     ex = Explanation("property chain", []).merge(found)
-                    ex.add(Step("axiom", text=f"SubObjectPropertyOf(ObjectPropertyChain({names}) {vocab.compress(q)})"))
+                    ex.add(Step("axiom", text=f"SubObjectPropertyOf(ObjectPropertyChain({names}) {schema.compress(q)})"))
                     if q != p:
                         ex.add(*self._ax_sub(self.sub_path(q, p)))
                     return ex
@@ -221,7 +221,7 @@ class Explainer:
                         ex.merge(self.explain_triple(a, rel, b, depth + 1))
                     if rel != p:
                         ex.add(*self._ax_sub(self.sub_path(rel, p)))
-                ex.add(Step("axiom", text=f"TransitiveObjectProperty({vocab.compress(p)})"))
+                ex.add(Step("axiom", text=f"TransitiveObjectProperty({schema.compress(p)})"))
                 return ex
         # 4. a transitive sub-property entails it
         for q in sorted(self.descendants(p) & self.transitive - {p}):
@@ -290,7 +290,7 @@ class Explainer:
             w = self.witness(ind, eq)
             if w is not None:
                 ex = Explanation("defined class", []).merge(w)
-                ex.add(Step("axiom", text=f"EquivalentClasses({vocab.compress(cls.iri)} {render(eq)})"))
+                ex.add(Step("axiom", text=f"EquivalentClasses({schema.compress(cls.iri)} {render(eq)})"))
                 return ex
         # a named sub-class the individual belongs to: the shortest such explanation
         best = None
@@ -304,7 +304,7 @@ class Explainer:
             return None
         sub, w = best
         ex = Explanation("sub-class", []).merge(w)
-        ex.add(Step("axiom", text=f"SubClassOf({vocab.compress(sub.iri)} {vocab.compress(cls.iri)})"))
+        ex.add(Step("axiom", text=f"SubClassOf({schema.compress(sub.iri)} {schema.compress(cls.iri)})"))
         return ex
 
     def witness(self, ind, expr) -> Explanation | None:
@@ -343,7 +343,7 @@ class Explainer:
                 if any(c is e or e in c.ancestors() for e in ents) and inner in ents and not (c is inner or inner in c.ancestors()):
                     return Explanation("disjoint", [
                         Step("type", ind.iri, str(RDF.type), c.iri),
-                        Step("axiom", text=f"DisjointClasses({', '.join(vocab.compress(e.iri) for e in ents)})"),
+                        Step("axiom", text=f"DisjointClasses({', '.join(schema.compress(e.iri) for e in ents)})"),
                     ])
         return None
 

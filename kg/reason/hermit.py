@@ -23,7 +23,7 @@ from pathlib import Path
 import owlready2 as ow
 import owlready2.reasoning
 
-from kg import vocab
+from kg import schema
 from kg.errors import InconsistentOntologyError
 
 log = logging.getLogger("oihkg.reason")
@@ -202,14 +202,14 @@ def label_of(ent) -> str:
         lab = ent.label.first() if hasattr(ent, "label") else None
     except Exception:  # noqa: BLE001 - anonymous class expressions have no label
         lab = None
-    curie = vocab.compress(ent.iri) if hasattr(ent, "iri") else str(ent)
+    curie = schema.compress(ent.iri) if hasattr(ent, "iri") else str(ent)
     return f"{curie} ({lab})" if lab else curie
 
 
 def render(expr) -> str:
     """Render a class expression in Manchester syntax with CURIEs."""
     if isinstance(expr, (ow.ThingClass, ow.Thing, ow.ObjectPropertyClass)):
-        return vocab.compress(expr.iri)
+        return schema.compress(expr.iri)
     if isinstance(expr, ow.And):
         return "(" + " and ".join(render(c) for c in expr.Classes) + ")"
     if isinstance(expr, ow.Or):

@@ -19,7 +19,7 @@ import owlready2 as ow
 import rdflib
 from rdflib import OWL, RDF, RDFS, URIRef
 
-from kg import vocab
+from kg import schema
 from kg.reason.context import activate
 from kg.reason.explain import Explainer, Explanation, Inference, Triple
 from kg.reason.hermit import run_hermit
@@ -46,7 +46,7 @@ def prepare(owl_path: Path, context: str | None = None,
             asserted = rdflib.Graph().parse(owl_path, format="xml")
         activate(asserted, context)
         data = asserted.serialize(format="nt", encoding="utf-8")
-        world.get_ontology(vocab.ONTOLOGY_IRI).load(fileobj=io.BytesIO(data), format="ntriples")
+        world.get_ontology(schema.ONTOLOGY_IRI).load(fileobj=io.BytesIO(data), format="ntriples")
     else:
         world.get_ontology(owl_path.resolve().as_uri()).load()
     return world, asserted
@@ -71,7 +71,7 @@ def collect(world: ow.World, asserted: rdflib.Graph, known: frozenset[Triple] | 
     # owlready2 keeps only the most specific inferred types; add the named superclasses too
     for ind in world.individuals():
         for c in ind.INDIRECT_is_a:
-            if isinstance(c, ow.ThingClass) and c is not ow.Thing and str(c.iri).startswith(str(vocab.OIH)):
+            if isinstance(c, ow.ThingClass) and c is not ow.Thing and str(c.iri).startswith(str(schema.OIH)):
                 t = (ind.iri, str(RDF.type), c.iri)
                 if t not in before:
                     new.add(t)
@@ -132,7 +132,7 @@ def _explained(new: list[Triple], world: ow.World, asserted: rdflib.Graph) -> li
             continue
         out.append(Inference(s, p, o, e))
     if missing:
-        raise RuntimeError("no explanation found for: " + "; ".join(" ".join(vocab.compress(x) for x in t) for t in missing[:10]))
+        raise RuntimeError("no explanation found for: " + "; ".join(" ".join(schema.compress(x) for x in t) for t in missing[:10]))
     return out
 
 

@@ -20,7 +20,8 @@ from pathlib import Path
 import rdflib
 from rdflib import OWL, RDF, RDFS, BNode, Literal, URIRef
 
-from kg import contexts, vocab
+from kg.schema import contexts
+from kg import schema
 from kg.config import Paths, artifact_mode, default_paths, writable
 from kg.reason.context import used_contexts
 from kg.reason.explain import Inference
@@ -89,21 +90,21 @@ def _all_contexts(paths: Paths, say: Callable[[str], None],
 def _evidence_index(asserted: rdflib.Graph) -> dict[tuple[str, str, str], str]:
     """The evidence type (ECO CURIE) of each asserted statement: property assertions, memberships, and a drug class's
     statements (``SubClassOf(class, property value object)``, keyed as ``class property object``)."""
-    eco, out = URIRef(vocab.expand("oih:evidence_type")), {}
+    eco, out = URIRef(schema.expand("oih:evidence_type")), {}
     for ax in asserted.subjects(RDF.type, OWL.Axiom):
         s, p, o, kind = (asserted.value(ax, x) for x in (OWL.annotatedSource, OWL.annotatedProperty, OWL.annotatedTarget, eco))
         if kind is None:
             continue
         if p == RDFS.subClassOf and isinstance(o, BNode):
             p, o = asserted.value(o, OWL.onProperty), asserted.value(o, OWL.hasValue)
-        key, kind = (str(s), str(p), str(o)), vocab.compress(str(kind))
-        out[key] = vocab.weakest((out.get(key, kind), kind))
+        key, kind = (str(s), str(p), str(o)), schema.compress(str(kind))
+        out[key] = schema.weakest((out.get(key, kind), kind))
     return out
 
 
 def _weakest(inf: Inference, index: dict[tuple[str, str, str], str]) -> Inference:
     """``inf`` with the weakest evidence type of the asserted statements its explanation names."""
-    return replace(inf, evidence=vocab.weakest(index.get((st.subject, st.predicate, st.object), "") for st in inf.explanation.steps
+    return replace(inf, evidence=schema.weakest(index.get((st.subject, st.predicate, st.object), "") for st in inf.explanation.steps
                                                if st.kind in ("triple", "type", "class statement")))
 
 
@@ -128,29 +129,29 @@ def inferred_graph(inferences: list[Inference]) -> rdflib.Graph:
     bare triple is not in the graph).
     """
     g = rdflib.Graph()
-    g.bind("oih", vocab.OIH)
-    g.bind("obo", vocab.OBO)
+    g.bind("oih", schema.OIH)
+    g.bind("obo", schema.OBO)
     for inf in inferences:
         s, p, o = (URIRef(x) for x in inf.triple)
         if not inf.context:  # a triple that holds only in a context is said only through its inference node
             g.add((s, p, o))
         h = hashlib.sha1(" ".join((*inf.triple, inf.context) if inf.context else inf.triple).encode()).hexdigest()[:16]
-        node = vocab.OIH[f"inference/{h}"]
-        g.add((node, RDF.type, vocab.OIH.Inference))
+        node = schema.OIH[f"inference/{h}"]
+        g.add((node, RDF.type, schema.OIH.Inference))
         if inf.context:
-            g.add((node, vocab.OIH.context, URIRef(vocab.expand(inf.context))))
+            g.add((node, schema.OIH.context, URIRef(schema.expand(inf.context))))
         if inf.evidence:
-            g.add((node, vocab.OIH.weakest_evidence, URIRef(vocab.expand(inf.evidence))))
+            g.add((node, schema.OIH.weakest_evidence, URIRef(schema.expand(inf.evidence))))
         g.add((node, RDF.subject, s))
         g.add((node, RDF.predicate, p))
         g.add((node, RDF.object, o))
-        g.add((node, vocab.OIH.rule, Literal(inf.explanation.rule)))
-        g.add((node, vocab.OIH.explanation, Literal(json.dumps([st.as_dict() for st in inf.explanation.steps], ensure_ascii=False))))
+        g.add((node, schema.OIH.rule, Literal(inf.explanation.rule)))
+        g.add((node, schema.OIH.explanation, Literal(json.dumps([st.as_dict() for st in inf.explanation.steps], ensure_ascii=False))))
         for st in inf.explanation.steps:
             if st.kind in ("triple", "type"):
                 ph = hashlib.sha1(" ".join((st.subject, st.predicate, st.object)).encode()).hexdigest()[:16]
-                prem = vocab.OIH[f"premise/{ph}"]
-                g.add((node, vocab.OIH.premise, prem))
+                prem = schema.OIH[f"premise/{ph}"]
+                g.add((node, schema.OIH.premise, prem))
                 g.add((prem, RDF.type, RDF.Statement))
                 g.add((prem, RDF.subject, URIRef(st.subject)))
                 g.add((prem, RDF.predicate, URIRef(st.predicate)))

@@ -23,13 +23,13 @@ import rdflib
 from rdflib.collection import Collection
 from rdflib.namespace import OWL
 
-from kg import vocab
+from kg import schema
 from kg.progress import Progress, Reading
 from kg.errors import NoFixpoint
 
 __all__ = ["RLResult", "materialise", "read_graph", "pathway_facts", "NoFixpoint"]
 
-_PATHWAY_LINKS = {str(vocab.OIH) + "drives_pathway": "drives", str(vocab.OIH) + "inhibits_pathway": "inhibits"}
+_PATHWAY_LINKS = {str(schema.OIH) + "drives_pathway": "drives", str(schema.OIH) + "inhibits_pathway": "inhibits"}
 
 
 @dataclass(frozen=True)
@@ -169,6 +169,6 @@ def _graph(triples: Iterable[tuple]) -> rdflib.Graph:
 
 def pathway_facts(graph: rdflib.Graph) -> set[tuple[str, str, str]]:
     """``(agent, "drives" | "inhibits", pathway)`` for every ``drives_pathway`` / ``inhibits_pathway`` triple, as CURIEs."""
-    return {(vocab.compress(str(s)), _PATHWAY_LINKS[str(p)], vocab.compress(str(o)))
+    return {(schema.compress(str(s)), _PATHWAY_LINKS[str(p)], schema.compress(str(o)))
             for p in _PATHWAY_LINKS for s, o in graph.subject_objects(rdflib.URIRef(p))
             if isinstance(s, rdflib.URIRef) and isinstance(o, rdflib.URIRef)}

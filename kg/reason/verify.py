@@ -20,7 +20,8 @@ import owlready2 as ow
 import rdflib
 from rdflib import OWL, RDF, RDFS, BNode, URIRef
 
-from kg import contexts, vocab
+from kg.schema import contexts
+from kg import schema
 from kg.reason.explain import Inference, Step
 from kg.reason.hermit import run_hermit_together
 
@@ -29,7 +30,7 @@ __all__ = ["verify_explanations", "is_member_class"]
 
 def is_member_class(iri) -> bool:
     """Whether ``iri`` is the class of the members of a drug class (``oih:class/...``)."""
-    return str(iri).startswith(str(vocab.OIH) + "class/")
+    return str(iri).startswith(str(schema.OIH) + "class/")
 
 
 def _schema_graph(asserted: rdflib.Graph, properties_only: bool = False) -> tuple[rdflib.Graph, set[URIRef]]:
@@ -39,7 +40,7 @@ def _schema_graph(asserted: rdflib.Graph, properties_only: bool = False) -> tupl
     what a property assertion can follow from, given the premises of its explanation.
     """
     individuals = set(asserted.subjects(RDF.type, OWL.NamedIndividual))
-    schema = rdflib.Graph()
+    tbox = rdflib.Graph()
     if properties_only:
         props = set(asserted.subjects(RDF.type, OWL.ObjectProperty))
         todo = [o for p in props for o in asserted.objects(p) if isinstance(o, BNode)]
@@ -50,8 +51,8 @@ def _schema_graph(asserted: rdflib.Graph, properties_only: bool = False) -> tupl
             todo += [o for o in asserted.objects(b) if isinstance(o, BNode) and o not in keep]
         for s, p, o in asserted:
             if (s in props and p != OWL.equivalentClass) or s in keep:
-                schema.add((s, p, o))
-        return schema, set()
+                tbox.add((s, p, o))
+        return tbox, set()
     drop_bnodes = set(asserted.subjects(RDF.type, OWL.AllDifferent)) | set(asserted.subjects(RDF.type, OWL.Axiom))
     # class statements of drug classes are premises of the explanations that use them, copied per explanation
     statements = [o for s, o in asserted.subject_objects(RDFS.subClassOf) if is_member_class(s) and isinstance(o, BNode)]
@@ -63,12 +64,12 @@ def _schema_graph(asserted: rdflib.Graph, properties_only: bool = False) -> tupl
     for s, p, o in asserted:
         if s in individuals or s in drop_bnodes or o in drop_bnodes:
             continue
-        schema.add((s, p, o))
-    named = {o for o in schema.objects() if o in individuals}
+        tbox.add((s, p, o))
+    named = {o for o in tbox.objects() if o in individuals}
     # members of owl:oneOf lists and owl:hasValue targets
     for o in list(named):
-        schema.add((o, RDF.type, OWL.NamedIndividual))
-    return schema, named
+        tbox.add((o, RDF.type, OWL.NamedIndividual))
+    return tbox, named
 
 
 def verify_explanations(inferences: list[Inference], asserted: rdflib.Graph) -> int:
@@ -112,7 +113,7 @@ def verify_explanations(inferences: list[Inference], asserted: rdflib.Graph) -> 
     if failed:
         raise RuntimeError(
             "explanations that do not entail their triple: "
-            + "; ".join(" ".join(vocab.compress(x) for x in f.triple) for f in failed[:10])
+            + "; ".join(" ".join(schema.compress(x) for x in f.triple) for f in failed[:10])
         )
     return len(inferences)
 
@@ -131,10 +132,10 @@ def _joint_groups(inferences: list[Inference]) -> list[list[Inference]]:
     return [items for _, items in groups]
 
 
-def _check_world(inferences: list[Inference], schema: rdflib.Graph, shared: set[URIRef]) -> tuple[ow.World, list]:
-    """A world of renamed copies of the explanations on ``schema``, and each inference with its renamed triple."""
+def _check_world(inferences: list[Inference], tbox: rdflib.Graph, shared: set[URIRef]) -> tuple[ow.World, list]:
+    """A world of renamed copies of the explanations on ``tbox``, and each inference with its renamed triple."""
     g = rdflib.Graph()
-    for t in schema:
+    for t in tbox:
         g.add(t)
     shared_iris = {str(x) for x in shared}
     targets = []
@@ -142,7 +143,7 @@ def _check_world(inferences: list[Inference], schema: rdflib.Graph, shared: set[
         def rn(iri: str, k=k) -> URIRef:
             if iri in shared_iris or not iri:
                 return URIRef(iri)
-            return URIRef(f"{vocab.OIH}check/{k}/{hashlib.sha1(iri.encode()).hexdigest()[:10]}")
+            return URIRef(f"{schema.OIH}check/{k}/{hashlib.sha1(iri.encode()).hexdigest()[:10]}")
 
         for st in inf.explanation.steps:
             _add_step(g, st, rn)
