@@ -11,8 +11,7 @@ from fastapi import Depends, Request
 from pydantic import BaseModel, Field
 
 from api.jobs import DEADLINE
-from kg import OIHKG
-from kg.store import selector
+from kg import OIHKG, selector
 
 __all__ = ["Settings", "get_settings", "get_kg", "KG", "client_of", "client_key"]
 
@@ -54,13 +53,6 @@ class Settings(BaseModel):
     def selector(self) -> str:
         """The store as one selector string (:func:`kg.store.open_store`)."""
         return selector(self.endpoint, self.store_path)
-
-    @property
-    def worker_store(self) -> dict:
-        """How each SPARQL worker opens the store (keywords of :func:`kg.store.open_store`): the same endpoint, the
-        same on-disk store read-only, or its own in-memory copy of the artifacts."""
-        return {"spec": self.selector, "read_only": self.selector.startswith("oxigraph:") and self.selector != "oxigraph:memory",
-                "timeout": self.endpoint_timeout}
 
     @classmethod
     def from_env(cls) -> Settings:

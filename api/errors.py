@@ -13,22 +13,14 @@ from starlette.exceptions import HTTPException
 from starlette.status import HTTP_204_NO_CONTENT, HTTP_304_NOT_MODIFIED
 
 from api.heavy import HeavyBusy
-from kg.schema.contexts import UnknownContextError
-from kg.errors import LONGEST, clip, clip_data
-from kg.endpoint.protocol import NotAcceptable
-from kg.store import (
-    EndpointError,
-    EndpointTimeout,
-    QueryError,
-    ResultTooLarge,
-    StoreError,
-)
-from kg.endpoint.workers import AnswerTooLarge, PoolBusy, QueryTimeout, WorkerDied
+from kg.errors import (LONGEST, AnswerTooLarge, EndpointError, EndpointTimeout, NotAcceptable, PoolBusy, QueryError,
+                       QueryTimeout, ResultTooLarge, StoreError, UnknownContextError, UnknownEntity, WorkerDied, clip,
+                       clip_data)
 
 __all__ = ["STATUS", "status_of", "answer", "refused", "invalid", "install"]
 
 #: Status of each typed failure, the more specific class first.
-STATUS = {UnknownContextError: 422, QueryError: 400, NotAcceptable: 406, ResultTooLarge: 413, AnswerTooLarge: 413, EndpointTimeout: 504, EndpointError: 502,
+STATUS = {UnknownEntity: 404, UnknownContextError: 422, QueryError: 400, NotAcceptable: 406, ResultTooLarge: 413, AnswerTooLarge: 413, EndpointTimeout: 504, EndpointError: 502,
           StoreError: 500, QueryTimeout: 503, WorkerDied: 503, PoolBusy: 503, HeavyBusy: 503}
 #: Seconds a client should wait before retrying, for the failures that mean "busy".
 RETRY_AFTER = {PoolBusy: "2", HeavyBusy: "5"}

@@ -14,8 +14,9 @@ import math
 from typing import Any
 
 from kg import OIHKG
-from kg.outputs.figure import plot as draw
-from kg.translator.refusal import TRAPIError, refusal
+from kg import plot as draw
+from kg.errors import TRAPIError
+from kg.translator import refusal
 
 __all__ = ["trapi", "plot", "DEADLINE"]
 

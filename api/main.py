@@ -14,7 +14,6 @@ import asyncio
 import logging
 import os
 from contextlib import asynccontextmanager, suppress
-from functools import partial
 
 from fastapi import Request
 from fastapi.middleware.cors import CORSMiddleware
@@ -40,11 +39,9 @@ from api.routers import (
 )
 from api.schemas import Health
 from kg import OIHKG, __version__
-from kg.errors import clip
-from kg.catalog.queries import AmbiguousEntity, UnknownEntity
-from kg.endpoint.protocol import answer
-from kg.store import StoreError, open_store
-from kg.endpoint.workers import QueryPool, die_with_parent
+from kg.endpoint import Endpoint, die_with_parent
+from kg.errors import AmbiguousEntity, StoreError, clip
+from kg.translator import biolink_version
 
 __all__ = ["create_app"]
 
@@ -71,29 +68,16 @@ def _health(app, status: str, reason: str | None = None) -> None:
     app.state.checksum = None if kg.store.selector.startswith("sparql:") else about.get("checksum")
 
 
-async def _watch_endpoint(app, spec: str) -> None:
+async def _watch_endpoint(app) -> None:
     """Every PING_EVERY seconds, ASK the remote endpoint with a short timeout; /health says degraded while it fails."""
-    probe = open_store(spec, timeout=PING_TIMEOUT)
-    try:
-        while True:
-            try:
-                await asyncio.to_thread(probe.ask, "ASK {}")
-                await asyncio.to_thread(_health, app, "ok")
-            except StoreError as exc:
-                _health(app, "degraded", str(exc)[:QUOTE])
-            await asyncio.sleep(PING_EVERY)
-    finally:
-        probe.close()
+    await app.state.endpoint.watch(lambda: _health(app, "ok"), lambda exc: _health(app, "degraded", str(exc)[:QUOTE]),
+                                   every=PING_EVERY, timeout=PING_TIMEOUT)
 
 
 def _handlers(app) -> None:
     """Each expected failure answers its status and a sentence, quoting a short prefix of a long input (kg's typed
     failures, HTTPException and refused requests by :mod:`api.errors`)."""
     errors.install(app)
-
-    @app.exception_handler(UnknownEntity)
-    async def _unknown(_: Request, exc: UnknownEntity):
-        return JSONResponse({"detail": clip(str(exc))}, status_code=404)
 
     @app.exception_handler(AmbiguousEntity)
     async def _ambiguous(_: Request, exc: AmbiguousEntity):
@@ -130,14 +114,14 @@ def create_app(settings: Settings | None = None) -> FastAPIOffline:
         # cap on the answers in flight here beyond the workers' own queue
         app.state.trapi = HeavyCache(max_items=256, max_bytes=64 * 2**20, max_waiting=256, what="TRAPI answers")
         app.state.plots = HeavyCache(max_items=128, max_bytes=64 * 2**20, max_waiting=256, what="plots")
-        factory = partial(open_store, **settings.worker_store)
-        app.state.pool = QueryPool(factory, answer, workers=settings.query_workers, timeout=settings.query_timeout,
-                                   queue_wait=settings.queue_wait, per_client=settings.client_queries,
-                                   reserve=settings.short_lane,
-                                   memory_mb=settings.worker_memory_mb,
-                                   max_answer=settings.answer_bytes + 4096)  # the answer and its pickle's frame
-        app.state.pool.warm_up()
-        watch = (asyncio.create_task(_watch_endpoint(app, settings.selector))
+        app.state.endpoint = Endpoint(settings.selector, workers=settings.query_workers, timeout=settings.query_timeout,
+                                      queue_wait=settings.queue_wait, per_client=settings.client_queries,
+                                      reserve=settings.short_lane, memory_mb=settings.worker_memory_mb,
+                                      result_limit=settings.result_limit, answer_bytes=settings.answer_bytes,
+                                      allow_service=tuple(settings.allow_service),
+                                      endpoint_timeout=settings.endpoint_timeout)
+        app.state.endpoint.warm_up()
+        watch = (asyncio.create_task(_watch_endpoint(app))
                  if settings.selector.startswith("sparql:") else None)
         try:
             yield
@@ -146,7 +130,7 @@ def create_app(settings: Settings | None = None) -> FastAPIOffline:
                 watch.cancel()
                 with suppress(asyncio.CancelledError):
                     await watch
-            app.state.pool.close()
+            app.state.endpoint.close()
             app.state.kg.close()
 
     app = FastAPIOffline(
@@ -173,15 +157,13 @@ def create_app(settings: Settings | None = None) -> FastAPIOffline:
 
 def _x_trapi(app) -> None:
     """Add the ``x-trapi`` and ``x-translator`` blocks Translator's registry reads to the OpenAPI info."""
-    from kg.translator import biolink
-
     base = app.openapi
 
     def openapi() -> dict:
         if app.openapi_schema is None:
             info = base()["info"]
             info["x-trapi"] = trapi.X_TRAPI
-            info["x-translator"] = {"infores": trapi.INFORES, "component": "KP", "biolink-version": biolink.version()}
+            info["x-translator"] = {"infores": trapi.INFORES, "component": "KP", "biolink-version": biolink_version()}
         return app.openapi_schema
 
     app.openapi = openapi

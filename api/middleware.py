@@ -16,7 +16,8 @@ from collections import OrderedDict
 
 from starlette.exceptions import HTTPException
 
-from kg.translator.refusal import TRAPIError, refusal
+from kg.errors import TRAPIError
+from kg.translator import refusal
 
 __all__ = ["AnswerCache", "BodyLimit", "JSONText", "SecurityHeaders", "SECURITY_HEADERS", "CSP", "lone_surrogate"]
 

@@ -268,3 +268,18 @@ def test_facade_sparql_answers_every_form_on_a_remote_store(embedded, endpoint_k
         described = kg.sparql(f"DESCRIBE {ket}")
         assert ("CHEBI:6121", "RO:0018029", "GO:0017146") in described
         assert kg.sparql(f"SELECT ?l WHERE {{ {ket} <http://www.w3.org/2000/01/rdf-schema#label> ?l }}") == [{"l": "ketamine"}]
+
+
+def test_summary_counts_what_the_artifacts_hold(embedded):
+    """`oihkg summary` reads the store: its triple counts are those of the artifacts read apart with rdflib."""
+    import rdflib
+
+    from kg import schema
+    from kg.config import default_paths
+
+    said = embedded.summary()
+    paths = default_paths()
+    inferred = rdflib.Graph().parse(paths.inferred)
+    assert said["counts"]["asserted_triples"] == len(rdflib.Graph().parse(paths.ttl))
+    assert said["counts"]["inferred_triples"] == len(set(inferred.subjects(rdflib.RDF.type, schema.OIH.Inference))) > 0
+    assert said["interventions"] and {r["pathway"].split()[0] for r in said["interventions"]} == {"drives", "inhibits"}

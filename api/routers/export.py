@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Request, Response
 
 from api.deps import KG
 from api.schemas import EXPORT_FORMAT_EXAMPLES
-from kg.outputs.export import FORMATS
+from kg import FORMATS
 
 router = APIRouter(tags=["export"])
 ExportFormat = Enum("ExportFormat", {k: k for k in FORMATS}, type=str)

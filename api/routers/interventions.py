@@ -11,7 +11,7 @@ from fastapi import APIRouter, Path, Query
 from api.deps import KG
 from api.routers.entities import ERRORS
 from api.schemas import INTERVENTION_EXAMPLES, PATHWAY_EXAMPLES, Intervention, InterventionLink, Pathway, PathwayLink
-from kg import schema
+from kg import evidence_strength
 
 router = APIRouter(tags=["interventions"])
 
@@ -33,7 +33,7 @@ def intervention_pathways(kg: KG, id: Annotated[str, Path(openapi_examples=INTER
     rows = kg.query_in_context("pathways-for-intervention", context, intervention=id)
     return [{"pathway": r["pathway"], "label": r["pathwayLabel"], "direction": r["direction"], "context": r.get("context"),
              "inferred": r["inferred"], "rule": r.get("rule"),
-             "weakest_evidence": schema.evidence_strength(r["weakestEvidence"])[1] if r.get("weakestEvidence") else None,
+             "weakest_evidence": evidence_strength(r["weakestEvidence"])[1] if r.get("weakestEvidence") else None,
              "explanation": json.loads(r["explanation"]) if r.get("explanation") else None} for r in rows]
 
 

@@ -13,7 +13,8 @@ from api.deps import KG, client_of
 from api.routers.entities import ERRORS
 from api.schemas import (PERTURB_EXAMPLES, SIMULATE_EXAMPLES, SOURCE_EXAMPLES, TARGET_EXAMPLES, PathsAnswer, PerturbAnswer,
                          SimulationAnswer)
-from kg.mechanism.model import ModelInputError, Scenario
+from kg import Scenario
+from kg.errors import ModelInputError
 
 router = APIRouter(tags=["mechanism"])
 
@@ -123,8 +124,8 @@ async def _plot(request: Request, query: Any, fmt: str) -> Response:
 
     async def compute() -> bytes:  # in a query worker, in this client's turn (api.jobs)
         try:
-            return await request.app.state.pool.run(scenario.model_dump(exclude_unset=True), fmt, client=client, fn=jobs.plot,
-                                                    timeout=request.app.state.settings.job_timeout)
+            return await request.app.state.endpoint.job(jobs.plot, scenario.model_dump(exclude_unset=True), fmt,
+                                                        client=client, timeout=request.app.state.settings.job_timeout)
         except ModelInputError as exc:
             raise _invalid(exc, "query") from None
 

@@ -18,7 +18,7 @@ def observations(kg: KG, status: Annotated[Literal["holds", "contradicted", "err
     """Each qualitative statement of the source text, as an expected path, perturbation, fact, class or simulator
     outcome, checked against the graph: ``holds`` or ``contradicted``, with the path, effect, derivation or values
     that decide it. Negative expectations (``negative: true``) hold when the model does *not* say them."""
-    from kg.compile import BuildError
+    from kg.errors import BuildError
 
     try:
         report = kg.check().as_dict()

@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException, Path, Request
 from api.deps import KG
 from api.routers.entities import ERRORS
 from api.schemas import QUERY_NAME_EXAMPLES, QueryInfo, QueryResult
-from kg.store import ResultTooLarge
+from kg.errors import ResultTooLarge
 
 router = APIRouter(tags=["queries"])
 

@@ -19,7 +19,7 @@ from api import errors
 from api.deps import KG, client_key, client_of
 from api.middleware import SECURITY_HEADERS
 from api.schemas import SPARQL_EXAMPLE
-from kg.endpoint.protocol import prefers_html, service_description
+from kg.endpoint import prefers_html, service_description
 
 router = APIRouter(tags=["sparql"])
 log = logging.getLogger("oihkg.sparql")
@@ -54,10 +54,8 @@ async def _answer(state, query: str, accept: str | None, dg: list[str], ng: list
                   client: str | None) -> Response:
     """One query run in ``client``'s turn at the workers, answered: the results, or its failure as the API answers
     failures (a typed one by :func:`api.errors.answer`; any other logged, and a 500 in the same shape)."""
-    settings = state.settings
     try:
-        ans = await state.pool.run(query, accept, dg or None, ng or None, settings.result_limit,
-                                   tuple(settings.allow_service), settings.answer_bytes, base, client=client)
+        ans = await state.endpoint.query(query, accept, dg, ng, base, client)
     except tuple(errors.STATUS) as exc:
         return errors.answer(exc)
     except Exception:  # noqa: BLE001 - an untyped failure: logged, and answered in the API's error shape
@@ -76,7 +74,7 @@ async def fast_lane(app, scope, receive, send) -> bool:
     the same failures (:func:`api.errors.answer`), :data:`api.middleware.SECURITY_HEADERS` — and leaves anything
     else, and the OpenAPI route, to the framework.
     """
-    if scope["method"] != "GET" or scope["path"] != "/sparql" or not hasattr(app.state, "pool"):
+    if scope["method"] != "GET" or scope["path"] != "/sparql" or not hasattr(app.state, "endpoint"):
         return False
     raw = scope.get("query_string", b"")
     try:

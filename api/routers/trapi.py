@@ -12,10 +12,8 @@ from api import jobs
 from api.deps import KG, client_of
 from api.errors import RETRY_AFTER
 from api.heavy import HeavyBusy
-from kg.translator.biolink import INFORES
-from kg.translator.trapi import OPERATIONS, TRAPI_VERSION, Limits, TRAPIError
-from kg.translator.refusal import refusal
-from kg.endpoint.workers import AnswerTooLarge, PoolBusy, QueryFailed, QueryTimeout, WorkerDied
+from kg.errors import AnswerTooLarge, PoolBusy, QueryFailed, QueryTimeout, TRAPIError, WorkerDied
+from kg.translator import INFORES, OPERATIONS, TRAPI_VERSION, Limits, refusal
 
 router = APIRouter(prefix="/trapi", tags=["trapi"])
 
@@ -48,8 +46,8 @@ async def trapi_query(request: Request, kg: KG) -> Response:
     raw = await request.body()  # bounded by the server's body limit; read, parsed and answered in a worker
 
     async def compute() -> bytes:  # in a query worker, in this client's turn (api.jobs)
-        status, answer = await request.app.state.pool.run(raw, client=client_of(request), fn=jobs.trapi,
-                                                          timeout=request.app.state.settings.job_timeout)
+        status, answer = await request.app.state.endpoint.job(jobs.trapi, raw, client=client_of(request),
+                                                              timeout=request.app.state.settings.job_timeout)
         if status != 200:
             raise _Refused(status, answer)
         return answer

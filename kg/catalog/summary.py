@@ -1,66 +1,32 @@
-"""A quick look at the built and reasoned graph, for ``oihkg summary`` and ``make run``.
+"""A quick look at the served graph, for ``oihkg summary`` and ``make run`` (:meth:`kg.OIHKG.summary`).
 
-Reads the release artifacts into an rdflib dataset with the asserted and the
-inferred triples in their own named graphs, and runs the named query
-``queries/intervention-pathway-matrix.rq`` over it.
+Two named queries over the store the graph is served from, embedded or remote: ``queries/graph-counts.rq`` (what the
+curated graph holds) and ``queries/intervention-pathway-matrix.rq`` (which agents drive or inhibit which pathways).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-import rdflib
-from rdflib import OWL, RDF, RDFS
+if TYPE_CHECKING:
+    from kg.catalog import Catalog
 
-from kg import schema
-from kg.config import Paths
-from kg.config import queries_dir as project_queries
-from kg.config import shipped_queries_dir
+__all__ = ["counts", "intervention_pathways"]
 
-__all__ = ["load_dataset", "counts", "intervention_pathways"]
-
-
-def load_dataset(paths: Paths) -> rdflib.Dataset:
-    """Load ``oih.ttl`` and ``oih-inferred.ttl`` into their named graphs (default graph = union)."""
-    ds = rdflib.Dataset(default_union=True)
-    ds.graph(schema.GRAPH_ASSERTED).parse(paths.ttl, format="turtle")
-    if paths.inferred.is_file():
-        ds.graph(schema.GRAPH_INFERRED).parse(paths.inferred, format="turtle")
-    return ds
+#: The columns of ``graph-counts`` and the keys :func:`counts` answers them under.
+_KEYS = {"entities": "entities", "edges": "edges", "citations": "citations", "assertedTriples": "asserted_triples",
+         "inferredTriples": "inferred_triples"}
 
 
-def counts(paths: Paths) -> dict[str, int]:
-    """Entities, evidence-backed edges, citations and triples of the artifacts."""
-    ds = load_dataset(paths)
-    asserted = ds.graph(schema.GRAPH_ASSERTED)
-    inferred = ds.graph(schema.GRAPH_INFERRED)
-    individuals = set(asserted.subjects(RDF.type, OWL.NamedIndividual))
-    entities = {s for s in individuals if (s, schema.OBOINOWL.id, None) in asserted}
-    return {
-        "entities": len(entities),
-        # a drug class's statements are also kept as class axioms: count each statement once
-        "edges": sum(1 for ax in set(asserted.subjects(RDF.type, OWL.Axiom)) if asserted.value(ax, OWL.annotatedProperty) != RDFS.subClassOf)
-        + len(set(asserted.subjects(RDF.type, schema.OIH.QualifiedStatement))),
-        "citations": len(set(asserted.subjects(RDF.type, schema.OIH.Citation))),
-        "asserted_triples": len(asserted),
-        "inferred_triples": len(set(inferred.subjects(RDF.type, schema.OIH.Inference))),
-    }
+def counts(catalog: Catalog) -> dict[str, int]:
+    """Entities, evidence-backed edges, citations, asserted triples and inferred triples of the served graph."""
+    row = catalog.query("graph-counts")[0]
+    return {key: int(row.get(column) or 0) for column, key in _KEYS.items()}
 
 
-def intervention_pathways(paths: Paths, queries_dir: Path | None = None) -> list[dict[str, object]]:
-    """Rows of the ``intervention-pathway-matrix`` query, as dicts of plain values."""
-    path = (queries_dir or project_queries()) / "intervention-pathway-matrix.rq"
-    if not path.is_file() and queries_dir is None:  # a project without its own copy: the one shipped with the code
-        path = shipped_queries_dir() / path.name
-    text = path.read_text(encoding="utf-8")
-    rows = []
-    for r in load_dataset(paths).query(text):
-        rows.append(
-            {
-                "intervention": str(r.interventionLabel),
-                "pathway": f"{r.direction} {r.pathwayLabel}",
-                "inferred": bool(r.inferred.toPython()) if r.inferred is not None else False,
-                "classes": str(r.classes or ""),
-            }
-        )
-    return rows
+def intervention_pathways(catalog: Catalog) -> list[dict[str, object]]:
+    """Rows of the ``intervention-pathway-matrix`` query: each agent with a pathway it drives or inhibits, whether the
+    reasoner inferred it, and the defined classes the reasoner put the agent in."""
+    return [{"intervention": str(r["interventionLabel"]), "pathway": f"{r['direction']} {r['pathwayLabel']}",
+             "inferred": bool(r.get("inferred")), "classes": str(r.get("classes") or "")}
+            for r in catalog.query("intervention-pathway-matrix")]
