@@ -7,6 +7,12 @@ oaklib's interfaces: the release artifacts (:meth:`Loadable.upload`), and other 
 dropped (:meth:`Loadable.merge`, as ``oihkg load`` does). :class:`kg.store.EmbeddedStore` and
 :class:`kg.store.RemoteStore` implement both; Virtuoso's bulk loader (``scripts/virtuoso.py``) implements
 :class:`Loadable`.
+
+Examples
+--------
+>>> from kg.store import EmbeddedStore, RemoteStore
+>>> [(issubclass(s, Store), issubclass(s, Loadable)) for s in (EmbeddedStore, RemoteStore)]
+[(True, True), (True, True)]
 """
 
 from __future__ import annotations
