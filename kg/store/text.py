@@ -8,6 +8,10 @@ relative IRIs, read against the request's URL as the Oxigraph server reads them 
 queries a store; every reading is cheap on the usual path (a word, not a parse, decides whether rdflib is asked, or
 the engine's refusal does).
 
+Where the text is read by its tokens rather than parsed, one lexer reads it (:data:`LEXEME`): for the prefixes a
+query uses without declaring them (:func:`undeclared_prefixes`) and for where a ``VALUES`` block opens its outer
+group (:func:`kg.store.shape.bind_values`), so strings, IRIs and comments hide the same text from both.
+
 Examples
 --------
 >>> declares_dataset("SELECT * FROM <http://ex/g> { ?s ?p ?o }"), declares_dataset("SELECT * { ?s <urn:from> ?o }")
