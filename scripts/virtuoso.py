@@ -35,7 +35,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import suppress
 from pathlib import Path
 
@@ -44,7 +44,7 @@ import httpx
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from kg.config import default_paths  # noqa: E402
+from kg.config import Paths, default_paths  # noqa: E402
 from kg.store.merge import LoadError, check_name, prepared  # noqa: E402
 from kg.store import (  # noqa: E402
     ASSERTED,
@@ -52,6 +52,7 @@ from kg.store import (  # noqa: E402
     INFERRED,
     LOADED,
     META,
+    Loadable,
     NamedNode,
     RemoteStore,
     StoreError,
@@ -209,7 +210,7 @@ def start(folder: Path, http_port: int = 8890, sql_port: int = 1111, seconds: in
         if fresh:
             _secure(folder, sql_port)
         if load:
-            load_artifacts(folder, sql_port)
+            VirtuosoLoader(folder, sql_port).upload()
         if fresh:  # Virtuoso 7.2 gives wrong property-path answers on a newly created database until it restarts
             stop(folder)  # (openlink/virtuoso-opensource issue 929)
             _launch(folder, endpoint, wait)
@@ -320,53 +321,68 @@ def _write_meta(folder: Path, checksum: str | None, records: list[dict]) -> Path
     return meta
 
 
-def load_artifacts(folder: Path, sql_port: int) -> None:
-    """Load the asserted and inferred artifacts and record their checksum in the meta graph, which keeps the records of
-    the graphs merged in (:func:`merge`)."""
-    paths = default_paths()
-    meta = _write_meta(folder, artifacts_checksum(paths), _store(folder).loaded())
-    bulk_load(folder, sql_port, {paths.ttl: ASSERTED.value, paths.inferred: INFERRED.value, meta: META.value})
+class VirtuosoLoader(Loadable):
+    """Virtuoso's bulk loader on the server of ``folder``, through ``isql-vt``: the wing's capability of putting graphs
+    into a store and taking them out (:class:`kg.store.Loadable`), as the embedded store has it.
 
-
-def merge(folder: Path, sql_port: int, files: list[Path], names: list[str] | None = None,
-          drop: list[str] = ()) -> list[dict]:
-    """Merge N-Triples, Turtle or KGX files into a running server, each into the named graph ``oihkg load`` would give
-    it (``…/graph/loaded/NAME``), and record each in the meta graph (the source, triples and SHA-256 that the embedded
-    store records in its folder); drop the merged graphs named in ``drop`` first, as ``oihkg load`` does. Returns the
-    records of the graphs loaded.
-
-    Every file is read whole first (:func:`kg.store.merge.prepared`); then the bulk loader stages them all, their triples
-    are counted in the staging graphs, and one batch replaces the graphs, then the meta graph, then clears the dropped
-    ones (:func:`bulk_load`): a file the loader refuses changes nothing. A server already serving the endpoint sees
-    the change after a restart.
+    Parameters
+    ----------
+    folder : Path
+        The server's folder (as :func:`start` made it).
+    sql_port : int, optional
+        Its SQL listener's port; read from the folder's configuration when omitted.
     """
-    store = _store(folder)
-    records = {r["graph"]: r for r in store.loaded()}
-    drop = [check_name(d) for d in drop]
-    absent = [d for d in drop if LOADED + d not in records]
-    if absent:
-        raise LoadError(f"no merged graph named {', '.join(map(repr, absent))}")
-    found = store.query(f"SELECT ?c WHERE {{ GRAPH {META} {{ {META} {CHECKSUM} ?c }} }}", default_graphs=[META.value],
-                        named_graphs=[META.value])
-    checksum = found.rows[0]["c"].value if found.rows else None
-    with prepared(files, names) as ready:
-        for d in drop:
-            del records[LOADED + d]
-        digests = {r.name: file_sha256(r.path) for r in ready}
 
-        def record(staging: dict[str, str]) -> Path:
-            for r in ready:
-                graph = LOADED + r.name
-                counted = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {NamedNode(staging[graph])} {{ ?s ?p ?o }} }}",
-                                      default_graphs=[staging[graph]], named_graphs=[staging[graph]])
-                records[graph] = {"graph": graph, "source": r.label, "triples": int(counted.rows[0]["n"].value),
-                                  "checksum": digests[r.name]}
-            return _write_meta(folder, checksum, sorted(records.values(), key=lambda r: r["graph"]))
+    def __init__(self, folder: Path, sql_port: int | None = None):
+        self.folder = folder.resolve()
+        self.sql_port = sql_port if sql_port is not None else _ini_port(self.folder, "Parameters")
 
-        again = {r.name for r in ready}  # a dropped name that is also loaded is loaded afresh
-        bulk_load(folder, sql_port, {r.path: LOADED + r.name for r in ready}, record,
-                  clear=[LOADED + d for d in drop if d not in again])
-        return [records[LOADED + r.name] for r in ready]
+    def upload(self, paths: Paths | None = None) -> None:
+        """Load the asserted and inferred artifacts (``paths``, or the project's) and record their checksum in the meta
+        graph, which keeps the records of the graphs merged in (:meth:`merge`)."""
+        paths = paths or default_paths()
+        meta = _write_meta(self.folder, artifacts_checksum(paths), _store(self.folder).loaded())
+        bulk_load(self.folder, self.sql_port, {paths.ttl: ASSERTED.value, paths.inferred: INFERRED.value, meta: META.value})
+
+    def merge(self, files: Iterable[Path | str], names: Iterable[str] | None = None,
+              drop: Iterable[str] = ()) -> list[dict]:
+        """Merge N-Triples, Turtle or KGX files into a running server, each into the named graph ``oihkg load`` would give
+        it (``…/graph/loaded/NAME``), and record each in the meta graph (the source, triples and SHA-256 that the
+        embedded store records in its folder); drop the merged graphs named in ``drop`` first, as ``oihkg load`` does.
+        Returns the records of the graphs loaded.
+
+        Every file is read whole first (:func:`kg.store.merge.prepared`); then the bulk loader stages them all, their
+        triples are counted in the staging graphs, and one batch replaces the graphs, then the meta graph, then clears
+        the dropped ones (:func:`bulk_load`): a file the loader refuses changes nothing. A server already serving the
+        endpoint sees the change after a restart.
+        """
+        store = _store(self.folder)
+        records = {r["graph"]: r for r in store.loaded()}
+        drop = [check_name(d) for d in drop]
+        absent = [d for d in drop if LOADED + d not in records]
+        if absent:
+            raise LoadError(f"no merged graph named {', '.join(map(repr, absent))}")
+        found = store.query(f"SELECT ?c WHERE {{ GRAPH {META} {{ {META} {CHECKSUM} ?c }} }}", default_graphs=[META.value],
+                            named_graphs=[META.value])
+        checksum = found.rows[0]["c"].value if found.rows else None
+        with prepared(files, names) as ready:
+            for d in drop:
+                del records[LOADED + d]
+            digests = {r.name: file_sha256(r.path) for r in ready}
+
+            def record(staging: dict[str, str]) -> Path:
+                for r in ready:
+                    graph = LOADED + r.name
+                    counted = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {NamedNode(staging[graph])} {{ ?s ?p ?o }} }}",
+                                          default_graphs=[staging[graph]], named_graphs=[staging[graph]])
+                    records[graph] = {"graph": graph, "source": r.label, "triples": int(counted.rows[0]["n"].value),
+                                      "checksum": digests[r.name]}
+                return _write_meta(self.folder, checksum, sorted(records.values(), key=lambda r: r["graph"]))
+
+            again = {r.name for r in ready}  # a dropped name that is also loaded is loaded afresh
+            bulk_load(self.folder, self.sql_port, {r.path: LOADED + r.name for r in ready}, record,
+                      clear=[LOADED + d for d in drop if d not in again])
+            return [records[LOADED + r.name] for r in ready]
 
 
 def stop(folder: Path, wait: float = 30) -> bool:
@@ -429,14 +445,13 @@ def main(argv: list[str] | None = None) -> int:
                         load=not args.no_load)
             print(f"Virtuoso serves SPARQL at {url}; serve oihkg over it with:\n  oihkg serve --endpoint {url}")
         elif args.command == "load" and (args.files or args.drop):
-            folder = args.dir.resolve()
-            for r in merge(folder, _ini_port(folder, "Parameters"), args.files, args.name, args.drop):
+            for r in VirtuosoLoader(args.dir).merge(args.files, args.name, args.drop):
                 print(f"merged {r['source']} into {r['graph']}: {r['triples']:,} triples")
             for name in args.drop:
                 print(f"dropped {name}")
             print("restart `oihkg serve --endpoint` to serve the change")
         elif args.command == "load":
-            load_artifacts(args.dir.resolve(), _ini_port(args.dir.resolve(), "Parameters"))
+            VirtuosoLoader(args.dir).upload()
             print("loaded the artifacts")
         else:
             print("stopped" if stop(args.dir) else f"no Virtuoso runs in {args.dir}")

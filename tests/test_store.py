@@ -212,10 +212,10 @@ def test_virtuoso_blank_node_labels_are_read_wherever_the_chunks_split(cut):
     import httpx
     import pyoxigraph as ox
 
-    from kg.store import _ResponseReader
+    from kg.store import ResponseReader
 
     resp = httpx.Response(200, content=iter([VIRTUOSO_JSON[:cut], VIRTUOSO_JSON[cut:]]))
-    rows = list(ox.parse_query_results(_ResponseReader(resp), format=ox.QueryResultsFormat.JSON))
+    rows = list(ox.parse_query_results(ResponseReader(resp), format=ox.QueryResultsFormat.JSON))
     assert rows[0]["s"] == BlankNode("b10172")
     assert rows[0]["l"].value == '"type": "bnode", "value": "nodeID://kept'  # a literal that looks like one is left alone
 

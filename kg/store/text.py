@@ -8,6 +8,10 @@ relative IRIs, read against the request's URL as the Oxigraph server reads them 
 queries a store; every reading is cheap on the usual path (a word, not a parse, decides whether rdflib is asked, or
 the engine's refusal does).
 
+Where the text is read by its tokens rather than parsed, one lexer reads it (:data:`LEXEME`): for the prefixes a
+query uses without declaring them (:func:`undeclared_prefixes`) and for where a ``VALUES`` block opens its outer
+group (:func:`kg.store.shape.bind_values`), so strings, IRIs and comments hide the same text from both.
+
 Examples
 --------
 >>> declares_dataset("SELECT * FROM <http://ex/g> { ?s ?p ?o }"), declares_dataset("SELECT * { ?s <urn:from> ?o }")
@@ -26,17 +30,24 @@ from urllib.parse import urljoin
 
 import pyoxigraph as ox
 
-__all__ = ["parse_tree", "collect", "functions", "declares_dataset", "unsupported_functions", "as_run",
+__all__ = ["LEXEME", "parse_tree", "collect", "functions", "declares_dataset", "unsupported_functions", "as_run",
            "undeclared_prefixes", "with_prefixes"]
 
 
-#: What may hold a colon without being a prefixed name (strings, IRIs, comments), then a PREFIX declaration, then a
-#: prefixed name (not a variable's, a blank node's or an IRI scheme's colon): SPARQL's tokens as far as prefixes go.
-_LEX = re.compile("|".join((
-    # a string left open ends with its line (or the query), so it is read once, never again from each of its characters
-    r"'''[\s\S]*?(?:'''|\Z)", r'"""[\s\S]*?(?:"""|\Z)', r"'(?:[^'\\\n]|\\.)*+(?:'|(?=\n)|\Z)",
-    r'"(?:[^"\\\n]|\\.)*+(?:"|(?=\n)|\Z)', r"<[^<>\s]*>", r"#[^\n]*",
+#: SPARQL's tokens as far as this wing reads them, the one lexer of every reading of a query's text: what may hide a
+#: colon, a ``WHERE {`` or a brace without being one (a comment, a string, an IRI); text in angle brackets that is no
+#: IRI by SPARQL's grammar (``rough_iri``: an IRI with a character IRIREF forbids, which a message still reads as
+#: one, or ``<`` and ``>`` as comparisons, whose text a parse reads again from past the ``<``); a PREFIX declaration
+#: (``declared``); the ``WHERE`` keyword opening a group (``where``); a brace (``brace``); a prefixed name's prefix
+#: (``used``: not a variable's, a blank node's or an IRI scheme's colon). A string left open ends with its line (or
+#: the query, when long), so it is read once, never again from each of its characters.
+LEXEME = re.compile("|".join((
+    r"#[^\n]*",
+    r"'''(?:[^'\\]|\\[\s\S]?|'(?!''))*+(?:'''|\Z)", r'"""(?:[^"\\]|\\[\s\S]?|"(?!""))*+(?:"""|\Z)',
+    r"'(?:[^'\\\n]|\\.)*+(?:'|(?=\n)|\Z)", r'"(?:[^"\\\n]|\\.)*+(?:"|(?=\n)|\Z)',
+    r'<[^<>"{}|^`\\\x00-\x20]*>', r"(?P<rough_iri><[^<>\s]*>)",
     r"(?i:\bPREFIX\s+)(?P<declared>(?:[A-Za-z][\w.-]*)?):",
+    r"(?<![\w:?$])(?P<where>(?i:WHERE))\s*\{", r"(?P<brace>[{}])",
     r"(?<![\w?$:.-])(?P<used>(?:[A-Za-z][\w.-]*)?):")))
 
 
@@ -51,7 +62,7 @@ def undeclared_prefixes(query: str) -> list[tuple[int, str]]:
     [(48, 'rdfs'), (71, 'zz')]
     """
     declared, used = set(), {}
-    for m in _LEX.finditer(query):
+    for m in LEXEME.finditer(query):
         if m["declared"] is not None:
             declared.add(m["declared"])
         elif m["used"] is not None:
