@@ -52,67 +52,55 @@ def test_tiny_fixture_builds(tiny, tiny_seed):
     assert tiny.owl.is_file() and tiny.ttl.is_file()
 
 
-def test_unknown_id_is_named_with_file_and_line(tiny, tiny_seed):
-    _edit(tiny.src / "edges.tsv", 3, "object", "oih:no_such_thing")
-    _build_fails(tiny, tiny_seed, "edges.tsv", 3, r"object: unknown id oih:no_such_thing")
-
-
-def test_bad_sign_is_named_with_file_and_line(tiny, tiny_seed):
-    _edit(tiny.src / "edges.tsv", 4, "sign", "+2")
-    _build_fails(tiny, tiny_seed, "edges.tsv", 4, r"sign must be \+1, -1 or empty")
-
-
-def test_sign_on_a_relation_without_one_is_rejected(tiny, tiny_seed):
-    _edit(tiny.src / "edges.tsv", 6, "sign", "+1")  # drug-class membership has no sign
-    _build_fails(tiny, tiny_seed, "edges.tsv", 6, r"rdf:type has no sign; leave the column empty")
-
-
-def test_same_statement_may_hold_in_two_contexts_but_not_twice_in_one(tiny, tiny_seed):
-    row = ["HGNC:8156", "oih:positively_influences", "oih:analgesia", "+1", "", "1", "ECO:0000304",
-           "The mu receptor produces analgesia", ""]
-    line = _append(tiny.src / "edges.tsv", row)
-    _build_fails(tiny, tiny_seed, "edges.tsv", line, r"duplicate edge \(first on line 2\)")
-
-
-def test_sign_contradicting_its_relation_is_rejected(tiny, tiny_seed):
-    _edit(tiny.src / "edges.tsv", 2, "sign", "-1")
-    _build_fails(tiny, tiny_seed, "edges.tsv", 2, r"oih:positively_influences has sign \+1")
-
-
-def test_missing_evidence_is_named_with_file_and_line(tiny, tiny_seed):
-    _edit(tiny.src / "interventions.tsv", 3, "citations", "")
-    _build_fails(tiny, tiny_seed, "interventions.tsv", 3, r"citations")
-
-
-def test_missing_quote_is_named_with_file_and_line(tiny, tiny_seed):
-    _edit(tiny.src / "edges.tsv", 5, "quote", "")
-    _build_fails(tiny, tiny_seed, "edges.tsv", 5, r"quote")
-
-
-def test_citation_absent_from_evidence_file_is_rejected(tiny, tiny_seed):
-    _edit(tiny.src / "edges.tsv", 2, "citations", "99")
-    _build_fails(tiny, tiny_seed, "edges.tsv", 2, r"99 is not in evidence.tsv")
-
-
-def test_duplicate_id_is_named_with_file_and_line(tiny, tiny_seed):
-    line = _append(tiny.src / "entities.tsv", ["CHEBI:6121", "ketamine again", "Drug", "", "Twice.", "", ""])
-    _build_fails(tiny, tiny_seed, "entities.tsv", line, r"duplicate id CHEBI:6121 \(first on line \d+\)")
-
-
-def test_quote_not_in_source_text_is_named_with_file_and_line(tiny, tiny_seed):
-    _edit(tiny.src / "edges.tsv", 6, "quote", "a sentence the text never says")
-    _build_fails(tiny, tiny_seed, "edges.tsv", 6, r"quote not found in the source text")
-
-
-def test_citation_from_another_paragraph_is_rejected(tiny, tiny_seed):
-    _edit(tiny.src / "edges.tsv", 3, "citations", "1|2")
-    _build_fails(tiny, tiny_seed, "edges.tsv", 3, r"the quoted sentence cites 2, the row gives 1, 2")
-
-
-def test_citation_of_a_neighbouring_sentence_is_rejected(tiny, tiny_seed):
+#: One rule of the curated rows each, by its name: the change that breaks it (one cell as ``(file, line, column, value)``,
+#: or an appended row as ``(file, cells)``) and the problem the build must then name on the changed row's file and line.
+BROKEN_RULES = {
+    "unknown-id": (("edges.tsv", 3, "object", "oih:no_such_thing"), r"object: unknown id oih:no_such_thing"),
+    "bad-sign": (("edges.tsv", 4, "sign", "+2"), r"sign must be \+1, -1 or empty"),
+    # drug-class membership has no sign
+    "sign-on-a-relation-without-one": (("edges.tsv", 6, "sign", "+1"), r"rdf:type has no sign; leave the column empty"),
+    "same-statement-twice-in-one-context": (
+        ("edges.tsv", ["HGNC:8156", "oih:positively_influences", "oih:analgesia", "+1", "", "1", "ECO:0000304",
+                       "The mu receptor produces analgesia", ""]),
+        r"duplicate edge \(first on line 2\)"),
+    "sign-contradicting-its-relation": (("edges.tsv", 2, "sign", "-1"), r"oih:positively_influences has sign \+1"),
+    "missing-evidence": (("interventions.tsv", 3, "citations", ""), r"citations"),
+    "missing-quote": (("edges.tsv", 5, "quote", ""), r"quote"),
+    "citation-absent-from-evidence-file": (("edges.tsv", 2, "citations", "99"), r"99 is not in evidence.tsv"),
+    "duplicate-id": (("entities.tsv", ["CHEBI:6121", "ketamine again", "Drug", "", "Twice.", "", ""]),
+                     r"duplicate id CHEBI:6121 \(first on line \d+\)"),
+    "quote-not-in-source-text": (("edges.tsv", 6, "quote", "a sentence the text never says"),
+                                 r"quote not found in the source text"),
+    "citation-from-another-paragraph": (("edges.tsv", 3, "citations", "1|2"), r"the quoted sentence cites 2, the row gives 1, 2"),
     # "The mu receptor produces analgesia" carries [@problem_id:1]; citing 2 (the next paragraph's) is refused
-    _edit(tiny.src / "edges.tsv", 2, "citations", "2")
-    _build_fails(tiny, tiny_seed, "edges.tsv", 2, r"the quoted sentence cites 1, the row gives 2")
+    "citation-of-a-neighbouring-sentence": (("edges.tsv", 2, "citations", "2"), r"the quoted sentence cites 1, the row gives 2"),
+    # RO:0002629 (directly positively regulates) links processes, not a receptor to a quantity
+    "relation-outside-domain-and-range": (
+        ("edges.tsv", 5, "predicate", "RO:0002629"),
+        r"RO:0002629 \(directly positively regulates\) links process to process; "
+        r"GO:0017146 is a material and oih:hyperalgesic_component a quantity"),
+    # a receptor acting on a process has RO:0004034 (acts upstream of, positive effect)
+    "minted-relation-where-ro-has-one": (("edges.tsv", 3, "predicate", "oih:positively_influences"),
+                                         r"use RO:0004034 for a material and a process, not oih:positively_influences"),
+    "context-not-a-condition": (("edges.tsv", 2, "context", "HGNC:11850"),
+                                r"context: HGNC:11850 is neither an exposure context nor a condition"),
+    "drug-class-membership-without-a-drug-class": (("edges.tsv", 6, "object", "HGNC:8156"),
+                                                   r"HGNC:8156 is a Receptor; rdf:type takes a DrugClass"),
+    "sections-of-a-citation-against-the-text": (("evidence.tsv", 2, "section", "Another section"),
+                                                r"problem_id 1 is cited in: A tiny fixture text"),
+    "bad-observation-row": (("observations.tsv", 3, "kind", "guess"), r"kind: unknown kind 'guess'"),
+}
+
+
+@pytest.mark.parametrize("change, problem", list(BROKEN_RULES.values()), ids=list(BROKEN_RULES))
+def test_a_row_breaking_one_rule_is_named_with_file_and_line(tiny, tiny_seed, change, problem):
+    file, *where = change
+    if len(where) == 1:
+        line = _append(tiny.src / file, where[0])
+    else:
+        line = where[0]
+        _edit(tiny.src / file, *where)
+    _build_fails(tiny, tiny_seed, file, line, problem)
 
 
 def test_uncited_sentence_needs_an_uncited_evidence_type(tiny, tiny_seed):
@@ -120,39 +108,6 @@ def test_uncited_sentence_needs_an_uncited_evidence_type(tiny, tiny_seed):
     _build_fails(tiny, tiny_seed, "edges.tsv", 6, r"ECO:0000304 needs the citation")
     _edit(tiny.src / "edges.tsv", 6, "citations", "1")
     _build_fails(tiny, tiny_seed, "edges.tsv", 6, r"the quoted sentence cites nothing")
-
-
-def test_relation_outside_its_domain_and_range_is_rejected(tiny, tiny_seed):
-    # RO:0002629 (directly positively regulates) links processes, not a receptor to a quantity
-    _edit(tiny.src / "edges.tsv", 5, "predicate", "RO:0002629")
-    _build_fails(tiny, tiny_seed, "edges.tsv", 5, r"RO:0002629 \(directly positively regulates\) links process to process; "
-                 r"GO:0017146 is a material and oih:hyperalgesic_component a quantity")
-
-
-def test_minted_relation_is_refused_where_ro_has_one(tiny, tiny_seed):
-    # a receptor acting on a process has RO:0004034 (acts upstream of, positive effect)
-    _edit(tiny.src / "edges.tsv", 3, "predicate", "oih:positively_influences")
-    _build_fails(tiny, tiny_seed, "edges.tsv", 3, r"use RO:0004034 for a material and a process, not oih:positively_influences")
-
-
-def test_context_must_be_a_condition(tiny, tiny_seed):
-    _edit(tiny.src / "edges.tsv", 2, "context", "HGNC:11850")
-    _build_fails(tiny, tiny_seed, "edges.tsv", 2, r"context: HGNC:11850 is neither an exposure context nor a condition")
-
-
-def test_drug_class_membership_needs_a_drug_and_a_drug_class(tiny, tiny_seed):
-    _edit(tiny.src / "edges.tsv", 6, "object", "HGNC:8156")
-    _build_fails(tiny, tiny_seed, "edges.tsv", 6, r"HGNC:8156 is a Receptor; rdf:type takes a DrugClass")
-
-
-def test_sections_of_a_citation_are_checked_against_the_text(tiny, tiny_seed):
-    _edit(tiny.src / "evidence.tsv", 2, "section", "Another section")
-    _build_fails(tiny, tiny_seed, "evidence.tsv", 2, r"problem_id 1 is cited in: A tiny fixture text")
-
-
-def test_bad_observation_row_is_named_with_file_and_line(tiny, tiny_seed):
-    _edit(tiny.src / "observations.tsv", 3, "kind", "guess")
-    _build_fails(tiny, tiny_seed, "observations.tsv", 3, r"kind: unknown kind 'guess'")
 
 
 def test_unknown_type_and_bad_header_are_reported(tiny, tiny_seed):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from kg import OIHKG
-from kg.compile.rows import Observation
+from kg.compile import Observation
 from kg.present.notebook import MAX_ROWS, Card, MapView, Rows, answer, frame
 from kg.mechanism.observations import Report, Result
 from kg.mechanism.paths import PathResult, PathStatus, SignedPath

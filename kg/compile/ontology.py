@@ -1,4 +1,4 @@
-"""Ontology building: turn a validated :class:`kg.compile.rows.Model` into an owlready2 ontology.
+"""Ontology building: turn a validated :class:`kg.compile.model.Model` into an owlready2 ontology.
 
 This module owns how the rows become OWL: the schema of :mod:`kg.schema`
 (classes, relations, property chains, disjointness), one individual per
@@ -16,7 +16,9 @@ from rdflib import OWL, RDF, RDFS, BNode, Literal, URIRef
 
 from kg.schema import contexts
 from kg import schema
-from kg.compile.rows import BuildError, Edge, Model, Problem
+from kg.compile.model import Edge, Model
+from kg.compile.rows import Problem
+from kg.errors import BuildError
 
 __all__ = ["build_ontology"]
 

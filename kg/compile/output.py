@@ -20,10 +20,12 @@ import owlready2 as ow
 import rdflib
 
 from kg import schema
+from kg.compile.load import load_model
 from kg.compile.ontology import build_ontology
 from kg.compile.rdfxml import rdfxml
-from kg.compile.rows import BuildError, Problem, load_model
+from kg.compile.rows import Problem
 from kg.config import Paths, artifact_mode, default_paths, writable
+from kg.errors import BuildError
 
 __all__ = ["serialize", "BuildResult", "build"]
 
