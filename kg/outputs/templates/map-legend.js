@@ -20,5 +20,6 @@
       item(el("span", { class: "sign", style: `color:${sc.none}` }, "──"), "unsigned"),
       item(el("span", { class: "sign", style: `color:${sc["+"]}` }, "╌▶"), "inferred by the reasoner"),
       item(el("span", { class: "swatch", style: "background:#9ecae1;opacity:.6" }), "module area"));
+    return {};
   });
 })();
