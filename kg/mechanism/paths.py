@@ -11,7 +11,6 @@ Examples
 from __future__ import annotations
 
 import time
-import weakref
 from dataclasses import dataclass, field
 from enum import Enum
 from math import prod
@@ -20,6 +19,7 @@ import networkx as nx
 
 from kg.schema import contexts
 from kg import schema
+from kg.mechanism.reach import OutOfTime, distances_from, distances_to, keyed_successors, prepare, signed_adjacency
 from kg.present.notebook import PathsTable, PathTable
 
 __all__ = ["PathStatus", "SignedPath", "PathResult", "signed_paths", "all_signed_paths", "walk", "distances_to", "distances_from", "signed_adjacency", "prepare", "BUDGET"]
@@ -141,135 +141,14 @@ def all_signed_paths(g: nx.MultiDiGraph, max_length: int = 8) -> dict[tuple[str,
 BUDGET = 2.0
 
 
-_ADJACENCY: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def signed_adjacency(g: nx.MultiDiGraph) -> tuple[dict[str, tuple[tuple[str, int], ...]], dict[str, tuple[tuple[str, int], ...]]]:
-    """Each node's ``(successor, sign)`` and ``(predecessor, sign)`` pairs, parallel edges of one sign merged: what the
-    breadth-first searches walk. Kept for a frozen graph (``networkx.freeze``; the engine's graphs are), since on a
-    large graph networkx's edge views cost more than the walk itself; built afresh for any other."""
-    kept = _ADJACENCY.get(g)
-    if kept is not None:
-        return kept
-    succ: dict[str, set[tuple[str, int]]] = {n: set() for n in g}
-    pred: dict[str, set[tuple[str, int]]] = {n: set() for n in g}
-    for u, v, e in g.edges(data="sign"):
-        succ[u].add((v, e))
-        pred[v].add((u, e))
-    out = ({n: tuple(sorted(x)) for n, x in succ.items()}, {n: tuple(sorted(x)) for n, x in pred.items()})
-    if nx.is_frozen(g):  # only a graph that cannot change keeps its pairs
-        _ADJACENCY[g] = out
-    return out
-
-
-def _tick(count: int, deadline: float | None) -> None:
-    """Raise :class:`_OutOfTime` past ``deadline``, looked at every 1,024 steps of a search."""
-    if deadline is not None and count % 1024 == 0 and time.monotonic() > deadline:
-        raise _OutOfTime
-
-
-def distances_from(g: nx.MultiDiGraph, source: str, max_length: int, succ: dict | None = None,
-                   deadline: float | None = None) -> dict[str, int]:
-    """The fewest edges from ``source`` to each node it reaches within ``max_length`` (a breadth-first search)."""
-    succ = succ if succ is not None else signed_adjacency(g)[0]
-    ahead = {source: 0}
-    frontier = [source]
-    steps = 0
-    for depth in range(1, max_length + 1):
-        nxt = []
-        for v in frontier:
-            for w, _ in succ[v]:
-                steps += 1
-                _tick(steps, deadline)
-                if w not in ahead:
-                    ahead[w] = depth
-                    nxt.append(w)
-        if not nxt:
-            break
-        frontier = nxt
-    return ahead
-
-
-def distances_to(g: nx.MultiDiGraph, target: str, max_length: int | None = None,
-                 ahead: dict[str, int] | None = None, pred: dict | None = None,
-                 deadline: float | None = None) -> dict[tuple[str, int], int]:
-    """The fewest edges of a walk from each node to ``target`` with each net sign: ``{(node, sign): length}``.
-
-    A breadth-first search over signed nodes (a node paired with the sign of the walk from it to the target, as in
-    INDRA's signed-node search), backwards from ``(target, +1)``; it stops at ``max_length``. A walk may repeat a
-    node, so this is a lower bound on the shortest *simple* path of that sign, which is what lets a path search prune
-    every prefix that cannot end at the target in time, with the wanted sign. Given ``ahead``
-    (:func:`distances_from` the source), it enters only nodes the source reaches early enough for a path through them
-    to fit in ``max_length``, so its cost follows the part of the graph between the two ends.
-
-    Examples
-    --------
-    >>> g = nx.MultiDiGraph()
-    >>> _ = g.add_edge("a", "b", sign=1), g.add_edge("b", "c", sign=-1), g.add_edge("a", "c", sign=1)
-    >>> sorted(distances_to(g, "c").items())
-    [(('a', -1), 2), (('a', 1), 1), (('b', -1), 1), (('c', 1), 0)]
-    """
-    pred = pred if pred is not None else signed_adjacency(g)[1]
-    dist = {(target, 1): 0}
-    frontier = [(target, 1)]
-    depth = steps = 0
-    while frontier and (max_length is None or depth < max_length):
-        depth += 1
-        nxt = []
-        for v, sign in frontier:
-            for u, e in pred[v]:
-                steps += 1
-                _tick(steps, deadline)
-                state = (u, sign * e)
-                if ahead is not None and (u not in ahead or ahead[u] + depth > max_length):
-                    continue
-                if state not in dist:
-                    dist[state] = depth
-                    nxt.append(state)
-        frontier = nxt
-    return dist
-
-
-class _OutOfTime(Exception):
-    pass
-
-
-_KEYED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _keyed_successors(g: nx.MultiDiGraph) -> dict[str, tuple[tuple[str, str, int, int], ...]]:
-    """Each node's out-edges as ``(successor, key, sign, citations, contexts)``: what the depth-first path search walks (kept
-    for a frozen graph, as :func:`signed_adjacency`)."""
-    kept = _KEYED.get(g)
-    if kept is not None:
-        return kept
-    out: dict[str, list] = {n: [] for n in g}
-    for u, v, k, d in g.edges(keys=True, data=True):
-        # citations scaled below the evidence strength: a path's score ranks by its weakest link, then by citations
-        strength = schema.evidence_strength(d["evidence"]["evidence_type"])[0]
-        out[u].append((v, k, d["sign"], (len(d["evidence"]["citations"]), strength), contexts.closure(d.get("context", ""))))
-    frozen = {n: tuple(x) for n, x in out.items()}
-    if nx.is_frozen(g):
-        _KEYED[g] = frozen
-    return frozen
-
-
-def prepare(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """Build the search pairs of a frozen graph now (:func:`signed_adjacency` and the keyed out-edges), so no
-    question pays for them; returns the graph."""
-    signed_adjacency(g)
-    _keyed_successors(g)
-    return g
-
-
 def _paths_of_length(g: nx.MultiDiGraph, s: str, t: str, length: int, sign: int | None, dist: dict, deadline: float,
                      succ: dict | None = None):
     """Yield ``((citations, weakest evidence strength), edge_path)`` for every simple path from ``s`` to ``t`` of exactly ``length`` edges (and net
     ``sign``, if given), depth first, entering only nodes from which :func:`distances_to` says ``t`` can still be
-    reached in time with the sign still needed. Raises :class:`_OutOfTime` past ``deadline`` (``time.monotonic``),
+    reached in time with the sign still needed. Raises :class:`OutOfTime` past ``deadline`` (``time.monotonic``),
     looked at every 1024 edges scanned, so a hub's long edge list cannot hold it."""
     never = length + 1
-    succ = succ if succ is not None else _keyed_successors(g)
+    succ = succ if succ is not None else keyed_successors(g)
     useful: dict[str, tuple] = {}  # each node's edges towards nodes that can reach t at all: a hub's dead ends go once
     stack = [(s, (), frozenset((s,)), 1, (0, 3), frozenset())]
     scanned = 0
@@ -281,14 +160,14 @@ def _paths_of_length(g: nx.MultiDiGraph, s: str, t: str, length: int, sign: int 
             for edge in succ[node]:
                 scanned += 1
                 if scanned % 1024 == 0 and time.monotonic() > deadline:
-                    raise _OutOfTime
+                    raise OutOfTime
                 if edge[0] == t or (edge[0], 1) in dist or (edge[0], -1) in dist:
                     kept.append(edge)
             useful[node] = tuple(kept)
         for v, k, e, c, where in useful[node]:
             scanned += 1
             if scanned % 1024 == 0 and time.monotonic() > deadline:
-                raise _OutOfTime
+                raise OutOfTime
             if v in seen:
                 continue
             if where and not where <= held:  # a statement of a context: the path must still hold somewhere
@@ -351,7 +230,7 @@ def signed_paths(g: nx.MultiDiGraph, source: str, target: str, max_length: int =
         return PathResult(PathStatus.unknown_node, source, target, message=f"not in the causal graph: {', '.join(map(repr, missing))}",
                           diagnosis={"reason": "not_in_graph", "names": missing})
     deadline = time.monotonic() + budget
-    (forward, backward), keyed = signed_adjacency(g), _keyed_successors(g)  # once per search, frozen graph or not
+    (forward, backward), keyed = signed_adjacency(g), keyed_successors(g)  # once per search, frozen graph or not
     found: list[SignedPath] = []
     complete, searched = True, max_length
     level: list[tuple[int, tuple, tuple]] = []  # (citations, nodes, edge path) of the length being searched
@@ -373,8 +252,8 @@ def signed_paths(g: nx.MultiDiGraph, source: str, target: str, max_length: int =
                 searched = length
                 break
             if length < max_length and time.monotonic() > deadline:
-                raise _OutOfTime
-    except _OutOfTime:  # the paths of the level cut short are the best found of that length
+                raise OutOfTime
+    except OutOfTime:  # the paths of the level cut short are the best found of that length
         complete = False
         found += [_path(g, s, p) for _, _, p in _best(level, limit - len(found))]
     if not found:
@@ -383,7 +262,7 @@ def signed_paths(g: nx.MultiDiGraph, source: str, target: str, max_length: int =
                               diagnosis={"reason": "out_of_time", "budget": budget}, complete=False)
         try:
             message, diagnosis, complete = _why_none(g, s, t, max_length, sign, deadline, forward)
-        except _OutOfTime:
+        except OutOfTime:
             message, diagnosis, complete = (f"no path found within the {budget:g} s budget",
                                             {"reason": "out_of_time", "budget": budget}, False)
         return PathResult(PathStatus.no_path, s, t, message=message, diagnosis=diagnosis, complete=complete)
@@ -401,7 +280,7 @@ def _why_none(g: nx.MultiDiGraph, s: str, t: str, max_length: int, sign: int | N
     """Why no path was found, as a sentence and as data: ``unreachable`` (at any length), ``too_long`` (with the
     shortest length), ``contexts_exclude`` (every route joins statements of contexts that exclude each other), or
     ``wrong_sign`` (with the shortest path of the other sign, if any); and whether that answer
-    is complete (False when the search for the other sign ran out of time). Raises :class:`_OutOfTime` past
+    is complete (False when the search for the other sign ran out of time). Raises :class:`OutOfTime` past
     ``deadline``.
 
     Examples

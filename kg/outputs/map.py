@@ -9,7 +9,7 @@ page runs no layout and no physics and nothing moves under the user. pyvis's own
 template loads vis-network and Bootstrap from CDNs, so the page is rendered
 from ``kg/outputs/templates/map.html`` instead, with the vis-network script and style
 that ship inside the pyvis package inlined, and the map's own scripts
-(``map.js`` and its parts: the context switch, the evidence panels with the
+(``map.js`` and its parts: the legend, the context switch, the evidence panels with the
 pathway × intervention matrix, path search, the simulator) and style beside
 them; the evidence's display text comes from :mod:`kg.present.display`. This module owns the page and its data; it takes a
 :class:`kg.catalog.Catalog` and the causal graph built from it, so everything
@@ -383,5 +383,5 @@ def render_map(catalog: Catalog, graph: nx.MultiDiGraph, title: str = "oihkg —
         vis_js=_asset("pyvis", "lib", "vis-9.1.2", "vis-network.min.js"),
         vis_css=_asset("pyvis", "lib", "vis-9.1.2", "vis-network.css"),
         map_js=_asset("kg.outputs", "templates", "map.js"), map_css=_asset("kg.outputs", "templates", "map.css"),
-        parts_js=[_asset("kg.outputs", "templates", f"map-{part}.js") for part in ("context", "panels", "paths", "simulator", "figure", "table", "modules")],
+        parts_js=[_asset("kg.outputs", "templates", f"map-{part}.js") for part in ("legend", "context", "panels", "paths", "simulator", "figure", "table", "modules")],
     )

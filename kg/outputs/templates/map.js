@@ -1,7 +1,7 @@
 /* oihkg mechanism map: search, filters, evidence panel, intervention highlight, the two layouts (positions computed once
-   in kg/outputs/layout.py: no layout and no physics run here, so nothing moves), module areas, the legend on the canvas,
-   and the view kept in the URL's fragment (map-figure.js: SVG and PNG export; map-table.js: the table view;
-   map-modules.js: modules that collapse in place). Data come inlined as window.OIH_DATA (kg/outputs/map.py). window.oihMap is the page's small
+   in kg/outputs/layout.py: no layout and no physics run here, so nothing moves), module areas, and the view kept in
+   the URL's fragment (map-legend.js: the legend on the canvas; map-figure.js: SVG and PNG export; map-table.js: the
+   table view; map-modules.js: modules that collapse in place). Data come inlined as window.OIH_DATA (kg/outputs/map.py). window.oihMap is the page's small
    API (used by the tests and handy from the console). Parts in their own scripts (map-context.js: the context switch;
    map-paths.js: path search, from the server's /paths; map-simulator.js: the simulator, from /simulate) register in
    window.oihParts before this script runs; each gets the page's API and may answer the hooks called below (rows of
@@ -300,20 +300,6 @@
       ctx.restore();
     }
   });
-
-  // -- legend: a strip on the canvas, always in view; one sign convention (arrow +, bar −, colour the second cue)
-  const legend = document.getElementById("legend");
-  const item = (...c) => el("span", { class: "legend-row" }, ...c);
-  for (const [cat, c] of Object.entries(meta.categories)) {
-    if (present.has(cat)) legend.append(item(el("span", { class: `glyph ${c.shape}`, style: `--c:${c.color}` }), c.label));
-  }
-  const sc = meta.signColours;
-  legend.append(el("br", {}),
-    item(el("span", { class: "sign", style: `color:${sc["+"]}` }, "─▶"), "+ increases (border: up)"),
-    item(el("span", { class: "sign", style: `color:${sc["-"]}` }, "─┤"), "− decreases (border: down)"),
-    item(el("span", { class: "sign", style: `color:${sc.none}` }, "──"), "unsigned"),
-    item(el("span", { class: "sign", style: `color:${sc["+"]}` }, "╌▶"), "inferred by the reasoner"),
-    item(el("span", { class: "swatch", style: "background:#9ecae1;opacity:.6" }), "module area"));
 
   // -- a path or a chosen node is shown whole: the filters that would hide part of it are lifted (and the inferred
   // edges shown when it uses one); answers what is then in view
