@@ -64,7 +64,8 @@ def satisfies(attributes: list[dict], constraints: list[dict], *, regex_seconds:
     """Whether attributes (with the source attributes every node and edge has) meet every constraint."""
     attributes = flat(attributes) + _SOURCES
     for c in constraints:
-        hit = any(a["attribute_type_id"] == c["id"] and compare(c["operator"], a["value"], c["value"], regex_seconds=regex_seconds) for a in attributes)
+        hit = any(a["attribute_type_id"] == c["id"] and compare(c["operator"], a["value"], c["value"], regex_seconds=regex_seconds)
+                  for a in attributes)
         if hit == bool(c.get("not", False)):
             return False
     return True

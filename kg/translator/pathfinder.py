@@ -46,7 +46,8 @@ def pathfinder(qg: dict, logs: list[dict], deadline: float, *, graph: BiolinkGra
         if qn.candidates is None:
             raise TRAPIError(400, "QueryNotTraversable", f"path {pkey}: Pathfinder needs both ends pinned by ids; {key} has none")
         ends[end] = (key, qn, [n for n, origins in qn.candidates.items()
-                               if (n in origins or any(n in g.xref_index.get(o, ()) for o in origins)) and node_ok(qn, n, graph=g, regex_seconds=limits.regex_seconds)])
+                               if (n in origins or any(n in g.xref_index.get(o, ()) for o in origins))
+                               and node_ok(qn, n, graph=g, regex_seconds=limits.regex_seconds)])
     for p in qp.get("predicates") or ():  # what kind of paths are wanted, not a filter on their steps (TRAPI 1.6)
         check_predicate(f"path {pkey}", p)
     constraints = [frozenset(check_category(f"path {pkey}", c) for c in con.get("intermediate_categories") or ())
