@@ -15,7 +15,7 @@ node of the graph (a ``biolink:DrugExposure`` or a
 ``xsd:string`` but described as a point in time (``xsd:time``), which an
 exposure regime is not: no Biolink slot takes an exposure as the time a
 statement holds in, so the exposure's CURIE goes in the slot whose meaning fits,
-and the ``oih:context`` attribute (:class:`kg.translator.biolink.Edge`) says the same
+and the ``oih:context`` attribute (:class:`kg.translator.graph.Edge`) says the same
 beside it.
 
 A query edge's qualifier set that names contexts asks what holds in them

@@ -28,7 +28,7 @@ import json
 from datetime import datetime, timezone
 from typing import Any
 
-from kg.translator import biolink
+from kg.translator import model as biolink
 from kg.errors import ECHO_BYTES, TRAPIError
 
 __all__ = ["TRAPI_VERSION", "PATHFINDER_VERSION", "MAX_DEPTH", "TRAPIError", "refusal", "log", "depth", "with_path_constraints", "echo"]
