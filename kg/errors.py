@@ -32,7 +32,7 @@ __all__ = ["QUOTE", "LONGEST", "ECHO_BYTES", "clip", "clip_data", "without_crede
            "QueryFileError", "SparqlSyntaxError", "UnknownEntity", "AmbiguousEntity", "NotAcceptable",
            "ServiceRefused", "ExtensionRefused", "QueryTimeout", "QueryFailed", "WorkerDied",
            "AnswerTooLarge", "PoolBusy", "ShareFull", "LoadError", "ModelInputError", "UnknownFormat",
-           "TRAPIError"]
+           "TRAPIError", "VirtuosoError"]
 
 #: Most characters of one quoted value (or one run without a space) a message echoes.
 QUOTE = 100
@@ -263,3 +263,7 @@ class TRAPIError(Exception):
     def __init__(self, status: int, code: str, message: str):
         super().__init__(clip(message))  # a long value of the query is quoted as a short prefix (:func:`clip`)
         self.status, self.code, self.message = status, code, clip(message)
+
+
+class VirtuosoError(RuntimeError):
+    """A local Virtuoso did not start, or a load into it failed; the message says which and where its log is."""

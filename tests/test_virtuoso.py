@@ -134,20 +134,18 @@ def test_virtuoso_fetches_nothing_on_a_clients_behalf(both):
     assert seen == [], "Virtuoso connected to the address in the query"
 
 
-def test_a_load_that_fails_replaces_no_graph(virtuoso_server, virtuoso_kg, virtuoso_script, tmp_path):
-    """The script's bulk load is all or nothing: a file the loader refuses leaves every served graph as it was."""
-    import importlib.util
+def test_a_load_that_fails_replaces_no_graph(virtuoso_server, virtuoso_kg, tmp_path):
+    """Virtuoso's bulk load is all or nothing: a file the loader refuses leaves every served graph as it was."""
+    from kg.errors import VirtuosoError
+    from kg.store.virtuoso import bulk_load
 
-    spec = importlib.util.spec_from_file_location("virtuoso_script", virtuoso_script[0])
-    script = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(script)
     before = virtuoso_kg.store.counts()
     good, bad = tmp_path / "good.nt", tmp_path / "bad.ttl"
     good.write_text("<urn:a> <urn:b> <urn:c> .\n")
     bad.write_text("<urn:a> <urn:b> <urn:c> .\n<urn:a> <urn:b> .\n")
     graphs = {good: "https://w3id.org/oihkg/graph/asserted", bad: "https://w3id.org/oihkg/graph/inferred"}
-    with pytest.raises(script.VirtuosoError, match="refused 1-bad.ttl, so no graph was replaced"):
-        script.bulk_load(virtuoso_server["dir"], virtuoso_server["sql_port"], graphs)
+    with pytest.raises(VirtuosoError, match="refused 1-bad.ttl, so no graph was replaced"):
+        bulk_load(virtuoso_server["dir"], virtuoso_server["sql_port"], graphs)
     assert virtuoso_kg.store.counts() == before
     assert not virtuoso_kg.store.ask("ASK { GRAPH ?g { <urn:a> ?p ?o } }")
 

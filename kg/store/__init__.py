@@ -44,6 +44,8 @@ The wing's modules, one concept each:
   :func:`boolean_columns`, the query's own row limit, and :func:`bind_values`;
 - :mod:`kg.store.merge`: reading other graphs (N-Triples, Turtle, KGX) whole before they are merged in;
 - :mod:`kg.store.leftovers`: sweeping what a load cut short left in a store's folder;
+- :mod:`kg.store.virtuoso`: Virtuoso's bulk loader as a :class:`Loadable` (``scripts/virtuoso.py`` starts and stops
+  the server);
 - :mod:`kg.store.messages`: what a store says, in a sentence, when it cannot open or an endpoint answers amiss.
 
 Examples
