@@ -31,12 +31,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from pyparsing import ParseException
-from rdflib.plugins.sparql.parser import parseQuery
 
 from kg.store import messages as store_messages
 from kg import schema
 from kg.config import queries_dir, shipped_queries_dir
-from kg.store.text import as_run, with_prefixes
+from kg.store.text import as_run, with_prefixes, parse_strict, projection
 from kg.store import Literal, NamedNode, Row, Store, Term
 from kg.errors import QueryFileError, SparqlSyntaxError, UnknownEntity, AmbiguousEntity
 
@@ -77,7 +76,7 @@ def ready(text: str, source: str = "query") -> str:
         line, col, said = (max(1, at[0] - (full != text)), at[1], at[2]) if at else (1, 1, said)
         if not said.startswith("the prefix ") and " is not a query form" not in said:
             try:  # the store's parser says what it expected where it stopped; rdflib's, where that part starts
-                parseQuery(text)
+                parse_strict(text)
             except ParseException as part:
                 if (part.lineno, part.col) < (line, col):
                     said, line, col = f"the part that starts here does not parse ({said}, at {line}:{col})", part.lineno, part.col
@@ -88,7 +87,7 @@ def ready(text: str, source: str = "query") -> str:
 def _parsed(text: str, source: str):
     """rdflib's parse of ``text``; :class:`SparqlSyntaxError` with line and column if it does not parse."""
     try:
-        return parseQuery(text)
+        return parse_strict(text)
     except ParseException as exc:
         raise SparqlSyntaxError(exc.msg if hasattr(exc, "msg") else str(exc), exc.lineno, exc.col, source) from None
 
@@ -180,14 +179,11 @@ def parse_query_file(path: Path) -> NamedQuery:
 def _check_projection(parsed, params: list[Param], where: str) -> None:
     """A SELECT's parameters must be projected: pyoxigraph binds only projected variables (SEP-0007), and a
     trailing VALUES block binds the same ones, so both backends answer alike."""
-    from rdflib.plugins.sparql.algebra import translateQuery
-
     if not params:
         return
-    algebra = translateQuery(parsed).algebra
-    if algebra.name != "SelectQuery":
+    projected = projection(parsed)
+    if projected is None:
         return
-    projected = {str(v) for v in algebra.get("PV") or []}
     for p in params:
         if p.name not in projected:
             raise QueryFileError(f"{where}: parameter {p.name!r} must be in the SELECT projection, as ?{p.name}: "

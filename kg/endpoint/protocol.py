@@ -29,7 +29,7 @@ import mimeparse
 from pyoxigraph import QueryResultsFormat, RdfFormat
 
 from kg.store import messages as store_messages
-from kg.store.text import as_run, collect, functions
+from kg.store.text import as_run, collect, functions, parse_algebra
 from kg.store import GRAPH_TYPES, RESULT_TYPES, QueryError, QuerySyntaxError, ResultTooLarge, Store
 from kg.endpoint.workers import Answer
 from kg.errors import NotAcceptable, ServiceRefused, ExtensionRefused
@@ -39,17 +39,6 @@ __all__ = ["RESULT_TYPES", "GRAPH_TYPES", "ALIASES", "NotAcceptable", "ServiceRe
 
 
 @lru_cache(maxsize=256)
-def _algebra(query: str):
-    """rdflib's algebra of the query (prefixes resolved), or None when rdflib cannot read it."""
-    from rdflib.plugins.sparql.algebra import translateQuery
-    from rdflib.plugins.sparql.parser import parseQuery
-
-    try:
-        return translateQuery(parseQuery(query)).algebra
-    except Exception:  # noqa: BLE001 - the other parser's failure: unknown
-        return None
-
-
 def services(query: str) -> list[str] | None:
     """The endpoints of the query's SERVICE clauses, prefixes resolved (``?var`` for a variable one), or None when rdflib
     cannot read the query.
@@ -59,7 +48,7 @@ def services(query: str) -> list[str] | None:
     >>> services("PREFIX e: <http://ex/> SELECT * WHERE { SERVICE e:x { ?s ?p ?o } }"), services("ASK {}")
     (['http://ex/x'], [])
     """
-    algebra = _algebra(query)
+    algebra = parse_algebra(query)
     if algebra is None:
         return None
     found = collect(algebra, "ServiceGraphPattern", "term")

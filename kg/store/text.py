@@ -30,7 +30,7 @@ from urllib.parse import urljoin
 
 import pyoxigraph as ox
 
-__all__ = ["LEXEME", "parse_tree", "collect", "functions", "declares_dataset", "unsupported_functions", "as_run",
+__all__ = ["LEXEME", "parse_tree", "parse_strict", "projection", "parse_algebra", "collect", "functions", "declares_dataset", "unsupported_functions", "as_run",
            "undeclared_prefixes", "with_prefixes"]
 
 
@@ -97,6 +97,33 @@ def parse_tree(text: str):
     try:
         return parseQuery(text)
     except Exception:  # noqa: BLE001 - any failure of the other parser means "unknown", not an error
+        return None
+
+
+def parse_strict(text: str):
+    """rdflib's parse tree of a query, raising pyparsing's ``ParseException`` (its line and column) when it does not
+    parse: for a named query file, whose error must say where."""
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    return parseQuery(text)
+
+
+def projection(tree) -> frozenset[str] | None:
+    """The variables a SELECT's parse tree (:func:`parse_strict`) projects, or None for a query of another form."""
+    from rdflib.plugins.sparql.algebra import translateQuery
+
+    algebra = translateQuery(tree).algebra
+    return frozenset(str(v) for v in algebra.get("PV") or []) if algebra.name == "SelectQuery" else None
+
+
+def parse_algebra(query: str):
+    """rdflib's algebra of the query (prefixes resolved), or None when rdflib cannot read it."""
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        return translateQuery(parseQuery(query)).algebra
+    except Exception:  # noqa: BLE001 - the other parser's failure: unknown
         return None
 
 
