@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, Optional
 
 from pydantic import BaseModel, Field
 
@@ -93,12 +93,17 @@ class Intervention(BaseModel):
     classes: list[str]
 
 
+#: How an agent acts on a pathway, and the context a link holds in (the same in both directions of the link).
+Direction = Annotated[str, Field(description="drives (activates a part of it) or inhibits (inhibits a part of it)")]
+HoldsIn = Annotated[Optional[str], Field(description="the context (exposure or condition) in which alone it holds, e.g. "
+                                                     "oih:chronic_exposure; none: it holds in every context")]
+
+
 class PathwayLink(BaseModel):
     pathway: str
     label: str
-    direction: str = Field(description="drives (activates a part of it) or inhibits (inhibits a part of it)")
-    context: str | None = Field(None, description="the context (exposure or condition) in which alone it holds, e.g. "
-                                "oih:chronic_exposure; none: it holds in every context")
+    direction: Direction
+    context: HoldsIn = None
     inferred: bool
     rule: str | None = None
     weakest_evidence: str | None = Field(None, description="the weakest evidence the derivation rests on: cited statement of "
@@ -109,9 +114,8 @@ class PathwayLink(BaseModel):
 class InterventionLink(BaseModel):
     intervention: str
     label: str
-    direction: str = Field(description="drives (activates a part of it) or inhibits (inhibits a part of it)")
-    context: str | None = Field(None, description="the context (exposure or condition) in which alone it holds, e.g. "
-                                "oih:chronic_exposure; none: it holds in every context")
+    direction: Direction
+    context: HoldsIn = None
     inferred: bool
 
 
