@@ -9,7 +9,6 @@ import pytest
 from pydantic import ValidationError
 from typer.testing import CliRunner
 
-from kg import OIHKG
 from kg.cli import app
 from kg.mechanism.model import ModelInputError, default_params
 from kg.catalog.queries import UnknownEntity
@@ -17,11 +16,6 @@ from kg.catalog.queries import UnknownEntity
 TLR4, MOR, NMDA, DYN = "HGNC:11850", "HGNC:8156", "GO:0017146", "HGNC:8820"
 MICROGLIA_ACT, TNF, IL1B, BDNF = "GO:0001774", "HGNC:11892", "HGNC:5992", "HGNC:1033"
 A, H, P = "oih:analgesia", "oih:hyperalgesic_component", "oih:net_pain"
-
-
-@pytest.fixture(scope="module")
-def kg():
-    return OIHKG.open()
 
 
 # -- graph

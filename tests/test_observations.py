@@ -18,11 +18,6 @@ E = schema.expand
 
 
 @pytest.fixture(scope="module")
-def kg():
-    return OIHKG.open()
-
-
-@pytest.fixture(scope="module")
 def report(kg):
     return kg.check()
 
