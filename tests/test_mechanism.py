@@ -308,11 +308,14 @@ def test_methadone_has_less_h_than_morphine_at_the_same_analgesic_dose(kg):
 
 def test_interventions_act_only_on_pathways_the_reasoner_derived(kg):
     derived = {(r["intervention"], r["pathway"]) for r in kg.query("intervention-pathway-matrix")}
+    checked = 0
     for item in kg.interventions():
         r = kg.simulate(interventions=[item["id"]])
         for e in r.applied:
             if "pathway" in e:
                 assert (e["intervention"], e["pathway"]) in derived
+                checked += 1
+    assert checked, "no intervention acted on a pathway: nothing was checked"
 
 
 def test_dose_interventions_move_the_operating_dose(kg):
