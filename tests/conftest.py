@@ -20,17 +20,22 @@ import pytest
 from kg.config import Paths, default_paths, default_seed
 
 
+HARNESS = Path(__file__).resolve().parent.parent / "bench" / "harness.py"
+
+
 def _load_harness():
-    """bench/harness.py as the module ``harness`` (bench/ is not a package)."""
-    path = Path(__file__).resolve().parent.parent / "bench" / "harness.py"
-    spec = importlib.util.spec_from_file_location("harness", path)
+    """bench/harness.py as the module ``harness`` (bench/ is not a package), loaded once."""
+    loaded = sys.modules.get("harness")
+    if loaded is not None and getattr(loaded, "__file__", None) == str(HARNESS):
+        return loaded
+    spec = importlib.util.spec_from_file_location("harness", HARNESS)
     module = importlib.util.module_from_spec(spec)
     sys.modules["harness"] = module
     spec.loader.exec_module(module)
     return module
 
 
-harness = sys.modules.get("harness") or _load_harness()
+harness = _load_harness()
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TINY = FIXTURES / "tiny"
