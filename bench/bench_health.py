@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -33,45 +32,8 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from harness import ROOT, old_worktree, start_app, stop  # noqa: E402
 from timing import percentile  # noqa: E402
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start(tree: Path) -> tuple[subprocess.Popen, str]:
-    """Start the API of the source tree ``tree`` on a free port; wait until /health answers."""
-    port = _free_port()
-    env = {**os.environ, "PYTHONPATH": str(tree), "OIHKG_OUT": str(tree / "ontology")}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app", "--host", "127.0.0.1", "--port", str(port),
-         "--log-level", "warning"], cwd=tree, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server of {tree} exited: {proc.stderr.read().decode()[-2000:]}")
-        try:
-            if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                return proc, base
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError(f"server of {tree} did not start within 120 s")
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-
 
 def _load(base: str, requests: int, seconds: float) -> dict[str, float]:
     """Sequential GET /health, at most ``requests`` of them and at most ``seconds`` long."""
@@ -151,22 +113,15 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=15.0)
     args = ap.parse_args()
 
-    with tempfile.TemporaryDirectory(prefix="oihkg-old-") as tmp:
-        old_tree = Path(tmp) / "tree"
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(old_tree), args.old], check=True,
-                       capture_output=True)
-        try:
-            results = {}
-            for name, tree in ((f"old ({args.old})", old_tree), ("new (this tree)", ROOT)):
-                results[("in process", name)] = _in_process(tree, args.requests, args.seconds)
-                proc, base = _start(tree)
-                try:
-                    results[("over HTTP", name)] = _load(base, args.requests, args.seconds)
-                finally:
-                    _stop(proc)
-        finally:
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(old_tree)], check=False,
-                           capture_output=True)
+    with tempfile.TemporaryDirectory(prefix="oihkg-old-") as tmp, old_worktree(args.old, Path(tmp)) as old_tree:
+        results = {}
+        for name, tree in ((f"old ({args.old})", old_tree), ("new (this tree)", ROOT)):
+            results[("in process", name)] = _in_process(tree, args.requests, args.seconds)
+            proc, base = start_app(tree, f"server of {tree}")
+            try:
+                results[("over HTTP", name)] = _load(base, args.requests, args.seconds)
+            finally:
+                stop(proc)
     head = (f"{'GET /health, one client, sequential':<12} {'tree':<22} {'requests':>8} {'req/s':>9} {'p50 ms':>8} "
             f"{'p99 ms':>8} {'errors':>6} {'new/old req/s':>14}")
     print(head)

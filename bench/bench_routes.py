@@ -25,7 +25,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_health import ROOT, _start, _stop  # noqa: E402
+from harness import ROOT, old_worktree, start_app, stop  # noqa: E402
 
 from kg import OIHKG  # noqa: E402
 
@@ -91,20 +91,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="oihkg-routes-") as tmp:
         folder = Path(tmp)
         scripts = {route: _lua(paths, folder) for route, paths in requests.items()}
-        old_tree = folder / "tree"
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(old_tree), args.old], check=True,
-                       capture_output=True)
-        try:
+        with old_worktree(args.old, folder) as old_tree:
             for name, tree in (("old", old_tree), ("new", ROOT)):
-                proc, base = _start(tree)
+                proc, base = start_app(tree, f"server of {tree}")
                 try:
                     for route, script in scripts.items():
                         results[(route, name)] = _wrk(base, script, args.seconds)
                 finally:
-                    _stop(proc)
-        finally:
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(old_tree)], check=False,
-                           capture_output=True)
+                    stop(proc)
     print(f"\nLight routes, one uvicorn worker, wrk -t2 -c50 -d{args.seconds:g}s, old = {args.old}, new = this tree")
     head = (f"{'route':<28}{'distinct':>9}{'old req/s':>11}{'new req/s':>11}{'new/old':>9}{'old p50':>9}{'new p50':>9}"
             f"{'old p99':>9}{'new p99':>9}{'old err':>8}{'new err':>8}")

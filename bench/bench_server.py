@@ -28,7 +28,6 @@ import argparse
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -39,39 +38,22 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from harness import ROOT, old_worktree, start_app, stop  # noqa: E402
 from timing import percentile  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
 SLOW_Q = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 SMALL_Q = "SELECT ?l WHERE { <http://purl.obolibrary.org/obo/CHEBI_6121> <http://www.w3.org/2000/01/rdf-schema#label> ?l }"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Server:
     """``oihkg serve`` of one source tree, on a free port."""
 
     def __init__(self, tree: Path, name: str, **settings: str):
-        self.name, self.port = name, _free_port()
-        env = {**os.environ, "PYTHONPATH": str(tree), "OIHKG_OUT": str(tree / "ontology"), "OIHKG_QUERY_WORKERS": "2",
-               "OIHKG_QUERY_TIMEOUT": "10", **{f"OIHKG_{k.upper()}": v for k, v in settings.items()}}
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app", "--host", "127.0.0.1", "--port",
-             str(self.port), "--log-level", "error"], cwd=tree, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        self.base = f"http://127.0.0.1:{self.port}"
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.base}/health", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.3)
-        self.stop()
-        raise RuntimeError(f"{name} did not start")
+        self.name = name
+        self.proc, self.base = start_app(
+            tree, name, seconds=180, log_level="error", stderr=subprocess.DEVNULL, interval=0.3,
+            env={"OIHKG_QUERY_WORKERS": "2", "OIHKG_QUERY_TIMEOUT": "10",
+                 **{f"OIHKG_{k.upper()}": v for k, v in settings.items()}})
 
     def workers(self) -> list[int]:
         out = []
@@ -94,12 +76,7 @@ class Server:
         return total / 2**20
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
+        stop(self.proc, 15)
 
 
 #: Background load comes from another loopback address, so the server sees it as another client.
@@ -244,22 +221,15 @@ def main() -> None:
     ap.add_argument("--soak", type=float, default=60.0, help="length of the soak")
     args = ap.parse_args()
     rows = []
-    with tempfile.TemporaryDirectory(prefix="oihkg-old-") as tmp:
-        old_tree = Path(tmp) / "tree"
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(old_tree), args.old], check=True,
-                       capture_output=True)
-        try:
-            for name, tree in ((f"old ({args.old})", old_tree), ("new (this tree)", ROOT)):
-                server = Server(tree, name)
-                try:
-                    s, c = storm(server, args.seconds), cartesian(server, args.seconds)
-                    k = killed(server)
-                    rows.append((name, s, c, k))
-                finally:
-                    server.stop()
-        finally:
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(old_tree)], check=False,
-                           capture_output=True)
+    with tempfile.TemporaryDirectory(prefix="oihkg-old-") as tmp, old_worktree(args.old, Path(tmp)) as old_tree:
+        for name, tree in ((f"old ({args.old})", old_tree), ("new (this tree)", ROOT)):
+            server = Server(tree, name)
+            try:
+                s, c = storm(server, args.seconds), cartesian(server, args.seconds)
+                k = killed(server)
+                rows.append((name, s, c, k))
+            finally:
+                server.stop()
     head = (f"{'server':<22} | {'light routes in a heavy storm':^30} | {'normal SPARQL, 2 cartesian running':^34} | "
             f"{'answered after a kill (s)':^26}")
     sub = f"{'':<22} | {'p50 ms':>8} {'p99 ms':>9} {'non-2xx':>9}  | {'n':>6} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}  | {'idle':>10} {'mid-query':>13}"

@@ -46,9 +46,9 @@ from urllib.parse import quote
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_health import _free_port, _stop  # noqa: E402
 from bench_routes import _lua, _wrk  # noqa: E402
 from gen_synthetic import OIH, UP, synthetic_ntriples  # noqa: E402
+from harness import free_port, stop, wait_until_up  # noqa: E402
 
 from kg.config import default_paths  # noqa: E402
 
@@ -67,22 +67,6 @@ def queries(entities: int, pathways: int) -> list[str]:
     mixed = [q for pair in zip(two_hop, label) for q in pair] + count
     assert len(set(mixed)) == 1000
     return mixed
-
-
-def _wait(proc: subprocess.Popen, url: str, what: str, seconds: float = 600) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"{what} exited with {proc.returncode}")
-        try:
-            if httpx.get(url, params={"query": "ASK {}"}, headers={"Accept": "application/sparql-results+json"},
-                         timeout=5).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError(f"{what} did not answer within {seconds:g} s")
 
 
 #: Seconds between the cold run and the measured one: the query timeout. The Oxigraph server (0.5) starts one thread per
@@ -172,14 +156,14 @@ def main() -> None:
         shutil.copytree(store, copy)
         os.sync()  # else the kernel writes the ~150 MB just written back 30 s later, in the middle of the first server's run
         servers = {}
-        port = _free_port()
+        port = free_port()
         servers["oihkg /sparql"] = ([str(BIN / "oihkg"), "serve", "--host", "127.0.0.1", "--port", str(port), "--store",
                                      str(store), "--query-timeout", "10", "--result-limit", "10000"],
                                     f"http://127.0.0.1:{port}", "/sparql")
-        port = _free_port()
+        port = free_port()
         servers["rdflib-endpoint"] = ([str(rdflib_endpoint), "serve", "--host", "127.0.0.1", "--port", str(port),
                                        str(paths.ttl), str(paths.inferred), str(data)], f"http://127.0.0.1:{port}", "/")
-        port = _free_port()
+        port = free_port()
         servers["Oxigraph server"] = ([str(BIN / "oxigraph"), "serve-read-only", "--location", str(copy), "--bind",
                                        f"127.0.0.1:{port}", "--union-default-graph", "--timeout-s", "10"],
                                       f"http://127.0.0.1:{port}", "/query")
@@ -190,7 +174,8 @@ def main() -> None:
                     continue  # 30x slower than the others: one round tells
                 proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ.copy())
                 try:
-                    _wait(proc, base + path, name)
+                    wait_until_up(proc, base + path, 600, name, params={"query": "ASK {}"}, interval=0.3, timeout=5,
+                                  headers={"Accept": "application/sparql-results+json"})
                     same = httpx.get(base + path, params={"query": qs[0]}, timeout=60,
                                      headers={"Accept": "application/sparql-results+json"}).json()["results"]["bindings"]
                     script = _lua([f"{path}?query={quote(q, safe='')}" for q in qs], folder,
@@ -202,7 +187,7 @@ def main() -> None:
                         run["contention"] = contention(base + path, qs[1::2][:400], args.contention)
                     runs.setdefault(name, []).append(run)
                 finally:
-                    _stop(proc)
+                    stop(proc)
         for name, got in runs.items():  # each server's median round (by answered req/s), with every round's figure
             results[name] = {**sorted(got, key=lambda r: r["rps"])[(len(got) - 1) // 2], "rounds": [r["rps"] for r in got],
                              "contention": got[0].get("contention")}

@@ -1,7 +1,13 @@
-"""Shared fixtures: the repository's artifacts, the seed text, and the tiny fixture ontology."""
+"""Shared fixtures: the repository's artifacts, the seed text, the tiny fixture ontology, the opened graph (``kg``),
+the servers (``api_server`` and the others) and a client of the server (``http``).
+
+The free port, the polling of a server until it answers and its stop are bench/harness.py's, loaded here by its path
+under the name the benchmarks import it by (``harness``), so a test module may ``from harness import ...`` too.
+"""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import sys
@@ -12,6 +18,24 @@ from urllib.parse import urlsplit
 import pytest
 
 from kg.config import Paths, default_paths, default_seed
+
+
+HARNESS = Path(__file__).resolve().parent.parent / "bench" / "harness.py"
+
+
+def _load_harness():
+    """bench/harness.py as the module ``harness`` (bench/ is not a package), loaded once."""
+    loaded = sys.modules.get("harness")
+    if loaded is not None and getattr(loaded, "__file__", None) == str(HARNESS):
+        return loaded
+    spec = importlib.util.spec_from_file_location("harness", HARNESS)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["harness"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+harness = _load_harness()
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TINY = FIXTURES / "tiny"
@@ -62,29 +86,10 @@ def pytest_collection_modifyitems(config, items):
 
 def _wait_until_up(proc, url: str, seconds: float, what: str, log: Path | None = None, **params) -> None:
     """Poll ``url`` until it answers 200; fail the test run if ``proc`` exits or the time runs out."""
-    import time
-
-    import httpx
-
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"{what} exited: {log.read_text() if log else proc.returncode}")
-        try:
-            if httpx.get(url, params=params, timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    proc.kill()
-    pytest.fail(f"{what} did not answer within {seconds:g} s")
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    try:
+        harness.wait_until_up(proc, url, seconds, what, params=params or None, log=log)
+    except harness.NotUp as e:
+        pytest.fail(str(e))
 
 
 @pytest.fixture(scope="session")
@@ -96,7 +101,7 @@ def oxigraph_server(tmp_path_factory, repo_paths):
     exe = Path(sys.executable).parent / "oxigraph"
     if not exe.exists():
         pytest.skip("the oxigraph server (PyPI package 'oxigraph') is not installed")
-    port = _free_port()
+    port = harness.free_port()
     proc = subprocess.Popen(
         [str(exe), "serve", "--location", str(tmp_path_factory.mktemp("oxigraph")), "--bind", f"127.0.0.1:{port}"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -104,11 +109,7 @@ def oxigraph_server(tmp_path_factory, repo_paths):
     base = f"http://127.0.0.1:{port}"
     _wait_until_up(proc, f"{base}/query", 30, "oxigraph server", query="ASK {}")
     yield {"query": f"{base}/query", "store": f"{base}/store"}
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    harness.stop(proc)
 
 
 @pytest.fixture(scope="session")
@@ -135,7 +136,7 @@ def need_virtuoso() -> None:
 def virtuoso_script() -> tuple[Path, object, object]:
     """``scripts/virtuoso.py``, a function giving a free 127.0.0.1 port, and :func:`need_virtuoso`, for a test that
     runs the script itself."""
-    return VIRTUOSO_SCRIPT, _free_port, need_virtuoso
+    return VIRTUOSO_SCRIPT, harness.free_port, need_virtuoso
 
 
 @pytest.fixture(scope="session")
@@ -147,7 +148,7 @@ def virtuoso_server(tmp_path_factory):
 
     need_virtuoso()
     folder = tmp_path_factory.mktemp("virtuoso")
-    http_port, sql_port = _free_port(), _free_port()
+    http_port, sql_port = harness.free_port(), harness.free_port()
     try:
         started = subprocess.run([sys.executable, str(VIRTUOSO_SCRIPT), "start", "--dir", str(folder), "--http-port",
                                   str(http_port), "--sql-port", str(sql_port), "--query-seconds", "5", "--memory-gib",
@@ -184,7 +185,7 @@ def _launch(tmp_path_factory, *extra: str, env: dict | None = None):
     import subprocess
     import sys
 
-    port = _free_port()
+    port = harness.free_port()
     log = tmp_path_factory.mktemp("serve") / "serve.log"
     proc = subprocess.Popen(
         [str(Path(sys.executable).parent / "oihkg"), "serve", "--host", "127.0.0.1", "--port", str(port), *extra],
@@ -195,23 +196,12 @@ def _launch(tmp_path_factory, *extra: str, env: dict | None = None):
     return proc, base, log
 
 
-def _stop(proc) -> None:
-    import subprocess
-
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
-
 def _serve(tmp_path_factory, *extra: str):
     """Serve with 3 query workers (so one client may run two queries at once), a 2 s SPARQL timeout and a 1000-row
     limit; yield the base URL."""
     proc, base, _ = _launch(tmp_path_factory, "--query-timeout", "2", "--result-limit", "1000", "--query-workers", "3", *extra)
     yield base
-    _stop(proc)
+    harness.stop(proc)
 
 
 @pytest.fixture()
@@ -230,13 +220,30 @@ def start_server(tmp_path_factory):
     start.procs = procs
     yield start
     for proc in procs:
-        _stop(proc)
+        harness.stop(proc)
 
 
 @pytest.fixture(scope="session")
 def api_server(tmp_path_factory):
     """A real ``oihkg serve`` (uvicorn) on the embedded store; yields its base URL."""
     yield from _serve(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def http(api_server, request):
+    """A client of ``api_server``, one per test module; its timeout is 60 s, or the module's ``HTTP_TIMEOUT``."""
+    import httpx
+
+    with httpx.Client(base_url=api_server, timeout=getattr(request.module, "HTTP_TIMEOUT", 60)) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def kg():
+    """The graph opened on the repository's artifacts (:meth:`kg.OIHKG.open`), one per test module."""
+    from kg import OIHKG
+
+    return OIHKG.open()
 
 
 @pytest.fixture(scope="session")

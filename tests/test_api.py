@@ -19,10 +19,8 @@ KETAMINE_LABEL_Q = ("SELECT ?l WHERE { <http://purl.obolibrary.org/obo/CHEBI_612
 SLOW_Q = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
-@pytest.fixture(scope="module")
-def http(api_server):
-    with httpx.Client(base_url=api_server, timeout=30) as client:
-        yield client
+#: The shared ``http`` fixture (tests/conftest.py) gives its client this timeout here, in seconds.
+HTTP_TIMEOUT = 30
 
 
 @pytest.fixture(scope="module", params=["embedded", "oxigraph", "virtuoso"])

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -33,6 +36,24 @@ def _imports(tree: ast.Module):
                 yield a.name, []
 
 
+def test_the_import_contracts_hold():
+    """``lint-imports`` keeps the contracts of ``[tool.importlinter]`` in pyproject.toml: the layers of kg's wings, kg
+    never importing api, and the faces (api, kg.cli) importing only the doors.
+
+    NOTE: the contract "faces (api, kg.cli) import only the doors" is known BROKEN on the commit it was written on
+    (the faces still import wings past the doors); it is kept in on purpose, to pass once the faces are fixed.
+    """
+    exe = Path(sys.executable).parent / "lint-imports"
+    res = subprocess.run([str(exe), "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=300,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert res.returncode == 0, res.stdout[-6000:] + res.stderr[-2000:]
+
+
+# import-linter cannot say "no name starting with _ crosses a module", nor "no wing imports the package root kg"
+# (a forbidden contract's as_packages applies to its sources and its forbidden modules alike): those stay AST checks.
+# "kg never imports api" is now the contract kg-not-api.
+
+
 @pytest.mark.parametrize("path", MODULES)
 def test_no_private_name_is_imported_or_reached_across_modules(path):
     tree = _tree(path)
@@ -53,7 +74,6 @@ def test_modules_below_the_facade_neither_import_nor_receive_it(path):
     tree = _tree(path)
     submodules = _submodules()
     for module, names in _imports(tree):
-        assert not module.startswith("api"), f"{path} imports {module}: kg never imports api"
         if module == "kg":
             assert set(names) <= submodules, f"{path} imports {set(names) - submodules} from the package root"
     for node in ast.walk(tree):

@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import quote
 
-import httpx
 import pytest
 
 from kg import OIHKG
@@ -18,12 +17,6 @@ from kg import OIHKG
 ARTIFACTS = Path(__file__).parent / "artifacts"
 READY = "document.body.dataset.ready === '1'"
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
-
-
-@pytest.fixture(scope="module")
-def http(api_server):
-    with httpx.Client(base_url=api_server, timeout=60) as client:
-        yield client
 
 
 @pytest.fixture()

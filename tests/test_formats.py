@@ -9,7 +9,6 @@ import json
 import zipfile
 from collections import defaultdict
 
-import httpx
 import networkx as nx
 import pyhornedowl
 import pytest
@@ -18,7 +17,6 @@ from pyhornedowl import model
 from rdflib.compare import isomorphic
 from reasoner_pydantic import Response
 
-from kg import OIHKG
 from kg.compile import build
 from kg.config import Paths
 from kg.outputs.export import KGX_EDGE_COLUMNS, KGX_NODE_COLUMNS
@@ -26,11 +24,6 @@ from kg.outputs.export import KGX_EDGE_COLUMNS, KGX_NODE_COLUMNS
 KETAMINE, METHADONE, MORPHINE, MINOCYCLINE, MOR = "CHEBI:6121", "CHEBI:6807", "CHEBI:17303", "CHEBI:50694", "HGNC:8156"
 NMDA, TLR4, TNF, IL1B, BDNF = "GO:0017146", "HGNC:11850", "HGNC:11892", "HGNC:5992", "HGNC:1033"
 HYPERALGESIA, OPIOID = "oih:hyperalgesia", "oih:opioid"
-
-
-@pytest.fixture(scope="module")
-def kg():
-    return OIHKG.open()
 
 
 # -- TRAPI: every refusal is a TRAPI Response
@@ -88,12 +81,6 @@ REFUSALS = {
     "pathfinder workflow not supported": ({"message": {"query_graph": _qg(PINNED, paths=_path())}, "workflow": [{"id": "fill"}]},
                                           501, "UnsupportedOperation", True),
 }
-
-
-@pytest.fixture(scope="module")
-def http(api_server):
-    with httpx.Client(base_url=api_server, timeout=60) as client:
-        yield client
 
 
 @pytest.mark.parametrize("case", list(REFUSALS) + ["not JSON", "over the body limit"])

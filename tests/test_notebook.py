@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from kg import OIHKG
 from kg.compile import Observation
 from kg.present.notebook import MAX_ROWS, Card, MapView, Rows, answer, frame
 from kg.mechanism.observations import Report, Result
@@ -55,11 +54,6 @@ class _Cells(HTMLParser):
             self.cells[-1][-1] += data
         elif self._where == "caption":
             self.captions[-1] += data
-
-
-@pytest.fixture(scope="module")
-def kg() -> OIHKG:
-    return OIHKG.open()
 
 
 def _edge(subject: str, obj: str, sign: int, **extra) -> dict:

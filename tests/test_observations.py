@@ -18,11 +18,6 @@ E = schema.expand
 
 
 @pytest.fixture(scope="module")
-def kg():
-    return OIHKG.open()
-
-
-@pytest.fixture(scope="module")
 def report(kg):
     return kg.check()
 
@@ -159,14 +154,7 @@ def test_cli_check_exits_1_on_a_contradiction(tmp_path, repo_paths):
 
 
 @pytest.mark.slow
-def test_observations_route_answers_503_when_the_sources_cannot_be_read(tmp_path, repo_paths):
-    import os
-    import socket
-    import subprocess
-    import sys
-    import time
-    from pathlib import Path
-
+def test_observations_route_answers_503_when_the_sources_cannot_be_read(tmp_path, repo_paths, start_server):
     import httpx
 
     out = tmp_path / "out"
@@ -174,24 +162,7 @@ def test_observations_route_answers_503_when_the_sources_cannot_be_read(tmp_path
     for f in (repo_paths.ttl, repo_paths.inferred, repo_paths.owl):
         shutil.copy(f, out / f.name)
     (tmp_path / "src").mkdir()  # no curated sources beside the artifacts
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = {**os.environ, "OIHKG_OUT": str(out), "OIHKG_SRC": str(tmp_path / "src")}
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "oihkg"), "serve", "--port", str(port)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        r = httpx.get(f"{base}/observations", timeout=30)
-        assert r.status_code == 503 and "observations.tsv" in r.json()["detail"]
-        assert httpx.get(f"{base}/health", timeout=10).status_code == 200, "the server keeps serving"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    base = start_server(env={"OIHKG_OUT": str(out), "OIHKG_SRC": str(tmp_path / "src")})
+    r = httpx.get(f"{base}/observations", timeout=30)
+    assert r.status_code == 503 and "observations.tsv" in r.json()["detail"]
+    assert httpx.get(f"{base}/health", timeout=10).status_code == 200, "the server keeps serving"

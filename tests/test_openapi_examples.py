@@ -19,10 +19,8 @@ ARTIFACTS = Path(__file__).parent / "artifacts"
 METHODS = ("get", "post", "put", "patch", "delete")
 
 
-@pytest.fixture(scope="module")
-def http(api_server):
-    with httpx.Client(base_url=api_server, timeout=120) as client:
-        yield client
+#: The shared ``http`` fixture (tests/conftest.py) gives its client this timeout here, in seconds.
+HTTP_TIMEOUT = 120
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from harness import free_port, stop  # bench/harness.py, loaded by tests/conftest.py
 
 from kg.compile import BuildError, build
 from kg.store import ASSERTED, INFERRED, EmbeddedStore
@@ -28,12 +28,6 @@ FOREIGN = Path(__file__).parent / "fixtures" / "foreign_sparql.py"
 SECURITY = ("x-content-type-options", "x-frame-options", "referrer-policy", "content-security-policy")
 
 pytestmark = pytest.mark.slow
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _cli(*args, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
@@ -77,6 +71,7 @@ def _curated_answers(store: Path) -> list:
     return json.loads(run.stdout)
 
 
+# not harness.wait_until_up: here any HTTP answer, not only a 200, means the server is up
 def _wait_until_up(proc: subprocess.Popen, url: str, seconds: float = 90) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -89,20 +84,6 @@ def _wait_until_up(proc: subprocess.Popen, url: str, seconds: float = 90) -> Non
     pytest.fail(f"{url} did not answer within {seconds:g} s")
 
 
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
-
-
-@pytest.fixture(scope="module")
-def http(api_server):
-    with httpx.Client(base_url=api_server, timeout=60) as client:
-        yield client
 
 
 # ---------------------------------------------------------------- 1. a lone surrogate in a JSON body
@@ -149,7 +130,7 @@ def tampered(tmp_path_factory):
     record = json.loads((store / "oihkg-record.json").read_text(encoding="utf-8"))
     record["pending"] = [ASSERTED.value, INFERRED.value]
     (store / "oihkg-record.json").write_text(json.dumps(record), encoding="utf-8")
-    port = _free_port()
+    port = free_port()
     log = store.parent / "serve.log"
     proc = subprocess.Popen([str(OIHKG), "serve", "--host", "127.0.0.1", "--port", str(port), "--store", str(store),
                              "--query-workers", "1"], stdout=log.open("w"), stderr=subprocess.STDOUT, cwd=ROOT)
@@ -158,7 +139,7 @@ def tampered(tmp_path_factory):
         _wait_until_up(proc, f"{base}/health")
         yield base, store, counts
     finally:
-        _stop(proc)
+        stop(proc, 15)
 
 
 def test_a_record_listing_the_curated_graphs_as_pending_does_not_drop_them(tampered):
@@ -352,7 +333,7 @@ def test_serve_on_a_bad_store_fails_in_one_line_without_a_traceback(tmp_path, ba
         EmbeddedStore(None, store).close()
         (store / "oihkg-record.json").write_text("{", encoding="utf-8")
     try:
-        line = _one_line_error(_cli("serve", "--port", _free_port(), "--store", store, timeout=120))
+        line = _one_line_error(_cli("serve", "--port", free_port(), "--store", store, timeout=120))
     finally:
         if held is not None:
             held.close()
@@ -365,7 +346,7 @@ def test_serve_on_a_bad_store_fails_in_one_line_without_a_traceback(tmp_path, ba
 @pytest.fixture()
 def foreign_endpoint():
     """A real SPARQL endpoint that is not over an oihkg store (tests/fixtures/foreign_sparql.py)."""
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([sys.executable, str(FOREIGN), str(port)], stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/sparql"
@@ -373,7 +354,7 @@ def foreign_endpoint():
         _wait_until_up(proc, url, 30)
         yield url
     finally:
-        _stop(proc)
+        stop(proc, 15)
 
 
 @pytest.mark.parametrize("command", [("query", "all-edges"), ("paths", "ketamine", "OIH")], ids=["query", "paths"])

@@ -148,6 +148,7 @@ def test_only_the_mu_opioid_pathway_is_analgesic_and_it_is_not_pronociceptive(re
 
 def test_no_inferred_triple_repeats_an_asserted_one(reasoned):
     result, asserted, _ = reasoned
+    assert result.inferences, "the reasoner inferred nothing: nothing was checked"
     for inf in result.inferences:
         assert tuple(URIRef(x) for x in inf.triple) not in asserted
 

@@ -22,10 +22,8 @@ from typer.testing import CliRunner
 from kg.cli import app
 
 
-@pytest.fixture(scope="module")
-def http(api_server):
-    with httpx.Client(base_url=api_server, timeout=30) as client:
-        yield client
+#: The shared ``http`` fixture (tests/conftest.py) gives its client this timeout here, in seconds.
+HTTP_TIMEOUT = 30
 
 
 SLOW_Q = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from kg import OIHKG
 from kg.cli import app
 from kg.catalog.queries import SparqlSyntaxError
 from kg.store.text import undeclared_prefixes, with_prefixes
@@ -16,11 +15,6 @@ LABEL_Q = "SELECT ?l WHERE { ?s rdfs:label ?l } LIMIT 1"
 #: Queries that do not parse, and what the sentence about each must name.
 TYPOS = [("SELEC ?l WHERE { ?s rdfs:label ?l }", "SELEC"), ("SELECT ?l WHERE { ?s foo:bar ?l }", "foo:"),
          ("SELECT ?l WHERE {\n  ?s rdfs:label ?l", "end of the query")]
-
-
-@pytest.fixture(scope="module")
-def kg():
-    return OIHKG.open()
 
 
 def _one_sentence(said: str, names: str) -> None:

@@ -13,11 +13,10 @@ import math
 import zipfile
 from collections import Counter
 
-import httpx
 import pytest
 from reasoner_pydantic import MetaKnowledgeGraph, Response
 
-from kg import OIHKG, schema
+from kg import schema
 from kg.translator import biolink
 from kg.schema import contexts
 from kg.translator.biolink import INFORES
@@ -31,11 +30,6 @@ HYPERALGESIA = "oih:hyperalgesia"
 ACUTE, CHRONIC, OIH = contexts.ACUTE, contexts.CHRONIC, "oih:oih"
 DECREASED = [{"qualifier_set": [{"qualifier_type_id": "biolink:object_direction_qualifier", "qualifier_value": "decreased"}]}]
 CURATED = [{"id": "biolink:knowledge_level", "name": "knowledge level", "operator": "==", "value": "knowledge_assertion"}]
-
-
-@pytest.fixture(scope="module")
-def kg():
-    return OIHKG.open()
 
 
 def valid(body: dict) -> dict:
@@ -603,12 +597,6 @@ def test_cx2_loads_back_through_ndex2_with_every_node_and_edge(kg):
 
 
 # -- over HTTP
-
-
-@pytest.fixture(scope="module")
-def http(api_server):
-    with httpx.Client(base_url=api_server, timeout=60) as client:
-        yield client
 
 
 def test_trapi_over_http_answers_and_refuses_in_trapi_shape(http):

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import json
 
-import httpx
 import pytest
 from reasoner_pydantic import Response
 
-from kg import OIHKG
 from kg.schema import contexts
 from kg.translator.context import DISEASE, SLOTS, TEMPORAL
 
@@ -36,11 +34,6 @@ def during(context: str) -> list[dict]:
 def valid(body: dict) -> dict:
     Response.model_validate(json.loads(json.dumps(body)))
     return body
-
-
-@pytest.fixture(scope="module")
-def kg():
-    return OIHKG.open()
 
 
 @pytest.fixture(scope="module")
@@ -167,12 +160,6 @@ def test_what_a_drug_inherits_or_the_reasoner_derives_in_a_context_is_explained_
     assert all(context_of(e) == {TEMPORAL: ACUTE} for e in bound_edges(brake, "e"))
     assert ask({"d": {"ids": [OPIOID]}, "i": {"ids": ["oih:descending_inhibition"]}},
                {"e": {"subject": "d", "object": "i", "predicates": AFFECTS, "qualifier_constraints": during(CHRONIC)}})["message"]["results"] == []
-
-
-@pytest.fixture(scope="module")
-def http(api_server):
-    with httpx.Client(base_url=api_server, timeout=60) as client:
-        yield client
 
 
 def test_context_over_http(http):
