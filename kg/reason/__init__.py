@@ -10,11 +10,13 @@ ontology raises :class:`InconsistentOntologyError` naming the offending
 axioms; nothing is written then. One module per part:
 
 * :mod:`kg.reason.hermit` — running HermiT (one world, or several in one JVM), inconsistency reports;
+* :mod:`kg.reason.context` — the asserted ontology in one context, its statements that hold there made assertions;
 * :mod:`kg.reason.infer` — one reasoner run: the world, the inferred triples;
 * :mod:`kg.reason.explain` — the explanation of each inferred triple;
 * :mod:`kg.reason.verify` — re-deriving each inference from its explanation;
 * :mod:`kg.reason.output` — the inferred graph, and the whole step;
-* :mod:`kg.reason.rl` — OWL 2 RL materialisation for large instance graphs (``oihkg materialise``), beside HermiT.
+* :mod:`kg.reason.rl` — OWL 2 RL materialisation for large instance graphs (``oihkg materialise``, the façade's
+  ``materialise``: :func:`kg.reason.rl.closure`), beside HermiT.
 """
 
 from kg.reason.explain import Explanation, Inference, Step

@@ -17,12 +17,12 @@ Modules, and what each owns:
 - :mod:`kg.translator.pathfinder` — TRAPI 1.6 Pathfinder queries answered from the signed path engine.
 - :mod:`kg.translator.meta` — the meta knowledge graph.
 - :mod:`kg.translator.trapi` — :class:`TRAPI`, the one entry point: ``query`` and ``meta_knowledge_graph``.
-- :mod:`kg.translator.refusal` — the TRAPI body of a refused query (:func:`refusal`) and the versions answered in.
+- :mod:`kg.translator.refusals` — the TRAPI body of a refused query (:func:`refusal`) and the versions answered in.
 """
 
 from kg.translator.graph import INFORES, BiolinkGraph, Edge, Node
 from kg.translator.model import version as biolink_version
-from kg.translator.refusal import PATHFINDER_VERSION, TRAPI_VERSION, TRAPIError, refusal
+from kg.translator.refusals import PATHFINDER_VERSION, TRAPI_VERSION, TRAPIError, refusal
 from kg.translator.request import OPERATIONS, Limits
 from kg.translator.trapi import TRAPI
 

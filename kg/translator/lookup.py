@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 from kg.translator import matching
 from kg.translator.graph import INFORES, BiolinkGraph
-from kg.translator.refusal import TRAPIError
-from kg.translator.refusal import log as _log
+from kg.translator.refusals import TRAPIError
+from kg.translator.refusals import log as _log
 from kg.translator.request import Limits, QNode, query_edge, query_node
 
 if TYPE_CHECKING:

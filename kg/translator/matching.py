@@ -20,7 +20,7 @@ import regex
 
 from kg.translator import model as biolink
 from kg.translator.graph import INFORES, BiolinkGraph, Edge
-from kg.translator.refusal import TRAPIError
+from kg.translator.refusals import TRAPIError
 
 if TYPE_CHECKING:
     from kg.translator.request import QEdge, QNode

@@ -13,7 +13,7 @@ from collections import defaultdict
 from kg.translator import model as biolink
 from kg.translator.graph import BiolinkGraph
 from kg.translator.matching import flat
-from kg.translator.refusal import TRAPI_VERSION
+from kg.translator.refusals import TRAPI_VERSION
 
 __all__ = ["meta_knowledge_graph"]
 

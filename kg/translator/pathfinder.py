@@ -19,8 +19,8 @@ from kg.translator import model as biolink
 from kg.translator.graph import INFORES, BiolinkGraph, attribute
 from kg.translator.lookup import binding
 from kg.translator.matching import node_ok
-from kg.translator.refusal import TRAPIError
-from kg.translator.refusal import log as _log
+from kg.translator.refusals import TRAPIError
+from kg.translator.refusals import log as _log
 from kg.translator.request import Limits, check_category, check_predicate, query_node
 
 if TYPE_CHECKING:

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 from kg.translator import context as trapi_context, model as biolink
 from kg.translator.context import QualifierSet
-from kg.translator.refusal import MAX_DEPTH, TRAPIError, depth, with_path_constraints
-from kg.translator.refusal import log as _log
+from kg.translator.refusals import MAX_DEPTH, TRAPIError, depth, with_path_constraints
+from kg.translator.refusals import log as _log
 
 if TYPE_CHECKING:
     from kg.mechanism.engine import Engine

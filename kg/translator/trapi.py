@@ -12,7 +12,7 @@ answered from the signed path engine (:mod:`kg.mechanism.paths`), each path an a
 graph with its net sign and the contexts it holds in. Requests are validated with the TRAPI models of ``reasoner-pydantic``;
 one this provider refuses raises :class:`TRAPIError` with the HTTP status, the
 TRAPI log code and a sentence, and :meth:`TRAPIError.response` says it as a
-valid TRAPI response (:mod:`kg.translator.refusal`). Every query is bounded (:class:`Limits`).
+valid TRAPI response (:mod:`kg.translator.refusals`). Every query is bounded (:class:`Limits`).
 The work is the wing's other modules': reading the request (:mod:`kg.translator.request`), matching the
 query graph (:mod:`kg.translator.matching`), lookups (:mod:`kg.translator.lookup`), Pathfinder
 (:mod:`kg.translator.pathfinder`) and the meta knowledge graph (:mod:`kg.translator.meta`).
@@ -41,8 +41,8 @@ from kg.translator import model as biolink
 from kg.translator import pathfinder as paths
 from kg.translator.graph import INFORES, BiolinkGraph
 from kg.translator.matching import attribute_types
-from kg.translator.refusal import PATHFINDER_VERSION, TRAPI_VERSION, TRAPIError
-from kg.translator.refusal import log as _log
+from kg.translator.refusals import PATHFINDER_VERSION, TRAPI_VERSION, TRAPIError
+from kg.translator.refusals import log as _log
 from kg.translator.request import OPERATIONS, Limits, validate
 
 if TYPE_CHECKING:
