@@ -46,7 +46,7 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=10.0)
     args = ap.parse_args()
     kg = OIHKG.open()
-    trapi = kg.translator.trapi
+    trapi = kg.trapi
     _ = trapi.graph  # warm
     kg.engine.causal_graph()
 

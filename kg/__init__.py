@@ -56,6 +56,11 @@ __all__ = ["OIHKG", "__version__", "Paths", "ReadOnlyModel", "default_paths", "d
 __version__ = "0.1.0"
 
 
+def __dir__() -> list[str]:
+    """The door's names, the ones opened on first use included (for ``dir(kg)`` and a notebook's completion)."""
+    return sorted({*globals(), *__all__})
+
+
 def __getattr__(name: str) -> Any:
     """The door's other names, each imported on first use (PEP 562) so that ``import kg`` stays quick: the store
     selector, the model compiler and reasoner (``build_model``, ``reason_model``), named query files, the export

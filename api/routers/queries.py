@@ -17,7 +17,7 @@ router = APIRouter(tags=["queries"])
 @router.get("/queries", response_model=list[QueryInfo])
 def list_queries(kg: KG) -> list[dict]:
     """The named competency queries, with their parameters and returned columns."""
-    return [q.as_dict() for q in kg.catalog.queries.values()]
+    return [q.as_dict() for q in kg.queries.values()]
 
 
 @router.get("/queries/{name}", response_model=QueryResult, responses={
@@ -25,7 +25,7 @@ def list_queries(kg: KG) -> list[dict]:
     422: {"description": "missing or unknown parameter"}})
 def run_query(kg: KG, name: Annotated[str, Path(openapi_examples=QUERY_NAME_EXAMPLES)], request: Request) -> dict:
     """Run a named query; its parameters come as query-string values (entities by CURIE, IRI, label or synonym)."""
-    if name not in kg.catalog.queries:
+    if name not in kg.queries:
         raise HTTPException(404, f"no named query {name!r}; see GET /queries")
     params = dict(request.query_params)
     limit = request.app.state.settings.result_limit

@@ -16,7 +16,7 @@ queries and ad hoc SPARQL; its reads are grouped by concern in
 :mod:`kg.catalog.editor` (what the SPARQL editor completes);
 :mod:`kg.catalog.values` turns RDF terms into plain values;
 :mod:`kg.catalog.queries` parses and runs the named query files; and
-:mod:`kg.catalog.summary` gives a quick look at the release artifacts.
+:mod:`kg.catalog.summary` gives a quick look at the served graph (``oihkg summary``).
 
 Examples
 --------

@@ -11,8 +11,8 @@ Each file begins with comment lines (DESIGN.md §6)::
 bad SPARQL is reported with the file's name, and the parser's line and
 column); :func:`run` binds user values as RDF terms (an IRI parameter by
 CURIE, IRI, or any name the caller's resolver knows) and executes on a store.
-This module owns the query files and the entity-name errors
-(:class:`UnknownEntity`, :class:`AmbiguousEntity`); resolving names is
+This module owns the query files; the entity-name errors (:class:`UnknownEntity`,
+:class:`AmbiguousEntity`) are in :mod:`kg.errors`, and resolving names is
 :class:`kg.catalog.Catalog`'s.
 
 Examples

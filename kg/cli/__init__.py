@@ -17,4 +17,9 @@ from kg.cli import serve  # noqa: E402,F401  isort: skip
 from kg.cli import mechanism  # noqa: E402,F401  isort: skip
 from kg.cli import outputs  # noqa: E402,F401  isort: skip
 
+#: The order `oihkg --help` lists the commands in: the modules register them by concern, the help as it always did.
+ORDER = ("init", "build", "reason", "summary", "query", "queries", "serve", "paths", "perturb", "simulate", "check",
+         "map", "materialise", "load", "export")
+app.registered_commands.sort(key=lambda c: ORDER.index(n) if (n := c.name or c.callback.__name__) in ORDER else len(ORDER))
+
 __all__ = ["app", "model", "query", "serve", "mechanism", "outputs"]

@@ -117,8 +117,10 @@ def summary(out: OutDir = None) -> None:
         err.print(f"[red]error:[/red] missing {', '.join(map(str, missing))}; run `oihkg build` and `oihkg reason`")
         raise typer.Exit(2)
     kg = OIHKG.open(paths=paths)
-    said = kg.summary()
-    kg.close()
+    try:
+        said = kg.summary()
+    finally:
+        kg.close()
     c = said["counts"]
     console.print(
         f"[bold]oihkg[/bold]: {c['entities']} entities, {c['edges']} evidence-backed edges, "

@@ -99,7 +99,7 @@ def build(paths: Paths | None = None, seed: Path | None = None) -> BuildResult:
     paths = writable(paths or default_paths())
     unmapped = schema.check_mappings()
     if unmapped:
-        raise BuildError([Problem("kg/schema.py", 0, m) for m in unmapped])
+        raise BuildError([Problem("kg/schema/mapping.py", 0, m) for m in unmapped])
     model = load_model(paths.src, seed)
     xml, ttl, triples = serialize(*build_ontology(model))
     paths.out.mkdir(parents=True, exist_ok=True)

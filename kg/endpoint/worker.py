@@ -2,7 +2,8 @@
 
 A worker opens its store once, then answers jobs from its pipe until the pipe closes: each job is a function of the
 store (or the pool's default, a query) and its arguments; the answer, or the failure pickled without its traceback
-(:func:`pickle_error`), goes back down the pipe. The failures the pool raises live here too, so both sides share them.
+(:func:`pickle_error`), goes back down the pipe. The failures the pool raises are in :mod:`kg.errors`, which both sides
+import.
 """
 
 from __future__ import annotations
