@@ -43,10 +43,8 @@ PARAMS = {
     "pathway-members": {"pathway": "oih:dynorphin_pathway"},
     "fact-status": {"subject": "CHEBI:17303", "predicate": "RO:0002450", "object": "HGNC:11850"},
     "qualified-statement": {"subject": "oih:test_taper", "object": "oih:net_pain"},
-    "contextual-fact": {"subject": "morphine", "predicate": "oih:drives_pathway", "object": "dynorphin pathway"},
+    "contextual-fact": {"subject": "CHEBI:17303", "predicate": "oih:drives_pathway", "object": "oih:dynorphin_pathway"},
 }
-
-
 
 
 def bench_named(runs: int) -> list[tuple]:
