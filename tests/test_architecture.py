@@ -92,3 +92,16 @@ def test_the_facade_holds_no_query_or_graph_logic():
         calls = {ast.unparse(n.func) for n in ast.walk(fn) if isinstance(n, ast.Call)}
         assert not {c for c in calls if c.startswith("self.store.") and c not in ("self.store.close", "self.store.counts", "self.store.checksum", "self.store.loaded")}, \
             f"OIHKG.{fn.name} queries the store itself"
+
+
+WINGS = sorted(p.parent for p in (ROOT / "kg").glob("*/__init__.py") if p.parent.name != "_data")
+
+
+@pytest.mark.parametrize("wing", WINGS, ids=lambda p: p.name)
+def test_each_wing_says_what_every_module_of_it_holds(wing):
+    """A wing's opening docstring names each of its modules (and its templates), so the folder reads as it is."""
+    said = ast.get_docstring(_tree(str((wing / "__init__.py").relative_to(ROOT)))) or ""
+    parts = [m.stem for m in wing.glob("*.py") if m.stem != "__init__"] + [d.name for d in wing.iterdir() if d.is_dir()
+                                                                        and d.name == "templates"]
+    unnamed = [m for m in parts if m not in said]
+    assert parts and not unnamed, f"{wing.name}/__init__.py does not name {', '.join(unnamed)}"
