@@ -5,12 +5,12 @@
 it serves). :class:`Loadable` is the capability of putting graphs into a store and taking them out, in the manner of
 oaklib's interfaces: the release artifacts (:meth:`Loadable.upload`), and other graphs merged in beside them or
 dropped (:meth:`Loadable.merge`, as ``oihkg load`` does). :class:`kg.store.EmbeddedStore` and
-:class:`kg.store.RemoteStore` implement both; Virtuoso's bulk loader (``scripts/virtuoso.py``) implements
-:class:`Loadable`.
+:class:`kg.store.RemoteStore` implement both; Virtuoso's bulk loader (:class:`kg.store.virtuoso.VirtuosoLoader`)
+implements :class:`Loadable`.
 
 Examples
 --------
->>> from kg.store import EmbeddedStore, RemoteStore
+>>> from kg.store import EmbeddedStore, Loadable, RemoteStore, Store
 >>> [(issubclass(s, Store), issubclass(s, Loadable)) for s in (EmbeddedStore, RemoteStore)]
 [(True, True), (True, True)]
 """
