@@ -52,7 +52,7 @@ from kg.project import check_project, init_project
 
 __all__ = ["OIHKG", "__version__", "Paths", "ReadOnlyModel", "default_paths", "default_seed", "writable",
            "init_project", "check_project", "selector", "build_model", "reason_model", "load_queries",
-           "parse_query_file", "ready", "FORMATS", "plot", "steps", "Scenario", "evidence_strength", "mutants", "mutate"]
+           "parse_query_file", "FORMATS", "plot", "steps", "Scenario", "evidence_strength", "mutants", "mutate"]
 __version__ = "0.1.0"
 
 
@@ -71,7 +71,7 @@ def __getattr__(name: str) -> Any:
         from kg.compile import build as found
     elif name == "reason_model":
         from kg.reason import reason as found
-    elif name in ("load_queries", "parse_query_file", "ready"):
+    elif name in ("load_queries", "parse_query_file"):
         from kg.catalog import queries
 
         found = getattr(queries, name)

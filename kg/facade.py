@@ -118,14 +118,15 @@ class OIHKG:
         (:meth:`kg.catalog.Catalog.completions`)."""
         return self.catalog.completions()
 
-    def sparql(self, text: str) -> Any:
+    def sparql(self, text: str, source: str = "query") -> Any:
         """Run SPARQL: rows, a bool or triples, by the query's form (:meth:`kg.catalog.Catalog.sparql`); rows and
         triples show themselves as tables (:func:`kg.present.notebook.answer`). The well-known prefixes (rdfs:, oih:, RO:…)
         need no PREFIX line, as in the SPARQL editor; a query that does not parse raises
-        :class:`kg.catalog.queries.SparqlSyntaxError`, one sentence saying what to change."""
+        :class:`kg.catalog.queries.SparqlSyntaxError`, one sentence saying what to change, naming ``source`` (e.g. the
+        file the query was read from)."""
         from kg.present.notebook import answer
 
-        return answer(self.catalog.sparql(text))
+        return answer(self.catalog.sparql(text, source))
 
     # -- the engine: paths, perturbations, the pain model
     def causal_graph(self, include_inferred: bool = False):

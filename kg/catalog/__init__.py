@@ -96,7 +96,7 @@ class Catalog(NameReads, CardReads, EditorData):
         """Every triple of the served graph (asserted and inferred), as pyoxigraph triples."""
         return self.store.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
 
-    def sparql(self, text: str) -> Any:
+    def sparql(self, text: str, source: str = "query") -> Any:
         """Run SPARQL: SELECT → rows of plain values, ASK → bool, CONSTRUCT/DESCRIBE → triples of plain values. The
         well-known prefixes it uses without declaring them are declared, as the SPARQL editor declares them
         (:func:`kg.catalog.queries.ready`).
@@ -104,9 +104,9 @@ class Catalog(NameReads, CardReads, EditorData):
         Raises
         ------
         kg.catalog.queries.SparqlSyntaxError
-            One sentence saying what to change, with the line and column of the problem.
+            One sentence saying what to change, with the line and column of the problem, naming ``source``.
         """
-        result = self.store.query(ready(text))
+        result = self.store.query(ready(text, source))
         if isinstance(result, Solutions):
             return [{k: plain(v) for k, v in r.items()} for r in result]
         if isinstance(result, Boolean):

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
-from kg.cli.common import app, console, err, Format, Context, StoreOpt, open_graph, print_rows
+from kg.cli.common import app, console, err, Format, Context, EndpointOpt, StoreOpt, open_graph, print_rows
 
 __all__ = ["query", "queries"]
 
@@ -21,12 +21,12 @@ def query(
     param: Annotated[Optional[list[str]], typer.Option("--param", "-p", help="k=v; entities by CURIE, IRI, label or synonym.")] = None,
     context: Context = None,
     fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
-    endpoint: Annotated[Optional[str], typer.Option(help="A SPARQL 1.1 endpoint URL instead of the embedded store.")] = None,
+    endpoint: EndpointOpt = None,
     store: StoreOpt = None,
 ) -> None:
     """Run a named competency query, a SPARQL file or SPARQL text, and print its rows (with --context, the rows that
     hold in it)."""
-    from kg import parse_query_file, ready
+    from kg import parse_query_file
     from kg.endpoint import check_services
     from kg.errors import (AmbiguousEntity, QueryFileError, SparqlSyntaxError, StoreError, UnknownContextError,
                            UnknownEntity)
@@ -58,8 +58,7 @@ def query(
             if headed:
                 rows = kg.query(parse_query_file(path), **params)
             else:
-                ready(text, path.name)  # a syntax error in a sentence naming the file
-                rows = kg.sparql(text)
+                rows = kg.sparql(text, source=path.name)  # a syntax error in a sentence naming the file
         elif spelled:
             check_services(name)
             rows = kg.sparql(name)
