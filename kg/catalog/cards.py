@@ -88,15 +88,17 @@ class CardReads:
             out.append(row)
         return out
 
-    def merged(self, step: Callable[[], None] = lambda: None) -> tuple[list[dict], list[dict]]:
+    def merged(self, step: Callable[[], None] = lambda: None,
+               records: list[dict] | None = None) -> tuple[list[dict], list[dict]]:
         """The graphs merged in with ``oihkg load``, as the mechanism graph reads them: ``(nodes, edges)``, the
         labelled entities (``curie``, ``label``) and every triple whose relation has a sign in the schema (``subject``,
         ``predicate``, ``object``, ``sign``, ``graph``, ``citations``: the sources an ``owl:Axiom`` gives), each query
         asked once per merged graph with the graph bound, so the store plans it on that graph alone; ``step`` is
-        called after each of these three queries (progress)."""
+        called after each of these three queries (progress). ``records`` are the store's records of those graphs
+        (:meth:`kg.store.Store.loaded`) when the caller has read them already."""
         nodes: list[dict] = []
         edges: list[dict] = []
-        for record in self.store.loaded():
+        for record in self.store.loaded() if records is None else records:
             graph = {"graph": NamedNode(record["graph"])}
             nodes += [{"curie": r["entity"], "label": r["label"]}
                       for r in map(plain_row, self.store.select(self.queries["loaded-nodes"].text, graph))]

@@ -85,13 +85,14 @@ def build_graph(edges: Iterable[dict], nodes: Iterable[dict] = ()) -> nx.MultiDi
 def causal_graph(catalog: Catalog, include_inferred: bool = False) -> nx.MultiDiGraph:
     """The causal graph read through a :class:`kg.catalog.Catalog` (embedded or remote store), its progress shown
     (:mod:`kg.progress`; on a large merged store this takes minutes): the queries asked, then the edges added."""
-    queries = 2 + 3 * len(catalog.store.loaded())
+    loaded = catalog.store.loaded()
+    queries = 2 + 3 * len(loaded)
     with Progress("reading the causal graph", total=queries, unit="queries") as read:
         nodes = [{**r, "type": r["type"].split(":", 1)[-1]} for r in catalog.query("graph-nodes")]
         read.advance()
         edges = list(catalog.query("causal-edges"))
         read.advance()
-        merged_nodes, merged_edges = catalog.merged(read.advance)  # the graphs merged in with `oihkg load`
+        merged_nodes, merged_edges = catalog.merged(read.advance, loaded)  # the graphs merged in with `oihkg load`
     nodes += merged_nodes
     curated = {(e["subject"], e["predicate"], e["object"]) for e in edges if not e.get("inferred")}
     # a merged triple that restates a curated edge adds nothing, and must not replace the curated evidence; one that
