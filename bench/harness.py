@@ -50,8 +50,9 @@ def _said(proc: subprocess.Popen, log: Path | None) -> str:
 
 def wait_until_up(proc: subprocess.Popen, url: str, seconds: float, what: str, *, params: dict | None = None,
                   headers: dict | None = None, log: Path | None = None, interval: float = 0.2,
-                  timeout: float = 2) -> None:
-    """Poll ``url`` (GET with ``params`` and ``headers``) until it answers 200, for a server just started.
+                  timeout: float = 2, any_status: bool = False) -> None:
+    """Poll ``url`` (GET with ``params`` and ``headers``) until it answers 200 (any status with ``any_status``), for a
+    server just started.
 
     Parameters
     ----------
@@ -65,6 +66,8 @@ def wait_until_up(proc: subprocess.Popen, url: str, seconds: float, what: str, *
         The server's log, quoted when it exits.
     interval, timeout : float
         Seconds between two tries, and each try's own timeout.
+    any_status : bool
+        Any HTTP answer means the server is up (a server that may start degraded, or a route that refuses ``GET``).
 
     Raises
     ------
@@ -76,7 +79,8 @@ def wait_until_up(proc: subprocess.Popen, url: str, seconds: float, what: str, *
         if proc.poll() is not None:
             raise NotUp(f"{what} exited: {_said(proc, log)}")
         try:
-            if httpx.get(url, params=params, headers=headers, timeout=timeout).status_code == 200:
+            status = httpx.get(url, params=params, headers=headers, timeout=timeout).status_code
+            if any_status or status == 200:
                 return
         except httpx.HTTPError:
             pass

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from harness import free_port, stop  # bench/harness.py, loaded by tests/conftest.py
+from harness import free_port, stop, wait_until_up  # bench/harness.py, loaded by tests/conftest.py
 
 from kg.compile import BuildError, build
 from kg.store import ASSERTED, INFERRED, EmbeddedStore
@@ -71,21 +71,6 @@ def _curated_answers(store: Path) -> list:
     return json.loads(run.stdout)
 
 
-# not harness.wait_until_up: here any HTTP answer, not only a 200, means the server is up
-def _wait_until_up(proc: subprocess.Popen, url: str, seconds: float = 90) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, f"the server exited with {proc.returncode}"
-        try:
-            httpx.get(url, timeout=2)
-            return
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    pytest.fail(f"{url} did not answer within {seconds:g} s")
-
-
-
-
 # ---------------------------------------------------------------- 1. a lone surrogate in a JSON body
 
 SURROGATES = [rb'{"inhibit": ["\ud800"]}', rb'{"activate": ["morphine"], "context": "\udc00"}',
@@ -136,7 +121,7 @@ def tampered(tmp_path_factory):
                              "--query-workers", "1"], stdout=log.open("w"), stderr=subprocess.STDOUT, cwd=ROOT)
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_up(proc, f"{base}/health")
+        wait_until_up(proc, f"{base}/health", 90, "oihkg serve", log=log, any_status=True)  # it may start degraded
         yield base, store, counts
     finally:
         stop(proc, 15)
@@ -351,7 +336,7 @@ def foreign_endpoint():
                             stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/sparql"
     try:
-        _wait_until_up(proc, url, 30)
+        wait_until_up(proc, url, 30, "the foreign endpoint", any_status=True)
         yield url
     finally:
         stop(proc, 15)
