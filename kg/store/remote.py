@@ -201,22 +201,18 @@ class RemoteStore(Store, Loadable):
         if not self.graph_store:
             raise StoreError("no graph store URL given; cannot upload")
         paths = paths or default_paths()
-        for graph, path in ((ASSERTED, paths.ttl), (INFERRED, paths.inferred)):
+        # the artifacts, then the same fingerprint the embedded store records, so a cache keyed on it follows the data
+        for graph, content, media in ((ASSERTED, paths.ttl.read_bytes, "text/turtle"),
+                                      (INFERRED, paths.inferred.read_bytes, "text/turtle"),
+                                      (META, lambda: meta_ntriples(artifacts_checksum(paths), []).encode(),
+                                       "application/n-triples")):
             try:
-                resp = self._http.put(self.graph_store, params={"graph": graph.value}, content=path.read_bytes(),
-                                      headers={"Content-Type": "text/turtle"})
+                resp = self._http.put(self.graph_store, params={"graph": graph.value}, content=content(),
+                                      headers={"Content-Type": media})
             except httpx.HTTPError as exc:
                 raise EndpointError(f"graph store {self.graph_store} unreachable: {exc}") from None
             if resp.status_code >= 300:
                 raise EndpointError(f"upload of {graph.value} failed: {resp.status_code} {resp.text[:300]}")
-        record = meta_ntriples(artifacts_checksum(paths), []).encode()
-        try:  # the same fingerprint the embedded store records, so a cache keyed on it follows the data
-            resp = self._http.put(self.graph_store, params={"graph": META.value}, content=record,
-                                  headers={"Content-Type": "application/n-triples"})
-        except httpx.HTTPError as exc:
-            raise EndpointError(f"graph store {self.graph_store} unreachable: {exc}") from None
-        if resp.status_code >= 300:
-            raise EndpointError(f"upload of {META.value} failed: {resp.status_code} {resp.text[:300]}")
 
     def merge(self, files: Iterable[Path | str], names: Iterable[str] | None = None,
               drop: Iterable[str] = ()) -> list[dict]:
