@@ -416,7 +416,6 @@ def test_limits_cut_answers_with_a_warning_and_refuse_oversized_queries(kg):
         assert (err.value.status, err.value.code) == (400, "QueryNotTraversable")
 
 
-
 def test_the_time_limit_stops_every_level_of_the_search(kg):
     from kg.translator.trapi import TRAPI, Limits
 

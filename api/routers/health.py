@@ -15,8 +15,6 @@ router = APIRouter(tags=["health"])
 __all__ = ["router", "health", "public"]
 
 
-
-
 def public(about: dict[str, Any]) -> dict[str, Any]:
     """What /health may show of :meth:`kg.OIHKG.about`: an on-disk store by its folder's name, never the server's path
     to it, and an endpoint's URL without credentials.

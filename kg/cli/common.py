@@ -33,6 +33,7 @@ SrcDir = Annotated[Optional[Path], typer.Option("--src", help="Folder of the cur
 
 
 def paths_of(src: Path | None, out: Path | None) -> Paths:
+    """The model's paths with ``--src`` and ``--out`` applied: sources beside a non-default ``--out`` unless given."""
     base = default_paths()
     out = out or base.out
     return Paths(src=src or (base.src if out == base.out else out / "src"), out=out)
@@ -57,6 +58,7 @@ def use_project(project: Path | None) -> None:
 
 
 def writable_paths(paths: Paths) -> Paths:
+    """``paths`` when their output may be written; the installed model's exits 2 naming ``oihkg init``."""
     try:
         return writable(paths)
     except ReadOnlyModel as exc:
@@ -73,6 +75,7 @@ def main_options(ctx: typer.Context, project: Project = None) -> None:
 
 @contextmanager
 def spinner(message: str, quiet: bool):
+    """A status line while work runs (nothing with ``quiet``); yields a function that says the current step."""
     if quiet:
         yield lambda _m: None
         return
@@ -95,12 +98,11 @@ StoreOpt = Annotated[Optional[str], typer.Option(
 
 
 def open_graph(endpoint: str | None, store: str | None = None):
-    """The graph on the store the options name (:func:`kg.store.selector`); a store that cannot be opened exits 2.
+    """The graph on the store the options name (:func:`kg.store.selector`, the door's ``selector``); a store that
+    cannot be opened exits 2.
 
     A remote endpoint is given ``OIHKG_ENDPOINT_TIMEOUT`` seconds (default 30) to answer.
     """
-    import os
-
     from kg import OIHKG, selector
     from kg.errors import StoreError
 

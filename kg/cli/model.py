@@ -46,8 +46,7 @@ def build(
     quiet: Quiet = False,
 ) -> None:
     """Validate ontology/src/*.tsv and write oih.owl and oih.ttl."""
-    from kg import build_model as run_build
-    from kg import default_seed
+    from kg import build_model as run_build, default_seed
     from kg.errors import BuildError
 
     use_project(project)

@@ -118,7 +118,6 @@ def causal_graph(catalog: Catalog, include_inferred: bool = False) -> nx.MultiDi
     return build_graph(track(edges, "building the causal graph", unit="edges"), nodes)
 
 
-
 #: A cell takes part in its own activation (RO:0000056, participates in); the graph reaches the cell back through the
 #: activation with the inverse relation, has participant, so "does morphine activate microglia?" has a path that says so.
 PARTICIPATES, HAS_PARTICIPANT = "RO:0000056", "RO:0000057"

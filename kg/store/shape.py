@@ -109,7 +109,6 @@ def boolean_columns(text: str) -> frozenset[str]:
     return _shape(text)[0]
 
 
-
 #: The query's own row limit, when its text ends with it: the outermost query's (a subquery's closes inside braces, and
 #: nothing but a VALUES block or a comment may follow a LIMIT, which this does not take).
 _OWN_LIMIT = re.compile(r"\bLIMIT\s+(\d+)(?:\s+OFFSET\s+\d+)?\s*$", re.IGNORECASE)
@@ -128,7 +127,6 @@ def own_limit(text: str) -> int | None:
     if not m or "#" in text[text.rfind("\n", 0, m.start()) + 1:m.start()]:  # maybe a comment: count the rows
         return None
     return int(m[1])
-
 
 
 def _values_block(bindings: dict[str, Term]) -> str:
